@@ -1,0 +1,41 @@
+package io.replicatedjdbc;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+
+/**
+ * The connection returned by {@link ReplicatedDriver}: one logical connection over the primary and one
+ * replica, each opened on first use. Reach it from any connection a pool hands out with
+ * {@code connection.unwrap(ReplicatedConnection.class)}.
+ *
+ * <p>Routing, in short: reads run on a replica; writes, anything not provably a read and every statement
+ * of a read-write transaction run on the primary; a transaction never moves between nodes; after a
+ * write, reads return to the primary as the {@code readYourWrites} option says.
+ */
+public interface ReplicatedConnection extends Connection {
+
+    /**
+     * Where the last statement of this connection ran and why, or null when none has run yet.
+     */
+    RoutingDecision lastRouting();
+
+    /**
+     * Sends every later statement of this connection to the primary, until it is closed: what
+     * {@code acquireForWrite} gave users of a read/write pool. Takes effect at once, also for the
+     * statements of an open read-only transaction once it ends.
+     *
+     * @throws SQLException with SQLState 08003 when the connection is closed
+     */
+    void pinToPrimary() throws SQLException;
+
+    /** Whether {@link #pinToPrimary()} was called on this connection. */
+    boolean isPinnedToPrimary();
+
+    /**
+     * Where the statement would go if it ran now on this connection, and why, without running it or
+     * opening any connection. The node is named as it would be chosen now.
+     *
+     * @throws SQLException with SQLState 08003 when the connection is closed
+     */
+    RoutingDecision explain(String sql) throws SQLException;
+}

@@ -1,0 +1,113 @@
+package io.replicatedjdbc;
+
+import java.sql.DriverPropertyInfo;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Properties;
+
+/**
+ * Every option of the driver, with its default, its meaning and its allowed values.
+ *
+ * <p>Options are read from the URL's query string and from the {@link Properties} given to
+ * {@code connect}; when both set an option, the URL wins. Any option not named here is not
+ * ours: it is passed unchanged to the driver of every node.
+ *
+ * <p>{@link java.sql.Driver#getPropertyInfo} and the README's option table are both generated
+ * from (or checked against) this enum, so the documentation cannot drift from the code.
+ */
+public enum ReplicatedProperty {
+
+    /** How a logical connection picks its replica. */
+    LOAD_BALANCE("loadBalance", "roundRobin",
+            "How each new connection picks its replica: roundRobin spreads connections evenly "
+                    + "over the healthy replicas, random picks one at random.",
+            "roundRobin", "random"),
+
+    /** Logs the route and reason of every statement. */
+    LOG_ROUTING("logRouting", "false",
+            "Log the node, route and reason of every statement at INFO on the java.util.logging "
+                    + "logger io.replicatedjdbc.routing (when false they are logged at FINE).",
+            "true", "false"),
+
+    /** The read-your-writes rule. */
+    READ_YOUR_WRITES("readYourWrites", "window",
+            "After a write, where this connection's reads go: window keeps them on the primary for "
+                    + "readYourWritesWindow after the last write, connection keeps them there until the "
+                    + "connection closes, off sends them to replicas at once.",
+            "window", "connection", "off"),
+
+    /** How long reads stay on the primary after a write, in {@code window} mode. */
+    READ_YOUR_WRITES_WINDOW("readYourWritesWindow", "5s",
+            "How long this connection's reads stay on the primary after its last write, when "
+                    + "readYourWrites=window. A duration: 500ms, 5s, 1m, or plain milliseconds."),
+
+    /** How long a failed replica is skipped. */
+    REPLICA_RETRY_INTERVAL("replicaRetryInterval", "30s",
+            "How long a replica that could not be reached is skipped by every connection of the same "
+                    + "configuration before it is tried again. A duration: 500ms, 5s, 1m, or plain milliseconds."),
+
+    /** The replicas, for URLs that do not list them as hosts. */
+    REPLICAS("replicas", null,
+            "Comma-separated replicas. Each item replaces the primary's target: a host[:port] for "
+                    + "URLs with //host, a file path for SQLite. An item that starts with jdbc: is a whole "
+                    + "JDBC URL. Added to the replicas listed as hosts.");
+
+    private final String propertyName;
+    private final String defaultValue;
+    private final String description;
+    private final List<String> choices;
+
+    ReplicatedProperty(String propertyName, String defaultValue, String description, String... choices) {
+        this.propertyName = propertyName;
+        this.defaultValue = defaultValue;
+        this.description = description;
+        this.choices = Collections.unmodifiableList(Arrays.asList(choices));
+    }
+
+    /** The option's name, as written in the URL or the Properties. */
+    public String getName() {
+        return propertyName;
+    }
+
+    /** The value used when the option is not set, or null when it has none. */
+    public String getDefaultValue() {
+        return defaultValue;
+    }
+
+    /** What the option does, in one or two sentences. */
+    public String getDescription() {
+        return description;
+    }
+
+    /** The allowed values, or an empty list when the option takes free text, a number or a duration. */
+    public List<String> getChoices() {
+        return choices;
+    }
+
+    /** The option's value in the given properties, or its default. */
+    public String get(Properties properties) {
+        return properties.getProperty(propertyName, defaultValue);
+    }
+
+    /** The option's entry for {@link java.sql.Driver#getPropertyInfo}, showing the value in effect. */
+    public DriverPropertyInfo toDriverPropertyInfo(Properties properties) {
+        DriverPropertyInfo info = new DriverPropertyInfo(propertyName, get(properties));
+        info.description = description;
+        info.required = false;
+        if (!choices.isEmpty()) {
+            info.choices = choices.toArray(new String[0]);
+        }
+        return info;
+    }
+
+    /** The option with this exact name, or null when the name is not one of ours. */
+    public static ReplicatedProperty forName(String name) {
+        for (ReplicatedProperty property : values()) {
+            if (property.propertyName.equals(name)) {
+                return property;
+            }
+        }
+        return null;
+    }
+}

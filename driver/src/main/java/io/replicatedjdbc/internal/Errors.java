@@ -1,0 +1,76 @@
+package io.replicatedjdbc.internal;
+
+import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLSyntaxErrorException;
+import java.sql.SQLTransientConnectionException;
+
+/**
+ * The driver's own errors, all made here so that their SQLStates stay consistent. Errors raised by the
+ * wrapped drivers are never made here: they pass through unchanged.
+ */
+public final class Errors {
+
+    /** Cannot establish the connection: bad URL, or the primary cannot be reached. */
+    public static final String CONNECTION_FAILED = "08001";
+    /** The connection is closed. */
+    public static final String CONNECTION_CLOSED = "08003";
+    /** An option has a value we do not accept. */
+    public static final String INVALID_OPTION_VALUE = "22023";
+    /** The feature is not supported by this driver. */
+    public static final String NOT_SUPPORTED = "0A000";
+    /** A write inside a read-only transaction. */
+    public static final String READ_ONLY_TRANSACTION = "25006";
+    /** An operation that would move an open transaction to another node. */
+    public static final String INVALID_TRANSACTION_STATE = "25000";
+    /** A call made in the wrong order, for example reading results before executing. */
+    public static final String FUNCTION_SEQUENCE = "HY010";
+
+    private Errors() {
+    }
+
+    public static SQLException badUrl(String url, String problem) {
+        return new SQLNonTransientConnectionException(
+                "Invalid replicated URL " + url + ": " + problem, CONNECTION_FAILED);
+    }
+
+    public static SQLException badOption(String option, String value, String expected) {
+        return new SQLSyntaxErrorException(
+                "Invalid value '" + value + "' for option " + option + ": expected " + expected, INVALID_OPTION_VALUE);
+    }
+
+    public static SQLException primaryUnreachable(String node, SQLException cause) {
+        return new SQLTransientConnectionException(
+                "Cannot connect to the primary " + node + ": " + cause.getMessage(), CONNECTION_FAILED, cause);
+    }
+
+    public static SQLException noDriver(String node, String url) {
+        return new SQLNonTransientConnectionException(
+                "No JDBC driver accepts the URL of " + node + " (" + url + "): put that database's JDBC driver"
+                        + " on the class path beside replicated-jdbc", CONNECTION_FAILED);
+    }
+
+    public static SQLException closed(String what) {
+        return new SQLNonTransientConnectionException(what + " is closed", CONNECTION_CLOSED);
+    }
+
+    public static SQLException notSupported(String what) {
+        return new SQLFeatureNotSupportedException(what + " is not supported by replicated-jdbc", NOT_SUPPORTED);
+    }
+
+    public static SQLException writeInReadOnlyTransaction(String node) {
+        return new SQLException("Cannot run a write in a read-only transaction: the transaction runs on "
+                + node + ". Commit or roll back first, or call setReadOnly(false) before the transaction starts.",
+                READ_ONLY_TRANSACTION);
+    }
+
+    public static SQLException wrongState(String message) {
+        return new SQLException(message, FUNCTION_SEQUENCE);
+    }
+
+    public static SQLException cannotUnwrap(Class<?> iface) {
+        return new SQLException("Cannot unwrap to " + iface.getName() + ": neither replicated-jdbc nor the primary's"
+                + " driver implements it", "HY000");
+    }
+}

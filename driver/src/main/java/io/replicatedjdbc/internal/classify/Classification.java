@@ -1,0 +1,95 @@
+package io.replicatedjdbc.internal.classify;
+
+import io.replicatedjdbc.Route;
+
+/**
+ * What a statement is, independent of any connection's state: where it may run, whether it writes, how it
+ * affects a transaction, and why. A value: cached, logged, shown by {@code explain}.
+ */
+public final class Classification {
+
+    /** How the statement affects an SQL-level transaction. */
+    public enum TxEffect { NONE, BEGIN, END }
+
+    private final Route route;
+    private final boolean write;
+    private final TxEffect txEffect;
+    private final String reason;
+    private final boolean replicaHint;
+
+    private Classification(Route route, boolean write, TxEffect txEffect, String reason, boolean replicaHint) {
+        this.route = route;
+        this.write = write;
+        this.txEffect = txEffect;
+        this.reason = reason;
+        this.replicaHint = replicaHint;
+    }
+
+    private Classification(Route route, boolean write, TxEffect txEffect, String reason) {
+        this(route, write, txEffect, reason, false);
+    }
+
+    /** Provably a read: may run on a replica. */
+    public static Classification read(String reason) {
+        return new Classification(Route.REPLICA, false, TxEffect.NONE, reason);
+    }
+
+    /** A write, or anything not provably a read: primary, and counts as a write for read-your-writes. */
+    public static Classification write(String reason) {
+        return new Classification(Route.PRIMARY, true, TxEffect.NONE, reason);
+    }
+
+    /** Must run on the primary but changes no data (a hint, a transaction-scoped setting). */
+    public static Classification primary(String reason) {
+        return new Classification(Route.PRIMARY, false, TxEffect.NONE, reason);
+    }
+
+    /** A session-state change: every physical connection, and replayed on those opened later. */
+    public static Classification session(String reason) {
+        return new Classification(Route.ALL, false, TxEffect.NONE, reason);
+    }
+
+    /** Starts a transaction in SQL ({@code BEGIN}): primary until it ends. */
+    public static Classification begin(String reason) {
+        return new Classification(Route.PRIMARY, false, TxEffect.BEGIN, reason);
+    }
+
+    /** Ends a transaction in SQL ({@code COMMIT}, {@code ROLLBACK}). */
+    public static Classification end(String reason) {
+        return new Classification(Route.PRIMARY, false, TxEffect.END, reason);
+    }
+
+    public Route route() {
+        return route;
+    }
+
+    public boolean isWrite() {
+        return write;
+    }
+
+    public TxEffect txEffect() {
+        return txEffect;
+    }
+
+    public String reason() {
+        return reason;
+    }
+
+    /**
+     * Whether a {@code replicated:replica} hint asks for a replica even where the connection's state would
+     * choose the primary (a read-your-writes pin). A hint never moves a write or a transaction.
+     */
+    public boolean hasReplicaHint() {
+        return replicaHint;
+    }
+
+    /** This read, marked with a {@code replicated:replica} hint. */
+    Classification withReplicaHint() {
+        return new Classification(route, write, txEffect, reason + " (hint replicated:replica)", true);
+    }
+
+    @Override
+    public String toString() {
+        return route + "\t" + reason;
+    }
+}

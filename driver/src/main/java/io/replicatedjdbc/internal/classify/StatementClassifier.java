@@ -1,0 +1,399 @@
+package io.replicatedjdbc.internal.classify;
+
+import io.replicatedjdbc.Route;
+import io.replicatedjdbc.internal.classify.SqlLexer.Kind;
+import io.replicatedjdbc.internal.classify.SqlLexer.Token;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import net.sf.jsqlparser.parser.CCJSqlParser;
+import net.sf.jsqlparser.parser.StringProvider;
+import net.sf.jsqlparser.statement.Statement;
+import net.sf.jsqlparser.statement.Statements;
+
+/**
+ * Classifies SQL, failing closed: a statement goes to a replica only when it is provably a read.
+ *
+ * <p>The lexer sorts every statement by its leading keywords; that alone settles writes, transaction
+ * control and session state, and most statements JSqlParser cannot parse (SET, BEGIN, VACUUM, ...). A
+ * read-looking statement is then scanned token by token for anything that writes (a data-modifying CTE,
+ * a row lock, SELECT INTO, a function with side effects) and parsed with JSqlParser, whose complete tree
+ * walk must agree. When JSqlParser cannot parse a read-looking statement the token scan decides.
+ */
+public final class StatementClassifier implements SqlClassifier {
+
+    /** Longer statements are classified by the token scan alone: the parser's cost grows with size. */
+    static final int MAX_PARSE_LENGTH = 20_000;
+
+    private static final Set<String> WRITE_KEYWORDS = new HashSet<>(Arrays.asList(
+            "INSERT", "UPDATE", "DELETE", "MERGE", "UPSERT", "REPLACE", "CREATE", "ALTER", "DROP", "TRUNCATE",
+            "GRANT", "REVOKE", "COMMENT", "COPY", "LOCK", "LISTEN", "NOTIFY", "UNLISTEN", "VACUUM", "ANALYZE",
+            "ANALYSE", "REINDEX", "CLUSTER", "CHECKPOINT", "CALL", "DO", "REFRESH", "DECLARE", "FETCH", "CLOSE",
+            "MOVE", "PREPARE", "EXECUTE", "DEALLOCATE", "SECURITY", "LOAD", "IMPORT", "REASSIGN"));
+
+    /** SQLite settings that belong to one connection: replayed on every physical connection. */
+    private static final Set<String> SQLITE_SESSION_PRAGMAS = new HashSet<>(Arrays.asList(
+            "analysis_limit", "automatic_index", "busy_timeout", "cache_size", "cache_spill",
+            "case_sensitive_like", "cell_size_check", "checkpoint_fullfsync", "count_changes",
+            "defer_foreign_keys", "empty_result_callbacks", "foreign_keys", "full_column_names", "fullfsync",
+            "hard_heap_limit", "ignore_check_constraints", "legacy_alter_table", "locking_mode", "mmap_size",
+            "query_only", "read_uncommitted", "recursive_triggers", "reverse_unordered_selects",
+            "short_column_names", "soft_heap_limit", "synchronous", "temp_store", "threads", "trusted_schema"));
+
+    /** SQLite pragmas that take an argument in parentheses and only read. */
+    private static final Set<String> SQLITE_READ_PRAGMAS_WITH_ARGUMENT = new HashSet<>(Arrays.asList(
+            "foreign_key_check", "foreign_key_list", "index_info", "index_list", "index_xinfo",
+            "integrity_check", "quick_check", "table_info", "table_list", "table_xinfo"));
+
+    /** SQLite pragmas that change the file even when written as a query. */
+    private static final Set<String> SQLITE_WRITE_PRAGMA_QUERIES = new HashSet<>(Arrays.asList(
+            "incremental_vacuum", "optimize", "wal_checkpoint", "shrink_memory"));
+
+    private final Dialect dialect;
+    private final FunctionRules functions;
+
+    public StatementClassifier(Dialect dialect) {
+        this.dialect = dialect;
+        this.functions = new FunctionRules(dialect);
+    }
+
+    @Override
+    public Classification classify(String sql) {
+        SqlLexer.Result lexed = SqlLexer.lex(sql, dialect);
+        Classification result = classifyTokens(lexed.tokens);
+        if (result.route() == Route.REPLICA) {
+            result = confirmWithParser(sql, result);
+        }
+        return applyHints(result, lexed.comments);
+    }
+
+    private Classification classifyTokens(List<Token> tokens) {
+        Classification combined = null;
+        int start = 0;
+        for (int i = 0; i <= tokens.size(); i++) {
+            if (i == tokens.size() || tokens.get(i).kind == Kind.SEMICOLON) {
+                if (i > start) {
+                    Classification one = classifyStatement(tokens, start, i);
+                    combined = combined == null ? one : combine(combined, one);
+                }
+                start = i + 1;
+            }
+        }
+        if (combined == null) {
+            return Classification.read("empty statement");
+        }
+        return combined;
+    }
+
+    /** The stricter of two statements of one string; a session change mixed with anything else is a write. */
+    private static Classification combine(Classification a, Classification b) {
+        if ((a.route() == Route.ALL) != (b.route() == Route.ALL)) {
+            return Classification.write("mixes a session change with other statements in one string");
+        }
+        return rank(b) > rank(a) ? b : a;
+    }
+
+    private static int rank(Classification c) {
+        if (c.isWrite()) {
+            return 4;
+        }
+        if (c.txEffect() != Classification.TxEffect.NONE) {
+            return 3;
+        }
+        switch (c.route()) {
+            case PRIMARY:
+                return 2;
+            case ALL:
+                return 1;
+            default:
+                return 0;
+        }
+    }
+
+    private Classification classifyStatement(List<Token> t, int from, int to) {
+        int first = from;
+        while (first < to && t.get(first).isSymbol('(')) {
+            first++;
+        }
+        if (first == to || t.get(first).kind != Kind.WORD) {
+            return Classification.write("not provably a read: does not start with a keyword");
+        }
+        String keyword = t.get(first).text;
+        String next = first + 1 < to && t.get(first + 1).kind == Kind.WORD ? t.get(first + 1).text : "";
+        switch (keyword) {
+            case "SELECT":
+                return scanRead(t, first, to, "SELECT");
+            case "WITH":
+                return scanRead(t, first, to, "WITH ... SELECT");
+            case "VALUES":
+                return scanRead(t, first, to, "VALUES");
+            case "TABLE":
+                return scanRead(t, first, to, "TABLE");
+            case "SHOW":
+                return Classification.read("SHOW");
+            case "EXPLAIN":
+                return explain(t, first + 1, to);
+            case "SET":
+                return set(t, first + 1, to, next);
+            case "RESET":
+                return Classification.session("session state: RESET " + lower(next));
+            case "DISCARD":
+                return Classification.session("session state: DISCARD " + lower(next));
+            case "BEGIN":
+                return Classification.begin("transaction start: BEGIN");
+            case "START":
+                return next.equals("TRANSACTION")
+                        ? Classification.begin("transaction start: START TRANSACTION")
+                        : Classification.write("not provably a read: START " + next);
+            case "COMMIT":
+            case "END":
+                return next.equals("PREPARED")
+                        ? Classification.write("two-phase COMMIT PREPARED")
+                        : Classification.end("transaction end: " + keyword);
+            case "ROLLBACK":
+            case "ABORT":
+                return rollback(t, first + 1, to, keyword);
+            case "SAVEPOINT":
+            case "RELEASE":
+                return Classification.primary("transaction control: " + keyword);
+            case "PRAGMA":
+                if (dialect == Dialect.SQLITE) {
+                    return pragma(t, first + 1, to);
+                }
+                break;
+            case "ATTACH":
+            case "DETACH":
+                if (dialect == Dialect.SQLITE) {
+                    return Classification.session("session state: " + keyword + " DATABASE");
+                }
+                break;
+            default:
+                break;
+        }
+        if (WRITE_KEYWORDS.contains(keyword)) {
+            return Classification.write(keyword);
+        }
+        return Classification.write("not provably a read: " + keyword);
+    }
+
+    /** Token scan of a read-looking statement for anything that writes, wherever it is nested. */
+    private Classification scanRead(List<Token> t, int from, int to, String label) {
+        for (int i = from; i < to; i++) {
+            Token token = t.get(i);
+            if (token.kind != Kind.WORD) {
+                continue;
+            }
+            switch (token.text) {
+                case "FOR":
+                    String lock = rowLock(t, i + 1, to);
+                    if (lock != null) {
+                        return Classification.write("row lock FOR " + lock);
+                    }
+                    break;
+                case "INSERT":
+                case "UPDATE":
+                case "DELETE":
+                case "MERGE":
+                    return Classification.write("data-modifying " + token.text + " inside " + label);
+                case "INTO":
+                    return Classification.write("SELECT INTO creates a table");
+                default:
+                    if (i + 1 < to && t.get(i + 1).isSymbol('(')) {
+                        if (token.text.equals("SET_CONFIG")) {
+                            return setConfig(t, i + 2, to);
+                        }
+                        String reason = functions.writeReason(token.text);
+                        if (reason != null) {
+                            return Classification.write(reason);
+                        }
+                    }
+            }
+        }
+        return Classification.read(label);
+    }
+
+    private static String rowLock(List<Token> t, int at, int to) {
+        if (at >= to || t.get(at).kind != Kind.WORD) {
+            return null;
+        }
+        switch (t.get(at).text) {
+            case "UPDATE":
+                return "UPDATE";
+            case "SHARE":
+                return "SHARE";
+            case "NO":
+                return "NO KEY UPDATE";
+            case "KEY":
+                return "KEY SHARE";
+            default:
+                return null;
+        }
+    }
+
+    /** {@code set_config(name, value, is_local)}: a session change when is_local is the literal false. */
+    private static Classification setConfig(List<Token> t, int from, int to) {
+        int depth = 0;
+        int commas = 0;
+        for (int i = from; i < to; i++) {
+            Token token = t.get(i);
+            if (token.isSymbol('(')) {
+                depth++;
+            } else if (token.isSymbol(')')) {
+                if (depth-- == 0) {
+                    break;
+                }
+            } else if (depth == 0 && token.isSymbol(',')) {
+                commas++;
+            } else if (depth == 0 && commas == 2) {
+                if (token.is("FALSE") && i + 1 < to && t.get(i + 1).isSymbol(')')) {
+                    return Classification.session("session state: set_config(..., false)");
+                }
+                break;
+            }
+        }
+        return Classification.primary("set_config() that is not session-wide belongs to its transaction");
+    }
+
+    private Classification explain(List<Token> t, int from, int to) {
+        int i = from;
+        boolean analyze = false;
+        if (i < to && t.get(i).isSymbol('(')) {
+            int depth = 0;
+            for (; i < to; i++) {
+                Token token = t.get(i);
+                if (token.isSymbol('(')) {
+                    depth++;
+                } else if (token.isSymbol(')')) {
+                    if (--depth == 0) {
+                        i++;
+                        break;
+                    }
+                } else if (token.is("ANALYZE") || token.is("ANALYSE")) {
+                    Token value = i + 1 < to ? t.get(i + 1) : null;
+                    analyze = value == null || !(value.is("FALSE") || value.is("OFF"));
+                }
+            }
+        } else {
+            while (i < to && t.get(i).kind == Kind.WORD
+                    && (t.get(i).is("ANALYZE") || t.get(i).is("ANALYSE") || t.get(i).is("VERBOSE")
+                    || t.get(i).is("QUERY") || t.get(i).is("PLAN"))) {
+                analyze |= t.get(i).is("ANALYZE") || t.get(i).is("ANALYSE");
+                i++;
+            }
+        }
+        if (!analyze) {
+            return Classification.read("EXPLAIN");
+        }
+        Classification inner = classifyStatement(t, i, to);
+        return inner.route() == Route.REPLICA
+                ? Classification.read("EXPLAIN ANALYZE of a read")
+                : Classification.write("EXPLAIN ANALYZE runs it: " + inner.reason());
+    }
+
+    private static Classification set(List<Token> t, int from, int to, String next) {
+        switch (next) {
+            case "LOCAL":
+                return Classification.primary("SET LOCAL belongs to its transaction");
+            case "TRANSACTION":
+            case "CONSTRAINTS":
+                return Classification.primary("SET " + next + " belongs to its transaction");
+            case "SESSION":
+                if (from + 1 < to && t.get(from + 1).is("CHARACTERISTICS")) {
+                    return Classification.session("session state: SET SESSION CHARACTERISTICS");
+                }
+                return Classification.session("session state: SET SESSION " + wordAt(t, from + 1, to));
+            default:
+                return Classification.session("session state: SET " + lower(next));
+        }
+    }
+
+    private static Classification rollback(List<Token> t, int from, int to, String keyword) {
+        for (int i = from; i < to && i < from + 2; i++) {
+            if (t.get(i).is("TO")) {
+                return Classification.primary("transaction control: ROLLBACK TO SAVEPOINT");
+            }
+            if (t.get(i).is("PREPARED")) {
+                return Classification.write("two-phase ROLLBACK PREPARED");
+            }
+        }
+        return Classification.end("transaction end: " + keyword);
+    }
+
+    /** {@code PRAGMA [schema.]name [= value | (argument)]}. */
+    private static Classification pragma(List<Token> t, int from, int to) {
+        int i = from;
+        if (i + 2 < to && t.get(i + 1).isSymbol('.')) {
+            i += 2;
+        }
+        if (i >= to || t.get(i).kind != Kind.WORD) {
+            return Classification.write("not provably a read: PRAGMA");
+        }
+        String name = lower(t.get(i).text);
+        boolean assigns = i + 1 < to && t.get(i + 1).isSymbol('=');
+        boolean argument = i + 1 < to && t.get(i + 1).isSymbol('(');
+        if (assigns || (argument && !SQLITE_READ_PRAGMAS_WITH_ARGUMENT.contains(name))) {
+            return SQLITE_SESSION_PRAGMAS.contains(name)
+                    ? Classification.session("session state: PRAGMA " + name)
+                    : Classification.write("PRAGMA " + name + " changes the database");
+        }
+        if (SQLITE_WRITE_PRAGMA_QUERIES.contains(name)) {
+            return Classification.write("PRAGMA " + name + " changes the database");
+        }
+        return Classification.read("PRAGMA " + name);
+    }
+
+    /** JSqlParser's tree walk must agree that a read-looking statement is a read. */
+    private Classification confirmWithParser(String sql, Classification byTokens) {
+        if (sql.length() > MAX_PARSE_LENGTH) {
+            return byTokens;
+        }
+        Statements statements;
+        try {
+            CCJSqlParser parser = new CCJSqlParser(new StringProvider(sql))
+                    .withSquareBracketQuotation(dialect == Dialect.SQLITE)
+                    .withBackslashEscapeCharacter(false);
+            statements = parser.Statements();
+        } catch (Exception | StackOverflowError e) {
+            // Not parseable by JSqlParser (a PostgreSQL-only construct): the token scan decides.
+            return byTokens;
+        }
+        try {
+            for (Statement statement : statements) {
+                String reason = ReadChecker.writeReason(statement, functions);
+                if (reason != null) {
+                    return Classification.write(reason);
+                }
+            }
+        } catch (RuntimeException e) {
+            // The walk does not support every kind of tree node: the token scan already decided.
+            return byTokens;
+        }
+        return byTokens;
+    }
+
+    private static Classification applyHints(Classification c, List<String> comments) {
+        for (String comment : comments) {
+            String text = comment.toLowerCase(Locale.ROOT);
+            if (text.contains("replicated:primary") || text.contains("no load balance")) {
+                return c.route() == Route.REPLICA
+                        ? Classification.primary("hint " + (text.contains("replicated:primary")
+                                ? "replicated:primary" : "NO LOAD BALANCE"))
+                        : c;
+            }
+            if (text.contains("replicated:replica")) {
+                return c.route() == Route.REPLICA ? c.withReplicaHint() : c;
+            }
+        }
+        return c;
+    }
+
+    private static String wordAt(List<Token> t, int at, int to) {
+        return at < to && t.get(at).kind == Kind.WORD ? lower(t.get(at).text) : "";
+    }
+
+    private static String lower(String word) {
+        return word.toLowerCase(Locale.ROOT);
+    }
+}

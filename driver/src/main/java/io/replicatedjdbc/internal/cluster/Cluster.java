@@ -1,0 +1,88 @@
+package io.replicatedjdbc.internal.cluster;
+
+import io.replicatedjdbc.internal.Errors;
+import io.replicatedjdbc.internal.classify.CachingClassifier;
+import io.replicatedjdbc.internal.classify.SqlClassifier;
+import io.replicatedjdbc.internal.classify.StatementClassifier;
+import io.replicatedjdbc.internal.config.Config;
+import io.replicatedjdbc.internal.config.NodeSpec;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The state shared by every connection of one configuration: node health, the replica selector and the
+ * classification cache. Later roadmap items (replica lag, failover, metrics) keep their state here too.
+ */
+public final class Cluster {
+
+    /** Statements whose classification is kept; two generations of this many at most. */
+    private static final int CLASSIFIER_CACHE_SIZE = 10_000;
+
+    private final Config config;
+    private final NodeHealth health;
+    private final ReplicaSelector selector;
+    private final SqlClassifier classifier;
+    private final NodeConnector connector = new NodeConnector();
+
+    Cluster(Config config) {
+        this.config = config;
+        this.health = new NodeHealth(config.replicaRetryIntervalMillis());
+        this.selector = ReplicaSelector.of(config.balance());
+        this.classifier = new CachingClassifier(new StatementClassifier(config.dialect()), CLASSIFIER_CACHE_SIZE);
+    }
+
+    public SqlClassifier classifier() {
+        return classifier;
+    }
+
+    public NodeHealth health() {
+        return health;
+    }
+
+    /**
+     * A replica for a connection binding its replica now, skipping {@code exclude} and those marked down;
+     * null when none is left.
+     */
+    public NodeSpec chooseReplica(List<NodeSpec> exclude) {
+        long now = System.nanoTime();
+        List<NodeSpec> candidates = new ArrayList<>(config.replicas().size());
+        for (NodeSpec replica : config.replicas()) {
+            if (!exclude.contains(replica) && health.isAvailable(replica, now)) {
+                candidates.add(replica);
+            }
+        }
+        return candidates.isEmpty() ? null : selector.choose(candidates);
+    }
+
+    /**
+     * Opens the primary. A failure to reach it (SQLState class 08, or none) becomes 08001 naming the primary,
+     * with the driver's exception as the cause; any other error of the driver (bad password, unknown
+     * database) passes through unchanged.
+     */
+    public Connection openPrimary(Config connectionConfig) throws SQLException {
+        NodeSpec primary = config.primary();
+        try {
+            return connector.open(primary, connectionConfig.nodeProperties());
+        } catch (SQLException e) {
+            String state = e.getSQLState();
+            if (e instanceof NodeConnector.NoDriverException || (state != null && !state.startsWith("08"))) {
+                throw e;
+            }
+            throw Errors.primaryUnreachable(primary.toString(), e);
+        }
+    }
+
+    /** Opens a replica; on failure marks it down for the retry interval and rethrows the driver's exception. */
+    public Connection openReplica(NodeSpec replica, Config connectionConfig) throws SQLException {
+        try {
+            Connection connection = connector.open(replica, connectionConfig.nodeProperties());
+            health.markUp(replica);
+            return connection;
+        } catch (SQLException | RuntimeException e) {
+            health.markDown(replica, System.nanoTime());
+            throw e;
+        }
+    }
+}

@@ -1,0 +1,75 @@
+package io.replicatedjdbc.internal.cluster;
+
+import io.replicatedjdbc.internal.Errors;
+import io.replicatedjdbc.internal.config.NodeSpec;
+import java.sql.Connection;
+import java.sql.Driver;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.util.Properties;
+import java.util.ServiceLoader;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Opens physical connections with the node's own driver. The driver is looked up through DriverManager
+ * and, where DriverManager does not see it (tools that load each driver in its own class loader), through
+ * the service files visible to this class's and the thread's class loaders.
+ */
+final class NodeConnector {
+
+    /** No driver on the class path accepts the node's URL: a set-up problem, never retried. */
+    static final class NoDriverException extends SQLNonTransientConnectionException {
+        NoDriverException(SQLException cause) {
+            super(cause.getMessage(), cause.getSQLState());
+        }
+    }
+
+    private final ConcurrentHashMap<String, Driver> drivers = new ConcurrentHashMap<>();
+
+    Connection open(NodeSpec node, Properties properties) throws SQLException {
+        Driver driver = driverFor(node);
+        Connection connection = driver.connect(node.jdbcUrl(), properties);
+        if (connection == null) {
+            throw Errors.noDriver(node.toString(), node.target());
+        }
+        return connection;
+    }
+
+    private Driver driverFor(NodeSpec node) throws SQLException {
+        Driver cached = drivers.get(node.jdbcUrl());
+        if (cached != null) {
+            return cached;
+        }
+        Driver found = null;
+        try {
+            found = DriverManager.getDriver(node.jdbcUrl());
+        } catch (SQLException notRegistered) {
+            found = fromServiceFiles(node.jdbcUrl(), NodeConnector.class.getClassLoader());
+            if (found == null) {
+                found = fromServiceFiles(node.jdbcUrl(), Thread.currentThread().getContextClassLoader());
+            }
+        }
+        if (found == null) {
+            throw new NoDriverException(Errors.noDriver(node.toString(), node.target()));
+        }
+        drivers.put(node.jdbcUrl(), found);
+        return found;
+    }
+
+    private static Driver fromServiceFiles(String url, ClassLoader loader) {
+        if (loader == null) {
+            return null;
+        }
+        for (Driver driver : ServiceLoader.load(Driver.class, loader)) {
+            try {
+                if (!driver.getClass().getName().startsWith("io.replicatedjdbc.") && driver.acceptsURL(url)) {
+                    return driver;
+                }
+            } catch (SQLException | RuntimeException ignored) {
+                // a driver that cannot answer is not the one we want
+            }
+        }
+        return null;
+    }
+}

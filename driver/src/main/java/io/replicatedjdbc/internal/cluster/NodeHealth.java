@@ -1,0 +1,32 @@
+package io.replicatedjdbc.internal.cluster;
+
+import io.replicatedjdbc.internal.config.NodeSpec;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Which replicas are skipped, shared by every connection of one configuration: a replica that could not be
+ * reached is skipped until its retry interval has passed, then tried again by the next connection that
+ * needs it. Time comes from {@link System#nanoTime()}.
+ */
+public final class NodeHealth {
+
+    private final long retryIntervalNanos;
+    private final ConcurrentHashMap<NodeSpec, Long> downUntil = new ConcurrentHashMap<>();
+
+    NodeHealth(long retryIntervalMillis) {
+        this.retryIntervalNanos = retryIntervalMillis * 1_000_000L;
+    }
+
+    public boolean isAvailable(NodeSpec node, long nowNanos) {
+        Long until = downUntil.get(node);
+        return until == null || nowNanos - until >= 0;
+    }
+
+    public void markDown(NodeSpec node, long nowNanos) {
+        downUntil.put(node, nowNanos + retryIntervalNanos);
+    }
+
+    public void markUp(NodeSpec node) {
+        downUntil.remove(node);
+    }
+}

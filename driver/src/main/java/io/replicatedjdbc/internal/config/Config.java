@@ -1,0 +1,109 @@
+package io.replicatedjdbc.internal.config;
+
+import io.replicatedjdbc.internal.classify.Dialect;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+import java.util.Properties;
+
+/**
+ * One parsed configuration: the nodes, the options, and the properties handed to every node's driver.
+ * Immutable. Two connections with equal {@link #clusterKey()} share one cluster state (health,
+ * balancing, classification cache).
+ */
+public final class Config {
+
+    /** How a logical connection picks its replica. */
+    public enum Balance { ROUND_ROBIN, RANDOM }
+
+    /** The read-your-writes rule. */
+    public enum ReadYourWrites { WINDOW, CONNECTION, OFF }
+
+    private final String displayUrl;
+    private final Dialect dialect;
+    private final NodeSpec primary;
+    private final List<NodeSpec> replicas;
+    private final Properties nodeProperties;
+    private final Balance balance;
+    private final ReadYourWrites readYourWrites;
+    private final long readYourWritesWindowMillis;
+    private final long replicaRetryIntervalMillis;
+    private final boolean logRouting;
+    private final String clusterKey;
+
+    Config(String displayUrl, Dialect dialect, NodeSpec primary, List<NodeSpec> replicas, Properties nodeProperties,
+           Balance balance, ReadYourWrites readYourWrites, long readYourWritesWindowMillis,
+           long replicaRetryIntervalMillis, boolean logRouting) {
+        this.displayUrl = displayUrl;
+        this.dialect = dialect;
+        this.primary = primary;
+        this.replicas = Collections.unmodifiableList(new ArrayList<>(replicas));
+        this.nodeProperties = nodeProperties;
+        this.balance = balance;
+        this.readYourWrites = readYourWrites;
+        this.readYourWritesWindowMillis = readYourWritesWindowMillis;
+        this.replicaRetryIntervalMillis = replicaRetryIntervalMillis;
+        this.logRouting = logRouting;
+        StringBuilder key = new StringBuilder(primary.jdbcUrl());
+        for (NodeSpec replica : replicas) {
+            key.append('\n').append(replica.jdbcUrl());
+        }
+        key.append('\n').append(balance).append(' ').append(replicaRetryIntervalMillis);
+        this.clusterKey = key.toString();
+    }
+
+    /** The {@code jdbc:replicated:} URL without secrets. */
+    public String displayUrl() {
+        return displayUrl;
+    }
+
+    public Dialect dialect() {
+        return dialect;
+    }
+
+    public NodeSpec primary() {
+        return primary;
+    }
+
+    public List<NodeSpec> replicas() {
+        return replicas;
+    }
+
+    /** A fresh copy of the properties every node's driver receives (user, password, driver options). */
+    public Properties nodeProperties() {
+        Properties copy = new Properties();
+        copy.putAll(nodeProperties);
+        return copy;
+    }
+
+    public Balance balance() {
+        return balance;
+    }
+
+    public ReadYourWrites readYourWrites() {
+        return readYourWrites;
+    }
+
+    public long readYourWritesWindowMillis() {
+        return readYourWritesWindowMillis;
+    }
+
+    public long replicaRetryIntervalMillis() {
+        return replicaRetryIntervalMillis;
+    }
+
+    public boolean logRouting() {
+        return logRouting;
+    }
+
+    /** Identifies the cluster: equal for configurations that must share health and balancing state. */
+    public String clusterKey() {
+        return clusterKey;
+    }
+
+    @Override
+    public String toString() {
+        return Objects.toString(displayUrl);
+    }
+}

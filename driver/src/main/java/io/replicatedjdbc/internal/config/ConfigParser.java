@@ -1,0 +1,205 @@
+package io.replicatedjdbc.internal.config;
+
+import io.replicatedjdbc.ReplicatedProperty;
+import io.replicatedjdbc.internal.Errors;
+import io.replicatedjdbc.internal.classify.Dialect;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+
+/**
+ * Parses {@code jdbc:replicated:<subprotocol>:<rest>} into a {@link Config}.
+ *
+ * <p>Two forms:
+ * <ul>
+ *   <li>host list: {@code jdbc:replicated:postgresql://primary:5432,replica1,replica2/app?ssl=true}: the first
+ *       host is the primary, the others are replicas; each node's URL is {@code jdbc:postgresql://<host>/app?<the
+ *       options that are not ours>};</li>
+ *   <li>target: {@code jdbc:replicated:sqlite:/data/app.db?replicas=/data/r1.db,/data/r2.db}: each replica item
+ *       replaces the primary's target.</li>
+ * </ul>
+ * In both, a {@code replicas} item that starts with {@code jdbc:} is a whole JDBC URL.
+ */
+public final class ConfigParser {
+
+    public static final String PREFIX = "jdbc:replicated:";
+
+    private ConfigParser() {
+    }
+
+    /** Whether the URL is ours: a pure prefix check, as {@code Driver.acceptsURL} must be. */
+    public static boolean accepts(String url) {
+        return url != null && url.regionMatches(true, 0, PREFIX, 0, PREFIX.length());
+    }
+
+    /**
+     * Parses the URL and merges the caller's properties (never modified). Options in the URL win over the
+     * same options in the properties.
+     */
+    public static Config parse(String url, Properties info) throws SQLException {
+        String display = Redaction.redact(url);
+        String rest = url.substring(PREFIX.length());
+        int colon = rest.indexOf(':');
+        if (colon <= 0) {
+            throw Errors.badUrl(display, "expected " + PREFIX + "<subprotocol>:<database>, for example "
+                    + PREFIX + "postgresql://primary,replica/app or " + PREFIX + "sqlite:/data/app.db?replicas=/data/r1.db");
+        }
+        String subprotocol = rest.substring(0, colon);
+        if (!subprotocol.chars().allMatch(c -> Character.isLetterOrDigit(c) || c == '-' || c == '_')) {
+            throw Errors.badUrl(display, "the subprotocol '" + subprotocol + "' must be a JDBC subprotocol such as postgresql or sqlite");
+        }
+        if (subprotocol.equalsIgnoreCase("replicated")) {
+            throw Errors.badUrl(display, "a replicated URL cannot wrap another replicated URL");
+        }
+        String body = rest.substring(colon + 1);
+        int question = body.indexOf('?');
+        String location = question < 0 ? body : body.substring(0, question);
+        String query = question < 0 ? "" : body.substring(question + 1);
+
+        Properties ours = new Properties();
+        Properties nodeProperties = new Properties();
+        if (info != null) {
+            for (String name : info.stringPropertyNames()) {
+                if (ReplicatedProperty.forName(name) != null) {
+                    ours.setProperty(name, info.getProperty(name));
+                } else {
+                    nodeProperties.setProperty(name, info.getProperty(name));
+                }
+            }
+        }
+        String foreignQuery = splitQuery(display, query, ours);
+
+        String base = "jdbc:" + subprotocol + ":";
+        String suffix = foreignQuery.isEmpty() ? "" : "?" + foreignQuery;
+        List<NodeSpec> replicas = new ArrayList<>();
+        NodeSpec primary;
+        boolean hostForm = location.startsWith("//");
+        String path;
+        if (hostForm) {
+            int slash = location.indexOf('/', 2);
+            String authority = slash < 0 ? location.substring(2) : location.substring(2, slash);
+            path = slash < 0 ? "" : location.substring(slash);
+            String[] hosts = authority.split(",", -1);
+            String primaryHost = checkHost(display, hosts[0], "the primary host");
+            primary = new NodeSpec("primary", true, base + "//" + primaryHost + path + suffix, primaryHost);
+            for (int i = 1; i < hosts.length; i++) {
+                String host = checkHost(display, hosts[i], "replica host " + i);
+                replicas.add(new NodeSpec("replica" + i, false, base + "//" + host + path + suffix, host));
+            }
+        } else {
+            path = location;
+            if (location.isEmpty()) {
+                throw Errors.badUrl(display, "the database after '" + PREFIX + subprotocol + ":' is missing");
+            }
+            primary = new NodeSpec("primary", true, base + location + suffix, location);
+        }
+
+        String replicaList = ours.getProperty(ReplicatedProperty.REPLICAS.getName(), "");
+        if (!replicaList.isBlank()) {
+            for (String raw : replicaList.split(",", -1)) {
+                String item = raw.trim();
+                String name = "replica" + (replicas.size() + 1);
+                if (item.isEmpty()) {
+                    throw Errors.badUrl(display, "option replicas has an empty item in '" + replicaList + "'");
+                }
+                if (item.regionMatches(true, 0, "jdbc:", 0, 5)) {
+                    if (accepts(item)) {
+                        throw Errors.badUrl(display, "replica " + item + " cannot itself be a replicated URL");
+                    }
+                    replicas.add(new NodeSpec(name, false, item, Redaction.redact(item)));
+                } else if (hostForm) {
+                    String host = checkHost(display, item, "replica '" + item + "' in option replicas");
+                    replicas.add(new NodeSpec(name, false, base + "//" + host + path + suffix, host));
+                } else {
+                    replicas.add(new NodeSpec(name, false, base + item + suffix, item));
+                }
+            }
+        }
+
+        return new Config(display, Dialect.forSubprotocol(subprotocol), primary, replicas, nodeProperties,
+                choice(ours, ReplicatedProperty.LOAD_BALANCE) == 0 ? Config.Balance.ROUND_ROBIN : Config.Balance.RANDOM,
+                Config.ReadYourWrites.values()[choice(ours, ReplicatedProperty.READ_YOUR_WRITES)],
+                Durations.parseMillis(ReplicatedProperty.READ_YOUR_WRITES_WINDOW.getName(),
+                        ReplicatedProperty.READ_YOUR_WRITES_WINDOW.get(ours)),
+                Durations.parseMillis(ReplicatedProperty.REPLICA_RETRY_INTERVAL.getName(),
+                        ReplicatedProperty.REPLICA_RETRY_INTERVAL.get(ours)),
+                choice(ours, ReplicatedProperty.LOG_ROUTING) == 0);
+    }
+
+    /** Moves our options from the query into {@code ours}; returns the rest of the query, as written. */
+    private static String splitQuery(String display, String query, Properties ours) throws SQLException {
+        if (query.isEmpty()) {
+            return "";
+        }
+        StringBuilder foreign = new StringBuilder();
+        for (String pair : query.split("&")) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            String name = decode(display, eq < 0 ? pair : pair.substring(0, eq));
+            if (ReplicatedProperty.forName(name) != null) {
+                if (eq < 0) {
+                    throw Errors.badUrl(display, "option " + name + " needs a value: " + name + "=...");
+                }
+                ours.setProperty(name, decode(display, pair.substring(eq + 1)));
+            } else {
+                if (foreign.length() > 0) {
+                    foreign.append('&');
+                }
+                foreign.append(pair);
+            }
+        }
+        return foreign.toString();
+    }
+
+    private static String checkHost(String display, String host, String what) throws SQLException {
+        String trimmed = host.trim();
+        if (trimmed.isEmpty()) {
+            throw Errors.badUrl(display, what + " is empty");
+        }
+        for (int i = 0; i < trimmed.length(); i++) {
+            char c = trimmed.charAt(i);
+            if (Character.isWhitespace(c) || c == '/' || c == '?' || c == '@') {
+                throw Errors.badUrl(display, what + " '" + trimmed + "' is not a host[:port]");
+            }
+        }
+        return trimmed;
+    }
+
+    /** The index of the option's value among its choices; fails naming the option and the allowed values. */
+    private static int choice(Properties ours, ReplicatedProperty property) throws SQLException {
+        String value = property.get(ours).trim();
+        int index = property.getChoices().indexOf(value);
+        if (index < 0) {
+            throw Errors.badOption(property.getName(), value, "one of " + String.join(", ", property.getChoices()));
+        }
+        return index;
+    }
+
+    /** Percent-decoding without turning '+' into a space, so that values such as file paths keep their plus signs. */
+    private static String decode(String display, String text) throws SQLException {
+        if (text.indexOf('%') < 0) {
+            return text;
+        }
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '%') {
+                if (i + 2 >= text.length() || Character.digit(text.charAt(i + 1), 16) < 0
+                        || Character.digit(text.charAt(i + 2), 16) < 0) {
+                    throw Errors.badUrl(display, "bad percent-escape in '" + text + "'");
+                }
+                bytes.write(Character.digit(text.charAt(i + 1), 16) * 16 + Character.digit(text.charAt(i + 2), 16));
+                i += 2;
+            } else {
+                byte[] encoded = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
+                bytes.write(encoded, 0, encoded.length);
+            }
+        }
+        return new String(bytes.toByteArray(), StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,35 @@
+package io.replicatedjdbc.internal.config;
+
+import io.replicatedjdbc.internal.Errors;
+import java.sql.SQLException;
+
+/** Parses the durations options take: {@code 500ms}, {@code 5s}, {@code 1m}, {@code 1h}, or plain milliseconds. */
+final class Durations {
+
+    private static final String EXPECTED = "a duration such as 500ms, 5s, 1m or a number of milliseconds";
+
+    private Durations() {
+    }
+
+    static long parseMillis(String option, String text) throws SQLException {
+        String value = text.trim();
+        long unit = 1;
+        String digits = value;
+        if (value.endsWith("ms")) {
+            digits = value.substring(0, value.length() - 2);
+        } else if (value.endsWith("s")) {
+            unit = 1_000;
+            digits = value.substring(0, value.length() - 1);
+        } else if (value.endsWith("m")) {
+            unit = 60_000;
+            digits = value.substring(0, value.length() - 1);
+        } else if (value.endsWith("h")) {
+            unit = 3_600_000;
+            digits = value.substring(0, value.length() - 1);
+        }
+        if (digits.isEmpty() || digits.length() > 12 || !digits.chars().allMatch(Character::isDigit)) {
+            throw Errors.badOption(option, text, EXPECTED);
+        }
+        return Long.parseLong(digits) * unit;
+    }
+}

@@ -1,0 +1,872 @@
+package io.replicatedjdbc.internal.jdbc;
+
+import io.replicatedjdbc.ReplicatedConnection;
+import io.replicatedjdbc.Route;
+import io.replicatedjdbc.RoutingDecision;
+import io.replicatedjdbc.internal.Errors;
+import io.replicatedjdbc.internal.classify.Classification;
+import io.replicatedjdbc.internal.cluster.Cluster;
+import io.replicatedjdbc.internal.config.Config;
+import io.replicatedjdbc.internal.config.NodeSpec;
+import io.replicatedjdbc.internal.route.Decision;
+import io.replicatedjdbc.internal.route.Router;
+import io.replicatedjdbc.internal.session.SessionAction;
+import io.replicatedjdbc.internal.session.SessionState;
+import java.sql.Array;
+import java.sql.Blob;
+import java.sql.CallableStatement;
+import java.sql.Clob;
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.NClob;
+import java.sql.PreparedStatement;
+import java.sql.SQLClientInfoException;
+import java.sql.SQLException;
+import java.sql.SQLWarning;
+import java.sql.SQLXML;
+import java.sql.Savepoint;
+import java.sql.Statement;
+import java.sql.Struct;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * One logical connection: a primary and one replica, each opened on first use, and the routing of every
+ * statement between them. The statement wrappers hand their physical calls to {@link #run}; all routing
+ * happens here and in the {@link Router}.
+ *
+ * <p>Like the drivers it wraps, a logical connection is meant for one thread at a time; only
+ * {@link Statement#cancel()} may come from another thread.
+ */
+public final class LogicalConnection implements ReplicatedConnection {
+
+    private static final Logger ROUTING_LOG = Logger.getLogger("io.replicatedjdbc.routing");
+
+    private final Cluster cluster;
+    private final Config config;
+    private final SessionState session = new SessionState();
+    private final Router router;
+    private final Level routingLevel;
+
+    private Physical primary;
+    private Physical replica;
+    /** Why the last replica this connection tried could not serve, for the fallback reason. */
+    private String replicaFailure;
+    private final List<SessionAction> pendingSessionActions = new ArrayList<>();
+    private boolean readOnlyPending;
+    private final Set<StatementProxy> statements = Collections.newSetFromMap(new IdentityHashMap<>());
+    private volatile boolean closed;
+    private RoutingDecision lastRouting;
+    private Physical lastServed;
+
+    public LogicalConnection(Cluster cluster, Config config) {
+        this.cluster = cluster;
+        this.config = config;
+        this.router = new Router(config, session);
+        this.routingLevel = config.logRouting() ? Level.INFO : Level.FINE;
+    }
+
+    // ---------------------------------------------------------------- routing
+
+    Classification classify(String sql) {
+        return cluster.classifier().classify(sql);
+    }
+
+    /**
+     * Runs one statement's physical call where the router sends it: on the primary, on this connection's
+     * replica (another replica, then the primary, when it cannot be reached during an autocommit read), or,
+     * for a session change, on every open physical connection, recording it for those opened later.
+     */
+    <T> T run(StatementProxy owner, String sql, Classification c, PhysicalCall<T> call) throws SQLException {
+        checkOpen();
+        Decision decision = router.decide(c);
+        if (decision.route() == Route.ALL) {
+            return runEverywhere(owner, sql, c, decision, call);
+        }
+        boolean mayRetry = decision.route() == Route.REPLICA && session.autoCommit() && !router.inTransaction();
+        String fallback = null;
+        while (true) {
+            Physical physical;
+            if (decision.route() == Route.PRIMARY) {
+                physical = primary();
+            } else {
+                physical = replica();
+                if (physical == null) {
+                    fallback = "no replica available" + (replicaFailure == null ? "" : " (" + replicaFailure + ")")
+                            + ", fell back to the primary";
+                    physical = primary();
+                }
+            }
+            router.bind(physical.role(), physical.node.toString());
+            T result;
+            try {
+                result = call.run(physical);
+            } catch (SQLException e) {
+                if (physical == replica && isConnectionFailure(e, physical)) {
+                    dropReplica(e);
+                    if (mayRetry) {
+                        continue;
+                    }
+                }
+                throw e;
+            }
+            if (c.route() == Route.ALL) {
+                // A session change inside a transaction: the other nodes get it only if the transaction commits.
+                pendingSessionActions.add(owner.replayAction(sql));
+            }
+            served(physical, physical.role(), c, fallback == null ? decision.reason() : decision.reason() + "; " + fallback);
+            return result;
+        }
+    }
+
+    private <T> T runEverywhere(StatementProxy owner, String sql, Classification c, Decision decision,
+                                PhysicalCall<T> call) throws SQLException {
+        List<Physical> targets = openPhysicals();
+        if (targets.isEmpty()) {
+            targets.add(readNode());
+        }
+        T first = null;
+        for (int i = 0; i < targets.size(); i++) {
+            Physical physical = targets.get(i);
+            try {
+                T result = call.run(physical);
+                if (i == 0) {
+                    first = result;
+                }
+            } catch (SQLException e) {
+                if (i > 0 && physical == replica && isConnectionFailure(e, physical)) {
+                    dropReplica(e);
+                    continue;
+                }
+                if (i > 0) {
+                    session.record(owner.replayAction(sql));
+                }
+                throw e;
+            }
+        }
+        session.record(owner.replayAction(sql));
+        StringBuilder nodes = new StringBuilder();
+        for (Physical physical : targets) {
+            nodes.append(nodes.length() == 0 ? "" : ", ").append(physical.node);
+        }
+        served(targets.get(0), Route.ALL, c, decision.reason() + "; replayed on connections opened later");
+        lastRouting = new RoutingDecision(Route.ALL, nodes.toString(), lastRouting.reason());
+        return first;
+    }
+
+    private void served(Physical physical, Route route, Classification c, String reason) {
+        router.completed(c, physical.role(), physical.node.toString());
+        lastServed = physical;
+        lastRouting = new RoutingDecision(route, physical.node.toString(), reason);
+        if (ROUTING_LOG.isLoggable(routingLevel)) {
+            ROUTING_LOG.log(routingLevel, lastRouting.toString());
+        }
+    }
+
+    /** The node a read would use now, for statements that need some node: the replica unless pinned. */
+    private Physical readNode() throws SQLException {
+        if (!router.isPinned() && !config.replicas().isEmpty()) {
+            Physical physical = replica();
+            if (physical != null) {
+                return physical;
+            }
+        }
+        return primary();
+    }
+
+    /** The physical connection a statement classified as {@code c} would use now, opened if needed. */
+    Physical resolve(Classification c) throws SQLException {
+        checkOpen();
+        Decision decision = router.decide(c);
+        if (decision.route() == Route.PRIMARY) {
+            return primary();
+        }
+        return readNode();
+    }
+
+    Physical primary() throws SQLException {
+        if (primary == null) {
+            java.sql.Connection connection = cluster.openPrimary(config);
+            try {
+                session.applyTo(connection);
+            } catch (SQLException | RuntimeException e) {
+                closeQuietly(connection);
+                throw e;
+            }
+            primary = new Physical(config.primary(), connection);
+        }
+        return primary;
+    }
+
+    /** This connection's replica, bound on first use; null when no replica can be opened. */
+    private Physical replica() throws SQLException {
+        if (replica != null) {
+            return replica;
+        }
+        List<NodeSpec> tried = new ArrayList<>(2);
+        while (true) {
+            NodeSpec node = cluster.chooseReplica(tried);
+            if (node == null) {
+                if (tried.isEmpty() && replicaFailure == null && !config.replicas().isEmpty()) {
+                    replicaFailure = "every replica is marked down for replicaRetryInterval";
+                }
+                return null;
+            }
+            tried.add(node);
+            java.sql.Connection connection;
+            try {
+                connection = cluster.openReplica(node, config);
+            } catch (SQLException e) {
+                replicaFailure = node + " failed: " + e.getMessage();
+                ROUTING_LOG.log(Level.WARNING, "Replica " + node + " cannot be reached; skipped for "
+                        + config.replicaRetryIntervalMillis() + " ms: " + e.getMessage());
+                continue;
+            }
+            try {
+                session.applyTo(connection);
+            } catch (SQLException | RuntimeException e) {
+                closeQuietly(connection);
+                throw e;
+            }
+            replica = new Physical(node, connection);
+            return replica;
+        }
+    }
+
+    /** The replica's connection broke: skip the node for the retry interval and forget the connection. */
+    private void dropReplica(SQLException cause) {
+        Physical broken = replica;
+        replica = null;
+        replicaFailure = broken.node + " failed: " + cause.getMessage();
+        cluster.health().markDown(broken.node, System.nanoTime());
+        ROUTING_LOG.log(Level.WARNING, "Replica " + broken.node + " failed; skipped for "
+                + config.replicaRetryIntervalMillis() + " ms: " + cause.getMessage());
+        closeQuietly(broken.connection);
+    }
+
+    private static boolean isConnectionFailure(SQLException e, Physical physical) {
+        String state = e.getSQLState();
+        if (state != null && state.startsWith("08")) {
+            return true;
+        }
+        try {
+            return physical.connection.isClosed();
+        } catch (SQLException ignored) {
+            return true;
+        }
+    }
+
+    private List<Physical> openPhysicals() {
+        List<Physical> open = new ArrayList<>(2);
+        if (primary != null) {
+            open.add(primary);
+        }
+        if (replica != null) {
+            open.add(replica);
+        }
+        return open;
+    }
+
+    /** The physical connection that served the last statement, or null. */
+    Physical lastServed() {
+        return lastServed;
+    }
+
+    // ---------------------------------------------------------------- statements
+
+    void forget(StatementProxy statement) {
+        synchronized (statements) {
+            statements.remove(statement);
+        }
+    }
+
+    private <S extends StatementProxy> S track(S statement) {
+        synchronized (statements) {
+            statements.add(statement);
+        }
+        return statement;
+    }
+
+    @Override
+    public Statement createStatement() throws SQLException {
+        checkOpen();
+        return track(new StatementProxy(this, java.sql.Connection::createStatement));
+    }
+
+    @Override
+    public Statement createStatement(int resultSetType, int resultSetConcurrency) throws SQLException {
+        checkOpen();
+        return track(new StatementProxy(this, c -> c.createStatement(resultSetType, resultSetConcurrency)));
+    }
+
+    @Override
+    public Statement createStatement(int resultSetType, int resultSetConcurrency, int resultSetHoldability)
+            throws SQLException {
+        checkOpen();
+        return track(new StatementProxy(this,
+                c -> c.createStatement(resultSetType, resultSetConcurrency, resultSetHoldability)));
+    }
+
+    @Override
+    public PreparedStatement prepareStatement(String sql) throws SQLException {
+        checkOpen();
+        return track(new PreparedStatementProxy(this, sql, c -> c.prepareStatement(sql)));
+    }
+
+    @Override
+    public PreparedStatement prepareStatement(String sql, int resultSetType, int resultSetConcurrency)
+            throws SQLException {
+        checkOpen();
+        return track(new PreparedStatementProxy(this, sql,
+                c -> c.prepareStatement(sql, resultSetType, resultSetConcurrency)));
+    }
+
+    @Override
+    public PreparedStatement prepareStatement(String sql, int resultSetType, int resultSetConcurrency,
+                                              int resultSetHoldability) throws SQLException {
+        checkOpen();
+        return track(new PreparedStatementProxy(this, sql,
+                c -> c.prepareStatement(sql, resultSetType, resultSetConcurrency, resultSetHoldability)));
+    }
+
+    @Override
+    public PreparedStatement prepareStatement(String sql, int autoGeneratedKeys) throws SQLException {
+        checkOpen();
+        return track(new PreparedStatementProxy(this, sql, c -> c.prepareStatement(sql, autoGeneratedKeys)));
+    }
+
+    @Override
+    public PreparedStatement prepareStatement(String sql, int[] columnIndexes) throws SQLException {
+        checkOpen();
+        int[] copy = columnIndexes == null ? null : columnIndexes.clone();
+        return track(new PreparedStatementProxy(this, sql, c -> c.prepareStatement(sql, copy)));
+    }
+
+    @Override
+    public PreparedStatement prepareStatement(String sql, String[] columnNames) throws SQLException {
+        checkOpen();
+        String[] copy = columnNames == null ? null : columnNames.clone();
+        return track(new PreparedStatementProxy(this, sql, c -> c.prepareStatement(sql, copy)));
+    }
+
+    @Override
+    public CallableStatement prepareCall(String sql) throws SQLException {
+        checkOpen();
+        return track(new CallableStatementProxy(this, sql, c -> c.prepareCall(sql)));
+    }
+
+    @Override
+    public CallableStatement prepareCall(String sql, int resultSetType, int resultSetConcurrency)
+            throws SQLException {
+        checkOpen();
+        return track(new CallableStatementProxy(this, sql, c -> c.prepareCall(sql, resultSetType, resultSetConcurrency)));
+    }
+
+    @Override
+    public CallableStatement prepareCall(String sql, int resultSetType, int resultSetConcurrency,
+                                         int resultSetHoldability) throws SQLException {
+        checkOpen();
+        return track(new CallableStatementProxy(this, sql,
+                c -> c.prepareCall(sql, resultSetType, resultSetConcurrency, resultSetHoldability)));
+    }
+
+    @Override
+    public String nativeSQL(String sql) throws SQLException {
+        checkOpen();
+        return readNode().connection.nativeSQL(sql);
+    }
+
+    // ---------------------------------------------------------------- transactions
+
+    @Override
+    public void setAutoCommit(boolean autoCommit) throws SQLException {
+        checkOpen();
+        if (autoCommit == session.autoCommit()) {
+            return;
+        }
+        // Switching autocommit on commits the open transaction (JDBC): each physical connection does it.
+        for (Physical physical : openPhysicals()) {
+            physical.connection.setAutoCommit(autoCommit);
+        }
+        session.autoCommit(autoCommit);
+        if (autoCommit) {
+            endTransaction(true);
+        }
+    }
+
+    @Override
+    public boolean getAutoCommit() throws SQLException {
+        checkOpen();
+        return session.autoCommit();
+    }
+
+    @Override
+    public void commit() throws SQLException {
+        checkOpen();
+        if (session.autoCommit()) {
+            throw Errors.wrongState("Cannot commit: the connection is in autocommit mode");
+        }
+        for (Physical physical : openPhysicals()) {
+            physical.connection.commit();
+        }
+        endTransaction(true);
+    }
+
+    @Override
+    public void rollback() throws SQLException {
+        checkOpen();
+        if (session.autoCommit()) {
+            throw Errors.wrongState("Cannot roll back: the connection is in autocommit mode");
+        }
+        for (Physical physical : openPhysicals()) {
+            physical.connection.rollback();
+        }
+        endTransaction(false);
+    }
+
+    private void endTransaction(boolean committed) throws SQLException {
+        Route transactionRoute = router.transactionRoute();
+        router.transactionEnded();
+        if (committed) {
+            for (SessionAction action : pendingSessionActions) {
+                for (Physical physical : openPhysicals()) {
+                    if (physical.role() != transactionRoute) {
+                        action.applyTo(physical.connection);
+                    }
+                }
+                session.record(action);
+            }
+        }
+        pendingSessionActions.clear();
+        if (readOnlyPending) {
+            readOnlyPending = false;
+            for (Physical physical : openPhysicals()) {
+                physical.connection.setReadOnly(session.readOnly());
+            }
+        }
+    }
+
+    @Override
+    public Savepoint setSavepoint() throws SQLException {
+        return transactionPhysical().connection.setSavepoint();
+    }
+
+    @Override
+    public Savepoint setSavepoint(String name) throws SQLException {
+        return transactionPhysical().connection.setSavepoint(name);
+    }
+
+    @Override
+    public void rollback(Savepoint savepoint) throws SQLException {
+        transactionPhysical().connection.rollback(savepoint);
+    }
+
+    @Override
+    public void releaseSavepoint(Savepoint savepoint) throws SQLException {
+        transactionPhysical().connection.releaseSavepoint(savepoint);
+    }
+
+    /** The physical connection of the open transaction, binding one as its first statement would. */
+    private Physical transactionPhysical() throws SQLException {
+        checkOpen();
+        Physical physical = resolve(Classification.primary("savepoint"));
+        router.bind(physical.role(), physical.node.toString());
+        return physical;
+    }
+
+    @Override
+    public void setReadOnly(boolean readOnly) throws SQLException {
+        checkOpen();
+        session.readOnly(readOnly);
+        // Inside a transaction the drivers refuse the change; it reaches the transaction's node when it ends.
+        for (Physical physical : openPhysicals()) {
+            if (router.inTransaction() && physical.role() == router.transactionRoute()) {
+                readOnlyPending = true;
+            } else {
+                physical.connection.setReadOnly(readOnly);
+            }
+        }
+    }
+
+    @Override
+    public boolean isReadOnly() throws SQLException {
+        checkOpen();
+        return session.readOnly();
+    }
+
+    @Override
+    public void setTransactionIsolation(int level) throws SQLException {
+        checkOpen();
+        for (Physical physical : openPhysicals()) {
+            physical.connection.setTransactionIsolation(level);
+        }
+        session.isolation(level);
+    }
+
+    @Override
+    public int getTransactionIsolation() throws SQLException {
+        checkOpen();
+        Integer level = session.isolation();
+        return level != null ? level : readNode().connection.getTransactionIsolation();
+    }
+
+    // ---------------------------------------------------------------- other session state
+
+    @Override
+    public void setCatalog(String catalog) throws SQLException {
+        checkOpen();
+        for (Physical physical : openPhysicals()) {
+            physical.connection.setCatalog(catalog);
+        }
+        session.catalog(catalog);
+    }
+
+    @Override
+    public String getCatalog() throws SQLException {
+        checkOpen();
+        return session.catalog() != null ? session.catalog() : readNode().connection.getCatalog();
+    }
+
+    @Override
+    public void setSchema(String schema) throws SQLException {
+        checkOpen();
+        for (Physical physical : openPhysicals()) {
+            physical.connection.setSchema(schema);
+        }
+        session.schema(schema);
+    }
+
+    @Override
+    public String getSchema() throws SQLException {
+        checkOpen();
+        return session.schema() != null ? session.schema() : readNode().connection.getSchema();
+    }
+
+    @Override
+    public void setHoldability(int holdability) throws SQLException {
+        checkOpen();
+        for (Physical physical : openPhysicals()) {
+            physical.connection.setHoldability(holdability);
+        }
+        session.holdability(holdability);
+    }
+
+    @Override
+    public int getHoldability() throws SQLException {
+        checkOpen();
+        return session.holdability() != null ? session.holdability() : readNode().connection.getHoldability();
+    }
+
+    @Override
+    public Map<String, Class<?>> getTypeMap() throws SQLException {
+        checkOpen();
+        return session.typeMap() != null ? session.typeMap() : readNode().connection.getTypeMap();
+    }
+
+    @Override
+    public void setTypeMap(Map<String, Class<?>> map) throws SQLException {
+        checkOpen();
+        for (Physical physical : openPhysicals()) {
+            physical.connection.setTypeMap(map);
+        }
+        session.typeMap(map);
+    }
+
+    @Override
+    public void setClientInfo(String name, String value) throws SQLClientInfoException {
+        if (closed) {
+            throw new SQLClientInfoException("Connection is closed", Errors.CONNECTION_CLOSED, null);
+        }
+        for (Physical physical : openPhysicals()) {
+            physical.connection.setClientInfo(name, value);
+        }
+        session.clientInfo(name, value);
+    }
+
+    @Override
+    public void setClientInfo(Properties properties) throws SQLClientInfoException {
+        if (closed) {
+            throw new SQLClientInfoException("Connection is closed", Errors.CONNECTION_CLOSED, null);
+        }
+        for (Physical physical : openPhysicals()) {
+            physical.connection.setClientInfo(properties);
+        }
+        session.clientInfo(properties);
+    }
+
+    @Override
+    public String getClientInfo(String name) throws SQLException {
+        checkOpen();
+        Properties info = session.clientInfo();
+        if (info != null && info.containsKey(name)) {
+            return info.getProperty(name);
+        }
+        return readNode().connection.getClientInfo(name);
+    }
+
+    @Override
+    public Properties getClientInfo() throws SQLException {
+        checkOpen();
+        Properties result = new Properties();
+        result.putAll(readNode().connection.getClientInfo());
+        if (session.clientInfo() != null) {
+            result.putAll(session.clientInfo());
+        }
+        return result;
+    }
+
+    @Override
+    public void setNetworkTimeout(Executor executor, int milliseconds) throws SQLException {
+        checkOpen();
+        for (Physical physical : openPhysicals()) {
+            physical.connection.setNetworkTimeout(executor, milliseconds);
+        }
+        session.networkTimeout(executor, milliseconds);
+    }
+
+    @Override
+    public int getNetworkTimeout() throws SQLException {
+        checkOpen();
+        Integer timeout = session.networkTimeoutMillis();
+        return timeout != null ? timeout : readNode().connection.getNetworkTimeout();
+    }
+
+    // ---------------------------------------------------------------- metadata, warnings, factories
+
+    @Override
+    public DatabaseMetaData getMetaData() throws SQLException {
+        checkOpen();
+        return new DatabaseMetaDataProxy(primary().connection.getMetaData(), this, config);
+    }
+
+    @Override
+    public SQLWarning getWarnings() throws SQLException {
+        checkOpen();
+        return lastServed == null ? null : lastServed.connection.getWarnings();
+    }
+
+    @Override
+    public void clearWarnings() throws SQLException {
+        checkOpen();
+        for (Physical physical : openPhysicals()) {
+            physical.connection.clearWarnings();
+        }
+    }
+
+    @Override
+    public Clob createClob() throws SQLException {
+        checkOpen();
+        return primary().connection.createClob();
+    }
+
+    @Override
+    public Blob createBlob() throws SQLException {
+        checkOpen();
+        return primary().connection.createBlob();
+    }
+
+    @Override
+    public NClob createNClob() throws SQLException {
+        checkOpen();
+        return primary().connection.createNClob();
+    }
+
+    @Override
+    public SQLXML createSQLXML() throws SQLException {
+        checkOpen();
+        return primary().connection.createSQLXML();
+    }
+
+    @Override
+    public Array createArrayOf(String typeName, Object[] elements) throws SQLException {
+        checkOpen();
+        return readNode().connection.createArrayOf(typeName, elements);
+    }
+
+    @Override
+    public Struct createStruct(String typeName, Object[] attributes) throws SQLException {
+        checkOpen();
+        return readNode().connection.createStruct(typeName, attributes);
+    }
+
+    // ---------------------------------------------------------------- life cycle
+
+    @Override
+    public boolean isValid(int timeout) throws SQLException {
+        if (timeout < 0) {
+            throw new SQLException("isValid timeout must not be negative: " + timeout, "22023");
+        }
+        if (closed) {
+            return false;
+        }
+        List<Physical> open = openPhysicals();
+        if (open.isEmpty()) {
+            try {
+                open.add(readNode());
+            } catch (SQLException e) {
+                return false;
+            }
+        }
+        for (Physical physical : open) {
+            if (!physical.connection.isValid(timeout)) {
+                if (physical == replica) {
+                    dropReplica(new SQLException("replica connection is no longer valid", "08006"));
+                    continue;
+                }
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public boolean isClosed() {
+        return closed;
+    }
+
+    @Override
+    public void close() throws SQLException {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        List<StatementProxy> open;
+        synchronized (statements) {
+            open = new ArrayList<>(statements);
+            statements.clear();
+        }
+        SQLException failure = null;
+        for (StatementProxy statement : open) {
+            try {
+                statement.closeFromConnection();
+            } catch (SQLException e) {
+                failure = chain(failure, e);
+            }
+        }
+        for (Physical physical : openPhysicals()) {
+            try {
+                physical.connection.close();
+            } catch (SQLException e) {
+                failure = chain(failure, e);
+            }
+        }
+        primary = null;
+        replica = null;
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    @Override
+    public void abort(Executor executor) throws SQLException {
+        if (executor == null) {
+            throw new SQLException("abort needs an executor", "22023");
+        }
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (Physical physical : openPhysicals()) {
+            physical.connection.abort(executor);
+        }
+        primary = null;
+        replica = null;
+    }
+
+    private static SQLException chain(SQLException first, SQLException next) {
+        if (first == null) {
+            return next;
+        }
+        first.setNextException(next);
+        return first;
+    }
+
+    private static void closeQuietly(java.sql.Connection connection) {
+        try {
+            connection.close();
+        } catch (SQLException | RuntimeException ignored) {
+            // already broken: nothing more to release
+        }
+    }
+
+    void checkOpen() throws SQLException {
+        if (closed) {
+            throw Errors.closed("Connection");
+        }
+    }
+
+    // ---------------------------------------------------------------- ReplicatedConnection
+
+    @Override
+    public RoutingDecision lastRouting() {
+        return lastRouting;
+    }
+
+    @Override
+    public void pinToPrimary() throws SQLException {
+        checkOpen();
+        router.pin();
+    }
+
+    @Override
+    public boolean isPinnedToPrimary() {
+        return router.isPinned();
+    }
+
+    @Override
+    public RoutingDecision explain(String sql) throws SQLException {
+        checkOpen();
+        Decision decision = router.decide(classify(sql));
+        String node;
+        switch (decision.route()) {
+            case PRIMARY:
+                node = config.primary().toString();
+                break;
+            case REPLICA:
+                node = replica != null ? replica.node.toString() : "a replica";
+                break;
+            default:
+                node = "every open connection";
+        }
+        return new RoutingDecision(decision.route(), node, decision.reason());
+    }
+
+    @Override
+    public <T> T unwrap(Class<T> iface) throws SQLException {
+        if (iface.isInstance(this)) {
+            return iface.cast(this);
+        }
+        checkOpen();
+        java.sql.Connection physical = primary().connection;
+        if (iface.isInstance(physical)) {
+            return iface.cast(physical);
+        }
+        if (physical.isWrapperFor(iface)) {
+            return physical.unwrap(iface);
+        }
+        throw Errors.cannotUnwrap(iface);
+    }
+
+    @Override
+    public boolean isWrapperFor(Class<?> iface) throws SQLException {
+        if (iface.isInstance(this)) {
+            return true;
+        }
+        checkOpen();
+        java.sql.Connection physical = primary().connection;
+        return iface.isInstance(physical) || physical.isWrapperFor(iface);
+    }
+
+    @Override
+    public String toString() {
+        return "ReplicatedConnection[" + config.displayUrl() + "]";
+    }
+}

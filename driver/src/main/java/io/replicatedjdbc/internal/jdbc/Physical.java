@@ -1,0 +1,26 @@
+package io.replicatedjdbc.internal.jdbc;
+
+import io.replicatedjdbc.Route;
+import io.replicatedjdbc.internal.config.NodeSpec;
+import java.sql.Connection;
+
+/** One open physical connection of a logical connection, and the node it leads to. */
+final class Physical {
+
+    final NodeSpec node;
+    final Connection connection;
+
+    Physical(NodeSpec node, Connection connection) {
+        this.node = node;
+        this.connection = connection;
+    }
+
+    Route role() {
+        return node.isPrimary() ? Route.PRIMARY : Route.REPLICA;
+    }
+
+    @Override
+    public String toString() {
+        return node.toString();
+    }
+}

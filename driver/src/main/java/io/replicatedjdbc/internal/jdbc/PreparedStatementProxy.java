@@ -1,0 +1,517 @@
+package io.replicatedjdbc.internal.jdbc;
+
+import io.replicatedjdbc.internal.Errors;
+import io.replicatedjdbc.internal.classify.Classification;
+import io.replicatedjdbc.internal.session.SessionAction;
+import java.sql.Array;
+import java.sql.Blob;
+import java.sql.Clob;
+import java.sql.Connection;
+import java.sql.Date;
+import java.sql.NClob;
+import java.sql.ParameterMetaData;
+import java.sql.PreparedStatement;
+import java.sql.Ref;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.RowId;
+import java.sql.SQLException;
+import java.sql.SQLType;
+import java.sql.SQLXML;
+import java.sql.Time;
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A logical prepared statement. Parameters are recorded here and applied to the physical statement of
+ * whichever node an execution is routed to, so a statement prepared before a write and executed after it
+ * is prepared again on the primary with the same parameters. A stream or reader parameter can be read only
+ * once: if an execution moves to another node after a stream was sent, the driver receives an exhausted
+ * stream.
+ */
+class PreparedStatementProxy extends StatementProxy implements PreparedStatement {
+
+    /** One recorded {@code setXxx} call. */
+    @FunctionalInterface
+    interface Parameter {
+        void applyTo(PreparedStatement statement) throws SQLException;
+    }
+
+    final String sql;
+    private final Classification classification;
+    private final List<Parameter> parameters = new ArrayList<>();
+    private long parametersVersion;
+    private final List<Parameter[]> batches = new ArrayList<>();
+
+    PreparedStatementProxy(LogicalConnection connection, String sql,
+                           SqlFunction<Connection, ? extends PreparedStatement> creator) {
+        this(connection, sql, connection.classify(sql), creator);
+    }
+
+    PreparedStatementProxy(LogicalConnection connection, String sql, Classification classification,
+                           SqlFunction<Connection, ? extends PreparedStatement> creator) {
+        super(connection, creator);
+        this.sql = sql;
+        this.classification = classification;
+    }
+
+    final void parameter(int index, Parameter parameter) throws SQLException {
+        checkOpen();
+        if (index < 1) {
+            throw new SQLException("Parameter index out of range: " + index + " (parameters are numbered from 1)",
+                    "22023");
+        }
+        while (parameters.size() < index) {
+            parameters.add(null);
+        }
+        parameters.set(index - 1, parameter);
+        parametersVersion++;
+    }
+
+    /** The physical prepared statement for this connection, with the current parameters applied. */
+    final PreparedStatement prepared(Physical physical) throws SQLException {
+        Held held = held(physical);
+        PreparedStatement statement = (PreparedStatement) held.statement;
+        if (held.parametersVersion != parametersVersion) {
+            applyAll(statement, parameters);
+            held.parametersVersion = parametersVersion;
+        }
+        return statement;
+    }
+
+    private static void applyAll(PreparedStatement statement, Iterable<Parameter> parameters) throws SQLException {
+        for (Parameter parameter : parameters) {
+            if (parameter != null) {
+                parameter.applyTo(statement);
+            }
+        }
+    }
+
+    @Override
+    SessionAction replayAction(String ignored) {
+        List<Parameter> snapshot = new ArrayList<>(parameters);
+        return physicalConnection -> {
+            try (PreparedStatement statement = physicalConnection.prepareStatement(sql)) {
+                applyAll(statement, snapshot);
+                statement.execute();
+            }
+        };
+    }
+
+    @Override
+    boolean defaultPoolable() {
+        return true;
+    }
+
+    // ---------------------------------------------------------------- execution
+
+    @Override
+    public ResultSet executeQuery() throws SQLException {
+        return wrap(route(sql, classification, p -> prepared(p).executeQuery()));
+    }
+
+    @Override
+    public int executeUpdate() throws SQLException {
+        return route(sql, classification, p -> prepared(p).executeUpdate());
+    }
+
+    @Override
+    public long executeLargeUpdate() throws SQLException {
+        return route(sql, classification, p -> prepared(p).executeLargeUpdate());
+    }
+
+    @Override
+    public boolean execute() throws SQLException {
+        return route(sql, classification, p -> prepared(p).execute());
+    }
+
+    @Override
+    public void clearParameters() throws SQLException {
+        checkOpen();
+        parameters.clear();
+        parametersVersion++;
+        for (Held held : helds()) {
+            ((PreparedStatement) held.statement).clearParameters();
+            held.parametersVersion = parametersVersion;
+        }
+    }
+
+    @Override
+    public void addBatch() throws SQLException {
+        checkOpen();
+        batches.add(parameters.toArray(new Parameter[0]));
+    }
+
+    @Override
+    public void clearBatch() throws SQLException {
+        super.clearBatch();
+        batches.clear();
+    }
+
+    @Override
+    java.sql.Statement fillBatch(Physical physical) throws SQLException {
+        Held held = held(physical);
+        PreparedStatement statement = (PreparedStatement) held.statement;
+        List<Parameter[]> entries = new ArrayList<>(batches);
+        batches.clear();
+        held.parametersVersion = -1;
+        for (Parameter[] entry : entries) {
+            applyAll(statement, java.util.Arrays.asList(entry));
+            statement.addBatch();
+        }
+        return statement;
+    }
+
+    @Override
+    public ResultSetMetaData getMetaData() throws SQLException {
+        checkOpen();
+        return describing().getMetaData();
+    }
+
+    @Override
+    public ParameterMetaData getParameterMetaData() throws SQLException {
+        checkOpen();
+        return describing().getParameterMetaData();
+    }
+
+    /** The physical statement that ran last, or the one an execution would use now. */
+    private PreparedStatement describing() throws SQLException {
+        Physical served = connection.lastServed();
+        for (Held held : helds()) {
+            if (held.physical == served) {
+                return (PreparedStatement) held.statement;
+            }
+        }
+        return (PreparedStatement) held(connection.resolve(classification)).statement;
+    }
+
+    // The query-string methods of Statement are not for prepared statements (JDBC).
+
+    private SQLException queryStringNotAllowed(String method) {
+        return Errors.wrongState(method + "(String) cannot be called on a PreparedStatement: use " + method + "()");
+    }
+
+    @Override
+    public ResultSet executeQuery(String sql) throws SQLException {
+        throw queryStringNotAllowed("executeQuery");
+    }
+
+    @Override
+    public int executeUpdate(String sql) throws SQLException {
+        throw queryStringNotAllowed("executeUpdate");
+    }
+
+    @Override
+    public boolean execute(String sql) throws SQLException {
+        throw queryStringNotAllowed("execute");
+    }
+
+    @Override
+    public long executeLargeUpdate(String sql) throws SQLException {
+        throw queryStringNotAllowed("executeLargeUpdate");
+    }
+
+    @Override
+    public int executeUpdate(String sql, int autoGeneratedKeys) throws SQLException {
+        throw queryStringNotAllowed("executeUpdate");
+    }
+
+    @Override
+    public int executeUpdate(String sql, int[] columnIndexes) throws SQLException {
+        throw queryStringNotAllowed("executeUpdate");
+    }
+
+    @Override
+    public int executeUpdate(String sql, String[] columnNames) throws SQLException {
+        throw queryStringNotAllowed("executeUpdate");
+    }
+
+    @Override
+    public long executeLargeUpdate(String sql, int autoGeneratedKeys) throws SQLException {
+        throw queryStringNotAllowed("executeLargeUpdate");
+    }
+
+    @Override
+    public long executeLargeUpdate(String sql, int[] columnIndexes) throws SQLException {
+        throw queryStringNotAllowed("executeLargeUpdate");
+    }
+
+    @Override
+    public long executeLargeUpdate(String sql, String[] columnNames) throws SQLException {
+        throw queryStringNotAllowed("executeLargeUpdate");
+    }
+
+    @Override
+    public boolean execute(String sql, int autoGeneratedKeys) throws SQLException {
+        throw queryStringNotAllowed("execute");
+    }
+
+    @Override
+    public boolean execute(String sql, int[] columnIndexes) throws SQLException {
+        throw queryStringNotAllowed("execute");
+    }
+
+    @Override
+    public boolean execute(String sql, String[] columnNames) throws SQLException {
+        throw queryStringNotAllowed("execute");
+    }
+
+    @Override
+    public void addBatch(String sql) throws SQLException {
+        throw queryStringNotAllowed("addBatch");
+    }
+
+    // ---------------------------------------------------------------- parameters: recorded, applied on execution
+
+    @Override
+    public void setArray(int index, Array value) throws SQLException {
+        parameter(index, ps -> ps.setArray(index, value));
+    }
+
+    @Override
+    public void setAsciiStream(int index, java.io.InputStream value, int length) throws SQLException {
+        parameter(index, ps -> ps.setAsciiStream(index, value, length));
+    }
+
+    @Override
+    public void setAsciiStream(int index, java.io.InputStream value, long length) throws SQLException {
+        parameter(index, ps -> ps.setAsciiStream(index, value, length));
+    }
+
+    @Override
+    public void setAsciiStream(int index, java.io.InputStream value) throws SQLException {
+        parameter(index, ps -> ps.setAsciiStream(index, value));
+    }
+
+    @Override
+    public void setBigDecimal(int index, java.math.BigDecimal value) throws SQLException {
+        parameter(index, ps -> ps.setBigDecimal(index, value));
+    }
+
+    @Override
+    public void setBinaryStream(int index, java.io.InputStream value, int length) throws SQLException {
+        parameter(index, ps -> ps.setBinaryStream(index, value, length));
+    }
+
+    @Override
+    public void setBinaryStream(int index, java.io.InputStream value, long length) throws SQLException {
+        parameter(index, ps -> ps.setBinaryStream(index, value, length));
+    }
+
+    @Override
+    public void setBinaryStream(int index, java.io.InputStream value) throws SQLException {
+        parameter(index, ps -> ps.setBinaryStream(index, value));
+    }
+
+    @Override
+    public void setBlob(int index, java.io.InputStream value, long length) throws SQLException {
+        parameter(index, ps -> ps.setBlob(index, value, length));
+    }
+
+    @Override
+    public void setBlob(int index, java.io.InputStream value) throws SQLException {
+        parameter(index, ps -> ps.setBlob(index, value));
+    }
+
+    @Override
+    public void setBlob(int index, Blob value) throws SQLException {
+        parameter(index, ps -> ps.setBlob(index, value));
+    }
+
+    @Override
+    public void setBoolean(int index, boolean value) throws SQLException {
+        parameter(index, ps -> ps.setBoolean(index, value));
+    }
+
+    @Override
+    public void setByte(int index, byte value) throws SQLException {
+        parameter(index, ps -> ps.setByte(index, value));
+    }
+
+    @Override
+    public void setBytes(int index, byte[] value) throws SQLException {
+        parameter(index, ps -> ps.setBytes(index, value));
+    }
+
+    @Override
+    public void setCharacterStream(int index, java.io.Reader value, int length) throws SQLException {
+        parameter(index, ps -> ps.setCharacterStream(index, value, length));
+    }
+
+    @Override
+    public void setCharacterStream(int index, java.io.Reader value, long length) throws SQLException {
+        parameter(index, ps -> ps.setCharacterStream(index, value, length));
+    }
+
+    @Override
+    public void setCharacterStream(int index, java.io.Reader value) throws SQLException {
+        parameter(index, ps -> ps.setCharacterStream(index, value));
+    }
+
+    @Override
+    public void setClob(int index, java.io.Reader value, long length) throws SQLException {
+        parameter(index, ps -> ps.setClob(index, value, length));
+    }
+
+    @Override
+    public void setClob(int index, java.io.Reader value) throws SQLException {
+        parameter(index, ps -> ps.setClob(index, value));
+    }
+
+    @Override
+    public void setClob(int index, Clob value) throws SQLException {
+        parameter(index, ps -> ps.setClob(index, value));
+    }
+
+    @Override
+    public void setDate(int index, Date value, java.util.Calendar calendar) throws SQLException {
+        parameter(index, ps -> ps.setDate(index, value, calendar));
+    }
+
+    @Override
+    public void setDate(int index, Date value) throws SQLException {
+        parameter(index, ps -> ps.setDate(index, value));
+    }
+
+    @Override
+    public void setDouble(int index, double value) throws SQLException {
+        parameter(index, ps -> ps.setDouble(index, value));
+    }
+
+    @Override
+    public void setFloat(int index, float value) throws SQLException {
+        parameter(index, ps -> ps.setFloat(index, value));
+    }
+
+    @Override
+    public void setInt(int index, int value) throws SQLException {
+        parameter(index, ps -> ps.setInt(index, value));
+    }
+
+    @Override
+    public void setLong(int index, long value) throws SQLException {
+        parameter(index, ps -> ps.setLong(index, value));
+    }
+
+    @Override
+    public void setNCharacterStream(int index, java.io.Reader value, long length) throws SQLException {
+        parameter(index, ps -> ps.setNCharacterStream(index, value, length));
+    }
+
+    @Override
+    public void setNCharacterStream(int index, java.io.Reader value) throws SQLException {
+        parameter(index, ps -> ps.setNCharacterStream(index, value));
+    }
+
+    @Override
+    public void setNClob(int index, java.io.Reader value, long length) throws SQLException {
+        parameter(index, ps -> ps.setNClob(index, value, length));
+    }
+
+    @Override
+    public void setNClob(int index, java.io.Reader value) throws SQLException {
+        parameter(index, ps -> ps.setNClob(index, value));
+    }
+
+    @Override
+    public void setNClob(int index, NClob value) throws SQLException {
+        parameter(index, ps -> ps.setNClob(index, value));
+    }
+
+    @Override
+    public void setNString(int index, String value) throws SQLException {
+        parameter(index, ps -> ps.setNString(index, value));
+    }
+
+    @Override
+    public void setNull(int index, int sqlType, String typeName) throws SQLException {
+        parameter(index, ps -> ps.setNull(index, sqlType, typeName));
+    }
+
+    @Override
+    public void setNull(int index, int sqlType) throws SQLException {
+        parameter(index, ps -> ps.setNull(index, sqlType));
+    }
+
+    @Override
+    public void setObject(int index, Object value, int targetSqlType, int scaleOrLength) throws SQLException {
+        parameter(index, ps -> ps.setObject(index, value, targetSqlType, scaleOrLength));
+    }
+
+    @Override
+    public void setObject(int index, Object value, int targetSqlType) throws SQLException {
+        parameter(index, ps -> ps.setObject(index, value, targetSqlType));
+    }
+
+    @Override
+    public void setObject(int index, Object value, SQLType targetSqlType, int scaleOrLength) throws SQLException {
+        parameter(index, ps -> ps.setObject(index, value, targetSqlType, scaleOrLength));
+    }
+
+    @Override
+    public void setObject(int index, Object value, SQLType targetSqlType) throws SQLException {
+        parameter(index, ps -> ps.setObject(index, value, targetSqlType));
+    }
+
+    @Override
+    public void setObject(int index, Object value) throws SQLException {
+        parameter(index, ps -> ps.setObject(index, value));
+    }
+
+    @Override
+    public void setRef(int index, Ref value) throws SQLException {
+        parameter(index, ps -> ps.setRef(index, value));
+    }
+
+    @Override
+    public void setRowId(int index, RowId value) throws SQLException {
+        parameter(index, ps -> ps.setRowId(index, value));
+    }
+
+    @Override
+    public void setSQLXML(int index, SQLXML value) throws SQLException {
+        parameter(index, ps -> ps.setSQLXML(index, value));
+    }
+
+    @Override
+    public void setShort(int index, short value) throws SQLException {
+        parameter(index, ps -> ps.setShort(index, value));
+    }
+
+    @Override
+    public void setString(int index, String value) throws SQLException {
+        parameter(index, ps -> ps.setString(index, value));
+    }
+
+    @Override
+    public void setTime(int index, Time value, java.util.Calendar calendar) throws SQLException {
+        parameter(index, ps -> ps.setTime(index, value, calendar));
+    }
+
+    @Override
+    public void setTime(int index, Time value) throws SQLException {
+        parameter(index, ps -> ps.setTime(index, value));
+    }
+
+    @Override
+    public void setTimestamp(int index, Timestamp value, java.util.Calendar calendar) throws SQLException {
+        parameter(index, ps -> ps.setTimestamp(index, value, calendar));
+    }
+
+    @Override
+    public void setTimestamp(int index, Timestamp value) throws SQLException {
+        parameter(index, ps -> ps.setTimestamp(index, value));
+    }
+
+    @Override
+    public void setURL(int index, java.net.URL value) throws SQLException {
+        parameter(index, ps -> ps.setURL(index, value));
+    }
+
+    @Override
+    public void setUnicodeStream(int index, java.io.InputStream value, int length) throws SQLException {
+        parameter(index, ps -> ps.setUnicodeStream(index, value, length));
+    }
+
+}

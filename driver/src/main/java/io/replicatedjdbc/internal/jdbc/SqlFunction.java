@@ -1,0 +1,10 @@
+package io.replicatedjdbc.internal.jdbc;
+
+import java.sql.SQLException;
+
+/** A function that may throw SQLException: how a statement is created on a physical connection. */
+@FunctionalInterface
+interface SqlFunction<A, R> {
+
+    R apply(A argument) throws SQLException;
+}

@@ -1,0 +1,624 @@
+package io.replicatedjdbc.internal.jdbc;
+
+import io.replicatedjdbc.internal.Errors;
+import io.replicatedjdbc.internal.classify.Classification;
+import io.replicatedjdbc.internal.session.SessionAction;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.SQLWarning;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A logical statement. It holds at most one physical statement per physical connection (the primary's,
+ * the replica's), created when a statement first runs there and given the settings recorded here. Each
+ * execution is routed by the connection; this class holds no routing logic.
+ */
+class StatementProxy implements Statement {
+
+    /** A physical statement and the physical connection it belongs to. */
+    static final class Held {
+        final Physical physical;
+        final Statement statement;
+        /** The parameter version last applied to this physical statement (prepared statements). */
+        long parametersVersion = -1;
+
+        Held(Physical physical, Statement statement) {
+            this.physical = physical;
+            this.statement = statement;
+        }
+    }
+
+    static final Classification BATCH = Classification.write("batch");
+
+    final LogicalConnection connection;
+    private final SqlFunction<Connection, ? extends Statement> creator;
+
+    private Held onPrimary;
+    private Held onReplica;
+    private volatile Held current;
+    private ResultSetProxy currentResultSet;
+    private volatile boolean closed;
+    private boolean closeOnCompletion;
+    private final List<String> batch = new ArrayList<>();
+
+    private Integer fetchSize;
+    private Integer fetchDirection;
+    private Integer maxRows;
+    private Long largeMaxRows;
+    private Integer maxFieldSize;
+    private Integer queryTimeout;
+    private Boolean escapeProcessing;
+    private Boolean poolable;
+    private String cursorName;
+
+    StatementProxy(LogicalConnection connection, SqlFunction<Connection, ? extends Statement> creator) {
+        this.connection = connection;
+        this.creator = creator;
+    }
+
+    // ---------------------------------------------------------------- physical statements
+
+    /** The physical statement for this physical connection, created and configured on first use. */
+    final Held held(Physical physical) throws SQLException {
+        Held existing = physical.node.isPrimary() ? onPrimary : onReplica;
+        if (existing != null && existing.physical == physical) {
+            return existing;
+        }
+        if (existing != null) {
+            closeQuietly(existing.statement);
+        }
+        Statement statement = creator.apply(physical.connection);
+        try {
+            applySettings(statement);
+        } catch (SQLException | RuntimeException e) {
+            closeQuietly(statement);
+            throw e;
+        }
+        Held created = new Held(physical, statement);
+        if (physical.node.isPrimary()) {
+            onPrimary = created;
+        } else {
+            onReplica = created;
+        }
+        return created;
+    }
+
+    private void applySettings(Statement statement) throws SQLException {
+        if (fetchSize != null) {
+            statement.setFetchSize(fetchSize);
+        }
+        if (fetchDirection != null) {
+            statement.setFetchDirection(fetchDirection);
+        }
+        if (maxRows != null) {
+            statement.setMaxRows(maxRows);
+        }
+        if (largeMaxRows != null) {
+            statement.setLargeMaxRows(largeMaxRows);
+        }
+        if (maxFieldSize != null) {
+            statement.setMaxFieldSize(maxFieldSize);
+        }
+        if (queryTimeout != null) {
+            statement.setQueryTimeout(queryTimeout);
+        }
+        if (escapeProcessing != null) {
+            statement.setEscapeProcessing(escapeProcessing);
+        }
+        if (poolable != null) {
+            statement.setPoolable(poolable);
+        }
+        if (cursorName != null) {
+            statement.setCursorName(cursorName);
+        }
+    }
+
+    final List<Held> helds() {
+        List<Held> all = new ArrayList<>(2);
+        if (onPrimary != null) {
+            all.add(onPrimary);
+        }
+        if (onReplica != null) {
+            all.add(onReplica);
+        }
+        return all;
+    }
+
+    /** Routes and runs one execution; afterwards the physical statement that served it is the current one. */
+    final <T> T route(String sql, Classification c, PhysicalCall<T> call) throws SQLException {
+        checkOpen();
+        currentResultSet = null;
+        T result = connection.run(this, sql, c, call);
+        Physical served = connection.lastServed();
+        current = served.node.isPrimary() ? onPrimary : onReplica;
+        return result;
+    }
+
+    final ResultSet wrap(ResultSet resultSet) {
+        if (resultSet == null) {
+            return null;
+        }
+        ResultSetProxy proxy = new ResultSetProxy(resultSet, this);
+        currentResultSet = proxy;
+        return proxy;
+    }
+
+    /** How to run this session change again on a connection opened later. */
+    SessionAction replayAction(String sql) {
+        return physicalConnection -> {
+            try (Statement statement = physicalConnection.createStatement()) {
+                statement.execute(sql);
+            }
+        };
+    }
+
+    final void checkOpen() throws SQLException {
+        if (closed) {
+            throw Errors.closed("Statement");
+        }
+        connection.checkOpen();
+    }
+
+    // ---------------------------------------------------------------- execution
+
+    private Classification classify(String sql) throws SQLException {
+        checkOpen();
+        if (sql == null) {
+            throw new SQLException("SQL must not be null", "22004");
+        }
+        return connection.classify(sql);
+    }
+
+    @Override
+    public ResultSet executeQuery(String sql) throws SQLException {
+        return wrap(route(sql, classify(sql), p -> held(p).statement.executeQuery(sql)));
+    }
+
+    @Override
+    public int executeUpdate(String sql) throws SQLException {
+        return route(sql, classify(sql), p -> held(p).statement.executeUpdate(sql));
+    }
+
+    @Override
+    public int executeUpdate(String sql, int autoGeneratedKeys) throws SQLException {
+        return route(sql, classify(sql), p -> held(p).statement.executeUpdate(sql, autoGeneratedKeys));
+    }
+
+    @Override
+    public int executeUpdate(String sql, int[] columnIndexes) throws SQLException {
+        return route(sql, classify(sql), p -> held(p).statement.executeUpdate(sql, columnIndexes));
+    }
+
+    @Override
+    public int executeUpdate(String sql, String[] columnNames) throws SQLException {
+        return route(sql, classify(sql), p -> held(p).statement.executeUpdate(sql, columnNames));
+    }
+
+    @Override
+    public long executeLargeUpdate(String sql) throws SQLException {
+        return route(sql, classify(sql), p -> held(p).statement.executeLargeUpdate(sql));
+    }
+
+    @Override
+    public long executeLargeUpdate(String sql, int autoGeneratedKeys) throws SQLException {
+        return route(sql, classify(sql), p -> held(p).statement.executeLargeUpdate(sql, autoGeneratedKeys));
+    }
+
+    @Override
+    public long executeLargeUpdate(String sql, int[] columnIndexes) throws SQLException {
+        return route(sql, classify(sql), p -> held(p).statement.executeLargeUpdate(sql, columnIndexes));
+    }
+
+    @Override
+    public long executeLargeUpdate(String sql, String[] columnNames) throws SQLException {
+        return route(sql, classify(sql), p -> held(p).statement.executeLargeUpdate(sql, columnNames));
+    }
+
+    @Override
+    public boolean execute(String sql) throws SQLException {
+        return route(sql, classify(sql), p -> held(p).statement.execute(sql));
+    }
+
+    @Override
+    public boolean execute(String sql, int autoGeneratedKeys) throws SQLException {
+        return route(sql, classify(sql), p -> held(p).statement.execute(sql, autoGeneratedKeys));
+    }
+
+    @Override
+    public boolean execute(String sql, int[] columnIndexes) throws SQLException {
+        return route(sql, classify(sql), p -> held(p).statement.execute(sql, columnIndexes));
+    }
+
+    @Override
+    public boolean execute(String sql, String[] columnNames) throws SQLException {
+        return route(sql, classify(sql), p -> held(p).statement.execute(sql, columnNames));
+    }
+
+    // Batches always run on the primary: the SQL is kept here and handed over when the batch runs.
+
+    @Override
+    public void addBatch(String sql) throws SQLException {
+        checkOpen();
+        batch.add(sql);
+    }
+
+    @Override
+    public void clearBatch() throws SQLException {
+        checkOpen();
+        batch.clear();
+    }
+
+    @Override
+    public int[] executeBatch() throws SQLException {
+        return route(null, BATCH, p -> fillBatch(p).executeBatch());
+    }
+
+    @Override
+    public long[] executeLargeBatch() throws SQLException {
+        return route(null, BATCH, p -> fillBatch(p).executeLargeBatch());
+    }
+
+    /** Hands the recorded batch to the physical statement; the batch is cleared, as JDBC requires, even on error. */
+    Statement fillBatch(Physical physical) throws SQLException {
+        Statement statement = held(physical).statement;
+        List<String> entries = new ArrayList<>(batch);
+        batch.clear();
+        for (String sql : entries) {
+            statement.addBatch(sql);
+        }
+        return statement;
+    }
+
+    // ---------------------------------------------------------------- results of the last execution
+
+    @Override
+    public ResultSet getResultSet() throws SQLException {
+        checkOpen();
+        Held held = current;
+        if (held == null) {
+            return null;
+        }
+        ResultSet resultSet = held.statement.getResultSet();
+        if (resultSet == null) {
+            return null;
+        }
+        if (currentResultSet != null && currentResultSet.delegate() == resultSet) {
+            return currentResultSet;
+        }
+        return wrap(resultSet);
+    }
+
+    @Override
+    public int getUpdateCount() throws SQLException {
+        checkOpen();
+        Held held = current;
+        return held == null ? -1 : held.statement.getUpdateCount();
+    }
+
+    @Override
+    public long getLargeUpdateCount() throws SQLException {
+        checkOpen();
+        Held held = current;
+        return held == null ? -1 : held.statement.getLargeUpdateCount();
+    }
+
+    @Override
+    public boolean getMoreResults() throws SQLException {
+        checkOpen();
+        Held held = current;
+        currentResultSet = null;
+        return held != null && held.statement.getMoreResults();
+    }
+
+    @Override
+    public boolean getMoreResults(int current) throws SQLException {
+        checkOpen();
+        Held held = this.current;
+        currentResultSet = null;
+        return held != null && held.statement.getMoreResults(current);
+    }
+
+    @Override
+    public ResultSet getGeneratedKeys() throws SQLException {
+        checkOpen();
+        Held held = current;
+        if (held == null) {
+            throw Errors.wrongState("getGeneratedKeys() before any statement of this Statement ran");
+        }
+        return new ResultSetProxy(held.statement.getGeneratedKeys(), this);
+    }
+
+    @Override
+    public SQLWarning getWarnings() throws SQLException {
+        checkOpen();
+        Held held = current;
+        return held == null ? null : held.statement.getWarnings();
+    }
+
+    @Override
+    public void clearWarnings() throws SQLException {
+        checkOpen();
+        for (Held held : helds()) {
+            held.statement.clearWarnings();
+        }
+    }
+
+    /** Cancels whatever physical statement runs now; may be called from another thread. */
+    @Override
+    public void cancel() throws SQLException {
+        if (closed) {
+            throw Errors.closed("Statement");
+        }
+        Held held = current;
+        if (held != null) {
+            held.statement.cancel();
+        }
+    }
+
+    // ---------------------------------------------------------------- settings: recorded, written through
+
+    @Override
+    public void setFetchSize(int rows) throws SQLException {
+        checkOpen();
+        if (rows < 0) {
+            throw Errors.badOption("fetchSize", String.valueOf(rows), "0 or more");
+        }
+        for (Held held : helds()) {
+            held.statement.setFetchSize(rows);
+        }
+        fetchSize = rows;
+    }
+
+    @Override
+    public int getFetchSize() throws SQLException {
+        checkOpen();
+        return fetchSize != null ? fetchSize : current != null ? current.statement.getFetchSize() : 0;
+    }
+
+    @Override
+    public void setFetchDirection(int direction) throws SQLException {
+        checkOpen();
+        if (direction != ResultSet.FETCH_FORWARD && direction != ResultSet.FETCH_REVERSE
+                && direction != ResultSet.FETCH_UNKNOWN) {
+            throw Errors.badOption("fetchDirection", String.valueOf(direction),
+                    "ResultSet.FETCH_FORWARD, FETCH_REVERSE or FETCH_UNKNOWN");
+        }
+        for (Held held : helds()) {
+            held.statement.setFetchDirection(direction);
+        }
+        fetchDirection = direction;
+    }
+
+    @Override
+    public int getFetchDirection() throws SQLException {
+        checkOpen();
+        return fetchDirection != null ? fetchDirection : ResultSet.FETCH_FORWARD;
+    }
+
+    @Override
+    public void setMaxRows(int max) throws SQLException {
+        checkOpen();
+        if (max < 0) {
+            throw Errors.badOption("maxRows", String.valueOf(max), "0 or more");
+        }
+        for (Held held : helds()) {
+            held.statement.setMaxRows(max);
+        }
+        maxRows = max;
+        largeMaxRows = null;
+    }
+
+    @Override
+    public int getMaxRows() throws SQLException {
+        checkOpen();
+        if (largeMaxRows != null) {
+            return (int) Math.min(Integer.MAX_VALUE, largeMaxRows);
+        }
+        return maxRows != null ? maxRows : 0;
+    }
+
+    @Override
+    public void setLargeMaxRows(long max) throws SQLException {
+        checkOpen();
+        if (max < 0) {
+            throw Errors.badOption("largeMaxRows", String.valueOf(max), "0 or more");
+        }
+        for (Held held : helds()) {
+            held.statement.setLargeMaxRows(max);
+        }
+        largeMaxRows = max;
+        maxRows = null;
+    }
+
+    @Override
+    public long getLargeMaxRows() throws SQLException {
+        checkOpen();
+        return largeMaxRows != null ? largeMaxRows : maxRows != null ? maxRows : 0;
+    }
+
+    @Override
+    public void setMaxFieldSize(int max) throws SQLException {
+        checkOpen();
+        if (max < 0) {
+            throw Errors.badOption("maxFieldSize", String.valueOf(max), "0 or more");
+        }
+        for (Held held : helds()) {
+            held.statement.setMaxFieldSize(max);
+        }
+        maxFieldSize = max;
+    }
+
+    @Override
+    public int getMaxFieldSize() throws SQLException {
+        checkOpen();
+        return maxFieldSize != null ? maxFieldSize : 0;
+    }
+
+    @Override
+    public void setQueryTimeout(int seconds) throws SQLException {
+        checkOpen();
+        if (seconds < 0) {
+            throw Errors.badOption("queryTimeout", String.valueOf(seconds), "0 or more seconds");
+        }
+        for (Held held : helds()) {
+            held.statement.setQueryTimeout(seconds);
+        }
+        queryTimeout = seconds;
+    }
+
+    @Override
+    public int getQueryTimeout() throws SQLException {
+        checkOpen();
+        return queryTimeout != null ? queryTimeout : 0;
+    }
+
+    @Override
+    public void setEscapeProcessing(boolean enable) throws SQLException {
+        checkOpen();
+        for (Held held : helds()) {
+            held.statement.setEscapeProcessing(enable);
+        }
+        escapeProcessing = enable;
+    }
+
+    @Override
+    public void setPoolable(boolean value) throws SQLException {
+        checkOpen();
+        for (Held held : helds()) {
+            held.statement.setPoolable(value);
+        }
+        poolable = value;
+    }
+
+    @Override
+    public boolean isPoolable() throws SQLException {
+        checkOpen();
+        return poolable != null ? poolable : defaultPoolable();
+    }
+
+    /** JDBC: plain statements are not poolable by default, prepared and callable ones are. */
+    boolean defaultPoolable() {
+        return false;
+    }
+
+    @Override
+    public void setCursorName(String name) throws SQLException {
+        checkOpen();
+        for (Held held : helds()) {
+            held.statement.setCursorName(name);
+        }
+        cursorName = name;
+    }
+
+    @Override
+    public int getResultSetConcurrency() throws SQLException {
+        return describingStatement().getResultSetConcurrency();
+    }
+
+    @Override
+    public int getResultSetType() throws SQLException {
+        return describingStatement().getResultSetType();
+    }
+
+    @Override
+    public int getResultSetHoldability() throws SQLException {
+        return describingStatement().getResultSetHoldability();
+    }
+
+    /** A physical statement that can answer questions about how this statement was created. */
+    private Statement describingStatement() throws SQLException {
+        checkOpen();
+        Held held = current != null ? current : onPrimary != null ? onPrimary : onReplica;
+        if (held == null) {
+            held = held(connection.resolve(Classification.read("describe statement")));
+        }
+        return held.statement;
+    }
+
+    @Override
+    public Connection getConnection() throws SQLException {
+        checkOpen();
+        return connection;
+    }
+
+    // ---------------------------------------------------------------- life cycle
+
+    @Override
+    public void closeOnCompletion() throws SQLException {
+        checkOpen();
+        closeOnCompletion = true;
+    }
+
+    @Override
+    public boolean isCloseOnCompletion() throws SQLException {
+        checkOpen();
+        return closeOnCompletion;
+    }
+
+    /** A result set of this statement was closed: with closeOnCompletion, the statement closes with it. */
+    void resultSetClosed(ResultSetProxy resultSet) throws SQLException {
+        if (closeOnCompletion && resultSet == currentResultSet && !closed) {
+            close();
+        }
+    }
+
+    @Override
+    public boolean isClosed() {
+        return closed;
+    }
+
+    @Override
+    public void close() throws SQLException {
+        if (closed) {
+            return;
+        }
+        closeFromConnection();
+        connection.forget(this);
+    }
+
+    void closeFromConnection() throws SQLException {
+        closed = true;
+        SQLException failure = null;
+        for (Held held : helds()) {
+            try {
+                held.statement.close();
+            } catch (SQLException e) {
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.setNextException(e);
+                }
+            }
+        }
+        onPrimary = null;
+        onReplica = null;
+        current = null;
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    private static void closeQuietly(Statement statement) {
+        try {
+            statement.close();
+        } catch (SQLException | RuntimeException ignored) {
+            // its connection is gone or broken: nothing more to release
+        }
+    }
+
+    @Override
+    public <T> T unwrap(Class<T> iface) throws SQLException {
+        if (iface.isInstance(this)) {
+            return iface.cast(this);
+        }
+        return describingStatement().unwrap(iface);
+    }
+
+    @Override
+    public boolean isWrapperFor(Class<?> iface) throws SQLException {
+        return iface.isInstance(this) || describingStatement().isWrapperFor(iface);
+    }
+}

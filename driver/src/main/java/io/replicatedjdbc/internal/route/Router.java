@@ -1,0 +1,154 @@
+package io.replicatedjdbc.internal.route;
+
+import io.replicatedjdbc.Route;
+import io.replicatedjdbc.internal.Errors;
+import io.replicatedjdbc.internal.classify.Classification;
+import io.replicatedjdbc.internal.classify.Dialect;
+import io.replicatedjdbc.internal.config.Config;
+import io.replicatedjdbc.internal.session.SessionState;
+import java.sql.Connection;
+import java.sql.SQLException;
+
+/**
+ * The routing rules of one logical connection: a statement's classification plus the connection's state
+ * (transaction, read-only flag, read-your-writes, an explicit pin) give a {@link Decision}. Holds the
+ * transaction state; picks no node and opens nothing.
+ *
+ * <p>Transactions never move: the first statement of a transaction binds it to the primary, or, when the
+ * connection is read-only, to its replica, and every later statement follows until commit or rollback.
+ */
+public final class Router {
+
+    private final ReadYourWritesPolicy readYourWrites;
+    private final SessionState session;
+    private final boolean hasReplicas;
+    private final boolean standbyRefusesSerializable;
+
+    private boolean pinned;
+    /** The node kind the open transaction runs on, or null when none is bound. */
+    private Route transactionRoute;
+    private String transactionNode;
+    /** A transaction begun in SQL ({@code BEGIN}) while in autocommit mode. */
+    private boolean sqlTransaction;
+    private boolean transactionWrote;
+
+    public Router(Config config, SessionState session) {
+        this.readYourWrites = ReadYourWritesPolicy.of(config);
+        this.session = session;
+        this.hasReplicas = !config.replicas().isEmpty();
+        this.standbyRefusesSerializable = config.dialect() == Dialect.POSTGRESQL;
+    }
+
+    /** Where the statement goes now. Changes no state: {@code explain} uses it too. */
+    public Decision decide(Classification c) throws SQLException {
+        long now = System.nanoTime();
+        if (transactionRoute != null) {
+            if (transactionRoute == Route.REPLICA && c.isWrite()) {
+                throw Errors.writeInReadOnlyTransaction(transactionNode);
+            }
+            return new Decision(transactionRoute, "inside " + describeTransaction() + " (" + c.reason() + ")");
+        }
+        if (!session.autoCommit()) {
+            String replicaRefusal = replicaRefusal(c, now);
+            if (session.readOnly() && replicaRefusal == null) {
+                return new Decision(Route.REPLICA, "read-only transaction (" + c.reason() + ")");
+            }
+            return new Decision(Route.PRIMARY, (session.readOnly() ? "read-only transaction on the primary: "
+                    + replicaRefusal : "read-write transaction") + " (" + c.reason() + ")");
+        }
+        if (c.route() == Route.ALL) {
+            return new Decision(Route.ALL, c.reason());
+        }
+        String replicaRefusal = replicaRefusal(c, now);
+        return replicaRefusal == null ? new Decision(Route.REPLICA, c.reason()) : new Decision(Route.PRIMARY, replicaRefusal);
+    }
+
+    /** Why a statement that may start a read-only transaction or run in autocommit cannot use a replica, or null. */
+    private String replicaRefusal(Classification c, long now) {
+        if (c.route() == Route.PRIMARY) {
+            return c.reason();
+        }
+        if (pinned) {
+            return "pinned to the primary by pinToPrimary()";
+        }
+        if (!hasReplicas) {
+            return "no replicas configured (" + c.reason() + ")";
+        }
+        if (standbyRefusesSerializable && session.isolation() != null
+                && session.isolation() == Connection.TRANSACTION_SERIALIZABLE) {
+            return "a hot standby refuses SERIALIZABLE transactions (" + c.reason() + ")";
+        }
+        String pin = readYourWrites.pinReason(now);
+        if (pin != null && !c.hasReplicaHint()) {
+            return pin + " (" + c.reason() + ")";
+        }
+        return null;
+    }
+
+    /**
+     * The statement is about to run on {@code served} (the decided route, or the primary after a replica
+     * fallback). The first statement of a transaction binds the transaction to that node, even if it then
+     * fails: the driver has begun the transaction there.
+     */
+    public void bind(Route served, String nodeName) {
+        if (!session.autoCommit() && transactionRoute == null) {
+            transactionRoute = served;
+            transactionNode = nodeName;
+        }
+    }
+
+    /** The statement ran without error. */
+    public void completed(Classification c, Route served, String nodeName) {
+        if (c.txEffect() == Classification.TxEffect.BEGIN && transactionRoute == null) {
+            sqlTransaction = true;
+            transactionRoute = served;
+            transactionNode = nodeName;
+        }
+        if (c.isWrite() && served == Route.PRIMARY) {
+            if (transactionRoute != null) {
+                transactionWrote = true;
+            } else {
+                readYourWrites.onWrite(System.nanoTime());
+            }
+        }
+        if (c.txEffect() == Classification.TxEffect.END) {
+            transactionEnded();
+        }
+    }
+
+    /** The transaction ended: commit, rollback, or autocommit switched on. */
+    public void transactionEnded() {
+        if (transactionWrote) {
+            readYourWrites.onWrite(System.nanoTime());
+        }
+        transactionRoute = null;
+        transactionNode = null;
+        sqlTransaction = false;
+        transactionWrote = false;
+    }
+
+    /** Whether a transaction is open and bound to a node. */
+    public boolean inTransaction() {
+        return transactionRoute != null;
+    }
+
+    /** The node kind the open transaction runs on, or null. */
+    public Route transactionRoute() {
+        return transactionRoute;
+    }
+
+    public void pin() {
+        pinned = true;
+    }
+
+    public boolean isPinned() {
+        return pinned;
+    }
+
+    private String describeTransaction() {
+        if (sqlTransaction) {
+            return "a transaction begun in SQL";
+        }
+        return transactionRoute == Route.REPLICA ? "a read-only transaction" : "a transaction";
+    }
+}

@@ -1,0 +1,156 @@
+package io.replicatedjdbc.internal.session;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Executor;
+
+/**
+ * The session state of one logical connection, set through JDBC or SQL, recorded so that every physical
+ * connection gets it: applied when a physical connection opens, and written through to the open ones by
+ * the logical connection when it changes. Only what the application changed is applied (a null field
+ * means "the driver's default"), so a node is never handed a setting nobody asked for.
+ */
+public final class SessionState {
+
+    private boolean autoCommit = true;
+    private boolean readOnly;
+    private boolean readOnlySet;
+    private Integer isolation;
+    private String catalog;
+    private String schema;
+    private Integer holdability;
+    private Map<String, Class<?>> typeMap;
+    private Properties clientInfo;
+    private Executor networkTimeoutExecutor;
+    private Integer networkTimeoutMillis;
+    private final List<SessionAction> actions = new ArrayList<>();
+
+    public boolean autoCommit() {
+        return autoCommit;
+    }
+
+    public void autoCommit(boolean value) {
+        autoCommit = value;
+    }
+
+    public boolean readOnly() {
+        return readOnly;
+    }
+
+    public void readOnly(boolean value) {
+        readOnly = value;
+        readOnlySet = true;
+    }
+
+    public Integer isolation() {
+        return isolation;
+    }
+
+    public void isolation(int level) {
+        isolation = level;
+    }
+
+    public String catalog() {
+        return catalog;
+    }
+
+    public void catalog(String value) {
+        catalog = value;
+    }
+
+    public String schema() {
+        return schema;
+    }
+
+    public void schema(String value) {
+        schema = value;
+    }
+
+    public Integer holdability() {
+        return holdability;
+    }
+
+    public void holdability(int value) {
+        holdability = value;
+    }
+
+    public Map<String, Class<?>> typeMap() {
+        return typeMap;
+    }
+
+    public void typeMap(Map<String, Class<?>> value) {
+        typeMap = value;
+    }
+
+    public Properties clientInfo() {
+        return clientInfo;
+    }
+
+    public void clientInfo(String name, String value) {
+        if (clientInfo == null) {
+            clientInfo = new Properties();
+        }
+        if (value == null) {
+            clientInfo.remove(name);
+        } else {
+            clientInfo.setProperty(name, value);
+        }
+    }
+
+    public void clientInfo(Properties values) {
+        clientInfo = new Properties();
+        clientInfo.putAll(values);
+    }
+
+    public Integer networkTimeoutMillis() {
+        return networkTimeoutMillis;
+    }
+
+    public void networkTimeout(Executor executor, int millis) {
+        networkTimeoutExecutor = executor;
+        networkTimeoutMillis = millis;
+    }
+
+    /** Records a session change made in SQL, to be run on every physical connection opened later. */
+    public void record(SessionAction action) {
+        actions.add(action);
+    }
+
+    /** Brings a newly opened physical connection to this state. */
+    public void applyTo(Connection connection) throws SQLException {
+        if (catalog != null) {
+            connection.setCatalog(catalog);
+        }
+        if (schema != null) {
+            connection.setSchema(schema);
+        }
+        if (isolation != null) {
+            connection.setTransactionIsolation(isolation);
+        }
+        if (holdability != null) {
+            connection.setHoldability(holdability);
+        }
+        if (readOnlySet) {
+            connection.setReadOnly(readOnly);
+        }
+        if (typeMap != null) {
+            connection.setTypeMap(typeMap);
+        }
+        if (clientInfo != null) {
+            connection.setClientInfo(clientInfo);
+        }
+        if (networkTimeoutMillis != null) {
+            connection.setNetworkTimeout(networkTimeoutExecutor, networkTimeoutMillis);
+        }
+        for (SessionAction action : actions) {
+            action.applyTo(connection);
+        }
+        if (!autoCommit) {
+            connection.setAutoCommit(false);
+        }
+    }
+}
