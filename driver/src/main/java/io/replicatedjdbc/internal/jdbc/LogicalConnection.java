@@ -5,6 +5,7 @@ import io.replicatedjdbc.Route;
 import io.replicatedjdbc.RoutingDecision;
 import io.replicatedjdbc.internal.Errors;
 import io.replicatedjdbc.internal.classify.Classification;
+import io.replicatedjdbc.internal.classify.Dialect;
 import io.replicatedjdbc.internal.cluster.Cluster;
 import io.replicatedjdbc.internal.config.Config;
 import io.replicatedjdbc.internal.config.NodeSpec;
@@ -52,7 +53,7 @@ public final class LogicalConnection implements ReplicatedConnection {
 
     private final Cluster cluster;
     private final Config config;
-    private final SessionState session = new SessionState();
+    private final SessionState session;
     private final Router router;
     private final Level routingLevel;
 
@@ -70,6 +71,8 @@ public final class LogicalConnection implements ReplicatedConnection {
     public LogicalConnection(Cluster cluster, Config config) {
         this.cluster = cluster;
         this.config = config;
+        // sqlite-jdbc takes the read-only flag only when a connection opens; for SQLite it only routes.
+        this.session = new SessionState(config.dialect() != Dialect.SQLITE);
         this.router = new Router(config, session);
         this.routingLevel = config.logRouting() ? Level.INFO : Level.FINE;
     }
@@ -446,7 +449,7 @@ public final class LogicalConnection implements ReplicatedConnection {
             }
         }
         pendingSessionActions.clear();
-        if (readOnlyPending) {
+        if (readOnlyPending && session.propagatesReadOnly()) {
             readOnlyPending = false;
             for (Physical physical : openPhysicals()) {
                 physical.connection.setReadOnly(session.readOnly());
@@ -486,6 +489,9 @@ public final class LogicalConnection implements ReplicatedConnection {
     public void setReadOnly(boolean readOnly) throws SQLException {
         checkOpen();
         session.readOnly(readOnly);
+        if (!session.propagatesReadOnly()) {
+            return;
+        }
         // Inside a transaction the drivers refuse the change; it reaches the transaction's node when it ends.
         for (Physical physical : openPhysicals()) {
             if (router.inTransaction() && physical.role() == router.transactionRoute()) {

@@ -16,6 +16,8 @@ import java.util.concurrent.Executor;
  */
 public final class SessionState {
 
+    private final boolean propagatesReadOnly;
+
     private boolean autoCommit = true;
     private boolean readOnly;
     private boolean readOnlySet;
@@ -28,6 +30,19 @@ public final class SessionState {
     private Executor networkTimeoutExecutor;
     private Integer networkTimeoutMillis;
     private final List<SessionAction> actions = new ArrayList<>();
+
+    /**
+     * @param propagatesReadOnly whether {@code setReadOnly} reaches the physical connections. The flag always
+     *                           drives routing; some drivers (SQLite's) only take it when a connection opens.
+     */
+    public SessionState(boolean propagatesReadOnly) {
+        this.propagatesReadOnly = propagatesReadOnly;
+    }
+
+    /** Whether {@code setReadOnly} is passed on to the physical connections. */
+    public boolean propagatesReadOnly() {
+        return propagatesReadOnly;
+    }
 
     public boolean autoCommit() {
         return autoCommit;
@@ -134,7 +149,7 @@ public final class SessionState {
         if (holdability != null) {
             connection.setHoldability(holdability);
         }
-        if (readOnlySet) {
+        if (readOnlySet && propagatesReadOnly) {
             connection.setReadOnly(readOnly);
         }
         if (typeMap != null) {

@@ -1,0 +1,69 @@
+package io.replicatedjdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.sql.Connection;
+import java.sql.Driver;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Properties;
+import java.util.ServiceLoader;
+import org.junit.jupiter.api.Test;
+
+class ReplicatedDriverTest {
+
+    private final ReplicatedDriver driver = new ReplicatedDriver();
+
+    @Test
+    void isRegisteredWithDriverManager_andInTheServiceFile() throws SQLException {
+        assertThat(DriverManager.getDriver("jdbc:replicated:sqlite:/a.db")).isInstanceOf(ReplicatedDriver.class);
+        assertThat(ServiceLoader.load(Driver.class)).anyMatch(d -> d instanceof ReplicatedDriver);
+    }
+
+    @Test
+    void acceptsURL_isAPrefixCheck() {
+        assertThat(driver.acceptsURL("jdbc:replicated:sqlite:/a.db")).isTrue();
+        assertThat(driver.acceptsURL("jdbc:replicated:nonsense")).isTrue();
+        assertThat(driver.acceptsURL("jdbc:postgresql://db/app")).isFalse();
+        assertThat(driver.acceptsURL("jdbc:replicate:sqlite:/a.db")).isFalse();
+        assertThat(driver.acceptsURL(null)).isFalse();
+    }
+
+    @Test
+    void connect_returnsNullForAForeignUrl() throws SQLException {
+        assertThat(driver.connect("jdbc:sqlite:/a.db", new Properties())).isNull();
+        assertThat(driver.connect(null, null)).isNull();
+    }
+
+    @Test
+    void connect_opensNothing_andReturnsAReplicatedConnection() throws SQLException {
+        try (Connection connection = driver.connect("jdbc:replicated:sqlite:/no/such/dir/a.db", null)) {
+            assertThat(connection).isInstanceOf(ReplicatedConnection.class);
+            assertThat(connection.isWrapperFor(ReplicatedConnection.class)).isTrue();
+            assertThat(connection.unwrap(ReplicatedConnection.class).lastRouting()).isNull();
+        }
+    }
+
+    @Test
+    void connect_withABadOption_failsWith22023() {
+        assertThatThrownBy(() -> driver.connect("jdbc:replicated:sqlite:/a.db?loadBalance=nonsense", null))
+                .isInstanceOf(SQLException.class)
+                .hasMessageContaining("loadBalance")
+                .hasMessageContaining("roundRobin, random");
+    }
+
+    @Test
+    void version_comesFromTheBuild() {
+        assertThat(driver.getMajorVersion()).isGreaterThanOrEqualTo(0);
+        assertThat(driver.toString()).startsWith("replicated-jdbc ").doesNotContain("0.0.0");
+        assertThat(driver.jdbcCompliant()).isFalse();
+    }
+
+    @Test
+    void getPropertyInfo_acceptsNullsAndForeignUrls() throws SQLException {
+        assertThat(driver.getPropertyInfo(null, null)).hasSize(ReplicatedProperty.values().length);
+        assertThat(driver.getPropertyInfo("jdbc:sqlite:/a.db", new Properties()))
+                .hasSize(ReplicatedProperty.values().length);
+    }
+}

@@ -1,0 +1,115 @@
+package io.replicatedjdbc.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.replicatedjdbc.ReplicatedDriver;
+import java.io.File;
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.jar.JarFile;
+import java.util.jar.Manifest;
+import java.util.zip.ZipEntry;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The driver as a new user gets it: the one packaged jar, beside sqlite-jdbc, on a fresh JVM's class path,
+ * reached only through DriverManager and the {@code jdbc:replicated:} URL.
+ */
+class PackagedJarTest {
+
+    /** The packaged driver jar: what the reactor build put on this module's class path. */
+    static Path driverJar() throws URISyntaxException {
+        Path location = Paths.get(ReplicatedDriver.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        assertThat(location.toString())
+                .as("tests of the examples module must run against the packaged jar (run mvn verify, not only test)")
+                .endsWith(".jar");
+        return location;
+    }
+
+    static Path jarOf(Class<?> type) throws URISyntaxException {
+        return Paths.get(type.getProtectionDomain().getCodeSource().getLocation().toURI());
+    }
+
+    @Test
+    void jar_isSelfContained_withJSqlParserRelocated_andRegistersTheDriver() throws Exception {
+        try (JarFile jar = new JarFile(driverJar().toFile())) {
+            List<String> names = new ArrayList<>();
+            for (ZipEntry entry : Collections.list(jar.entries())) {
+                names.add(entry.getName());
+            }
+            assertThat(names).noneMatch(name -> name.startsWith("net/sf/jsqlparser/"));
+            assertThat(names).anyMatch(name -> name.startsWith("io/replicatedjdbc/internal/shaded/jsqlparser/parser/"));
+            ZipEntry services = jar.getEntry("META-INF/services/java.sql.Driver");
+            assertThat(new String(jar.getInputStream(services).readAllBytes(), StandardCharsets.UTF_8).trim())
+                    .isEqualTo("io.replicatedjdbc.ReplicatedDriver");
+            Manifest manifest = jar.getManifest();
+            assertThat(manifest.getMainAttributes().getValue("Automatic-Module-Name")).isEqualTo("io.replicatedjdbc");
+            assertThat(manifest.getMainAttributes().getValue("Main-Class")).isEqualTo("io.replicatedjdbc.internal.cli.Main");
+        }
+    }
+
+    @Test
+    void javaJar_printsVersionAndHelp() throws Exception {
+        Result version = java(List.of("-jar", driverJar().toString(), "--version"));
+        assertThat(version.exitCode).isZero();
+        assertThat(version.output).startsWith("replicated-jdbc ").doesNotContain("0.0.0");
+
+        Result help = java(List.of("-jar", driverJar().toString(), "--help"));
+        assertThat(help.exitCode).isZero();
+        assertThat(help.output).contains("jdbc:replicated:", "loadBalance", "readYourWrites", "io.replicatedjdbc.ReplicatedDriver");
+
+        Result unknown = java(List.of("-jar", driverJar().toString(), "frobnicate"));
+        assertThat(unknown.exitCode).isEqualTo(2);
+        assertThat(unknown.output).contains("unknown command 'frobnicate'");
+    }
+
+    @Test
+    void demo_runsWithOnlyTheJarAndTheSqliteDriver_andReportsRouting() throws Exception {
+        String classPath = String.join(File.pathSeparator, driverJar().toString(),
+                jarOf(org.sqlite.JDBC.class).toString(), jarOf(SqliteDemo.class).toString());
+        Result demo = java(List.of("-cp", classPath, SqliteDemo.class.getName()));
+
+        assertThat(demo.exitCode).as(demo.output).isZero();
+        assertThat(demo.output)
+                .contains("answered by replica1", "answered by replica2", "answered by primary: 3")
+                .contains("why: read-your-writes: last write")
+                .contains("why: inside a read-only transaction")
+                .contains("Routing report", "primary    10 statements");
+        assertThat(demo.output.lines().filter(line -> line.startsWith("  REPLICA")).count()).isEqualTo(7);
+    }
+
+    static final class Result {
+        final int exitCode;
+        final String output;
+
+        Result(int exitCode, String output) {
+            this.exitCode = exitCode;
+            this.output = output;
+        }
+    }
+
+    static Result java(List<String> arguments) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(arguments);
+        Path output = Files.createTempFile("replicated-jdbc-run", ".txt");
+        try {
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+            if (!process.waitFor(120, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new AssertionError("timed out: " + command);
+            }
+            return new Result(process.exitValue(), Files.readString(output));
+        } finally {
+            Files.deleteIfExists(output);
+        }
+    }
+}
