@@ -25,7 +25,8 @@ import java.util.stream.Collectors;
  * A fake JDBC driver for unit tests of the wrappers: {@code jdbc:recording:<node>} opens a connection that
  * records every call made on it and on its statements, as {@code <node>: <method> <arguments>}, in one log
  * shared by all its connections. Queries return one row whose single column is the node's name. A node
- * whose name starts with {@code down} refuses connections with SQLState 08001.
+ * whose name starts with {@code down} refuses connections with SQLState 08001; on a node whose name starts
+ * with {@code broken}, connections open but every statement fails with SQLState 08006 (connection lost).
  */
 public final class RecordingDriver implements Driver {
 
@@ -139,6 +140,9 @@ public final class RecordingDriver implements Driver {
                 LOG.add(node + ": " + (kind.equals("connection") ? "" : kind + ".") + name
                         + (arguments.isEmpty() ? "" : " " + arguments.stream().map(String::valueOf)
                         .collect(Collectors.joining(", "))));
+            }
+            if (node.startsWith("broken") && name.startsWith("execute")) {
+                throw new SQLException("An I/O error occurred while sending to the backend: " + node, "08006");
             }
             switch (name) {
                 case "hashCode":

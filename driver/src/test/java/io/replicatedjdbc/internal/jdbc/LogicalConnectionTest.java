@@ -183,6 +183,52 @@ class LogicalConnectionTest {
     }
 
     @Test
+    void replicaConnectionBreaksDuringAnAutocommitRead_theReadIsRetriedOnAnotherReplica() throws SQLException {
+        try (Connection connection = connect("broken1,replica2")) {
+            execute(connection, "SELECT 1");
+            assertThat(connection.unwrap(ReplicatedConnection.class).lastRouting().node()).startsWith("replica2");
+        }
+        assertThat(calls("broken1", "statement.execute")).containsExactly("statement.execute SELECT 1");
+        assertThat(calls("replica2", "statement.execute")).containsExactly("statement.execute SELECT 1");
+    }
+
+    @Test
+    void everyReplicaBreaks_theReadFallsBackToThePrimary() throws SQLException {
+        try (Connection connection = connect("broken1,broken2")) {
+            execute(connection, "SELECT 1");
+            assertThat(connection.unwrap(ReplicatedConnection.class).lastRouting().reason())
+                    .contains("fell back to the primary").contains("broken2");
+        }
+        assertThat(calls("primary", "statement.execute")).containsExactly("statement.execute SELECT 1");
+    }
+
+    @Test
+    void replicaBreaksInsideAReadOnlyTransaction_theErrorReachesTheApplication_andNothingIsRetried() throws SQLException {
+        try (Connection connection = connect("broken1,replica2")) {
+            connection.setReadOnly(true);
+            connection.setAutoCommit(false);
+            assertThatThrownBy(() -> execute(connection, "SELECT 1"))
+                    .isInstanceOf(SQLException.class)
+                    .extracting(e -> ((SQLException) e).getSQLState()).isEqualTo("08006");
+            connection.rollback();
+            execute(connection, "SELECT 2");
+            assertThat(connection.unwrap(ReplicatedConnection.class).lastRouting().node()).startsWith("replica2");
+        }
+        assertThat(calls("replica2", "statement.execute")).containsExactly("statement.execute SELECT 2");
+        assertThat(calls("primary", "connect")).isEmpty();
+    }
+
+    @Test
+    void writeThatFailsWithAConnectionError_isNeverRetried() throws SQLException {
+        try (Connection connection = driver.connect("jdbc:replicated:recording:broken0?replicas=replica1", null)) {
+            assertThatThrownBy(() -> execute(connection, "DELETE FROM t"))
+                    .extracting(e -> ((SQLException) e).getSQLState()).isEqualTo("08006");
+        }
+        assertThat(calls("broken0", "statement.execute")).containsExactly("statement.execute DELETE FROM t");
+        assertThat(calls("replica1", "connect")).isEmpty();
+    }
+
+    @Test
     void closingTheLogicalConnection_closesEveryPhysicalConnectionAndStatement() throws SQLException {
         Connection connection = connect("replica1");
         Statement statement = connection.createStatement();
