@@ -28,7 +28,11 @@ public interface ReplicatedConnection extends Connection {
      */
     void pinToPrimary() throws SQLException;
 
-    /** Whether {@link #pinToPrimary()} was called on this connection. */
+    /**
+     * Whether every later statement of this connection goes to the primary until it closes: after
+     * {@link #pinToPrimary()}, or once the connection made something only the primary's session has (a
+     * temporary table, {@code LISTEN}, a {@code PREPARE}d statement, a held cursor, a session advisory lock).
+     */
     boolean isPinnedToPrimary();
 
     /**

@@ -16,17 +16,20 @@ public final class Classification {
     private final TxEffect txEffect;
     private final String reason;
     private final boolean replicaHint;
+    private final boolean pinsSession;
 
-    private Classification(Route route, boolean write, TxEffect txEffect, String reason, boolean replicaHint) {
+    private Classification(Route route, boolean write, TxEffect txEffect, String reason, boolean replicaHint,
+                           boolean pinsSession) {
         this.route = route;
         this.write = write;
         this.txEffect = txEffect;
         this.reason = reason;
         this.replicaHint = replicaHint;
+        this.pinsSession = pinsSession;
     }
 
     private Classification(Route route, boolean write, TxEffect txEffect, String reason) {
-        this(route, write, txEffect, reason, false);
+        this(route, write, txEffect, reason, false, false);
     }
 
     /** Provably a read: may run on a replica. */
@@ -85,7 +88,20 @@ public final class Classification {
 
     /** This read, marked with a {@code replicated:replica} hint. */
     Classification withReplicaHint() {
-        return new Classification(route, write, txEffect, reason + " (hint replicated:replica)", true);
+        return new Classification(route, write, txEffect, reason + " (hint replicated:replica)", true, false);
+    }
+
+    /**
+     * A write that creates something only the primary's session has (a temporary table, LISTEN, a prepared
+     * statement, a held cursor, a session advisory lock): the connection stays on the primary until it closes.
+     */
+    static Classification sessionPinningWrite(String reason) {
+        return new Classification(Route.PRIMARY, true, TxEffect.NONE, reason, false, true);
+    }
+
+    /** Whether running this statement pins the logical connection to the primary until it closes. */
+    public boolean pinsSession() {
+        return pinsSession;
     }
 
     @Override

@@ -32,6 +32,11 @@ final class FunctionRules {
 
     private final Dialect dialect;
 
+    /** Session-level advisory locks: held by the primary's session until unlocked or the session ends. */
+    static boolean locksForTheSession(String lowerName) {
+        return (lowerName.startsWith("pg_advisory_lock") || lowerName.startsWith("pg_try_advisory_lock"));
+    }
+
     FunctionRules(Dialect dialect) {
         this.dialect = dialect;
     }

@@ -163,6 +163,27 @@ public final class StatementClassifier implements SqlClassifier {
                     return pragma(t, first + 1, to);
                 }
                 break;
+            case "CREATE":
+                for (int i = first + 1; i < Math.min(to, first + 4); i++) {
+                    if (t.get(i).is("TEMP") || t.get(i).is("TEMPORARY")) {
+                        return Classification.sessionPinningWrite("CREATE TEMPORARY: exists only in the primary's session");
+                    }
+                }
+                break;
+            case "LISTEN":
+                return Classification.sessionPinningWrite("LISTEN: notifications reach only the primary's session");
+            case "PREPARE":
+                if (!next.equals("TRANSACTION")) {
+                    return Classification.sessionPinningWrite("PREPARE: the prepared statement exists only in the primary's session");
+                }
+                break;
+            case "DECLARE":
+                for (int i = first + 1; i < to; i++) {
+                    if (t.get(i).is("HOLD") && t.get(i - 1).is("WITH")) {
+                        return Classification.sessionPinningWrite("DECLARE ... WITH HOLD: the cursor outlives its transaction on the primary");
+                    }
+                }
+                break;
             case "ATTACH":
             case "DETACH":
                 if (dialect == Dialect.SQLITE) {
@@ -198,6 +219,9 @@ public final class StatementClassifier implements SqlClassifier {
                 case "MERGE":
                     return Classification.write("data-modifying " + token.text + " inside " + label);
                 case "INTO":
+                    if (i + 1 < to && (t.get(i + 1).is("TEMP") || t.get(i + 1).is("TEMPORARY"))) {
+                        return Classification.sessionPinningWrite("SELECT INTO TEMP: exists only in the primary's session");
+                    }
                     return Classification.write("SELECT INTO creates a table");
                 default:
                     if (i + 1 < to && t.get(i + 1).isSymbol('(')) {
@@ -206,7 +230,9 @@ public final class StatementClassifier implements SqlClassifier {
                         }
                         String reason = functions.writeReason(token.text);
                         if (reason != null) {
-                            return Classification.write(reason);
+                            return FunctionRules.locksForTheSession(lower(token.text))
+                                    ? Classification.sessionPinningWrite(reason + ": a session lock held on the primary")
+                                    : Classification.write(reason);
                         }
                     }
             }

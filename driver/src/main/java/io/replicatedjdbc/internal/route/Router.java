@@ -25,6 +25,8 @@ public final class Router {
     private final boolean standbyRefusesSerializable;
 
     private boolean pinned;
+    /** Why the connection's session lives on the primary (a temporary table, LISTEN, ...), or null. */
+    private String sessionPin;
     /** The node kind the open transaction runs on, or null when none is bound. */
     private Route transactionRoute;
     private String transactionNode;
@@ -71,6 +73,9 @@ public final class Router {
         if (pinned) {
             return "pinned to the primary by pinToPrimary()";
         }
+        if (sessionPin != null) {
+            return "pinned to the primary since " + sessionPin + " (" + c.reason() + ")";
+        }
         if (!hasReplicas) {
             return "no replicas configured (" + c.reason() + ")";
         }
@@ -103,6 +108,9 @@ public final class Router {
             sqlTransaction = true;
             transactionRoute = served;
             transactionNode = nodeName;
+        }
+        if (c.pinsSession() && served == Route.PRIMARY && sessionPin == null) {
+            sessionPin = c.reason();
         }
         if (c.isWrite() && served == Route.PRIMARY) {
             if (transactionRoute != null) {
@@ -141,8 +149,9 @@ public final class Router {
         pinned = true;
     }
 
+    /** Whether every statement goes to the primary until close: {@code pinToPrimary()} or a session object there. */
     public boolean isPinned() {
-        return pinned;
+        return pinned || sessionPin != null;
     }
 
     private String describeTransaction() {
