@@ -30,6 +30,12 @@ public enum ReplicatedProperty {
                     + "logger io.replicatedjdbc.routing (when false they are logged at FINE).",
             "true", "false"),
 
+    /** Functions that never send a statement to the primary. */
+    READ_FUNCTIONS("readFunctions", null,
+            "Comma-separated function names that do not write, so a SELECT calling them may run on a replica even "
+                    + "where the built-in list or the PostgreSQL volatility check says otherwise. Unquoted names "
+                    + "ignore case; write \"Name\" for a quoted one."),
+
     /** The read-your-writes rule. */
     READ_YOUR_WRITES("readYourWrites", "window",
             "After a write, where this connection's reads go: window keeps them on the primary for "
@@ -51,7 +57,13 @@ public enum ReplicatedProperty {
     REPLICAS("replicas", null,
             "Comma-separated replicas. Each item replaces the primary's target: a host[:port] for "
                     + "URLs with //host, a file path for SQLite. An item that starts with jdbc: is a whole "
-                    + "JDBC URL. Added to the replicas listed as hosts.");
+                    + "JDBC URL. Added to the replicas listed as hosts."),
+
+    /** Functions that always send a statement to the primary. */
+    WRITE_FUNCTIONS("writeFunctions", null,
+            "Comma-separated function names with side effects: a SELECT calling one runs on the primary, in "
+                    + "addition to the built-in list (nextval, pg_advisory_lock, ...). Unquoted names ignore case; "
+                    + "write \"Name\" for a quoted one.");
 
     private final String propertyName;
     private final String defaultValue;

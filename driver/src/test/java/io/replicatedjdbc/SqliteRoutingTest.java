@@ -152,6 +152,21 @@ class SqliteRoutingTest {
     }
 
     @Test
+    void transactionAfterReplicaReads_commitsOnEveryOpenConnection() throws SQLException {
+        try (Connection connection = connect()) {
+            assertThat(node(connection)).startsWith("replica");
+            connection.setAutoCommit(false);
+            insert(connection, "apple");
+            connection.commit();
+            insert(connection, "pear");
+            connection.rollback();
+            connection.setAutoCommit(true);
+            assertThat(node(connection)).isEqualTo("primary");
+        }
+        assertThat(SqliteCluster.count(cluster.primary(), "items")).isEqualTo(1);
+    }
+
+    @Test
     void rolledBackTransaction_leavesNoRow() throws SQLException {
         try (Connection connection = connect()) {
             connection.setAutoCommit(false);

@@ -1,62 +1,59 @@
 package io.replicatedjdbc.internal.classify;
 
-import java.util.concurrent.ConcurrentHashMap;
-
 /**
- * A bounded, thread-safe cache in front of a classifier. Two generations: lookups hit the young map, then
- * the old one (promoting the entry); when the young map is full it becomes the old one and the previous
- * old one is dropped. That keeps recently used statements at a cost of one or two hash lookups, with no
- * lock on the read path and at most {@code 2 * capacity} entries.
+ * The classification cache in front of the classifier. A statement seen before, character for character, is
+ * one hash lookup. Otherwise its {@link Fingerprint} (literals folded) is looked up, so applications that inline
+ * literals ({@code WHERE id = 1}, {@code WHERE id = 2}) hit the cache too; only a new shape is classified.
+ *
+ * <p>Memory is bounded whatever the number of distinct statements: each cache holds two generations of at most
+ * {@link #ENTRIES} keys and {@link #KEY_CHARS} key characters, and longer statements are not cached.
  */
 public final class CachingClassifier implements SqlClassifier {
 
-    /** Longer SQL is classified every time rather than held in memory. */
-    static final int MAX_CACHED_LENGTH = 4_096;
+    static final int ENTRIES = 4_096;
+    static final long KEY_CHARS = 1_000_000;
+    /** Statements longer than this are not held by the exact-text cache (their fingerprint may be). */
+    static final int MAX_EXACT_LENGTH = 1_024;
+    /** Fingerprints longer than this are classified every time. */
+    static final int MAX_SHAPE_LENGTH = 4_096;
 
-    private final SqlClassifier delegate;
-    private final int capacity;
-    private volatile ConcurrentHashMap<String, Classification> young;
-    private volatile ConcurrentHashMap<String, Classification> old;
+    private final StatementClassifier delegate;
+    private final Dialect dialect;
+    private final BoundedCache<Classification> exact = new BoundedCache<>(ENTRIES, KEY_CHARS);
+    private final BoundedCache<Classification> byShape = new BoundedCache<>(ENTRIES, KEY_CHARS);
 
-    public CachingClassifier(SqlClassifier delegate, int capacity) {
+    public CachingClassifier(StatementClassifier delegate) {
         this.delegate = delegate;
-        this.capacity = Math.max(16, capacity);
-        this.young = new ConcurrentHashMap<>();
-        this.old = new ConcurrentHashMap<>();
+        this.dialect = delegate.dialect();
     }
 
     @Override
     public Classification classify(String sql) {
-        Classification hit = young.get(sql);
+        Classification hit = exact.get(sql);
         if (hit != null) {
             return hit;
         }
-        hit = old.get(sql);
+        String shape = Fingerprint.of(sql, dialect);
+        hit = byShape.get(shape);
         if (hit == null) {
-            hit = delegate.classify(sql);
-            if (sql.length() > MAX_CACHED_LENGTH) {
-                return hit;
+            hit = delegate.classify(shape);
+            if (shape.length() <= MAX_SHAPE_LENGTH) {
+                byShape.put(shape, hit);
             }
         }
-        put(sql, hit);
+        if (sql.length() <= MAX_EXACT_LENGTH) {
+            exact.put(sql, hit);
+        }
         return hit;
     }
 
-    private void put(String sql, Classification classification) {
-        ConcurrentHashMap<String, Classification> current = young;
-        current.put(sql, classification);
-        if (current.size() >= capacity) {
-            synchronized (this) {
-                if (young == current) {
-                    old = current;
-                    young = new ConcurrentHashMap<>();
-                }
-            }
-        }
+    /** Entries held now (both caches, both generations), for tests and metrics. */
+    int size() {
+        return exact.size() + byShape.size();
     }
 
-    /** Entries held now, for tests and metrics. */
-    int size() {
-        return young.size() + old.size();
+    /** Key characters held now, for tests and metrics. */
+    long chars() {
+        return exact.chars() + byShape.chars();
     }
 }

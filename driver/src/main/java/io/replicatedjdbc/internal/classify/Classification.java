@@ -1,6 +1,9 @@
 package io.replicatedjdbc.internal.classify;
 
 import io.replicatedjdbc.Route;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 
 /**
  * What a statement is, independent of any connection's state: where it may run, whether it writes, how it
@@ -17,19 +20,21 @@ public final class Classification {
     private final String reason;
     private final boolean replicaHint;
     private final boolean pinsSession;
+    private final List<String> functions;
 
     private Classification(Route route, boolean write, TxEffect txEffect, String reason, boolean replicaHint,
-                           boolean pinsSession) {
+                           boolean pinsSession, List<String> functions) {
         this.route = route;
         this.write = write;
         this.txEffect = txEffect;
         this.reason = reason;
         this.replicaHint = replicaHint;
         this.pinsSession = pinsSession;
+        this.functions = functions;
     }
 
     private Classification(Route route, boolean write, TxEffect txEffect, String reason) {
-        this(route, write, txEffect, reason, false, false);
+        this(route, write, txEffect, reason, false, false, Collections.emptyList());
     }
 
     /** Provably a read: may run on a replica. */
@@ -88,7 +93,24 @@ public final class Classification {
 
     /** This read, marked with a {@code replicated:replica} hint. */
     Classification withReplicaHint() {
-        return new Classification(route, write, txEffect, reason + " (hint replicated:replica)", true, false);
+        return new Classification(route, write, txEffect, reason + " (hint replicated:replica)", true, false, functions);
+    }
+
+    /** This read, with the user functions it calls, to be checked for volatility where a database can answer. */
+    Classification withFunctions(List<String> names) {
+        if (names.isEmpty()) {
+            return this;
+        }
+        return new Classification(route, write, txEffect, reason, replicaHint, pinsSession,
+                Collections.unmodifiableList(new ArrayList<>(names)));
+    }
+
+    /**
+     * Functions this read calls that the static lists do not know (PostgreSQL only): a user-defined VOLATILE
+     * one among them may write, which only the database can tell.
+     */
+    public List<String> functions() {
+        return functions;
     }
 
     /**
@@ -96,7 +118,7 @@ public final class Classification {
      * statement, a held cursor, a session advisory lock): the connection stays on the primary until it closes.
      */
     static Classification sessionPinningWrite(String reason) {
-        return new Classification(Route.PRIMARY, true, TxEffect.NONE, reason, false, true);
+        return new Classification(Route.PRIMARY, true, TxEffect.NONE, reason, false, true, Collections.emptyList());
     }
 
     /** Whether running this statement pins the logical connection to the primary until it closes. */

@@ -11,7 +11,7 @@ import java.util.Set;
  * server state, fails on a hot standby, or answers from state only the node that ran an earlier statement
  * has (sequence values, the last inserted row id, advisory locks).
  */
-final class FunctionRules {
+public final class FunctionRules {
 
     /** Exact names, lower case. */
     private static final Set<String> POSTGRESQL_WRITES = set(
@@ -31,35 +31,67 @@ final class FunctionRules {
     private static final Set<String> SQLITE_WRITES = set("changes", "total_changes", "last_insert_rowid");
 
     private final Dialect dialect;
+    private final Set<String> userWrites;
+    private final Set<String> userReads;
 
     /** Session-level advisory locks: held by the primary's session until unlocked or the session ends. */
     static boolean locksForTheSession(String lowerName) {
-        return (lowerName.startsWith("pg_advisory_lock") || lowerName.startsWith("pg_try_advisory_lock"));
+        return lowerName.startsWith("pg_advisory_lock") || lowerName.startsWith("pg_try_advisory_lock");
     }
 
-    FunctionRules(Dialect dialect) {
+    /**
+     * @param userWrites names (lower case unless quoted) that always send a statement to the primary ({@code writeFunctions})
+     * @param userReads  names that never do, whatever the defaults say ({@code readFunctions})
+     */
+    public FunctionRules(Dialect dialect, Set<String> userWrites, Set<String> userReads) {
         this.dialect = dialect;
+        this.userWrites = userWrites;
+        this.userReads = userReads;
     }
 
-    /** Why calling this function keeps the statement on the primary, or null when it does not. */
-    String writeReason(String name) {
-        String lower = name.toLowerCase(Locale.ROOT);
-        int dot = lower.lastIndexOf('.');
-        if (dot >= 0) {
-            lower = lower.substring(dot + 1);
+    /**
+     * Why calling this function keeps the statement on the primary, or null when it does not. An unquoted name
+     * is matched without regard to case; a quoted one exactly, as the database would.
+     */
+    String writeReason(String name, boolean quoted) {
+        String key = quoted ? name : name.toLowerCase(Locale.ROOT);
+        int dot = key.lastIndexOf('.');
+        if (dot >= 0 && !quoted) {
+            key = key.substring(dot + 1);
         }
+        if (userReads.contains(key)) {
+            return null;
+        }
+        if (userWrites.contains(key)) {
+            return "calls " + key + "() (writeFunctions)";
+        }
+        return isStaticWrite(key) ? "calls " + key + "()" : null;
+    }
+
+    /** Whether the name is in the static lists or the user's: no database lookup can add anything. */
+    boolean isKnown(String name) {
+        return userReads.contains(name) || userWrites.contains(name) || isStaticWrite(name);
+    }
+
+    private boolean isStaticWrite(String key) {
         if (dialect == Dialect.SQLITE) {
-            return SQLITE_WRITES.contains(lower) ? "calls " + lower + "()" : null;
+            return SQLITE_WRITES.contains(key);
         }
-        if (POSTGRESQL_WRITES.contains(lower)) {
-            return "calls " + lower + "()";
+        if (POSTGRESQL_WRITES.contains(key)) {
+            return true;
         }
         for (String prefix : POSTGRESQL_WRITE_PREFIXES) {
-            if (lower.startsWith(prefix)) {
-                return "calls " + lower + "()";
+            if (key.startsWith(prefix)) {
+                return true;
             }
         }
-        return null;
+        return false;
+    }
+
+    /** The static defaults, for the README and the {@code explain} command. */
+    static String describeDefaults() {
+        return "PostgreSQL: " + String.join(", ", new java.util.TreeSet<>(POSTGRESQL_WRITES)) + ", and every name starting "
+                + String.join(", ", POSTGRESQL_WRITE_PREFIXES) + "; SQLite: " + String.join(", ", new java.util.TreeSet<>(SQLITE_WRITES));
     }
 
     private static Set<String> set(String... names) {

@@ -15,8 +15,10 @@ final class SqlLexer {
     enum Kind {
         /** An unquoted identifier or keyword, upper-cased. */
         WORD,
-        /** A string literal, quoted identifier, number or parameter marker: never a keyword. */
+        /** A string literal, number or parameter marker: never a keyword. */
         OPAQUE,
+        /** A quoted identifier: the token's text is the name inside the quotes, as written. */
+        QUOTED,
         /** An operator or punctuation character: the token's text is that character. */
         SYMBOL,
         /** A {@code ;} that ends a statement. */
@@ -85,14 +87,22 @@ final class SqlLexer {
                 i = skipQuoted(sql, i + 1, '\'', true);
                 tokens.add(new Token(Kind.OPAQUE, "'"));
             } else if (c == '"' || (c == '`' && dialect == Dialect.SQLITE)) {
-                i = skipQuoted(sql, i, c, false);
-                tokens.add(new Token(Kind.OPAQUE, "\""));
+                int end = skipQuoted(sql, i, c, false);
+                tokens.add(new Token(Kind.QUOTED, unquote(sql, i, end, c)));
+                i = end;
             } else if (c == '[' && dialect == Dialect.SQLITE) {
                 int end = sql.indexOf(']', i + 1);
-                i = end < 0 ? n : end + 1;
-                tokens.add(new Token(Kind.OPAQUE, "\""));
+                end = end < 0 ? n : end + 1;
+                tokens.add(new Token(Kind.QUOTED, sql.substring(i + 1, Math.max(i + 1, end - 1))));
+                i = end;
             } else if (c == '$' && dialect != Dialect.SQLITE) {
-                i = dollar(sql, i, tokens);
+                int end = skipDollar(sql, i);
+                if (end == i + 1) {
+                    tokens.add(new Token(Kind.SYMBOL, "$"));
+                } else {
+                    tokens.add(new Token(Kind.OPAQUE, Character.isDigit(sql.charAt(i + 1)) ? "?" : "'"));
+                }
+                i = end;
             } else if (Character.isLetter(c) || c == '_') {
                 int start = i;
                 while (i < n && isWordPart(sql.charAt(i))) {
@@ -122,12 +132,19 @@ final class SqlLexer {
         return new Result(tokens, comments);
     }
 
-    private static boolean isWordPart(char c) {
+    /** The name inside a quoted identifier, with doubled quotes undone. */
+    private static String unquote(String sql, int start, int end, char quote) {
+        int close = end > start + 1 && sql.charAt(end - 1) == quote ? end - 1 : end;
+        String inner = sql.substring(start + 1, Math.max(start + 1, close));
+        return inner.replace(String.valueOf(quote) + quote, String.valueOf(quote));
+    }
+
+    static boolean isWordPart(char c) {
         return Character.isLetterOrDigit(c) || c == '_' || c == '$';
     }
 
     /** PostgreSQL block comments nest; SQLite's do not. An unterminated comment runs to the end. */
-    private static int skipBlockComment(String sql, int start, Dialect dialect) {
+    static int skipBlockComment(String sql, int start, Dialect dialect) {
         int depth = 0;
         int i = start;
         int n = sql.length();
@@ -152,7 +169,7 @@ final class SqlLexer {
     }
 
     /** Skips a quoted run whose quote is doubled to escape it; with backslashes, also skips {@code \x}. */
-    private static int skipQuoted(String sql, int start, char quote, boolean backslashEscapes) {
+    static int skipQuoted(String sql, int start, char quote, boolean backslashEscapes) {
         int i = start + 1;
         int n = sql.length();
         while (i < n) {
@@ -172,15 +189,18 @@ final class SqlLexer {
         return n;
     }
 
-    /** {@code $1} is a parameter; {@code $tag$ ... $tag$} and {@code $$ ... $$} are dollar-quoted strings. */
-    private static int dollar(String sql, int start, List<Token> tokens) {
+    /**
+     * Where a {@code $} run ends: after the digits of a {@code $1} parameter, after the closing tag of a
+     * {@code $tag$ ... $tag$} or {@code $$ ... $$} string (or at the end when it is unterminated), or right after
+     * the {@code $} when it is neither.
+     */
+    static int skipDollar(String sql, int start) {
         int n = sql.length();
         int i = start + 1;
         if (i < n && Character.isDigit(sql.charAt(i))) {
             while (i < n && Character.isDigit(sql.charAt(i))) {
                 i++;
             }
-            tokens.add(new Token(Kind.OPAQUE, "?"));
             return i;
         }
         while (i < n && (Character.isLetterOrDigit(sql.charAt(i)) || sql.charAt(i) == '_')) {
@@ -189,10 +209,8 @@ final class SqlLexer {
         if (i < n && sql.charAt(i) == '$') {
             String tag = sql.substring(start, i + 1);
             int end = sql.indexOf(tag, i + 1);
-            tokens.add(new Token(Kind.OPAQUE, "'"));
             return end < 0 ? n : end + tag.length();
         }
-        tokens.add(new Token(Kind.SYMBOL, "$"));
         return start + 1;
     }
 }

@@ -3,7 +3,9 @@ package io.replicatedjdbc.internal.classify;
 import io.replicatedjdbc.Route;
 import io.replicatedjdbc.internal.classify.SqlLexer.Kind;
 import io.replicatedjdbc.internal.classify.SqlLexer.Token;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -25,7 +27,21 @@ import net.sf.jsqlparser.statement.Statements;
 public final class StatementClassifier implements SqlClassifier {
 
     /** Longer statements are classified by the token scan alone: the parser's cost grows with size. */
-    static final int MAX_PARSE_LENGTH = 20_000;
+    static final int MAX_PARSE_LENGTH = 4_000;
+
+    /** Deeper nesting of parentheses is left to the token scan: the parser's cost grows steeply with depth. */
+    static final int MAX_PARSE_DEPTH = 12;
+
+    /** Keywords that a {@code (} may follow without being function calls. */
+    private static final Set<String> NOT_FUNCTIONS = new HashSet<>(Arrays.asList(
+            "IN", "EXISTS", "ANY", "ALL", "SOME", "VALUES", "AS", "ON", "USING", "OVER", "FILTER", "WITHIN",
+            "ARRAY", "ROW", "CAST", "COALESCE", "NULLIF", "GREATEST", "LEAST", "EXTRACT", "POSITION", "SUBSTRING",
+            "TRIM", "OVERLAY", "INTERVAL", "DECIMAL", "NUMERIC", "VARCHAR", "CHAR", "CHARACTER", "FROM", "JOIN",
+            "WHERE", "AND", "OR", "NOT", "SELECT", "LATERAL", "TABLE", "WITH", "RECURSIVE", "UNION", "INTERSECT",
+            "EXCEPT", "BY", "HAVING", "LIMIT", "OFFSET", "THEN", "ELSE", "WHEN", "CASE", "IS", "LIKE", "ILIKE",
+            "BETWEEN", "RETURNING", "SET", "TIMESTAMP", "TIME", "DATE", "EXPLAIN", "ANALYZE", "VERBOSE", "ROWS",
+            "GROUPS", "RANGE", "PARTITION", "ORDER", "GROUP", "GROUPING", "CUBE", "ROLLUP", "SETS", "DISTINCT",
+            "TABLESAMPLE", "ORDINALITY", "XMLTABLE", "JSON_TABLE", "COLUMNS", "NORMALIZE", "COLLATE", "FOR"));
 
     private static final Set<String> WRITE_KEYWORDS = new HashSet<>(Arrays.asList(
             "INSERT", "UPDATE", "DELETE", "MERGE", "UPSERT", "REPLACE", "CREATE", "ALTER", "DROP", "TRUNCATE",
@@ -55,8 +71,17 @@ public final class StatementClassifier implements SqlClassifier {
     private final FunctionRules functions;
 
     public StatementClassifier(Dialect dialect) {
+        this(dialect, new FunctionRules(dialect, Collections.emptySet(), Collections.emptySet()));
+    }
+
+    public StatementClassifier(Dialect dialect, FunctionRules functions) {
         this.dialect = dialect;
-        this.functions = new FunctionRules(dialect);
+        this.functions = functions;
+    }
+
+    /** The classifier's dialect: the one its input is lexed and fingerprinted in. */
+    public Dialect dialect() {
+        return dialect;
     }
 
     @Override
@@ -64,7 +89,10 @@ public final class StatementClassifier implements SqlClassifier {
         SqlLexer.Result lexed = SqlLexer.lex(sql, dialect);
         Classification result = classifyTokens(lexed.tokens);
         if (result.route() == Route.REPLICA) {
-            result = confirmWithParser(sql, result);
+            result = confirmWithParser(sql, lexed.tokens, result);
+            if (result.route() == Route.REPLICA && dialect == Dialect.POSTGRESQL) {
+                result = result.withFunctions(calledFunctions(lexed.tokens));
+            }
         }
         return applyHints(result, lexed.comments);
     }
@@ -82,7 +110,8 @@ public final class StatementClassifier implements SqlClassifier {
             }
         }
         if (combined == null) {
-            return Classification.read("empty statement");
+            // Nothing to run: any node answers it, but it opens no replica just for that.
+            return Classification.primary("empty statement");
         }
         return combined;
     }
@@ -203,6 +232,13 @@ public final class StatementClassifier implements SqlClassifier {
     private Classification scanRead(List<Token> t, int from, int to, String label) {
         for (int i = from; i < to; i++) {
             Token token = t.get(i);
+            if (token.kind == Kind.QUOTED && i + 1 < to && t.get(i + 1).isSymbol('(')) {
+                String reason = functions.writeReason(token.text, true);
+                if (reason != null) {
+                    return Classification.write(reason);
+                }
+                continue;
+            }
             if (token.kind != Kind.WORD) {
                 continue;
             }
@@ -228,7 +264,7 @@ public final class StatementClassifier implements SqlClassifier {
                         if (token.text.equals("SET_CONFIG")) {
                             return setConfig(t, i + 2, to);
                         }
-                        String reason = functions.writeReason(token.text);
+                        String reason = functions.writeReason(token.text, false);
                         if (reason != null) {
                             return FunctionRules.locksForTheSession(lower(token.text))
                                     ? Classification.sessionPinningWrite(reason + ": a session lock held on the primary")
@@ -261,25 +297,18 @@ public final class StatementClassifier implements SqlClassifier {
     /** {@code set_config(name, value, is_local)}: a session change when is_local is the literal false. */
     private static Classification setConfig(List<Token> t, int from, int to) {
         int depth = 0;
-        int commas = 0;
         for (int i = from; i < to; i++) {
             Token token = t.get(i);
             if (token.isSymbol('(')) {
                 depth++;
-            } else if (token.isSymbol(')')) {
-                if (depth-- == 0) {
-                    break;
-                }
-            } else if (depth == 0 && token.isSymbol(',')) {
-                commas++;
-            } else if (depth == 0 && commas == 2) {
-                if (token.is("FALSE") && i + 1 < to && t.get(i + 1).isSymbol(')')) {
-                    return Classification.session("session state: set_config(..., false)");
-                }
-                break;
+            } else if (token.isSymbol(')') && depth-- == 0) {
+                boolean sessionWide = i - 2 >= from && t.get(i - 1).is("FALSE") && t.get(i - 2).isSymbol(',');
+                return sessionWide
+                        ? Classification.session("session state: set_config(..., false)")
+                        : Classification.primary("set_config() that is not session-wide belongs to its transaction");
             }
         }
-        return Classification.primary("set_config() that is not session-wide belongs to its transaction");
+        return Classification.write("not provably a read: unterminated set_config(");
     }
 
     private Classification explain(List<Token> t, int from, int to) {
@@ -370,14 +399,18 @@ public final class StatementClassifier implements SqlClassifier {
         return Classification.read("PRAGMA " + name);
     }
 
-    /** JSqlParser's tree walk must agree that a read-looking statement is a read. */
-    private Classification confirmWithParser(String sql, Classification byTokens) {
-        if (sql.length() > MAX_PARSE_LENGTH) {
+    /**
+     * JSqlParser's tree walk must agree that a read-looking statement is a read. The parser is bounded: long or
+     * deeply nested statements (where its cost explodes) are left to the token scan, which already decided.
+     */
+    private Classification confirmWithParser(String sql, List<Token> tokens, Classification byTokens) {
+        if (sql.length() > MAX_PARSE_LENGTH || maxDepth(tokens) > MAX_PARSE_DEPTH) {
             return byTokens;
         }
         Statements statements;
         try {
             CCJSqlParser parser = new CCJSqlParser(new StringProvider(sql))
+                    .withAllowComplexParsing(false)
                     .withSquareBracketQuotation(dialect == Dialect.SQLITE)
                     .withBackslashEscapeCharacter(false);
             statements = parser.Statements();
@@ -399,20 +432,60 @@ public final class StatementClassifier implements SqlClassifier {
         return byTokens;
     }
 
-    private static Classification applyHints(Classification c, List<String> comments) {
-        for (String comment : comments) {
-            String text = comment.toLowerCase(Locale.ROOT);
-            if (text.contains("replicated:primary") || text.contains("no load balance")) {
-                return c.route() == Route.REPLICA
-                        ? Classification.primary("hint " + (text.contains("replicated:primary")
-                                ? "replicated:primary" : "NO LOAD BALANCE"))
-                        : c;
-            }
-            if (text.contains("replicated:replica")) {
-                return c.route() == Route.REPLICA ? c.withReplicaHint() : c;
+    private static int maxDepth(List<Token> tokens) {
+        int depth = 0;
+        int max = 0;
+        for (Token token : tokens) {
+            if (token.isSymbol('(')) {
+                max = Math.max(max, ++depth);
+            } else if (token.isSymbol(')')) {
+                depth--;
             }
         }
-        return c;
+        return max;
+    }
+
+    /** Names of the functions a read calls, for the PostgreSQL volatility check; keywords followed by ( are not. */
+    private List<String> calledFunctions(List<Token> tokens) {
+        List<String> names = null;
+        for (int i = 0; i + 1 < tokens.size(); i++) {
+            Token token = tokens.get(i);
+            if (!tokens.get(i + 1).isSymbol('(')) {
+                continue;
+            }
+            String name;
+            if (token.kind == Kind.QUOTED) {
+                name = token.text;
+            } else if (token.kind == Kind.WORD && !NOT_FUNCTIONS.contains(token.text)
+                    && !(i > 0 && tokens.get(i - 1).is("AS"))) {
+                name = lower(token.text);
+            } else {
+                continue;
+            }
+            if (!functions.isKnown(name)) {
+                if (names == null) {
+                    names = new ArrayList<>(2);
+                }
+                if (!names.contains(name)) {
+                    names.add(name);
+                }
+            }
+        }
+        return names == null ? Collections.emptyList() : names;
+    }
+
+    private static Classification applyHints(Classification c, List<String> comments) {
+        if (comments.isEmpty()) {
+            return c;
+        }
+        switch (Hints.of(comments)) {
+            case PRIMARY:
+                return c.route() == Route.REPLICA ? Classification.primary(Hints.describe(comments)) : c;
+            case REPLICA:
+                return c.route() == Route.REPLICA ? c.withReplicaHint() : c;
+            default:
+                return c;
+        }
     }
 
     private static String wordAt(List<Token> t, int at, int to) {

@@ -2,6 +2,7 @@ package io.replicatedjdbc.internal.cluster;
 
 import io.replicatedjdbc.internal.Errors;
 import io.replicatedjdbc.internal.classify.CachingClassifier;
+import io.replicatedjdbc.internal.classify.FunctionRules;
 import io.replicatedjdbc.internal.classify.SqlClassifier;
 import io.replicatedjdbc.internal.classify.StatementClassifier;
 import io.replicatedjdbc.internal.config.Config;
@@ -17,24 +18,28 @@ import java.util.List;
  */
 public final class Cluster {
 
-    /** Statements whose classification is kept; two generations of this many at most. */
-    private static final int CLASSIFIER_CACHE_SIZE = 10_000;
-
     private final Config config;
     private final NodeHealth health;
     private final ReplicaSelector selector;
     private final SqlClassifier classifier;
     private final NodeConnector connector = new NodeConnector();
+    private final FunctionVolatility volatility = new FunctionVolatility();
 
     Cluster(Config config) {
         this.config = config;
         this.health = new NodeHealth(config.replicaRetryIntervalMillis());
         this.selector = ReplicaSelector.of(config.balance());
-        this.classifier = new CachingClassifier(new StatementClassifier(config.dialect()), CLASSIFIER_CACHE_SIZE);
+        this.classifier = new CachingClassifier(new StatementClassifier(config.dialect(),
+                new FunctionRules(config.dialect(), config.writeFunctions(), config.readFunctions())));
     }
 
     public SqlClassifier classifier() {
         return classifier;
+    }
+
+    /** PostgreSQL user-function volatility, looked up once per name for this cluster. */
+    public FunctionVolatility volatility() {
+        return volatility;
     }
 
     public NodeHealth health() {

@@ -6,6 +6,8 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * One parsed configuration: the nodes, the options, and the properties handed to every node's driver.
@@ -30,11 +32,13 @@ public final class Config {
     private final long readYourWritesWindowMillis;
     private final long replicaRetryIntervalMillis;
     private final boolean logRouting;
+    private final Set<String> writeFunctions;
+    private final Set<String> readFunctions;
     private final String clusterKey;
 
     Config(String displayUrl, Dialect dialect, NodeSpec primary, List<NodeSpec> replicas, Properties nodeProperties,
            Balance balance, ReadYourWrites readYourWrites, long readYourWritesWindowMillis,
-           long replicaRetryIntervalMillis, boolean logRouting) {
+           long replicaRetryIntervalMillis, boolean logRouting, Set<String> writeFunctions, Set<String> readFunctions) {
         this.displayUrl = displayUrl;
         this.dialect = dialect;
         this.primary = primary;
@@ -45,11 +49,14 @@ public final class Config {
         this.readYourWritesWindowMillis = readYourWritesWindowMillis;
         this.replicaRetryIntervalMillis = replicaRetryIntervalMillis;
         this.logRouting = logRouting;
+        this.writeFunctions = Collections.unmodifiableSet(new TreeSet<>(writeFunctions));
+        this.readFunctions = Collections.unmodifiableSet(new TreeSet<>(readFunctions));
         StringBuilder key = new StringBuilder(primary.jdbcUrl());
         for (NodeSpec replica : replicas) {
             key.append('\n').append(replica.jdbcUrl());
         }
-        key.append('\n').append(balance).append(' ').append(replicaRetryIntervalMillis);
+        key.append('\n').append(balance).append(' ').append(replicaRetryIntervalMillis)
+                .append("\nwrite ").append(this.writeFunctions).append("\nread ").append(this.readFunctions);
         this.clusterKey = key.toString();
     }
 
@@ -95,6 +102,16 @@ public final class Config {
 
     public boolean logRouting() {
         return logRouting;
+    }
+
+    /** Functions that send a statement to the primary, besides the built-in list ({@code writeFunctions}). */
+    public Set<String> writeFunctions() {
+        return writeFunctions;
+    }
+
+    /** Functions that never send a statement to the primary ({@code readFunctions}). */
+    public Set<String> readFunctions() {
+        return readFunctions;
     }
 
     /** Identifies the cluster: equal for configurations that must share health and balancing state. */

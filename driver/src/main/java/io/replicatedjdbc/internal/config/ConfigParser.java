@@ -7,8 +7,11 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Properties;
+import java.util.Set;
 
 /**
  * Parses {@code jdbc:replicated:<subprotocol>:<rest>} into a {@link Config}.
@@ -126,7 +129,9 @@ public final class ConfigParser {
                         ReplicatedProperty.READ_YOUR_WRITES_WINDOW.get(ours)),
                 Durations.parseMillis(ReplicatedProperty.REPLICA_RETRY_INTERVAL.getName(),
                         ReplicatedProperty.REPLICA_RETRY_INTERVAL.get(ours)),
-                choice(ours, ReplicatedProperty.LOG_ROUTING) == 0);
+                choice(ours, ReplicatedProperty.LOG_ROUTING) == 0,
+                functionNames(ours, ReplicatedProperty.WRITE_FUNCTIONS),
+                functionNames(ours, ReplicatedProperty.READ_FUNCTIONS));
     }
 
     /** Moves our options from the query into {@code ours}; returns the rest of the query, as written. */
@@ -168,6 +173,27 @@ public final class ConfigParser {
             }
         }
         return trimmed;
+    }
+
+    /** A comma-separated list of function names: unquoted ones lower-cased, "quoted" ones kept exactly. */
+    private static Set<String> functionNames(Properties ours, ReplicatedProperty property) throws SQLException {
+        String value = property.get(ours);
+        Set<String> names = new LinkedHashSet<>();
+        if (value == null || value.isBlank()) {
+            return names;
+        }
+        for (String raw : value.split(",", -1)) {
+            String name = raw.trim();
+            if (name.length() > 2 && name.startsWith("\"") && name.endsWith("\"")) {
+                names.add(name.substring(1, name.length() - 1));
+            } else if (!name.isEmpty() && name.chars().allMatch(c -> Character.isLetterOrDigit(c) || c == '_' || c == '$')) {
+                names.add(name.toLowerCase(Locale.ROOT));
+            } else {
+                throw Errors.badOption(property.getName(), value,
+                        "comma-separated function names such as my_func or \"MyFunc\" (without schema or parentheses)");
+            }
+        }
+        return names;
     }
 
     /** The index of the option's value among its choices; fails naming the option and the allowed values. */
