@@ -47,6 +47,10 @@ class PostgresRoutingTest {
             statement.execute("CREATE TABLE accounts (id serial PRIMARY KEY, owner text NOT NULL, balance int NOT NULL)");
             statement.execute("INSERT INTO accounts (owner, balance) VALUES ('ann', 100), ('bob', 50)");
             statement.execute("CREATE SEQUENCE IF NOT EXISTS ticket_seq");
+            statement.execute("CREATE OR REPLACE FUNCTION account_total() RETURNS bigint STABLE LANGUAGE sql"
+                    + " AS 'SELECT sum(balance) FROM accounts'");
+            statement.execute("CREATE OR REPLACE FUNCTION touch_account(who text) RETURNS int VOLATILE LANGUAGE sql"
+                    + " AS 'UPDATE accounts SET balance = balance WHERE owner = who RETURNING inet_server_port()'");
         }
         cluster.awaitReplicas();
     }
@@ -118,6 +122,22 @@ class PostgresRoutingTest {
                     .isEqualTo(String.valueOf(primaryPort));
             assertThat(single(connection, "WITH moved AS (UPDATE accounts SET balance = balance WHERE owner = 'bob' RETURNING id) "
                     + "SELECT inet_server_port() FROM moved")).isEqualTo(String.valueOf(primaryPort));
+        }
+    }
+
+    @Test
+    void userFunctions_stableOnesReadFromReplicas_volatileOnesRunOnThePrimary() throws SQLException {
+        try (Connection connection = connect("readYourWrites=off")) {
+            assertThat(single(connection, "SELECT account_total()::text || ':' || inet_server_port()"))
+                    .endsWith(":" + single(connection, "SELECT inet_server_port()"));
+            assertThat(last(connection).route()).isEqualTo(Route.REPLICA);
+            assertThat(single(connection, "SELECT touch_account('ann')")).isEqualTo(String.valueOf(primaryPort));
+            assertThat(last(connection).reason()).isEqualTo("calls touch_account(), a VOLATILE function");
+        }
+        try (Connection connection = connect("readYourWrites=off", "writeFunctions=account_total")) {
+            single(connection, "SELECT account_total()");
+            assertThat(last(connection).route()).isEqualTo(Route.PRIMARY);
+            assertThat(last(connection).reason()).contains("writeFunctions");
         }
     }
 

@@ -77,7 +77,7 @@ final class Fingerprint {
             } else if (c == '?' || ((c == ':' || c == '@' || c == '$') && dialect == Dialect.SQLITE
                     && i + 1 < n && SqlLexer.isWordPart(sql.charAt(i + 1)))) {
                 i++;
-                while (c != '?' && i < n && SqlLexer.isWordPart(sql.charAt(i))) {
+                while (i < n && (c == '?' ? Character.isDigit(sql.charAt(i)) : SqlLexer.isWordPart(sql.charAt(i)))) {
                     i++;
                 }
                 placeholder(out);

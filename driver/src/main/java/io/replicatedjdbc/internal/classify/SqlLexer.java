@@ -117,7 +117,7 @@ final class SqlLexer {
             } else if (c == '?' || ((c == ':' || c == '@') && dialect == Dialect.SQLITE
                     && i + 1 < n && isWordPart(sql.charAt(i + 1)))) {
                 i++;
-                while (c != '?' && i < n && isWordPart(sql.charAt(i))) {
+                while (i < n && (c == '?' ? Character.isDigit(sql.charAt(i)) : isWordPart(sql.charAt(i)))) {
                     i++;
                 }
                 tokens.add(new Token(Kind.OPAQUE, "?"));

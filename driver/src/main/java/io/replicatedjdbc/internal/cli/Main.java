@@ -2,19 +2,30 @@ package io.replicatedjdbc.internal.cli;
 
 import io.replicatedjdbc.ReplicatedProperty;
 import io.replicatedjdbc.internal.Version;
+import io.replicatedjdbc.internal.classify.CachingClassifier;
+import io.replicatedjdbc.internal.classify.Classification;
+import io.replicatedjdbc.internal.classify.Dialect;
+import io.replicatedjdbc.internal.classify.SqlClassifier;
+import io.replicatedjdbc.internal.classify.StatementClassifier;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 
-/** {@code java -jar replicated-jdbc.jar [--help | --version]}. */
+/** {@code java -jar replicated-jdbc.jar [--help | --version | explain [--dialect postgresql|sqlite]]}. */
 public final class Main {
 
     private Main() {
     }
 
     public static void main(String[] args) {
-        System.exit(run(args, System.out, System.err));
+        System.exit(run(args, System.in, System.out, System.err));
     }
 
-    static int run(String[] args, PrintStream out, PrintStream err) {
+    static int run(String[] args, InputStream in, PrintStream out, PrintStream err) {
         if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help")) {
             printHelp(out);
             return 0;
@@ -23,8 +34,42 @@ public final class Main {
             out.println("replicated-jdbc " + Version.text());
             return 0;
         }
+        if (args[0].equals("explain")) {
+            return explain(args, in, out, err);
+        }
         err.println("replicated-jdbc: unknown command '" + args[0] + "'. Try --help.");
         return 2;
+    }
+
+    /** Reads one statement per line and prints its route, a tab and the reason, as the driver would decide it. */
+    private static int explain(String[] args, InputStream in, PrintStream out, PrintStream err) {
+        Dialect dialect = Dialect.POSTGRESQL;
+        for (int i = 1; i < args.length; i++) {
+            if (args[i].equals("--dialect") && i + 1 < args.length) {
+                String name = args[++i].toLowerCase(Locale.ROOT);
+                if (!name.equals("postgresql") && !name.equals("sqlite")) {
+                    err.println("replicated-jdbc explain: unknown dialect '" + args[i] + "': expected postgresql or sqlite");
+                    return 2;
+                }
+                dialect = Dialect.forSubprotocol(name);
+            } else {
+                err.println("replicated-jdbc explain: unknown argument '" + args[i] + "'. Usage: explain [--dialect postgresql|sqlite]");
+                return 2;
+            }
+        }
+        SqlClassifier classifier = new CachingClassifier(new StatementClassifier(dialect));
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = reader.readLine()) != null) {
+                Classification c = classifier.classify(line);
+                out.println(c.route() + "\t" + c.reason());
+            }
+        } catch (IOException e) {
+            err.println("replicated-jdbc explain: cannot read standard input: " + e.getMessage());
+            return 1;
+        }
+        out.flush();
+        return 0;
     }
 
     private static void printHelp(PrintStream out) {
@@ -38,6 +83,10 @@ public final class Main {
         out.println("Commands:");
         out.println("  --help       this text");
         out.println("  --version    the driver's version");
+        out.println("  explain [--dialect postgresql|sqlite]");
+        out.println("               read one SQL statement per line from standard input and print where the driver");
+        out.println("               would send it on a fresh connection, and why: ROUTE<tab>reason. Without a database,");
+        out.println("               PostgreSQL user functions are not checked for volatility.");
         out.println();
         out.println("Options (in the URL's query string or the connection properties):");
         for (ReplicatedProperty property : ReplicatedProperty.values()) {

@@ -1,0 +1,109 @@
+package io.replicatedjdbc.internal.classify;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+import io.replicatedjdbc.Route;
+import java.time.Duration;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Inputs known to make SQL parsers slow are classified safely and without hanging; their measured times are
+ * in the benchmarks. The timeouts here only catch a runaway (seconds), not a slowdown.
+ */
+class ClassifierLimitsTest {
+
+    private static final Duration RUNAWAY = Duration.ofSeconds(5);
+    private final SqlClassifier classifier = new CachingClassifier(new StatementClassifier(Dialect.POSTGRESQL));
+
+    private Classification classify(String sql) {
+        return assertTimeoutPreemptively(RUNAWAY, () -> classifier.classify(sql));
+    }
+
+    @Test
+    void megabyteInList_isARead() {
+        StringBuilder sql = new StringBuilder("SELECT * FROM t WHERE id IN (");
+        for (int i = 0; sql.length() < 1_000_000; i++) {
+            sql.append(i == 0 ? "" : ", ").append(i);
+        }
+        sql.append(')');
+        assertThat(classify(sql.toString()).route()).isEqualTo(Route.REPLICA);
+    }
+
+    @Test
+    void megabyteInList_withAWriteAtTheEnd_isAWrite() {
+        StringBuilder sql = new StringBuilder("SELECT * FROM t WHERE id IN (");
+        for (int i = 0; sql.length() < 1_000_000; i++) {
+            sql.append(i == 0 ? "" : ", ").append(i);
+        }
+        sql.append(") FOR UPDATE");
+        assertThat(classify(sql.toString()).route()).isEqualTo(Route.PRIMARY);
+    }
+
+    @Test
+    void deeplyNestedParentheses_areClassified() {
+        assertThat(classify("SELECT " + "(".repeat(200) + "1" + ")".repeat(200)).route()).isEqualTo(Route.REPLICA);
+        assertThat(classify("SELECT " + "(".repeat(200) + "nextval('s')" + ")".repeat(200)).route()).isEqualTo(Route.PRIMARY);
+    }
+
+    @Test
+    void longJsonOperatorChains_areClassified() {
+        StringBuilder sql = new StringBuilder("SELECT data");
+        for (int i = 0; i < 500; i++) {
+            sql.append(i % 2 == 0 ? "->'k" : "->>'k").append(i).append('\'');
+        }
+        sql.append(" FROM docs WHERE data #> '{a,b}' @> '1'");
+        assertThat(classify(sql.toString()).route()).isEqualTo(Route.REPLICA);
+    }
+
+    @Test
+    void unterminatedQuotesAndComments_failClosed() {
+        assertThat(classify("SELECT 'unterminated").route()).isEqualTo(Route.REPLICA);
+        assertThat(classify("SELECT 1 /* unterminated DELETE").route()).isEqualTo(Route.REPLICA);
+        assertThat(classify("DELETE FROM t WHERE a = 'x").route()).isEqualTo(Route.PRIMARY);
+        assertThat(classify("SELECT $$ unterminated").route()).isEqualTo(Route.REPLICA);
+    }
+
+    @Test
+    void cache_staysBounded_withFarMoreDistinctShapesThanItHolds() {
+        CachingClassifier cache = new CachingClassifier(new StatementClassifier(Dialect.POSTGRESQL));
+        for (int i = 0; i < 6 * CachingClassifier.ENTRIES; i++) {
+            cache.classify("SELECT col" + i + " FROM table" + i);
+        }
+        assertThat(cache.size()).isLessThanOrEqualTo(4 * CachingClassifier.ENTRIES);
+        assertThat(cache.chars()).isLessThanOrEqualTo(4 * (CachingClassifier.KEY_CHARS + CachingClassifier.MAX_SHAPE_LENGTH));
+    }
+
+    @Test
+    void cache_sharesOneEntryForInlinedLiterals() {
+        CachingClassifier cache = new CachingClassifier(new StatementClassifier(Dialect.POSTGRESQL));
+        for (int i = 0; i < 1_000; i++) {
+            cache.classify("SELECT name FROM users WHERE id = " + i);
+        }
+        // 1,000 exact texts, one shape.
+        assertThat(cache.size()).isEqualTo(1_000 + 1);
+    }
+
+    @Test
+    void functionOptions_addWritesAndReads() {
+        FunctionRules rules = new FunctionRules(Dialect.POSTGRESQL, Set.of("audit_touch", "Logged"), Set.of("currval"));
+        StatementClassifier custom = new StatementClassifier(Dialect.POSTGRESQL, rules);
+        assertThat(custom.classify("SELECT audit_touch(1)").reason()).isEqualTo("calls audit_touch() (writeFunctions)");
+        assertThat(custom.classify("SELECT AUDIT_TOUCH(1)").route()).isEqualTo(Route.PRIMARY);
+        assertThat(custom.classify("SELECT \"Logged\"(1)").route()).isEqualTo(Route.PRIMARY);
+        assertThat(custom.classify("SELECT logged(1)").route()).isEqualTo(Route.REPLICA);
+        assertThat(custom.classify("SELECT currval('s')").route()).isEqualTo(Route.REPLICA);
+        assertThat(custom.classify("SELECT nextval('s')").route()).isEqualTo(Route.PRIMARY);
+    }
+
+    @Test
+    void reads_listTheUnknownFunctionsTheyCall_forTheVolatilityCheck() {
+        StatementClassifier pg = new StatementClassifier(Dialect.POSTGRESQL);
+        assertThat(pg.classify("SELECT my_report(1), count(*), coalesce(a, b) FROM t WHERE id IN (1) AND x = ANY(y)").functions())
+                .containsExactly("my_report", "count");
+        assertThat(pg.classify("SELECT \"MyReport\"(1)").functions()).containsExactly("MyReport");
+        assertThat(pg.classify("SELECT * FROM generate_series(1, 2) AS g(n)").functions()).containsExactly("generate_series");
+        assertThat(new StatementClassifier(Dialect.SQLITE).classify("SELECT my_report(1)").functions()).isEmpty();
+    }
+}
