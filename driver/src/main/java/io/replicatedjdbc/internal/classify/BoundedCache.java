@@ -13,18 +13,25 @@ final class BoundedCache<V> {
 
     private final int maxEntries;
     private final long maxChars;
-    private volatile Generation<V> young = new Generation<>();
-    private volatile Generation<V> old = new Generation<>();
+    private volatile Generation<V> young;
+    private volatile Generation<V> old;
 
     private static final class Generation<V> {
-        final ConcurrentHashMap<String, V> map = new ConcurrentHashMap<>();
+        final ConcurrentHashMap<String, V> map;
         final AtomicLong chars = new AtomicLong();
+
+        Generation(int capacity) {
+            // Sized for a full generation up front: no rehashing while it fills.
+            map = new ConcurrentHashMap<>(capacity * 4 / 3 + 1);
+        }
     }
 
     /** Each generation holds at most {@code maxEntries} keys and about {@code maxChars} key characters. */
     BoundedCache(int maxEntries, long maxChars) {
         this.maxEntries = Math.max(16, maxEntries);
         this.maxChars = Math.max(1024, maxChars);
+        this.young = new Generation<>(this.maxEntries);
+        this.old = new Generation<>(this.maxEntries);
     }
 
     V get(String key) {
@@ -46,7 +53,7 @@ final class BoundedCache<V> {
             synchronized (this) {
                 if (young == current) {
                     old = current;
-                    young = new Generation<>();
+                    young = new Generation<>(maxEntries);
                 }
             }
         }

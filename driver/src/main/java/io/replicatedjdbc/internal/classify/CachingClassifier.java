@@ -6,7 +6,8 @@ package io.replicatedjdbc.internal.classify;
  * literals ({@code WHERE id = 1}, {@code WHERE id = 2}) hit the cache too; only a new shape is classified.
  *
  * <p>Memory is bounded whatever the number of distinct statements: each cache holds two generations of at most
- * {@link #ENTRIES} keys and {@link #KEY_CHARS} key characters, and longer statements are not cached.
+ * {@link #ENTRIES} keys and {@link #KEY_CHARS} key characters, and longer statements are not cached. Entries
+ * used at least once per generation survive any number of one-off statements.
  */
 public final class CachingClassifier implements SqlClassifier {
 
@@ -33,7 +34,7 @@ public final class CachingClassifier implements SqlClassifier {
         if (hit != null) {
             return hit;
         }
-        String shape = Fingerprint.of(sql, dialect);
+        String shape = Fingerprint.of(sql, dialect).shape();
         hit = byShape.get(shape);
         if (hit == null) {
             hit = delegate.classify(shape);

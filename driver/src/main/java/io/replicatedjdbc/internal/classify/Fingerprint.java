@@ -8,118 +8,160 @@ package io.replicatedjdbc.internal.classify;
  *
  * <p>Routing never depends on what a literal holds, so a statement and its fingerprint always classify the
  * same way; the classifier works on the fingerprint, which is also shorter and cheaper to parse.
+ *
+ * <p>This runs for every statement whose exact text is not cached, so it is one pass over a char array.
  */
-final class Fingerprint {
+public final class Fingerprint {
 
-    private Fingerprint() {
+    private final String shape;
+
+    private Fingerprint(String shape) {
+        this.shape = shape;
     }
 
-    static String of(String sql, Dialect dialect) {
+    /** The normalised text. */
+    public String shape() {
+        return shape;
+    }
+
+    @Override
+    public String toString() {
+        return shape;
+    }
+
+    public static Fingerprint of(String sql, Dialect dialect) {
         int n = sql.length();
-        StringBuilder out = new StringBuilder(Math.min(n, 256));
+        char[] in = new char[n];
+        sql.getChars(0, n, in, 0);
+        // A fingerprint is never longer than its statement, except for the " /*" and "*/" around kept hints.
+        char[] out = new char[n + 16];
+        int o = 0;
+        boolean postgres = dialect != Dialect.SQLITE;
         boolean pendingSpace = false;
         int i = 0;
         while (i < n) {
-            char c = sql.charAt(i);
-            if (c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f' || Character.isWhitespace(c)) {
-                pendingSpace = out.length() > 0;
+            char c = in[i];
+            if (c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f' || (c > 127 && Character.isWhitespace(c))) {
+                pendingSpace = o > 0;
                 i++;
                 continue;
             }
-            int end;
-            if (c == '-' && i + 1 < n && sql.charAt(i + 1) == '-') {
-                end = sql.indexOf('\n', i);
+            if (c == '-' && i + 1 < n && in[i + 1] == '-') {
+                int end = sql.indexOf('\n', i);
                 end = end < 0 ? n : end;
-                keepHint(out, sql, i + 2, end);
-                pendingSpace = out.length() > 0;
+                if (Hints.mentionsHint(sql, i + 2, end)) {
+                    out = ensure(out, o, end - i + 6);
+                    o = keep(out, o, in, i + 2, end);
+                }
+                pendingSpace = o > 0;
                 i = end;
                 continue;
             }
-            if (c == '/' && i + 1 < n && sql.charAt(i + 1) == '*') {
-                end = SqlLexer.skipBlockComment(sql, i, dialect);
-                keepHint(out, sql, i + 2, Math.max(i + 2, end - 2));
-                pendingSpace = out.length() > 0;
+            if (c == '/' && i + 1 < n && in[i + 1] == '*') {
+                int end = SqlLexer.skipBlockComment(sql, i, dialect);
+                int to = Math.max(i + 2, end - 2);
+                if (Hints.mentionsHint(sql, i + 2, to)) {
+                    out = ensure(out, o, end - i + 6);
+                    o = keep(out, o, in, i + 2, to);
+                }
+                pendingSpace = o > 0;
                 i = end;
                 continue;
             }
             if (pendingSpace) {
-                out.append(' ');
+                out[o++] = ' ';
                 pendingSpace = false;
             }
-            if (c == '\'') {
+            if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_') {
+                if ((c == 'E' || c == 'e') && postgres && i + 1 < n && in[i + 1] == '\'') {
+                    i = SqlLexer.skipQuoted(sql, i + 1, '\'', true);
+                    o = placeholder(out, o);
+                    continue;
+                }
+                while (i < n) {
+                    char w = in[i];
+                    if ((w >= 'a' && w <= 'z') || (w >= '0' && w <= '9') || w == '_' || w == '$') {
+                        out[o++] = w;
+                    } else if (w >= 'A' && w <= 'Z') {
+                        out[o++] = (char) (w + ('a' - 'A'));
+                    } else if (w > 127 && Character.isLetterOrDigit(w)) {
+                        out[o++] = Character.toLowerCase(w);
+                    } else {
+                        break;
+                    }
+                    i++;
+                }
+            } else if (c >= '0' && c <= '9') {
+                i = skipNumber(in, i);
+                o = placeholder(out, o);
+            } else if (c == '\'') {
                 i = SqlLexer.skipQuoted(sql, i, '\'', false);
-                placeholder(out);
-            } else if ((c == 'E' || c == 'e') && i + 1 < n && sql.charAt(i + 1) == '\'' && dialect != Dialect.SQLITE
-                    && !endsWithWordChar(out)) {
-                i = SqlLexer.skipQuoted(sql, i + 1, '\'', true);
-                placeholder(out);
-            } else if (c == '"' || (c == '`' && dialect == Dialect.SQLITE)) {
-                end = SqlLexer.skipQuoted(sql, i, c, false);
-                out.append(sql, i, end);
+                o = placeholder(out, o);
+            } else if (c == '"' || (c == '`' && !postgres)) {
+                int end = SqlLexer.skipQuoted(sql, i, c, false);
+                System.arraycopy(in, i, out, o, end - i);
+                o += end - i;
                 i = end;
-            } else if (c == '[' && dialect == Dialect.SQLITE) {
-                end = sql.indexOf(']', i + 1);
+            } else if (c == '[' && !postgres) {
+                int end = sql.indexOf(']', i + 1);
                 end = end < 0 ? n : end + 1;
-                out.append(sql, i, end);
+                System.arraycopy(in, i, out, o, end - i);
+                o += end - i;
                 i = end;
-            } else if (c == '$' && dialect != Dialect.SQLITE) {
-                end = SqlLexer.skipDollar(sql, i);
-                if (end > i + 1) {
-                    placeholder(out);
-                    i = end;
-                } else {
-                    out.append(c);
-                    i++;
-                }
-            } else if (Character.isDigit(c) && !endsWithWordChar(out)) {
-                i = skipNumber(sql, i);
-                placeholder(out);
-            } else if (c == '?' || ((c == ':' || c == '@' || c == '$') && dialect == Dialect.SQLITE
-                    && i + 1 < n && SqlLexer.isWordPart(sql.charAt(i + 1)))) {
+            } else if (c == '?') {
                 i++;
-                while (i < n && (c == '?' ? Character.isDigit(sql.charAt(i)) : SqlLexer.isWordPart(sql.charAt(i)))) {
+                while (i < n && in[i] >= '0' && in[i] <= '9') {
                     i++;
                 }
-                placeholder(out);
-            } else if (Character.isLetter(c) || c == '_') {
-                while (i < n && SqlLexer.isWordPart(sql.charAt(i))) {
-                    out.append(Character.toLowerCase(sql.charAt(i)));
+                o = placeholder(out, o);
+            } else if (c == '$' && postgres) {
+                int end = SqlLexer.skipDollar(sql, i);
+                if (end > i + 1) {
+                    o = placeholder(out, o);
+                } else {
+                    out[o++] = c;
+                }
+                i = end;
+            } else if ((c == ':' || c == '@' || c == '$') && !postgres && i + 1 < n && SqlLexer.isWordPart(in[i + 1])) {
+                i++;
+                while (i < n && SqlLexer.isWordPart(in[i])) {
+                    i++;
+                }
+                o = placeholder(out, o);
+            } else if (c > 127 && Character.isLetter(c)) {
+                while (i < n && SqlLexer.isWordPart(in[i])) {
+                    out[o++] = Character.toLowerCase(in[i]);
                     i++;
                 }
             } else {
-                out.append(c);
+                out[o++] = c;
                 i++;
             }
         }
-        return out.toString();
+        return new Fingerprint(new String(out, 0, o));
     }
 
-    /** Appends {@code ?}, unless it continues a list that already ends in one ({@code ?, ?} becomes {@code ?}). */
-    private static void placeholder(StringBuilder out) {
-        int length = out.length();
-        if (length >= 2 && out.charAt(length - 1) == ',' && out.charAt(length - 2) == '?') {
-            out.setLength(length - 1);
-        } else if (length >= 3 && out.charAt(length - 1) == ' ' && out.charAt(length - 2) == ','
-                && out.charAt(length - 3) == '?') {
-            out.setLength(length - 2);
-        } else {
-            out.append('?');
+    /** Writes {@code ?}, unless it continues a list that already ends in one ({@code ?, ?} becomes {@code ?}). */
+    private static int placeholder(char[] out, int o) {
+        if (o >= 2 && out[o - 1] == ',' && out[o - 2] == '?') {
+            return o - 1;
         }
+        if (o >= 3 && out[o - 1] == ' ' && out[o - 2] == ',' && out[o - 3] == '?') {
+            return o - 2;
+        }
+        out[o] = '?';
+        return o + 1;
     }
 
-    private static boolean endsWithWordChar(StringBuilder out) {
-        return out.length() > 0 && SqlLexer.isWordPart(out.charAt(out.length() - 1));
-    }
-
-    private static int skipNumber(String sql, int start) {
-        int n = sql.length();
+    private static int skipNumber(char[] in, int start) {
+        int n = in.length;
         int i = start;
         while (i < n) {
-            char c = sql.charAt(i);
-            if (Character.isLetterOrDigit(c) || c == '.' || c == '_') {
+            char c = in[i];
+            if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '.' || c == '_') {
                 i++;
-            } else if ((c == '+' || c == '-') && (sql.charAt(i - 1) == 'e' || sql.charAt(i - 1) == 'E')
-                    && i + 1 < n && Character.isDigit(sql.charAt(i + 1))) {
+            } else if ((c == '+' || c == '-') && (in[i - 1] == 'e' || in[i - 1] == 'E')
+                    && i + 1 < n && in[i + 1] >= '0' && in[i + 1] <= '9') {
                 i++;
             } else {
                 break;
@@ -128,10 +170,26 @@ final class Fingerprint {
         return i;
     }
 
-    /** A comment stays in the fingerprint only when it holds a routing hint. */
-    private static void keepHint(StringBuilder out, String sql, int from, int to) {
-        if (Hints.mentionsHint(sql, from, to)) {
-            out.append(out.length() > 0 ? " /*" : "/*").append(sql, from, to).append("*/");
+    /** Copies a hint comment into the fingerprint as {@code /*...*}{@code /}. */
+    private static int keep(char[] out, int o, char[] in, int from, int to) {
+        if (o > 0) {
+            out[o++] = ' ';
         }
+        out[o++] = '/';
+        out[o++] = '*';
+        System.arraycopy(in, from, out, o, to - from);
+        o += to - from;
+        out[o++] = '*';
+        out[o++] = '/';
+        return o;
+    }
+
+    private static char[] ensure(char[] out, int used, int more) {
+        if (used + more <= out.length) {
+            return out;
+        }
+        char[] bigger = new char[Math.max(out.length * 2, used + more)];
+        System.arraycopy(out, 0, bigger, 0, used);
+        return bigger;
     }
 }

@@ -14,7 +14,7 @@ import java.util.Set;
 public final class FunctionRules {
 
     /** Exact names, lower case. */
-    private static final Set<String> POSTGRESQL_WRITES = set(
+    static final Set<String> POSTGRESQL_WRITES = set(
             "nextval", "setval", "currval", "lastval",
             "pg_notify", "txid_current", "txid_current_if_assigned", "pg_current_xact_id",
             "pg_current_xact_id_if_assigned", "pg_switch_wal", "pg_create_restore_point",
@@ -23,12 +23,12 @@ public final class FunctionRules {
             "lowrite", "loread");
 
     /** Name prefixes, lower case: every advisory lock function, WAL positions, slots, large objects. */
-    private static final String[] POSTGRESQL_WRITE_PREFIXES = {
+    static final String[] POSTGRESQL_WRITE_PREFIXES = {
         "pg_advisory_", "pg_try_advisory_", "pg_current_wal_", "pg_create_", "pg_replication_origin_",
         "pg_stat_reset", "lo_", "pg_logical_emit_message", "pg_wal_replay_"
     };
 
-    private static final Set<String> SQLITE_WRITES = set("changes", "total_changes", "last_insert_rowid");
+    static final Set<String> SQLITE_WRITES = set("changes", "total_changes", "last_insert_rowid");
 
     private final Dialect dialect;
     private final Set<String> userWrites;
@@ -86,12 +86,6 @@ public final class FunctionRules {
             }
         }
         return false;
-    }
-
-    /** The static defaults, for the README and the {@code explain} command. */
-    static String describeDefaults() {
-        return "PostgreSQL: " + String.join(", ", new java.util.TreeSet<>(POSTGRESQL_WRITES)) + ", and every name starting "
-                + String.join(", ", POSTGRESQL_WRITE_PREFIXES) + "; SQLite: " + String.join(", ", new java.util.TreeSet<>(SQLITE_WRITES));
     }
 
     private static Set<String> set(String... names) {

@@ -10,8 +10,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import net.sf.jsqlparser.parser.CCJSqlParser;
-import net.sf.jsqlparser.parser.StringProvider;
 import net.sf.jsqlparser.statement.Statement;
 import net.sf.jsqlparser.statement.Statements;
 
@@ -407,15 +405,9 @@ public final class StatementClassifier implements SqlClassifier {
         if (sql.length() > MAX_PARSE_LENGTH || maxDepth(tokens) > MAX_PARSE_DEPTH) {
             return byTokens;
         }
-        Statements statements;
-        try {
-            CCJSqlParser parser = new CCJSqlParser(new StringProvider(sql))
-                    .withAllowComplexParsing(false)
-                    .withSquareBracketQuotation(dialect == Dialect.SQLITE)
-                    .withBackslashEscapeCharacter(false);
-            statements = parser.Statements();
-        } catch (Exception | StackOverflowError e) {
-            // Not parseable by JSqlParser (a PostgreSQL-only construct): the token scan decides.
+        Statements statements = ParserGuard.parse(sql, dialect == Dialect.SQLITE);
+        if (statements == null) {
+            // Not parseable by JSqlParser (a PostgreSQL-only construct), or too slow to parse: the token scan decides.
             return byTokens;
         }
         try {

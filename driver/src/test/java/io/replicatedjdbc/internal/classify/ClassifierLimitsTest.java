@@ -81,7 +81,7 @@ class ClassifierLimitsTest {
         for (int i = 0; i < 1_000; i++) {
             cache.classify("SELECT name FROM users WHERE id = " + i);
         }
-        // 1,000 exact texts, one shape.
+        // 1,000 exact texts, one shape: the statement was classified once.
         assertThat(cache.size()).isEqualTo(1_000 + 1);
     }
 

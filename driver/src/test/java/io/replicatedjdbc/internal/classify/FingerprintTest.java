@@ -28,12 +28,12 @@ class FingerprintTest {
         "SELECT set_config('search_path', 'app', false)|select set_config(?, false)",
     })
     void postgresql_foldsLiteralsListsWhitespaceAndComments(String sql, String expected) {
-        assertThat(Fingerprint.of(sql, Dialect.POSTGRESQL)).isEqualTo(expected);
+        assertThat(Fingerprint.of(sql, Dialect.POSTGRESQL).shape()).isEqualTo(expected);
     }
 
     @Test
     void doubledQuotesInsideAString_stayInsideTheString() {
-        assertThat(Fingerprint.of("SELECT * FROM t WHERE name = 'O''Brien' AND x = 1", Dialect.POSTGRESQL))
+        assertThat(Fingerprint.of("SELECT * FROM t WHERE name = 'O''Brien' AND x = 1", Dialect.POSTGRESQL).shape())
                 .isEqualTo("select * from t where name = ? and x = ?");
     }
 
@@ -44,7 +44,7 @@ class FingerprintTest {
         "PRAGMA user_version = 5|pragma user_version = ?",
     })
     void sqlite_foldsItsOwnParameterStyles_andKeepsItsQuotedNames(String sql, String expected) {
-        assertThat(Fingerprint.of(sql, Dialect.SQLITE)).isEqualTo(expected);
+        assertThat(Fingerprint.of(sql, Dialect.SQLITE).shape()).isEqualTo(expected);
     }
 
     @ParameterizedTest
@@ -54,7 +54,7 @@ class FingerprintTest {
         "select name from users where email = 'a@b.c'|SELECT name FROM users WHERE email = 'x@y.z'",
     })
     void statementsThatDifferOnlyInLiterals_shareAFingerprint(String a, String b) {
-        assertThat(Fingerprint.of(a, Dialect.POSTGRESQL)).isEqualTo(Fingerprint.of(b, Dialect.POSTGRESQL));
+        assertThat(Fingerprint.of(a, Dialect.POSTGRESQL).shape()).isEqualTo(Fingerprint.of(b, Dialect.POSTGRESQL).shape());
     }
 
     @ParameterizedTest
@@ -64,6 +64,6 @@ class FingerprintTest {
         "SELECT a FROM t|SELECT b FROM t",
     })
     void statementsThatMayRouteDifferently_doNotShareAFingerprint(String a, String b) {
-        assertThat(Fingerprint.of(a, Dialect.POSTGRESQL)).isNotEqualTo(Fingerprint.of(b, Dialect.POSTGRESQL));
+        assertThat(Fingerprint.of(a, Dialect.POSTGRESQL).shape()).isNotEqualTo(Fingerprint.of(b, Dialect.POSTGRESQL).shape());
     }
 }
