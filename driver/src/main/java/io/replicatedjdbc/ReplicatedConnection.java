@@ -20,9 +20,10 @@ public interface ReplicatedConnection extends Connection {
     RoutingDecision lastRouting();
 
     /**
-     * Sends every later statement of this connection to the primary, until it is closed: what
-     * {@code acquireForWrite} gave users of a read/write pool. Takes effect at once, also for the
-     * statements of an open read-only transaction once it ends.
+     * Sends every later statement of this connection to the primary, until it is closed or the request ends
+     * ({@link #endRequest()}, which pools that support JDBC 4.3 call at the end of a checkout): what
+     * {@code acquireForWrite} gave users of a read/write pool. Takes effect at once, also for the statements of
+     * an open read-only transaction once it ends.
      *
      * @throws SQLException with SQLState 08003 when the connection is closed
      */

@@ -335,6 +335,53 @@ class PostgresRoutingTest {
     }
 
     @Test
+    void cancelFromAnotherThread_stopsTheStatementRunningOnAReplica() throws Exception {
+        try (Connection connection = connect(); Statement statement = connection.createStatement()) {
+            port(connection);
+            java.util.concurrent.ExecutorService executor = java.util.concurrent.Executors.newSingleThreadExecutor();
+            try {
+                java.util.concurrent.Future<?> running = executor.submit(() -> statement.executeQuery("SELECT pg_sleep(30)"));
+                long deadline = System.nanoTime() + 10_000_000_000L;
+                while (!"t".equals(cluster.query(1, "SELECT count(*) > 0 FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(30)'"))
+                        && !"t".equals(cluster.query(2, "SELECT count(*) > 0 FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(30)'"))
+                        && System.nanoTime() < deadline) {
+                    Thread.sleep(20);
+                }
+                statement.cancel();
+                assertThatThrownBy(() -> running.get(10, java.util.concurrent.TimeUnit.SECONDS))
+                        .hasCauseInstanceOf(SQLException.class)
+                        .cause().extracting(e -> ((SQLException) e).getSQLState()).isEqualTo("57014");
+            } finally {
+                executor.shutdownNow();
+            }
+            assertThat(port(connection)).isIn(replicaPorts);
+        }
+    }
+
+    @Test
+    void unwrapToPgConnection_reachesThePrimary_forCopyManager() throws Exception {
+        try (Connection connection = connect()) {
+            org.postgresql.PGConnection pg = connection.unwrap(org.postgresql.PGConnection.class);
+            long copied = pg.getCopyAPI().copyIn("COPY accounts (owner, balance) FROM STDIN WITH (FORMAT csv)",
+                    new java.io.StringReader("copied,3\n"));
+            assertThat(copied).isEqualTo(1);
+        }
+        assertThat(cluster.query(0, "SELECT count(*) FROM accounts WHERE owner = 'copied'")).isEqualTo("1");
+    }
+
+    @Test
+    void discardAll_afterATemporaryTable_letsReadsReturnToReplicas() throws SQLException {
+        try (Connection connection = connect("readYourWrites=off")) {
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("CREATE TEMP TABLE t_discard (id int)");
+                assertThat(port(connection)).isEqualTo(primaryPort);
+                statement.execute("DISCARD ALL");
+            }
+            assertThat(port(connection)).isIn(replicaPorts);
+        }
+    }
+
+    @Test
     void writeInAReadOnlyTransaction_isRefusedBeforeReachingTheStandby() throws SQLException {
         try (Connection connection = connect()) {
             connection.setReadOnly(true);

@@ -379,6 +379,23 @@ class SqliteRoutingTest {
     }
 
     @Test
+    void streamParameter_thatMustMoveToAnotherNode_failsWith0A000_untilSetAgain() throws Exception {
+        try (Connection connection = connect();
+             PreparedStatement read = connection.prepareStatement(
+                     "SELECT (SELECT name FROM node) || ':' || ? ")) {
+            read.setCharacterStream(1, new java.io.StringReader("streamed"));
+            assertThat(single(read)).matches("replica[12]:streamed");
+            insert(connection, "plum");
+            assertThatThrownBy(() -> single(read))
+                    .isInstanceOf(SQLException.class)
+                    .hasMessageContaining("Parameter 1 is a stream")
+                    .extracting(e -> ((SQLException) e).getSQLState()).isEqualTo("0A000");
+            read.setCharacterStream(1, new java.io.StringReader("again"));
+            assertThat(single(read)).isEqualTo("primary:again");
+        }
+    }
+
+    @Test
     void preparedWrite_withGeneratedKeys_runsOnThePrimary() throws SQLException {
         try (Connection connection = connect();
              PreparedStatement insert = connection.prepareStatement("INSERT INTO items (name) VALUES (?)",

@@ -14,6 +14,9 @@ public final class Classification {
     /** How the statement affects an SQL-level transaction. */
     public enum TxEffect { NONE, BEGIN, END }
 
+    /** What a session change resets: {@code RESET ALL} the settings, {@code DISCARD ALL} the whole session. */
+    public enum SessionReset { NONE, SETTINGS, EVERYTHING }
+
     private final Route route;
     private final boolean write;
     private final TxEffect txEffect;
@@ -21,9 +24,15 @@ public final class Classification {
     private final boolean replicaHint;
     private final boolean pinsSession;
     private final List<String> functions;
+    private final SessionReset sessionReset;
 
     private Classification(Route route, boolean write, TxEffect txEffect, String reason, boolean replicaHint,
                            boolean pinsSession, List<String> functions) {
+        this(route, write, txEffect, reason, replicaHint, pinsSession, functions, SessionReset.NONE);
+    }
+
+    private Classification(Route route, boolean write, TxEffect txEffect, String reason, boolean replicaHint,
+                           boolean pinsSession, List<String> functions, SessionReset sessionReset) {
         this.route = route;
         this.write = write;
         this.txEffect = txEffect;
@@ -31,6 +40,7 @@ public final class Classification {
         this.replicaHint = replicaHint;
         this.pinsSession = pinsSession;
         this.functions = functions;
+        this.sessionReset = sessionReset;
     }
 
     private Classification(Route route, boolean write, TxEffect txEffect, String reason) {
@@ -55,6 +65,16 @@ public final class Classification {
     /** A session-state change: every physical connection, and replayed on those opened later. */
     public static Classification session(String reason) {
         return new Classification(Route.ALL, false, TxEffect.NONE, reason);
+    }
+
+    /** {@code RESET ALL} or {@code DISCARD ALL}: runs everywhere, and forgets the session changes recorded before. */
+    static Classification sessionReset(String reason, SessionReset reset) {
+        return new Classification(Route.ALL, false, TxEffect.NONE, reason, false, false, Collections.emptyList(), reset);
+    }
+
+    /** What this session change resets, if anything. */
+    public SessionReset sessionReset() {
+        return sessionReset;
     }
 
     /** Starts a transaction in SQL ({@code BEGIN}): primary until it ends. */

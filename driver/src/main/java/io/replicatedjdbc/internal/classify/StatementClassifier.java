@@ -165,9 +165,13 @@ public final class StatementClassifier implements SqlClassifier {
             case "SET":
                 return set(t, first + 1, to, next);
             case "RESET":
-                return Classification.session("session state: RESET " + lower(next));
+                return next.equals("ALL")
+                        ? Classification.sessionReset("session state: RESET ALL", Classification.SessionReset.SETTINGS)
+                        : Classification.session("session state: RESET " + lower(next));
             case "DISCARD":
-                return Classification.session("session state: DISCARD " + lower(next));
+                return next.equals("ALL")
+                        ? Classification.sessionReset("session state: DISCARD ALL", Classification.SessionReset.EVERYTHING)
+                        : Classification.session("session state: DISCARD " + lower(next));
             case "BEGIN":
                 return Classification.begin("transaction start: BEGIN");
             case "START":

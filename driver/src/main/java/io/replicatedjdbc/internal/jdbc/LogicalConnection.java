@@ -61,7 +61,18 @@ public final class LogicalConnection implements ReplicatedConnection {
     private Physical replica;
     /** Why the last replica this connection tried could not serve, for the fallback reason. */
     private String replicaFailure;
-    private final List<SessionAction> pendingSessionActions = new ArrayList<>();
+    /** A session change made inside the open transaction: it reaches the other nodes only if it commits. */
+    private static final class PendingChange {
+        final SessionAction action;
+        final Classification.SessionReset reset;
+
+        PendingChange(SessionAction action, Classification.SessionReset reset) {
+            this.action = action;
+            this.reset = reset;
+        }
+    }
+
+    private final List<PendingChange> pendingSessionChanges = new ArrayList<>();
     private boolean readOnlyPending;
     private final Set<StatementProxy> statements = Collections.newSetFromMap(new IdentityHashMap<>());
     private volatile boolean closed;
@@ -129,7 +140,7 @@ public final class LogicalConnection implements ReplicatedConnection {
             }
             if (c.route() == Route.ALL) {
                 // A session change inside a transaction: the other nodes get it only if the transaction commits.
-                pendingSessionActions.add(owner.replayAction(sql));
+                pendingSessionChanges.add(new PendingChange(owner.replayAction(sql), c.sessionReset()));
             }
             served(physical, physical.role(), c, fallback == null ? decision.reason() : decision.reason() + "; " + fallback);
             return result;
@@ -156,12 +167,12 @@ public final class LogicalConnection implements ReplicatedConnection {
                     continue;
                 }
                 if (i > 0) {
-                    session.record(owner.replayAction(sql));
+                    remember(owner.replayAction(sql), c.sessionReset());
                 }
                 throw e;
             }
         }
-        session.record(owner.replayAction(sql));
+        remember(owner.replayAction(sql), c.sessionReset());
         StringBuilder nodes = new StringBuilder();
         for (Physical physical : targets) {
             nodes.append(nodes.length() == 0 ? "" : ", ").append(physical.node);
@@ -169,6 +180,18 @@ public final class LogicalConnection implements ReplicatedConnection {
         served(targets.get(0), Route.ALL, c, decision.reason() + "; replayed on connections opened later");
         lastRouting = new RoutingDecision(Route.ALL, nodes.toString(), lastRouting.reason());
         return first;
+    }
+
+    /** Records a session change for nodes opened later; a RESET ALL or DISCARD ALL instead forgets the earlier ones. */
+    private void remember(SessionAction action, Classification.SessionReset reset) {
+        if (reset == Classification.SessionReset.NONE) {
+            session.record(action);
+            return;
+        }
+        session.clearActions();
+        if (reset == Classification.SessionReset.EVERYTHING) {
+            router.sessionDiscarded();
+        }
     }
 
     private void served(Physical physical, Route route, Classification c, String reason) {
@@ -444,24 +467,24 @@ public final class LogicalConnection implements ReplicatedConnection {
     private void endTransaction(boolean committed) throws SQLException {
         Route transactionRoute = router.transactionRoute();
         router.transactionEnded();
-        if (committed && !pendingSessionActions.isEmpty()) {
+        if (committed && !pendingSessionChanges.isEmpty()) {
             for (Physical physical : openPhysicals()) {
                 if (physical.role() == transactionRoute) {
                     continue;
                 }
-                for (SessionAction action : pendingSessionActions) {
-                    action.applyTo(physical.connection);
+                for (PendingChange change : pendingSessionChanges) {
+                    change.action.applyTo(physical.connection);
                 }
                 if (!session.autoCommit()) {
                     // Without autocommit the replay opened a transaction on that node: end it now.
                     physical.connection.commit();
                 }
             }
-            for (SessionAction action : pendingSessionActions) {
-                session.record(action);
+            for (PendingChange change : pendingSessionChanges) {
+                remember(change.action, change.reset);
             }
         }
-        pendingSessionActions.clear();
+        pendingSessionChanges.clear();
         if (readOnlyPending && session.propagatesReadOnly()) {
             readOnlyPending = false;
             for (Physical physical : openPhysicals()) {
@@ -850,6 +873,16 @@ public final class LogicalConnection implements ReplicatedConnection {
     public void pinToPrimary() throws SQLException {
         checkOpen();
         router.pin();
+    }
+
+    /**
+     * The end of a request (a pool checkout): the pins that belong to it are released (read-your-writes,
+     * {@link #pinToPrimary()}); those kept by server objects that still exist (a temporary table, LISTEN) stay.
+     */
+    @Override
+    public void endRequest() throws SQLException {
+        checkOpen();
+        router.requestEnded();
     }
 
     @Override

@@ -16,6 +16,7 @@ import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.RowId;
 import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
 import java.sql.SQLType;
 import java.sql.SQLXML;
 import java.sql.Time;
@@ -26,9 +27,10 @@ import java.util.List;
 /**
  * A logical prepared statement. Parameters are recorded here and applied to the physical statement of
  * whichever node an execution is routed to, so a statement prepared before a write and executed after it
- * is prepared again on the primary with the same parameters. A stream or reader parameter can be read only
- * once: if an execution moves to another node after a stream was sent, the driver receives an exhausted
- * stream.
+ * is prepared again on the primary with the same parameters. Only parameters set since the physical statement
+ * last ran are applied again. A stream or reader parameter can be read only once: when an execution moves to
+ * another node after the stream was sent, the execution fails with SQLState 0A000 asking for the parameter to be
+ * set again, rather than sending an exhausted stream.
  */
 class PreparedStatementProxy extends StatementProxy implements PreparedStatement {
 
@@ -38,9 +40,43 @@ class PreparedStatementProxy extends StatementProxy implements PreparedStatement
         void applyTo(PreparedStatement statement) throws SQLException;
     }
 
+    /** A stream or reader parameter: it can be handed to a driver once. */
+    private static final class OneShot implements Parameter {
+        private final int index;
+        private final Parameter delegate;
+        private boolean sent;
+
+        OneShot(int index, Parameter delegate) {
+            this.index = index;
+            this.delegate = delegate;
+        }
+
+        @Override
+        public void applyTo(PreparedStatement statement) throws SQLException {
+            if (sent) {
+                throw new SQLFeatureNotSupportedException("Parameter " + index + " is a stream or reader that was already "
+                        + "sent to another node, and a stream can be read only once: set it again before this execution "
+                        + "(the statement moved to another node, for example to the primary after a write)", "0A000");
+            }
+            sent = true;
+            delegate.applyTo(statement);
+        }
+    }
+
+    /** A recorded parameter and the version at which it was set. */
+    private static final class Entry {
+        final Parameter parameter;
+        final long version;
+
+        Entry(Parameter parameter, long version) {
+            this.parameter = parameter;
+            this.version = version;
+        }
+    }
+
     final String sql;
     private final Classification classification;
-    private final List<Parameter> parameters = new ArrayList<>();
+    private final List<Entry> parameters = new ArrayList<>();
     private long parametersVersion;
     private final List<Parameter[]> batches = new ArrayList<>();
 
@@ -65,8 +101,13 @@ class PreparedStatementProxy extends StatementProxy implements PreparedStatement
         while (parameters.size() < index) {
             parameters.add(null);
         }
-        parameters.set(index - 1, parameter);
         parametersVersion++;
+        parameters.set(index - 1, new Entry(parameter, parametersVersion));
+    }
+
+    /** Records a stream or reader parameter, which can be sent once. */
+    final void stream(int index, Parameter parameter) throws SQLException {
+        parameter(index, new OneShot(index, parameter));
     }
 
     /** The physical prepared statement for this connection, with the current parameters applied. */
@@ -74,13 +115,26 @@ class PreparedStatementProxy extends StatementProxy implements PreparedStatement
         Held held = held(physical);
         PreparedStatement statement = (PreparedStatement) held.statement;
         if (held.parametersVersion != parametersVersion) {
-            applyAll(statement, parameters);
+            for (Entry entry : parameters) {
+                if (entry != null && entry.version > held.parametersVersion) {
+                    entry.parameter.applyTo(statement);
+                }
+            }
             held.parametersVersion = parametersVersion;
         }
         return statement;
     }
 
-    private static void applyAll(PreparedStatement statement, Iterable<Parameter> parameters) throws SQLException {
+    private Parameter[] snapshot() {
+        Parameter[] snapshot = new Parameter[parameters.size()];
+        for (int i = 0; i < snapshot.length; i++) {
+            Entry entry = parameters.get(i);
+            snapshot[i] = entry == null ? null : entry.parameter;
+        }
+        return snapshot;
+    }
+
+    private static void applyAll(PreparedStatement statement, Parameter[] parameters) throws SQLException {
         for (Parameter parameter : parameters) {
             if (parameter != null) {
                 parameter.applyTo(statement);
@@ -90,7 +144,7 @@ class PreparedStatementProxy extends StatementProxy implements PreparedStatement
 
     @Override
     SessionAction replayAction(String ignored) {
-        List<Parameter> snapshot = new ArrayList<>(parameters);
+        Parameter[] snapshot = snapshot();
         return physicalConnection -> {
             try (PreparedStatement statement = physicalConnection.prepareStatement(sql)) {
                 applyAll(statement, snapshot);
@@ -131,6 +185,7 @@ class PreparedStatementProxy extends StatementProxy implements PreparedStatement
         checkOpen();
         parameters.clear();
         parametersVersion++;
+        // The physical statements forget theirs too, so a parameter not set again is missing, as with the driver.
         for (Held held : helds()) {
             ((PreparedStatement) held.statement).clearParameters();
             held.parametersVersion = parametersVersion;
@@ -140,7 +195,7 @@ class PreparedStatementProxy extends StatementProxy implements PreparedStatement
     @Override
     public void addBatch() throws SQLException {
         checkOpen();
-        batches.add(parameters.toArray(new Parameter[0]));
+        batches.add(snapshot());
     }
 
     @Override
@@ -157,7 +212,7 @@ class PreparedStatementProxy extends StatementProxy implements PreparedStatement
         batches.clear();
         held.parametersVersion = -1;
         for (Parameter[] entry : entries) {
-            applyAll(statement, java.util.Arrays.asList(entry));
+            applyAll(statement, entry);
             statement.addBatch();
         }
         return statement;
@@ -271,17 +326,17 @@ class PreparedStatementProxy extends StatementProxy implements PreparedStatement
 
     @Override
     public void setAsciiStream(int index, java.io.InputStream value, int length) throws SQLException {
-        parameter(index, ps -> ps.setAsciiStream(index, value, length));
+        stream(index, ps -> ps.setAsciiStream(index, value, length));
     }
 
     @Override
     public void setAsciiStream(int index, java.io.InputStream value, long length) throws SQLException {
-        parameter(index, ps -> ps.setAsciiStream(index, value, length));
+        stream(index, ps -> ps.setAsciiStream(index, value, length));
     }
 
     @Override
     public void setAsciiStream(int index, java.io.InputStream value) throws SQLException {
-        parameter(index, ps -> ps.setAsciiStream(index, value));
+        stream(index, ps -> ps.setAsciiStream(index, value));
     }
 
     @Override
@@ -291,27 +346,27 @@ class PreparedStatementProxy extends StatementProxy implements PreparedStatement
 
     @Override
     public void setBinaryStream(int index, java.io.InputStream value, int length) throws SQLException {
-        parameter(index, ps -> ps.setBinaryStream(index, value, length));
+        stream(index, ps -> ps.setBinaryStream(index, value, length));
     }
 
     @Override
     public void setBinaryStream(int index, java.io.InputStream value, long length) throws SQLException {
-        parameter(index, ps -> ps.setBinaryStream(index, value, length));
+        stream(index, ps -> ps.setBinaryStream(index, value, length));
     }
 
     @Override
     public void setBinaryStream(int index, java.io.InputStream value) throws SQLException {
-        parameter(index, ps -> ps.setBinaryStream(index, value));
+        stream(index, ps -> ps.setBinaryStream(index, value));
     }
 
     @Override
     public void setBlob(int index, java.io.InputStream value, long length) throws SQLException {
-        parameter(index, ps -> ps.setBlob(index, value, length));
+        stream(index, ps -> ps.setBlob(index, value, length));
     }
 
     @Override
     public void setBlob(int index, java.io.InputStream value) throws SQLException {
-        parameter(index, ps -> ps.setBlob(index, value));
+        stream(index, ps -> ps.setBlob(index, value));
     }
 
     @Override
@@ -336,27 +391,27 @@ class PreparedStatementProxy extends StatementProxy implements PreparedStatement
 
     @Override
     public void setCharacterStream(int index, java.io.Reader value, int length) throws SQLException {
-        parameter(index, ps -> ps.setCharacterStream(index, value, length));
+        stream(index, ps -> ps.setCharacterStream(index, value, length));
     }
 
     @Override
     public void setCharacterStream(int index, java.io.Reader value, long length) throws SQLException {
-        parameter(index, ps -> ps.setCharacterStream(index, value, length));
+        stream(index, ps -> ps.setCharacterStream(index, value, length));
     }
 
     @Override
     public void setCharacterStream(int index, java.io.Reader value) throws SQLException {
-        parameter(index, ps -> ps.setCharacterStream(index, value));
+        stream(index, ps -> ps.setCharacterStream(index, value));
     }
 
     @Override
     public void setClob(int index, java.io.Reader value, long length) throws SQLException {
-        parameter(index, ps -> ps.setClob(index, value, length));
+        stream(index, ps -> ps.setClob(index, value, length));
     }
 
     @Override
     public void setClob(int index, java.io.Reader value) throws SQLException {
-        parameter(index, ps -> ps.setClob(index, value));
+        stream(index, ps -> ps.setClob(index, value));
     }
 
     @Override
@@ -396,22 +451,22 @@ class PreparedStatementProxy extends StatementProxy implements PreparedStatement
 
     @Override
     public void setNCharacterStream(int index, java.io.Reader value, long length) throws SQLException {
-        parameter(index, ps -> ps.setNCharacterStream(index, value, length));
+        stream(index, ps -> ps.setNCharacterStream(index, value, length));
     }
 
     @Override
     public void setNCharacterStream(int index, java.io.Reader value) throws SQLException {
-        parameter(index, ps -> ps.setNCharacterStream(index, value));
+        stream(index, ps -> ps.setNCharacterStream(index, value));
     }
 
     @Override
     public void setNClob(int index, java.io.Reader value, long length) throws SQLException {
-        parameter(index, ps -> ps.setNClob(index, value, length));
+        stream(index, ps -> ps.setNClob(index, value, length));
     }
 
     @Override
     public void setNClob(int index, java.io.Reader value) throws SQLException {
-        parameter(index, ps -> ps.setNClob(index, value));
+        stream(index, ps -> ps.setNClob(index, value));
     }
 
     @Override
@@ -511,7 +566,7 @@ class PreparedStatementProxy extends StatementProxy implements PreparedStatement
 
     @Override
     public void setUnicodeStream(int index, java.io.InputStream value, int length) throws SQLException {
-        parameter(index, ps -> ps.setUnicodeStream(index, value, length));
+        stream(index, ps -> ps.setUnicodeStream(index, value, length));
     }
 
 }

@@ -61,10 +61,14 @@ class StatementProxy implements Statement {
 
     // ---------------------------------------------------------------- physical statements
 
-    /** The physical statement for this physical connection, created and configured on first use. */
+    /**
+     * The physical statement for this physical connection, created and configured on first use. It becomes the
+     * current one at once, so that {@link #cancel()} from another thread reaches a statement while it runs.
+     */
     final Held held(Physical physical) throws SQLException {
         Held existing = physical.node.isPrimary() ? onPrimary : onReplica;
         if (existing != null && existing.physical == physical) {
+            current = existing;
             return existing;
         }
         if (existing != null) {
@@ -83,6 +87,7 @@ class StatementProxy implements Statement {
         } else {
             onReplica = created;
         }
+        current = created;
         return created;
     }
 

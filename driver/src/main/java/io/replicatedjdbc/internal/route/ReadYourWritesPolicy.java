@@ -15,6 +15,9 @@ public interface ReadYourWritesPolicy {
     /** Why reads must go to the primary now, or null when a replica may serve them. */
     String pinReason(long nowNanos);
 
+    /** Forgets earlier writes: the request that made them ended. */
+    void reset();
+
     static ReadYourWritesPolicy of(Config config) {
         switch (config.readYourWrites()) {
             case OFF:
@@ -36,6 +39,10 @@ public interface ReadYourWritesPolicy {
         public String pinReason(long nowNanos) {
             return null;
         }
+
+        @Override
+        public void reset() {
+        }
     }
 
     /** After the first write, every read of the connection goes to the primary. */
@@ -50,6 +57,11 @@ public interface ReadYourWritesPolicy {
         @Override
         public String pinReason(long nowNanos) {
             return wrote ? "read-your-writes: this connection wrote (readYourWrites=connection)" : null;
+        }
+
+        @Override
+        public void reset() {
+            wrote = false;
         }
     }
 
@@ -82,6 +94,11 @@ public interface ReadYourWritesPolicy {
                 return null;
             }
             return "read-your-writes: last write " + elapsed / 1_000_000L + " ms ago (window " + windowMillis + " ms)";
+        }
+
+        @Override
+        public void reset() {
+            wrote = false;
         }
     }
 }

@@ -149,6 +149,20 @@ public final class Router {
         pinned = true;
     }
 
+    /** {@code DISCARD ALL} dropped the session's temporary tables, listeners, prepared statements and locks. */
+    public void sessionDiscarded() {
+        sessionPin = null;
+    }
+
+    /**
+     * The application's request ended ({@code Connection.endRequest()}, at the end of a pool checkout): the pins
+     * that belong to the request go, those that belong to server objects that still exist stay.
+     */
+    public void requestEnded() {
+        pinned = false;
+        readYourWrites.reset();
+    }
+
     /** Whether every statement goes to the primary until close: {@code pinToPrimary()} or a session object there. */
     public boolean isPinned() {
         return pinned || sessionPin != null;

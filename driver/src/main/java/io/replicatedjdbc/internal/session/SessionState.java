@@ -135,6 +135,11 @@ public final class SessionState {
         actions.add(action);
     }
 
+    /** Forgets the recorded SQL session changes: {@code RESET ALL} or {@code DISCARD ALL} undid them everywhere. */
+    public void clearActions() {
+        actions.clear();
+    }
+
     /** Brings a newly opened physical connection to this state. */
     public void applyTo(Connection connection) throws SQLException {
         if (catalog != null) {

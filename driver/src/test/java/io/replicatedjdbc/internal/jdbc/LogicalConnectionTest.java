@@ -272,6 +272,52 @@ class LogicalConnectionTest {
     }
 
     @Test
+    void resetAll_forgetsEarlierSettings_forNodesOpenedLater() throws SQLException {
+        try (Connection connection = connect("replica1")) {
+            execute(connection, "SET search_path TO app");
+            execute(connection, "RESET ALL");
+            execute(connection, "SET statement_timeout = 5");
+            execute(connection, "DELETE FROM t");
+        }
+        assertThat(calls("primary", "statement.execute")).containsExactly(
+                "statement.execute SET statement_timeout = 5", "statement.execute DELETE FROM t");
+    }
+
+    @Test
+    void discardAll_releasesTheSessionPin() throws SQLException {
+        try (Connection connection = connect("replica1", "readYourWrites=off")) {
+            ReplicatedConnection replicated = connection.unwrap(ReplicatedConnection.class);
+            execute(connection, "CREATE TEMP TABLE scratch (id int)");
+            execute(connection, "SELECT 1");
+            assertThat(replicated.lastRouting().route()).isEqualTo(Route.PRIMARY);
+            assertThat(replicated.isPinnedToPrimary()).isTrue();
+            execute(connection, "DISCARD ALL");
+            assertThat(replicated.isPinnedToPrimary()).isFalse();
+            execute(connection, "SELECT 1");
+            assertThat(replicated.lastRouting().route()).isEqualTo(Route.REPLICA);
+        }
+    }
+
+    @Test
+    void endRequest_releasesReadYourWritesAndExplicitPins_butNotSessionObjects() throws SQLException {
+        try (Connection connection = connect("replica1", "readYourWrites=connection")) {
+            ReplicatedConnection replicated = connection.unwrap(ReplicatedConnection.class);
+            execute(connection, "DELETE FROM t");
+            replicated.pinToPrimary();
+            execute(connection, "SELECT 1");
+            assertThat(replicated.lastRouting().route()).isEqualTo(Route.PRIMARY);
+            connection.endRequest();
+            execute(connection, "SELECT 1");
+            assertThat(replicated.lastRouting().route()).isEqualTo(Route.REPLICA);
+
+            execute(connection, "LISTEN jobs");
+            connection.endRequest();
+            execute(connection, "SELECT 1");
+            assertThat(replicated.lastRouting().reason()).contains("LISTEN");
+        }
+    }
+
+    @Test
     void commitAndRollback_inAutocommit_failClearly() throws SQLException {
         try (Connection connection = connect("replica1")) {
             assertThatThrownBy(connection::commit).hasMessageContaining("autocommit");
