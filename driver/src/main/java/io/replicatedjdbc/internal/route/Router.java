@@ -55,8 +55,9 @@ public final class Router {
             if (session.readOnly() && replicaRefusal == null) {
                 return new Decision(Route.REPLICA, "read-only transaction (" + c.reason() + ")");
             }
-            return new Decision(Route.PRIMARY, (session.readOnly() ? "read-only transaction on the primary: "
-                    + replicaRefusal : "read-write transaction") + " (" + c.reason() + ")");
+            return new Decision(Route.PRIMARY, session.readOnly()
+                    ? "read-only transaction on the primary: " + replicaRefusal
+                    : "read-write transaction (" + c.reason() + ")");
         }
         if (c.route() == Route.ALL) {
             return new Decision(Route.ALL, c.reason());

@@ -1,0 +1,80 @@
+package io.replicatedjdbc.examples.tools;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.replicatedjdbc.testing.PostgresCluster;
+import io.replicatedjdbc.testing.PostgresClusterExtension;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+@ExtendWith(PostgresClusterExtension.class)
+class HikariSpringTest {
+
+    @BeforeAll
+    static void createSchema(PostgresCluster cluster) throws Exception {
+        cluster.query(0, "CREATE TABLE IF NOT EXISTS spring_notes (id serial PRIMARY KEY, body text NOT NULL)");
+        cluster.awaitReplicas();
+    }
+
+    @Test
+    void readOnlyTransactionsRunOnReplicas_readWriteOnesOnThePrimary(PostgresCluster cluster) throws Exception {
+        Set<Integer> replicas = Set.of(cluster.port(1), cluster.port(2));
+        try (HikariDataSource dataSource = HikariSpringExample.dataSource(cluster.replicatedUrl())) {
+            Map<String, Integer> ports = HikariSpringExample.run(dataSource);
+
+            assertThat(ports.get("autocommit read")).isIn(replicas);
+            assertThat(ports.get("read-write transaction")).isEqualTo(cluster.port(0));
+            assertThat(ports.get("read-only transaction")).isIn(replicas);
+            assertThat(ports.get("read right after a write")).isEqualTo(cluster.port(0));
+            assertThat(ports.get("autocommit write")).isEqualTo(cluster.port(0));
+        }
+        assertThat(cluster.query(0, "SELECT count(*) FROM spring_notes WHERE body = 'written in a transaction'"))
+                .isNotEqualTo("0");
+    }
+
+    @Test
+    void pooledConnections_spreadOverBothReplicas_andThePoolsResetsWork(PostgresCluster cluster) throws Exception {
+        try (HikariDataSource dataSource = HikariSpringExample.dataSource(cluster.replicatedUrl())) {
+            // Each pooled connection binds one replica; connections held at the same time spread over both.
+            List<java.sql.Connection> held = new java.util.ArrayList<>();
+            Set<Integer> seen = new HashSet<>();
+            try {
+                for (int i = 0; i < 4; i++) {
+                    java.sql.Connection connection = dataSource.getConnection();
+                    held.add(connection);
+                    connection.setReadOnly(true);
+                    connection.setAutoCommit(false);
+                    try (java.sql.Statement statement = connection.createStatement();
+                         java.sql.ResultSet rs = statement.executeQuery("SELECT inet_server_port()")) {
+                        rs.next();
+                        seen.add(rs.getInt(1));
+                    }
+                    connection.commit();
+                }
+            } finally {
+                for (java.sql.Connection connection : held) {
+                    connection.close();
+                }
+            }
+            assertThat(seen).containsExactlyInAnyOrderElementsOf(List.of(cluster.port(1), cluster.port(2)));
+
+            // The pool reset read-only and autocommit on return: a write on the next checkout is not refused.
+            JdbcTemplate jdbc = new JdbcTemplate(dataSource);
+            assertThat(jdbc.update("UPDATE spring_notes SET body = body WHERE id = -1")).isZero();
+            TransactionTemplate readOnly = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
+            readOnly.setReadOnly(true);
+            Boolean inRecovery = readOnly.execute(status -> jdbc.queryForObject("SELECT pg_is_in_recovery()", Boolean.class));
+            assertThat(inRecovery).as("a read-only transaction right after a write reads the primary (read-your-writes)").isFalse();
+            assertThat(dataSource.getHikariPoolMXBean().getTotalConnections()).isBetween(1, 4);
+        }
+    }
+}
