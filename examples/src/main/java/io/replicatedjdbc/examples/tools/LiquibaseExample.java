@@ -1,0 +1,37 @@
+package io.replicatedjdbc.examples.tools;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import liquibase.Contexts;
+import liquibase.Liquibase;
+import liquibase.database.Database;
+import liquibase.database.DatabaseFactory;
+import liquibase.database.jvm.JdbcConnection;
+import liquibase.resource.ClassLoaderResourceAccessor;
+
+/**
+ * Liquibase {@code update} through the replicated driver: its lock table, its change log and the changes all
+ * live on the primary. Liquibase recognises PostgreSQL from the connection's metadata.
+ *
+ * <p>Run: {@code LiquibaseExample jdbc:replicated:postgresql://primary,replica1,replica2/db?user=...}
+ */
+public final class LiquibaseExample {
+
+    private LiquibaseExample() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        update(args[0]);
+        System.out.println("Liquibase update done");
+    }
+
+    @SuppressWarnings("deprecation")
+    public static void update(String url) throws Exception {
+        try (Connection connection = DriverManager.getConnection(url)) {
+            Database database = DatabaseFactory.getInstance().findCorrectDatabaseImplementation(new JdbcConnection(connection));
+            try (Liquibase liquibase = new Liquibase("db/liquibase/changelog.xml", new ClassLoaderResourceAccessor(), database)) {
+                liquibase.update(new Contexts());
+            }
+        }
+    }
+}
