@@ -876,8 +876,8 @@ public final class LogicalConnection implements ReplicatedConnection {
     }
 
     /**
-     * The end of a request (a pool checkout): the pins that belong to it are released (read-your-writes,
-     * {@link #pinToPrimary()}); those kept by server objects that still exist (a temporary table, LISTEN) stay.
+     * The end of a request (a pool checkout): {@link #pinToPrimary()} and a {@code readYourWrites=connection} pin are
+     * released; the read-your-writes window and the pins kept by server objects that still exist stay.
      */
     @Override
     public void endRequest() throws SQLException {

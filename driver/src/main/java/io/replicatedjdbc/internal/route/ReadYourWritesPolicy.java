@@ -15,7 +15,10 @@ public interface ReadYourWritesPolicy {
     /** Why reads must go to the primary now, or null when a replica may serve them. */
     String pinReason(long nowNanos);
 
-    /** Forgets earlier writes: the request that made them ended. */
+    /**
+     * The request that made the earlier writes ended ({@code endRequest}, at the end of a pool checkout): a pin
+     * kept only because the connection stayed open goes; a pin that protects against replica lag stays.
+     */
     void reset();
 
     static ReadYourWritesPolicy of(Config config) {
@@ -96,9 +99,9 @@ public interface ReadYourWritesPolicy {
             return "read-your-writes: last write " + elapsed / 1_000_000L + " ms ago (window " + windowMillis + " ms)";
         }
 
+        /** The window protects the next reads against replica lag, whoever borrows the connection: it runs out by itself. */
         @Override
         public void reset() {
-            wrote = false;
         }
     }
 }

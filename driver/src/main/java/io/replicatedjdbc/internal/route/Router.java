@@ -157,7 +157,9 @@ public final class Router {
 
     /**
      * The application's request ended ({@code Connection.endRequest()}, at the end of a pool checkout): the pins
-     * that belong to the request go, those that belong to server objects that still exist stay.
+     * that lasted only because the connection stayed open go ({@code pinToPrimary()}, {@code readYourWrites=connection});
+     * the read-your-writes window, which protects against replica lag, and the pins kept by server objects that still
+     * exist (a temporary table, LISTEN) stay.
      */
     public void requestEnded() {
         pinned = false;

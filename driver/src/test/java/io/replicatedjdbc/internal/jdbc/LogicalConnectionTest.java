@@ -299,6 +299,16 @@ class LogicalConnectionTest {
     }
 
     @Test
+    void endRequest_keepsTheReadYourWritesWindow() throws SQLException {
+        try (Connection connection = connect("replica1", "readYourWritesWindow=1m")) {
+            execute(connection, "DELETE FROM t");
+            connection.endRequest();
+            execute(connection, "SELECT 1");
+            assertThat(connection.unwrap(ReplicatedConnection.class).lastRouting().reason()).startsWith("read-your-writes");
+        }
+    }
+
+    @Test
     void endRequest_releasesReadYourWritesAndExplicitPins_butNotSessionObjects() throws SQLException {
         try (Connection connection = connect("replica1", "readYourWrites=connection")) {
             ReplicatedConnection replicated = connection.unwrap(ReplicatedConnection.class);

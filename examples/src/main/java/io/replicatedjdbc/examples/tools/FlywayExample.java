@@ -27,6 +27,8 @@ public final class FlywayExample {
     public static MigrateResult migrate(String url, String user, String password) {
         return Flyway.configure()
                 .dataSource(new DriverManagerDataSource(url, user, password))
+                .schemas("flyway_demo")
+                .createSchemas(true)
                 .locations("classpath:db/flyway")
                 .load()
                 .migrate();

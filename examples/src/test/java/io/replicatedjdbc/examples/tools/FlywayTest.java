@@ -17,19 +17,20 @@ class FlywayTest {
         assertThat(first.success).isTrue();
         assertThat(first.migrationsExecuted).isEqualTo(2);
 
-        // Recorded by the Java migration while it ran: on the primary, with Flyway's advisory lock held there.
-        assertThat(cluster.query(0, "SELECT server_port FROM fw_evidence")).isEqualTo(String.valueOf(cluster.port(0)));
-        assertThat(cluster.query(0, "SELECT in_recovery FROM fw_evidence")).isEqualTo("f");
-        assertThat(Long.parseLong(cluster.query(0, "SELECT advisory_locks FROM fw_evidence"))).isPositive();
-        assertThat(cluster.query(0, "SELECT count(*) FROM flyway_schema_history WHERE success")).isEqualTo("2");
+        // Recorded by the Java migration while it ran: on the primary, with Flyway's advisory lock held there. Flyway
+        // set the search path to its schema with set_config(): the migrations' tables landed in it.
+        assertThat(cluster.query(0, "SELECT server_port FROM flyway_demo.fw_evidence")).isEqualTo(String.valueOf(cluster.port(0)));
+        assertThat(cluster.query(0, "SELECT in_recovery FROM flyway_demo.fw_evidence")).isEqualTo("f");
+        assertThat(Long.parseLong(cluster.query(0, "SELECT advisory_locks FROM flyway_demo.fw_evidence"))).isPositive();
+        assertThat(cluster.query(0, "SELECT count(*) FROM flyway_demo.flyway_schema_history WHERE success AND version IS NOT NULL")).isEqualTo("2");
         assertThat(cluster.query(0, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'")).isEqualTo("0");
 
         MigrateResult second = FlywayExample.migrate(cluster.replicatedUrl(), PostgresCluster.USER, null);
         assertThat(second.success).isTrue();
         assertThat(second.migrationsExecuted).isZero();
-        assertThat(cluster.query(0, "SELECT count(*) FROM flyway_schema_history")).isEqualTo("2");
+        assertThat(cluster.query(0, "SELECT count(*) FROM flyway_demo.flyway_schema_history WHERE version IS NOT NULL")).isEqualTo("2");
 
         cluster.awaitReplicas();
-        assertThat(cluster.query(1, "SELECT count(*) FROM fw_accounts")).isEqualTo("2");
+        assertThat(cluster.query(1, "SELECT count(*) FROM flyway_demo.fw_accounts")).isEqualTo("2");
     }
 }

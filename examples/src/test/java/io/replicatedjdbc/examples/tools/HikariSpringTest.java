@@ -41,6 +41,43 @@ class HikariSpringTest {
                 .isNotEqualTo("0");
     }
 
+    private static int port(java.sql.Connection connection) throws java.sql.SQLException {
+        try (java.sql.Statement statement = connection.createStatement();
+             java.sql.ResultSet rs = statement.executeQuery("SELECT inet_server_port()")) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+
+    /** One pooled connection: write, return it, borrow it again, read. Where does the read go? */
+    private static int readAfterAnotherCheckoutWrote(String url) throws java.sql.SQLException {
+        com.zaxxer.hikari.HikariConfig config = new com.zaxxer.hikari.HikariConfig();
+        config.setJdbcUrl(url);
+        config.setMaximumPoolSize(1);
+        try (HikariDataSource dataSource = new HikariDataSource(config)) {
+            try (java.sql.Connection connection = dataSource.getConnection();
+                 java.sql.Statement statement = connection.createStatement()) {
+                statement.executeUpdate("UPDATE spring_notes SET body = body WHERE id = -1");
+            }
+            try (java.sql.Connection connection = dataSource.getConnection()) {
+                return port(connection);
+            }
+        }
+    }
+
+    @Test
+    void withRequestBoundaries_theEndOfACheckoutReleasesAConnectionPin(PostgresCluster cluster) throws Exception {
+        String url = cluster.replicatedUrl("readYourWrites=connection");
+        assertThat(readAfterAnotherCheckoutWrote(url)).as("without request boundaries the pin outlives the checkout")
+                .isEqualTo(cluster.port(0));
+        System.setProperty("com.zaxxer.hikari.enableRequestBoundaries", "true");
+        try {
+            assertThat(readAfterAnotherCheckoutWrote(url)).isIn(cluster.port(1), cluster.port(2));
+        } finally {
+            System.clearProperty("com.zaxxer.hikari.enableRequestBoundaries");
+        }
+    }
+
     @Test
     void pooledConnections_spreadOverBothReplicas_andThePoolsResetsWork(PostgresCluster cluster) throws Exception {
         try (HikariDataSource dataSource = HikariSpringExample.dataSource(cluster.replicatedUrl())) {
