@@ -296,6 +296,13 @@ public final class LogicalConnection implements ReplicatedConnection {
         }
     }
 
+    /** Applies a session change to every open physical connection (the logical state is recorded by the caller). */
+    private void writeThrough(SqlConsumer<java.sql.Connection> change) throws SQLException {
+        for (Physical physical : openPhysicals()) {
+            change.accept(physical.connection);
+        }
+    }
+
     private List<Physical> openPhysicals() {
         List<Physical> open = new ArrayList<>(2);
         if (primary != null) {
@@ -547,9 +554,7 @@ public final class LogicalConnection implements ReplicatedConnection {
     @Override
     public void setTransactionIsolation(int level) throws SQLException {
         checkOpen();
-        for (Physical physical : openPhysicals()) {
-            physical.connection.setTransactionIsolation(level);
-        }
+        writeThrough(c -> c.setTransactionIsolation(level));
         session.isolation(level);
     }
 
@@ -565,9 +570,7 @@ public final class LogicalConnection implements ReplicatedConnection {
     @Override
     public void setCatalog(String catalog) throws SQLException {
         checkOpen();
-        for (Physical physical : openPhysicals()) {
-            physical.connection.setCatalog(catalog);
-        }
+        writeThrough(c -> c.setCatalog(catalog));
         session.catalog(catalog);
     }
 
@@ -580,9 +583,7 @@ public final class LogicalConnection implements ReplicatedConnection {
     @Override
     public void setSchema(String schema) throws SQLException {
         checkOpen();
-        for (Physical physical : openPhysicals()) {
-            physical.connection.setSchema(schema);
-        }
+        writeThrough(c -> c.setSchema(schema));
         session.schema(schema);
     }
 
@@ -595,9 +596,7 @@ public final class LogicalConnection implements ReplicatedConnection {
     @Override
     public void setHoldability(int holdability) throws SQLException {
         checkOpen();
-        for (Physical physical : openPhysicals()) {
-            physical.connection.setHoldability(holdability);
-        }
+        writeThrough(c -> c.setHoldability(holdability));
         session.holdability(holdability);
     }
 
@@ -616,9 +615,7 @@ public final class LogicalConnection implements ReplicatedConnection {
     @Override
     public void setTypeMap(Map<String, Class<?>> map) throws SQLException {
         checkOpen();
-        for (Physical physical : openPhysicals()) {
-            physical.connection.setTypeMap(map);
-        }
+        writeThrough(c -> c.setTypeMap(map));
         session.typeMap(map);
     }
 
@@ -668,9 +665,7 @@ public final class LogicalConnection implements ReplicatedConnection {
     @Override
     public void setNetworkTimeout(Executor executor, int milliseconds) throws SQLException {
         checkOpen();
-        for (Physical physical : openPhysicals()) {
-            physical.connection.setNetworkTimeout(executor, milliseconds);
-        }
+        writeThrough(c -> c.setNetworkTimeout(executor, milliseconds));
         session.networkTimeout(executor, milliseconds);
     }
 
@@ -698,9 +693,7 @@ public final class LogicalConnection implements ReplicatedConnection {
     @Override
     public void clearWarnings() throws SQLException {
         checkOpen();
-        for (Physical physical : openPhysicals()) {
-            physical.connection.clearWarnings();
-        }
+        writeThrough(c -> c.clearWarnings());
     }
 
     @Override
@@ -825,9 +818,7 @@ public final class LogicalConnection implements ReplicatedConnection {
             return;
         }
         closed = true;
-        for (Physical physical : openPhysicals()) {
-            physical.connection.abort(executor);
-        }
+        writeThrough(c -> c.abort(executor));
         primary = null;
         replica = null;
     }
