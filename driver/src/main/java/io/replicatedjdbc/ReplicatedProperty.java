@@ -48,6 +48,13 @@ public enum ReplicatedProperty {
             "How long this connection's reads stay on the primary after its last write, when "
                     + "readYourWrites=window. A duration: 500ms, 5s, 1m, or plain milliseconds."),
 
+    /** How long a replica may take to accept a new connection. */
+    REPLICA_CONNECT_TIMEOUT("replicaConnectTimeout", "5s",
+            "How long a replica may take to accept a new connection before the read moves on to another replica "
+                    + "or the primary, so that a hung replica host cannot stall reads. Applied to PostgreSQL replicas as "
+                    + "connectTimeout and loginTimeout (whole seconds, rounded up) unless those are set; 0 leaves the "
+                    + "driver's own timeouts. A duration: 500ms, 5s, 1m, or plain milliseconds."),
+
     /** How long a failed replica is skipped. */
     REPLICA_RETRY_INTERVAL("replicaRetryInterval", "30s",
             "How long a replica that could not be reached is skipped by every connection of the same "

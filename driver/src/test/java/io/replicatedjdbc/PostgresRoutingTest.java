@@ -314,6 +314,36 @@ class PostgresRoutingTest {
     }
 
     @Test
+    void hungReplicaHosts_areSkippedAfterTheConnectTimeout_insteadOfStallingReads() throws Exception {
+        String[] options = {"replicaConnectTimeout=1s", "replicaRetryInterval=1m"};
+        cluster.freeze(1);
+        cluster.freeze(2);
+        long first;
+        long second;
+        try {
+            long start = System.nanoTime();
+            try (Connection connection = connect(options)) {
+                assertThat(port(connection)).isEqualTo(primaryPort);
+                assertThat(last(connection).reason()).contains("fell back to the primary");
+            }
+            first = (System.nanoTime() - start) / 1_000_000;
+            start = System.nanoTime();
+            try (Connection connection = connect(options)) {
+                assertThat(port(connection)).isEqualTo(primaryPort);
+                assertThat(last(connection).reason()).contains("marked down");
+            }
+            second = (System.nanoTime() - start) / 1_000_000;
+        } finally {
+            cluster.thaw(1);
+            cluster.thaw(2);
+        }
+        // Each hung replica costs the first connection about one replicaConnectTimeout; later ones do not try them.
+        assertThat(first).isLessThan(10_000);
+        assertThat(second).isLessThan(first);
+        cluster.awaitReplicas();
+    }
+
+    @Test
     void metadata_works_andShowsTheReplicatedUrlWithoutPassword() throws SQLException {
         try (Connection connection = DriverManager.getConnection(cluster.replicatedUrl("password=hunter2"))) {
             DatabaseMetaData metaData = connection.getMetaData();

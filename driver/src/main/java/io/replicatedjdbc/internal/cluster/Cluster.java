@@ -2,6 +2,7 @@ package io.replicatedjdbc.internal.cluster;
 
 import io.replicatedjdbc.internal.Errors;
 import io.replicatedjdbc.internal.classify.CachingClassifier;
+import io.replicatedjdbc.internal.classify.Dialect;
 import io.replicatedjdbc.internal.classify.FunctionRules;
 import io.replicatedjdbc.internal.classify.SqlClassifier;
 import io.replicatedjdbc.internal.classify.StatementClassifier;
@@ -11,6 +12,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Properties;
 
 /**
  * The state shared by every connection of one configuration: node health, the replica selector and the
@@ -79,10 +81,27 @@ public final class Cluster {
         }
     }
 
+    /**
+     * A hung replica host accepts TCP connections but never answers the login: without a bound, the read waits
+     * forever. PostgreSQL's driver takes the bound as connectTimeout and loginTimeout, unless the user set them.
+     */
+    private static Properties replicaProperties(NodeSpec replica, Config config) {
+        Properties properties = config.nodeProperties();
+        if (config.dialect() == Dialect.POSTGRESQL && config.replicaConnectTimeoutMillis() > 0) {
+            String seconds = String.valueOf((config.replicaConnectTimeoutMillis() + 999) / 1000);
+            for (String name : new String[] {"connectTimeout", "loginTimeout"}) {
+                if (!properties.containsKey(name) && !replica.jdbcUrl().contains(name + "=")) {
+                    properties.setProperty(name, seconds);
+                }
+            }
+        }
+        return properties;
+    }
+
     /** Opens a replica; on failure marks it down for the retry interval and rethrows the driver's exception. */
     public Connection openReplica(NodeSpec replica, Config connectionConfig) throws SQLException {
         try {
-            Connection connection = connector.open(replica, connectionConfig.nodeProperties());
+            Connection connection = connector.open(replica, replicaProperties(replica, connectionConfig));
             health.markUp(replica);
             return connection;
         } catch (SQLException | RuntimeException e) {

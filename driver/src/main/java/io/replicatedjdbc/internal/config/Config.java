@@ -31,6 +31,7 @@ public final class Config {
     private final ReadYourWrites readYourWrites;
     private final long readYourWritesWindowMillis;
     private final long replicaRetryIntervalMillis;
+    private final long replicaConnectTimeoutMillis;
     private final boolean logRouting;
     private final Set<String> writeFunctions;
     private final Set<String> readFunctions;
@@ -38,7 +39,8 @@ public final class Config {
 
     Config(String displayUrl, Dialect dialect, NodeSpec primary, List<NodeSpec> replicas, Properties nodeProperties,
            Balance balance, ReadYourWrites readYourWrites, long readYourWritesWindowMillis,
-           long replicaRetryIntervalMillis, boolean logRouting, Set<String> writeFunctions, Set<String> readFunctions) {
+           long replicaRetryIntervalMillis, long replicaConnectTimeoutMillis, boolean logRouting,
+           Set<String> writeFunctions, Set<String> readFunctions) {
         this.displayUrl = displayUrl;
         this.dialect = dialect;
         this.primary = primary;
@@ -48,6 +50,7 @@ public final class Config {
         this.readYourWrites = readYourWrites;
         this.readYourWritesWindowMillis = readYourWritesWindowMillis;
         this.replicaRetryIntervalMillis = replicaRetryIntervalMillis;
+        this.replicaConnectTimeoutMillis = replicaConnectTimeoutMillis;
         this.logRouting = logRouting;
         this.writeFunctions = Collections.unmodifiableSet(new TreeSet<>(writeFunctions));
         this.readFunctions = Collections.unmodifiableSet(new TreeSet<>(readFunctions));
@@ -98,6 +101,11 @@ public final class Config {
 
     public long replicaRetryIntervalMillis() {
         return replicaRetryIntervalMillis;
+    }
+
+    /** How long a replica may take to accept a new connection ({@code replicaConnectTimeout}). */
+    public long replicaConnectTimeoutMillis() {
+        return replicaConnectTimeoutMillis;
     }
 
     public boolean logRouting() {

@@ -129,6 +129,8 @@ public final class ConfigParser {
                         ReplicatedProperty.READ_YOUR_WRITES_WINDOW.get(ours)),
                 Durations.parseMillis(ReplicatedProperty.REPLICA_RETRY_INTERVAL.getName(),
                         ReplicatedProperty.REPLICA_RETRY_INTERVAL.get(ours)),
+                Durations.parseMillis(ReplicatedProperty.REPLICA_CONNECT_TIMEOUT.getName(),
+                        ReplicatedProperty.REPLICA_CONNECT_TIMEOUT.get(ours)),
                 choice(ours, ReplicatedProperty.LOG_ROUTING) == 0,
                 functionNames(ours, ReplicatedProperty.WRITE_FUNCTIONS),
                 functionNames(ours, ReplicatedProperty.READ_FUNCTIONS));
