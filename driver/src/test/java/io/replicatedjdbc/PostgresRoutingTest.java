@@ -389,6 +389,43 @@ class PostgresRoutingTest {
     }
 
     @Test
+    void statementFidelity_metadataBeforeExecution_multipleResults_warnings_closeOnCompletion() throws Exception {
+        try (Connection connection = connect("readYourWrites=off")) {
+            try (PreparedStatement prepared = connection.prepareStatement("SELECT owner, balance FROM accounts WHERE id = ?")) {
+                assertThat(prepared.getParameterMetaData().getParameterCount()).isEqualTo(1);
+                assertThat(prepared.getMetaData().getColumnName(2)).isEqualTo("balance");
+            }
+            try (Statement statement = connection.createStatement()) {
+                assertThat(statement.execute("SELECT 1 AS a; SELECT 2 AS b")).isTrue();
+                try (ResultSet first = statement.getResultSet()) {
+                    first.next();
+                    assertThat(first.getInt(1)).isEqualTo(1);
+                }
+                assertThat(statement.getMoreResults()).isTrue();
+                try (ResultSet second = statement.getResultSet()) {
+                    second.next();
+                    assertThat(second.getInt(1)).isEqualTo(2);
+                    assertThat(second.getStatement()).isSameAs(statement);
+                }
+                assertThat(statement.getMoreResults()).isFalse();
+                assertThat(statement.getUpdateCount()).isEqualTo(-1);
+                assertThat(last(connection).route()).isEqualTo(Route.REPLICA);
+
+                statement.execute("DO $$ BEGIN RAISE WARNING 'from the primary'; END $$");
+                java.sql.SQLWarning warning = statement.getWarnings();
+                assertThat(warning == null ? null : warning.getMessage()).contains("from the primary");
+                assertThat(last(connection).route()).isEqualTo(Route.PRIMARY);
+            }
+            Statement closing = connection.createStatement();
+            closing.closeOnCompletion();
+            ResultSet rs = closing.executeQuery("SELECT 1");
+            assertThat(closing.isClosed()).isFalse();
+            rs.close();
+            assertThat(closing.isClosed()).isTrue();
+        }
+    }
+
+    @Test
     void unwrapToPgConnection_reachesThePrimary_forCopyManager() throws Exception {
         try (Connection connection = connect()) {
             org.postgresql.PGConnection pg = connection.unwrap(org.postgresql.PGConnection.class);
