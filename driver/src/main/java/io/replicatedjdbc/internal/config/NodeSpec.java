@@ -7,12 +7,15 @@ public final class NodeSpec {
     private final boolean primary;
     private final String jdbcUrl;
     private final String target;
+    /** Built once: every routed statement names its node. */
+    private final String display;
 
     NodeSpec(String name, boolean primary, String jdbcUrl, String target) {
         this.name = name;
         this.primary = primary;
         this.jdbcUrl = jdbcUrl;
         this.target = target;
+        this.display = name + " (" + target + ")";
     }
 
     /** {@code primary}, {@code replica1}, {@code replica2}, ... */
@@ -47,6 +50,6 @@ public final class NodeSpec {
     /** {@code replica1 (db2:5432)}: safe for messages and logs. */
     @Override
     public String toString() {
-        return name + " (" + target + ")";
+        return display;
     }
 }
