@@ -72,6 +72,23 @@ class PackagedJarTest {
     }
 
     @Test
+    void javaJarExplain_readsStatementsFromStandardInput() throws Exception {
+        Path input = Files.createTempFile("replicated-jdbc-explain", ".sql");
+        try {
+            Files.writeString(input, "SELECT nextval('orders_id_seq')\nSELECT * FROM orders\n");
+            List<String> command = new ArrayList<>(List.of(Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-jar", driverJar().toString(), "explain"));
+            Process process = new ProcessBuilder(command).redirectInput(input.toFile()).redirectErrorStream(true).start();
+            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(process.exitValue()).isZero();
+            assertThat(output.lines()).containsExactly("PRIMARY\tcalls nextval()", "REPLICA\tSELECT");
+        } finally {
+            Files.deleteIfExists(input);
+        }
+    }
+
+    @Test
     void demo_runsWithOnlyTheJarAndTheSqliteDriver_andReportsRouting() throws Exception {
         String classPath = String.join(File.pathSeparator, driverJar().toString(),
                 jarOf(org.sqlite.JDBC.class).toString(), jarOf(SqliteDemo.class).toString());
