@@ -234,6 +234,30 @@ class PostgresRoutingTest {
     }
 
     @Test
+    void readOnlyTransaction_startingWithTransactionScopedSettings_stillRunsOnAReplica() throws SQLException {
+        try (Connection connection = connect()) {
+            connection.setReadOnly(true);
+            connection.setAutoCommit(false);
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("SET TRANSACTION READ ONLY");
+                statement.execute("SET LOCAL statement_timeout = 5000");
+                statement.execute("SAVEPOINT before_reads");
+            }
+            assertThat(port(connection)).isIn(replicaPorts);
+            assertThat(single(connection, "SHOW statement_timeout")).isEqualTo("5s");
+            connection.rollback();
+        }
+        try (Connection connection = connect()) {
+            connection.setAutoCommit(false);
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("SET LOCAL statement_timeout = 5000");
+            }
+            assertThat(port(connection)).as("a read-write transaction").isEqualTo(primaryPort);
+            connection.commit();
+        }
+    }
+
+    @Test
     void readOnlySerializableTransaction_runsOnThePrimary_becauseStandbysRefuseIt() throws SQLException {
         try (Connection connection = connect()) {
             connection.setReadOnly(true);

@@ -52,6 +52,15 @@ public final class Classification {
         return new Classification(Route.REPLICA, false, TxEffect.NONE, reason);
     }
 
+    /**
+     * A statement that belongs to the transaction it runs in ({@code SET LOCAL}, {@code SET TRANSACTION},
+     * savepoints): it goes wherever the transaction runs, so it must not by itself pull a read-only transaction to
+     * the primary. Outside a transaction it changes nothing on any node, so a replica may take it.
+     */
+    public static Classification followsTransaction(String reason) {
+        return new Classification(Route.REPLICA, false, TxEffect.NONE, reason);
+    }
+
     /** A write, or anything not provably a read: primary, and counts as a write for read-your-writes. */
     public static Classification write(String reason) {
         return new Classification(Route.PRIMARY, true, TxEffect.NONE, reason);

@@ -188,7 +188,7 @@ public final class StatementClassifier implements SqlClassifier {
                 return rollback(t, first + 1, to, keyword);
             case "SAVEPOINT":
             case "RELEASE":
-                return Classification.primary("transaction control: " + keyword);
+                return Classification.followsTransaction("transaction control: " + keyword);
             case "PRAGMA":
                 if (dialect == Dialect.SQLITE) {
                     return pragma(t, first + 1, to);
@@ -307,7 +307,7 @@ public final class StatementClassifier implements SqlClassifier {
                 boolean sessionWide = i - 2 >= from && t.get(i - 1).is("FALSE") && t.get(i - 2).isSymbol(',');
                 return sessionWide
                         ? Classification.session("session state: set_config(..., false)")
-                        : Classification.primary("set_config() that is not session-wide belongs to its transaction");
+                        : Classification.followsTransaction("set_config(..., true) belongs to its transaction");
             }
         }
         return Classification.write("not provably a read: unterminated set_config(");
@@ -352,10 +352,10 @@ public final class StatementClassifier implements SqlClassifier {
     private static Classification set(List<Token> t, int from, int to, String next) {
         switch (next) {
             case "LOCAL":
-                return Classification.primary("SET LOCAL belongs to its transaction");
+                return Classification.followsTransaction("SET LOCAL belongs to its transaction");
             case "TRANSACTION":
             case "CONSTRAINTS":
-                return Classification.primary("SET " + next + " belongs to its transaction");
+                return Classification.followsTransaction("SET " + next + " belongs to its transaction");
             case "SESSION":
                 if (from + 1 < to && t.get(from + 1).is("CHARACTERISTICS")) {
                     return Classification.session("session state: SET SESSION CHARACTERISTICS");
@@ -369,7 +369,7 @@ public final class StatementClassifier implements SqlClassifier {
     private static Classification rollback(List<Token> t, int from, int to, String keyword) {
         for (int i = from; i < to && i < from + 2; i++) {
             if (t.get(i).is("TO")) {
-                return Classification.primary("transaction control: ROLLBACK TO SAVEPOINT");
+                return Classification.followsTransaction("transaction control: ROLLBACK TO SAVEPOINT");
             }
             if (t.get(i).is("PREPARED")) {
                 return Classification.write("two-phase ROLLBACK PREPARED");

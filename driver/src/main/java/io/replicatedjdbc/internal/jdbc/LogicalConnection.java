@@ -523,7 +523,7 @@ public final class LogicalConnection implements ReplicatedConnection {
     /** The physical connection of the open transaction, binding one as its first statement would. */
     private Physical transactionPhysical() throws SQLException {
         checkOpen();
-        Physical physical = resolve(Classification.primary("savepoint"));
+        Physical physical = resolve(Classification.followsTransaction("savepoint"));
         router.bind(physical.role(), physical.node.toString());
         return physical;
     }
