@@ -440,6 +440,17 @@ class PostgresRoutingTest {
                 assertThat(warning == null ? null : warning.getMessage()).contains("from the primary");
                 assertThat(last(connection).route()).isEqualTo(Route.PRIMARY);
             }
+            try (PreparedStatement insert = connection.prepareStatement(
+                    "INSERT INTO accounts (owner, balance) VALUES (?, 1)", new String[] {"id", "owner"})) {
+                insert.setString(1, "keyed");
+                assertThat(insert.executeUpdate()).isEqualTo(1);
+                try (ResultSet keys = insert.getGeneratedKeys()) {
+                    assertThat(keys.next()).isTrue();
+                    assertThat(keys.getLong("id")).isPositive();
+                    assertThat(keys.getString("owner")).isEqualTo("keyed");
+                    assertThat(keys.getStatement()).isSameAs(insert);
+                }
+            }
             Statement closing = connection.createStatement();
             closing.closeOnCompletion();
             ResultSet rs = closing.executeQuery("SELECT 1");

@@ -260,6 +260,21 @@ class LogicalConnectionTest {
     }
 
     @Test
+    void clearParameters_reachesThePhysicalStatement_andNothingStaleIsReplayed() throws SQLException {
+        try (Connection connection = connect("replica1");
+             PreparedStatement statement = connection.prepareStatement("SELECT ?")) {
+            statement.setInt(1, 7);
+            statement.execute();
+            statement.clearParameters();
+            statement.setInt(1, 8);
+            statement.execute();
+        }
+        assertThat(calls("replica1", "statement.")).containsExactly(
+                "statement.setInt 1, 7", "statement.execute", "statement.clearParameters", "statement.setInt 1, 8",
+                "statement.execute", "statement.close");
+    }
+
+    @Test
     void callableStatements_alwaysRunOnThePrimary() throws SQLException {
         try (Connection connection = connect("replica1");
              java.sql.CallableStatement call = connection.prepareCall("{call report(?)}")) {
