@@ -142,6 +142,15 @@ class PostgresRoutingTest {
     }
 
     @Test
+    void aWriteTakenForARead_isRefusedByTheReplica_andRunsOnThePrimary() throws SQLException {
+        try (Connection connection = connect("readYourWrites=off", "readFunctions=touch_account")) {
+            assertThat(single(connection, "SELECT touch_account('bob')")).isEqualTo(String.valueOf(primaryPort));
+            assertThat(last(connection).route()).isEqualTo(Route.PRIMARY);
+            assertThat(last(connection).reason()).contains("the replica refused it as a write").contains("read-only transaction");
+        }
+    }
+
+    @Test
     void advisoryLock_isTakenOnThePrimary_whereOtherSessionsSeeIt() throws SQLException {
         try (Connection connection = connect("readYourWrites=off")) {
             assertThat(single(connection, "SELECT pg_advisory_lock(4242)::text || ':' || inet_server_port()"))

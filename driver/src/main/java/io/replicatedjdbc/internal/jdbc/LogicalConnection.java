@@ -50,6 +50,8 @@ import java.util.logging.Logger;
 public final class LogicalConnection implements ReplicatedConnection {
 
     private static final Logger ROUTING_LOG = Logger.getLogger("io.replicatedjdbc.routing");
+    /** What a hot standby answers to a write: "cannot execute ... in a read-only transaction". */
+    private static final String READ_ONLY_REFUSAL = "25006";
 
     private final Cluster cluster;
     private final Config config;
@@ -113,9 +115,10 @@ public final class LogicalConnection implements ReplicatedConnection {
         }
         boolean mayRetry = decision.route() == Route.REPLICA && session.autoCommit() && !router.inTransaction();
         String fallback = null;
+        boolean refusedAsWrite = false;
         while (true) {
             Physical physical;
-            if (decision.route() == Route.PRIMARY) {
+            if (decision.route() == Route.PRIMARY || refusedAsWrite) {
                 physical = primary();
             } else {
                 physical = replica();
@@ -135,6 +138,13 @@ public final class LogicalConnection implements ReplicatedConnection {
                     if (mayRetry) {
                         continue;
                     }
+                } else if (physical == replica && mayRetry && READ_ONLY_REFUSAL.equals(e.getSQLState())) {
+                    // The replica refused a write that was taken for a read (a function listed in readFunctions,
+                    // say). A refused statement changed nothing, so it runs again where writes belong.
+                    refusedAsWrite = true;
+                    fallback = "the replica refused it as a write (" + e.getMessage().trim() + "), ran on the primary";
+                    c = Classification.write(c.reason());
+                    continue;
                 }
                 throw e;
             }
