@@ -26,7 +26,9 @@ import java.util.stream.Collectors;
  * records every call made on it and on its statements, as {@code <node>: <method> <arguments>}, in one log
  * shared by all its connections. Queries return one row whose single column is the node's name. A node
  * whose name starts with {@code down} refuses connections with SQLState 08001; on a node whose name starts
- * with {@code broken}, connections open but every statement fails with SQLState 08006 (connection lost).
+ * with {@code broken}, connections open but every statement fails with SQLState 08006 (connection lost); on
+ * a node whose name starts with {@code conflicted}, every statement is cancelled with SQLState 40001, as a hot
+ * standby cancels queries that conflict with recovery.
  */
 public final class RecordingDriver implements Driver {
 
@@ -143,6 +145,9 @@ public final class RecordingDriver implements Driver {
             }
             if (node.startsWith("broken") && name.startsWith("execute")) {
                 throw new SQLException("An I/O error occurred while sending to the backend: " + node, "08006");
+            }
+            if (node.startsWith("conflicted") && name.startsWith("execute")) {
+                throw new SQLException("canceling statement due to conflict with recovery", "40001");
             }
             switch (name) {
                 case "hashCode":

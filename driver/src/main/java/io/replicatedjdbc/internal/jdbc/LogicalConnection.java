@@ -52,6 +52,8 @@ public final class LogicalConnection implements ReplicatedConnection {
     private static final Logger ROUTING_LOG = Logger.getLogger("io.replicatedjdbc.routing");
     /** What a hot standby answers to a write: "cannot execute ... in a read-only transaction". */
     private static final String READ_ONLY_REFUSAL = "25006";
+    /** What a hot standby answers when it cancels a query that conflicts with replay. */
+    private static final String RECOVERY_CONFLICT = "40001";
 
     private final Cluster cluster;
     private final Config config;
@@ -115,10 +117,10 @@ public final class LogicalConnection implements ReplicatedConnection {
         }
         boolean mayRetry = decision.route() == Route.REPLICA && session.autoCommit() && !router.inTransaction();
         String fallback = null;
-        boolean refusedAsWrite = false;
+        boolean retryOnPrimary = false; // the replica refused or cancelled it
         while (true) {
             Physical physical;
-            if (decision.route() == Route.PRIMARY || refusedAsWrite) {
+            if (decision.route() == Route.PRIMARY || retryOnPrimary) {
                 physical = primary();
             } else {
                 physical = replica();
@@ -138,10 +140,16 @@ public final class LogicalConnection implements ReplicatedConnection {
                     if (mayRetry) {
                         continue;
                     }
+                } else if (physical == replica && mayRetry && RECOVERY_CONFLICT.equals(e.getSQLState())) {
+                    // A hot standby cancels a query that conflicts with the WAL it replays. An autocommit read is
+                    // not serializable on a standby, so 40001 there can only mean that: the primary has no replay.
+                    retryOnPrimary = true;
+                    fallback = "the replica cancelled it (" + e.getMessage().trim() + "), ran on the primary";
+                    continue;
                 } else if (physical == replica && mayRetry && READ_ONLY_REFUSAL.equals(e.getSQLState())) {
                     // The replica refused a write that was taken for a read (a function listed in readFunctions,
                     // say). A refused statement changed nothing, so it runs again where writes belong.
-                    refusedAsWrite = true;
+                    retryOnPrimary = true;
                     fallback = "the replica refused it as a write (" + e.getMessage().trim() + "), ran on the primary";
                     c = Classification.write(c.reason());
                     continue;

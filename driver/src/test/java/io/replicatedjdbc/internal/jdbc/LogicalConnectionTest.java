@@ -219,6 +219,23 @@ class LogicalConnectionTest {
     }
 
     @Test
+    void readCancelledByARecoveryConflict_runsAgainOnThePrimary_butNotInsideATransaction() throws SQLException {
+        try (Connection connection = connect("conflicted1")) {
+            execute(connection, "SELECT 1");
+            assertThat(connection.unwrap(ReplicatedConnection.class).lastRouting().reason())
+                    .contains("the replica cancelled it (canceling statement due to conflict with recovery)");
+            connection.setReadOnly(true);
+            connection.setAutoCommit(false);
+            assertThatThrownBy(() -> execute(connection, "SELECT 2"))
+                    .extracting(e -> ((SQLException) e).getSQLState()).isEqualTo("40001");
+            connection.rollback();
+        }
+        assertThat(calls("primary", "statement.execute")).containsExactly("statement.execute SELECT 1");
+        assertThat(calls("conflicted1", "statement.execute")).containsExactly(
+                "statement.execute SELECT 1", "statement.execute SELECT 2");
+    }
+
+    @Test
     void writeThatFailsWithAConnectionError_isNeverRetried() throws SQLException {
         try (Connection connection = driver.connect("jdbc:replicated:recording:broken0?replicas=replica1", null)) {
             assertThatThrownBy(() -> execute(connection, "DELETE FROM t"))
