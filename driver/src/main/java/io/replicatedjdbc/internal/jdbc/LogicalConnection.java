@@ -135,26 +135,26 @@ public final class LogicalConnection implements ReplicatedConnection {
             try {
                 result = call.run(physical);
             } catch (SQLException e) {
-                if (physical == replica && isConnectionFailure(e, physical)) {
+                if (physical != replica) {
+                    throw e;
+                }
+                if (isConnectionFailure(e, physical)) {
                     dropReplica(e);
                     if (mayRetry) {
                         continue;
                     }
-                } else if (physical == replica && mayRetry && RECOVERY_CONFLICT.equals(e.getSQLState())) {
-                    // A hot standby cancels a query that conflicts with the WAL it replays. An autocommit read is
-                    // not serializable on a standby, so 40001 there can only mean that: the primary has no replay.
-                    retryOnPrimary = true;
-                    fallback = "the replica cancelled it (" + e.getMessage().trim() + "), ran on the primary";
-                    continue;
-                } else if (physical == replica && mayRetry && READ_ONLY_REFUSAL.equals(e.getSQLState())) {
-                    // The replica refused a write that was taken for a read (a function listed in readFunctions,
-                    // say). A refused statement changed nothing, so it runs again where writes belong.
-                    retryOnPrimary = true;
-                    fallback = "the replica refused it as a write (" + e.getMessage().trim() + "), ran on the primary";
-                    c = Classification.write(c.reason());
-                    continue;
+                    throw e;
                 }
-                throw e;
+                String onPrimary = mayRetry ? primaryRetryReason(e) : null;
+                if (onPrimary == null) {
+                    throw e;
+                }
+                retryOnPrimary = true;
+                fallback = onPrimary;
+                if (READ_ONLY_REFUSAL.equals(e.getSQLState())) {
+                    c = Classification.write(c.reason());
+                }
+                continue;
             }
             if (c.route() == Route.ALL) {
                 // A session change inside a transaction: the other nodes get it only if the transaction commits.
@@ -163,6 +163,23 @@ public final class LogicalConnection implements ReplicatedConnection {
             served(physical, physical.role(), c, fallback == null ? decision.reason() : decision.reason() + "; " + fallback);
             return result;
         }
+    }
+
+    /**
+     * Why an autocommit read that a replica answered with this error may run again on the primary, or null. A
+     * refused write changed nothing ("cannot execute ... in a read-only transaction": the classifier took a write
+     * for a read, a function in readFunctions, say). A query cancelled for conflicting with WAL replay was a read,
+     * and an autocommit read is never serializable on a standby, so 40001 there can only mean that.
+     */
+    private static String primaryRetryReason(SQLException e) {
+        String message = e.getMessage() == null ? "" : e.getMessage().trim();
+        if (READ_ONLY_REFUSAL.equals(e.getSQLState())) {
+            return "the replica refused it as a write (" + message + "), ran on the primary";
+        }
+        if (RECOVERY_CONFLICT.equals(e.getSQLState())) {
+            return "the replica cancelled it (" + message + "), ran on the primary";
+        }
+        return null;
     }
 
     private <T> T runEverywhere(StatementProxy owner, String sql, Classification c, Decision decision,
