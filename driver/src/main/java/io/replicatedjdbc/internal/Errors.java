@@ -1,5 +1,6 @@
 package io.replicatedjdbc.internal;
 
+import java.sql.SQLClientInfoException;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.sql.SQLNonTransientConnectionException;
@@ -20,10 +21,12 @@ public final class Errors {
     public static final String INVALID_OPTION_VALUE = "22023";
     /** The feature is not supported by this driver. */
     public static final String NOT_SUPPORTED = "0A000";
+    /** A null where a value is required (the SQL of a statement). */
+    public static final String NULL_VALUE = "22004";
+    /** A connection to a node broke. */
+    public static final String CONNECTION_LOST = "08006";
     /** A write inside a read-only transaction. */
     public static final String READ_ONLY_TRANSACTION = "25006";
-    /** An operation that would move an open transaction to another node. */
-    public static final String INVALID_TRANSACTION_STATE = "25000";
     /** A call made in the wrong order, for example reading results before executing. */
     public static final String FUNCTION_SEQUENCE = "HY010";
 
@@ -55,8 +58,28 @@ public final class Errors {
         return new SQLNonTransientConnectionException(what + " is closed", CONNECTION_CLOSED);
     }
 
-    public static SQLException notSupported(String what) {
-        return new SQLFeatureNotSupportedException(what + " is not supported by replicated-jdbc", NOT_SUPPORTED);
+    public static SQLException nullSql() {
+        return new SQLException("SQL must not be null", NULL_VALUE);
+    }
+
+    /** An argument of a JDBC call that the call does not accept. */
+    public static SQLException badArgument(String message) {
+        return new SQLException(message, INVALID_OPTION_VALUE);
+    }
+
+    public static SQLClientInfoException closedForClientInfo() {
+        return new SQLClientInfoException("Connection is closed", CONNECTION_CLOSED, null);
+    }
+
+    /** A replica connection that stopped answering, for the replica's health record. */
+    public static SQLException replicaLost(String why) {
+        return new SQLNonTransientConnectionException("replica connection " + why, CONNECTION_LOST);
+    }
+
+    public static SQLException streamAlreadySent(int index) {
+        return new SQLFeatureNotSupportedException("Parameter " + index + " is a stream or reader that was already "
+                + "sent to another node, and a stream can be read only once: set it again before this execution "
+                + "(the statement moved to another node, for example to the primary after a write)", NOT_SUPPORTED);
     }
 
     public static SQLException writeInReadOnlyTransaction(String node) {

@@ -83,11 +83,6 @@ public final class PostgresCluster implements AutoCloseable {
         this.runAs = runAs;
     }
 
-    /** Whether this platform can run the bundled binaries; if not, {@link #unsupportedReason()} says why. */
-    public static boolean isSupported() {
-        return unsupportedReason() == null;
-    }
-
     /** Why the bundled PostgreSQL cannot run here (null on Linux x86-64, or when PG_BIN is set). */
     public static String unsupportedReason() {
         if (System.getenv("PG_BIN") != null) {

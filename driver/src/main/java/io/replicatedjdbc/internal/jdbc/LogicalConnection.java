@@ -657,7 +657,7 @@ public final class LogicalConnection implements ReplicatedConnection {
     @Override
     public void setClientInfo(String name, String value) throws SQLClientInfoException {
         if (closed) {
-            throw new SQLClientInfoException("Connection is closed", Errors.CONNECTION_CLOSED, null);
+            throw Errors.closedForClientInfo();
         }
         for (Physical physical : openPhysicals()) {
             physical.connection.setClientInfo(name, value);
@@ -668,7 +668,7 @@ public final class LogicalConnection implements ReplicatedConnection {
     @Override
     public void setClientInfo(Properties properties) throws SQLClientInfoException {
         if (closed) {
-            throw new SQLClientInfoException("Connection is closed", Errors.CONNECTION_CLOSED, null);
+            throw Errors.closedForClientInfo();
         }
         for (Physical physical : openPhysicals()) {
             physical.connection.setClientInfo(properties);
@@ -772,7 +772,7 @@ public final class LogicalConnection implements ReplicatedConnection {
     @Override
     public boolean isValid(int timeout) throws SQLException {
         if (timeout < 0) {
-            throw new SQLException("isValid timeout must not be negative: " + timeout, "22023");
+            throw Errors.badArgument("isValid timeout must not be negative: " + timeout);
         }
         if (closed) {
             return false;
@@ -791,7 +791,7 @@ public final class LogicalConnection implements ReplicatedConnection {
                 anyValid = true;
             } else if (physical == replica) {
                 // A dead replica only costs this connection its replica: reads will use another one.
-                dropReplica(new SQLException("replica connection is no longer valid", "08006"));
+                dropReplica(Errors.replicaLost("is no longer valid"));
             } else {
                 return false;
             }
@@ -847,7 +847,7 @@ public final class LogicalConnection implements ReplicatedConnection {
     @Override
     public void abort(Executor executor) throws SQLException {
         if (executor == null) {
-            throw new SQLException("abort needs an executor", "22023");
+            throw Errors.badArgument("abort needs an executor");
         }
         if (closed) {
             return;
@@ -878,7 +878,7 @@ public final class LogicalConnection implements ReplicatedConnection {
     private void checkOpen(String sql) throws SQLException {
         checkOpen();
         if (sql == null) {
-            throw new SQLException("SQL must not be null", "22004");
+            throw Errors.nullSql();
         }
     }
 

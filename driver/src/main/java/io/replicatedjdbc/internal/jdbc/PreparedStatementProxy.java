@@ -16,7 +16,6 @@ import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.RowId;
 import java.sql.SQLException;
-import java.sql.SQLFeatureNotSupportedException;
 import java.sql.SQLType;
 import java.sql.SQLXML;
 import java.sql.Time;
@@ -54,9 +53,7 @@ class PreparedStatementProxy extends StatementProxy implements PreparedStatement
         @Override
         public void applyTo(PreparedStatement statement) throws SQLException {
             if (sent) {
-                throw new SQLFeatureNotSupportedException("Parameter " + index + " is a stream or reader that was already "
-                        + "sent to another node, and a stream can be read only once: set it again before this execution "
-                        + "(the statement moved to another node, for example to the primary after a write)", "0A000");
+                throw Errors.streamAlreadySent(index);
             }
             sent = true;
             delegate.applyTo(statement);
@@ -95,8 +92,7 @@ class PreparedStatementProxy extends StatementProxy implements PreparedStatement
     final void parameter(int index, Parameter parameter) throws SQLException {
         checkOpen();
         if (index < 1) {
-            throw new SQLException("Parameter index out of range: " + index + " (parameters are numbered from 1)",
-                    "22023");
+            throw Errors.badArgument("Parameter index out of range: " + index + " (parameters are numbered from 1)");
         }
         while (parameters.size() < index) {
             parameters.add(null);

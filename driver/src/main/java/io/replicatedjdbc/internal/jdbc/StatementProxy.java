@@ -172,7 +172,7 @@ class StatementProxy implements Statement {
     private Classification classify(String sql) throws SQLException {
         checkOpen();
         if (sql == null) {
-            throw new SQLException("SQL must not be null", "22004");
+            throw Errors.nullSql();
         }
         return connection.classify(sql);
     }
