@@ -8,7 +8,6 @@ import io.replicatedjdbc.internal.classify.Classification;
 import io.replicatedjdbc.internal.classify.Dialect;
 import io.replicatedjdbc.internal.cluster.Cluster;
 import io.replicatedjdbc.internal.config.Config;
-import io.replicatedjdbc.internal.config.NodeSpec;
 import io.replicatedjdbc.internal.route.Decision;
 import io.replicatedjdbc.internal.route.Router;
 import io.replicatedjdbc.internal.session.SessionAction;
@@ -61,10 +60,7 @@ public final class LogicalConnection implements ReplicatedConnection {
     private final Router router;
     private final Level routingLevel;
 
-    private Physical primary;
-    private Physical replica;
-    /** Why the last replica this connection tried could not serve, for the fallback reason. */
-    private String replicaFailure;
+    private final PhysicalConnections nodes;
     /** A session change made inside the open transaction: it reaches the other nodes only if it commits. */
     private static final class PendingChange {
         final SessionAction action;
@@ -89,6 +85,7 @@ public final class LogicalConnection implements ReplicatedConnection {
         // sqlite-jdbc takes the read-only flag only when a connection opens; for SQLite it only routes.
         this.session = new SessionState(config.dialect() != Dialect.SQLITE);
         this.router = new Router(config, session);
+        this.nodes = new PhysicalConnections(cluster, config, session);
         this.routingLevel = config.logRouting() ? Level.INFO : Level.FINE;
     }
 
@@ -121,13 +118,14 @@ public final class LogicalConnection implements ReplicatedConnection {
         while (true) {
             Physical physical;
             if (decision.route() == Route.PRIMARY || retryOnPrimary) {
-                physical = primary();
+                physical = nodes.primary();
             } else {
-                physical = replica();
+                physical = nodes.replica();
                 if (physical == null) {
-                    fallback = "no replica available" + (replicaFailure == null ? "" : " (" + replicaFailure + ")")
+                    String failure = nodes.replicaFailure();
+                    fallback = "no replica available" + (failure == null ? "" : " (" + failure + ")")
                             + ", fell back to the primary";
-                    physical = primary();
+                    physical = nodes.primary();
                 }
             }
             router.bind(physical.role(), physical.node.toString());
@@ -135,11 +133,11 @@ public final class LogicalConnection implements ReplicatedConnection {
             try {
                 result = call.run(physical);
             } catch (SQLException e) {
-                if (physical != replica) {
+                if (!nodes.isReplica(physical)) {
                     throw e;
                 }
-                if (isConnectionFailure(e, physical)) {
-                    dropReplica(e);
+                if (PhysicalConnections.isConnectionFailure(e, physical)) {
+                    nodes.dropReplica(e);
                     if (mayRetry) {
                         continue;
                     }
@@ -184,9 +182,9 @@ public final class LogicalConnection implements ReplicatedConnection {
 
     private <T> T runEverywhere(StatementProxy owner, String sql, Classification c, Decision decision,
                                 PhysicalCall<T> call) throws SQLException {
-        List<Physical> targets = openPhysicals();
+        List<Physical> targets = nodes.open();
         if (targets.isEmpty()) {
-            targets.add(readNode());
+            targets.add(nodes.readNode(router.isPinned()));
         }
         T first = null;
         for (int i = 0; i < targets.size(); i++) {
@@ -197,8 +195,8 @@ public final class LogicalConnection implements ReplicatedConnection {
                     first = result;
                 }
             } catch (SQLException e) {
-                if (i > 0 && physical == replica && isConnectionFailure(e, physical)) {
-                    dropReplica(e);
+                if (i > 0 && nodes.isReplica(physical) && PhysicalConnections.isConnectionFailure(e, physical)) {
+                    nodes.dropReplica(e);
                     continue;
                 }
                 if (i > 0) {
@@ -238,115 +236,18 @@ public final class LogicalConnection implements ReplicatedConnection {
         }
     }
 
-    /** The node a read would use now, for statements that need some node: the replica unless pinned. */
-    private Physical readNode() throws SQLException {
-        if (!router.isPinned() && !config.replicas().isEmpty()) {
-            Physical physical = replica();
-            if (physical != null) {
-                return physical;
-            }
-        }
-        return primary();
-    }
-
     /** The physical connection a statement classified as {@code c} would use now, opened if needed. */
     Physical resolve(Classification c) throws SQLException {
         checkOpen();
         Decision decision = router.decide(c);
         if (decision.route() == Route.PRIMARY) {
-            return primary();
+            return nodes.primary();
         }
-        return readNode();
+        return nodes.readNode(router.isPinned());
     }
 
     Physical primary() throws SQLException {
-        if (primary == null) {
-            java.sql.Connection connection = cluster.openPrimary(config);
-            try {
-                session.applyTo(connection);
-            } catch (SQLException | RuntimeException e) {
-                closeQuietly(connection);
-                throw e;
-            }
-            primary = new Physical(config.primary(), connection);
-        }
-        return primary;
-    }
-
-    /** This connection's replica, bound on first use; null when no replica can be opened. */
-    private Physical replica() throws SQLException {
-        if (replica != null) {
-            return replica;
-        }
-        List<NodeSpec> tried = new ArrayList<>(2);
-        while (true) {
-            NodeSpec node = cluster.chooseReplica(tried);
-            if (node == null) {
-                if (tried.isEmpty() && replicaFailure == null && !config.replicas().isEmpty()) {
-                    replicaFailure = "every replica is marked down for replicaRetryInterval";
-                }
-                return null;
-            }
-            tried.add(node);
-            java.sql.Connection connection;
-            try {
-                connection = cluster.openReplica(node, config);
-            } catch (SQLException e) {
-                replicaFailure = node + " failed: " + e.getMessage();
-                ROUTING_LOG.log(Level.WARNING, "Replica " + node + " cannot be reached; skipped for "
-                        + config.replicaRetryIntervalMillis() + " ms: " + e.getMessage());
-                continue;
-            }
-            try {
-                session.applyTo(connection);
-            } catch (SQLException | RuntimeException e) {
-                closeQuietly(connection);
-                throw e;
-            }
-            replica = new Physical(node, connection);
-            return replica;
-        }
-    }
-
-    /** The replica's connection broke: skip the node for the retry interval and forget the connection. */
-    private void dropReplica(SQLException cause) {
-        Physical broken = replica;
-        replica = null;
-        replicaFailure = broken.node + " failed: " + cause.getMessage();
-        cluster.health().markDown(broken.node, System.nanoTime());
-        ROUTING_LOG.log(Level.WARNING, "Replica " + broken.node + " failed; skipped for "
-                + config.replicaRetryIntervalMillis() + " ms: " + cause.getMessage());
-        closeQuietly(broken.connection);
-    }
-
-    private static boolean isConnectionFailure(SQLException e, Physical physical) {
-        String state = e.getSQLState();
-        if (state != null && state.startsWith("08")) {
-            return true;
-        }
-        try {
-            return physical.connection.isClosed();
-        } catch (SQLException ignored) {
-            return true;
-        }
-    }
-
-    /** Applies a session change to every open physical connection (the logical state is recorded by the caller). */
-    private void writeThrough(SqlConsumer<java.sql.Connection> change) throws SQLException {
-        for (Physical physical : openPhysicals()) {
-            change.accept(physical.connection);
-        }
-    }
-
-    private List<Physical> openPhysicals() {
-        List<Physical> open = new ArrayList<>(2);
-        if (primary != null) {
-            open.add(primary);
-        }
-        if (replica != null) {
-            open.add(replica);
-        }
-        return open;
+        return nodes.primary();
     }
 
     /** The physical connection that served the last statement, or null. */
@@ -455,7 +356,7 @@ public final class LogicalConnection implements ReplicatedConnection {
     @Override
     public String nativeSQL(String sql) throws SQLException {
         checkOpen();
-        return readNode().connection.nativeSQL(sql);
+        return nodes.readNode(router.isPinned()).connection.nativeSQL(sql);
     }
 
     // ---------------------------------------------------------------- transactions
@@ -467,7 +368,7 @@ public final class LogicalConnection implements ReplicatedConnection {
             return;
         }
         // Switching autocommit on commits the open transaction (JDBC): each physical connection does it.
-        for (Physical physical : openPhysicals()) {
+        for (Physical physical : nodes.open()) {
             physical.connection.setAutoCommit(autoCommit);
         }
         session.autoCommit(autoCommit);
@@ -488,7 +389,7 @@ public final class LogicalConnection implements ReplicatedConnection {
         if (session.autoCommit()) {
             throw Errors.wrongState("Cannot commit: the connection is in autocommit mode");
         }
-        for (Physical physical : openPhysicals()) {
+        for (Physical physical : nodes.open()) {
             physical.connection.commit();
         }
         endTransaction(true);
@@ -500,7 +401,7 @@ public final class LogicalConnection implements ReplicatedConnection {
         if (session.autoCommit()) {
             throw Errors.wrongState("Cannot roll back: the connection is in autocommit mode");
         }
-        for (Physical physical : openPhysicals()) {
+        for (Physical physical : nodes.open()) {
             physical.connection.rollback();
         }
         endTransaction(false);
@@ -510,7 +411,7 @@ public final class LogicalConnection implements ReplicatedConnection {
         Route transactionRoute = router.transactionRoute();
         router.transactionEnded();
         if (committed && !pendingSessionChanges.isEmpty()) {
-            for (Physical physical : openPhysicals()) {
+            for (Physical physical : nodes.open()) {
                 if (physical.role() == transactionRoute) {
                     continue;
                 }
@@ -529,7 +430,7 @@ public final class LogicalConnection implements ReplicatedConnection {
         pendingSessionChanges.clear();
         if (readOnlyPending && session.propagatesReadOnly()) {
             readOnlyPending = false;
-            for (Physical physical : openPhysicals()) {
+            for (Physical physical : nodes.open()) {
                 physical.connection.setReadOnly(session.readOnly());
             }
         }
@@ -571,7 +472,7 @@ public final class LogicalConnection implements ReplicatedConnection {
             return;
         }
         // Inside a transaction the drivers refuse the change; it reaches the transaction's node when it ends.
-        for (Physical physical : openPhysicals()) {
+        for (Physical physical : nodes.open()) {
             if (router.inTransaction() && physical.role() == router.transactionRoute()) {
                 readOnlyPending = true;
             } else {
@@ -589,7 +490,7 @@ public final class LogicalConnection implements ReplicatedConnection {
     @Override
     public void setTransactionIsolation(int level) throws SQLException {
         checkOpen();
-        writeThrough(c -> c.setTransactionIsolation(level));
+        nodes.writeThrough(c -> c.setTransactionIsolation(level));
         session.isolation(level);
     }
 
@@ -597,7 +498,7 @@ public final class LogicalConnection implements ReplicatedConnection {
     public int getTransactionIsolation() throws SQLException {
         checkOpen();
         Integer level = session.isolation();
-        return level != null ? level : readNode().connection.getTransactionIsolation();
+        return level != null ? level : nodes.readNode(router.isPinned()).connection.getTransactionIsolation();
     }
 
     // ---------------------------------------------------------------- other session state
@@ -605,52 +506,52 @@ public final class LogicalConnection implements ReplicatedConnection {
     @Override
     public void setCatalog(String catalog) throws SQLException {
         checkOpen();
-        writeThrough(c -> c.setCatalog(catalog));
+        nodes.writeThrough(c -> c.setCatalog(catalog));
         session.catalog(catalog);
     }
 
     @Override
     public String getCatalog() throws SQLException {
         checkOpen();
-        return session.catalog() != null ? session.catalog() : readNode().connection.getCatalog();
+        return session.catalog() != null ? session.catalog() : nodes.readNode(router.isPinned()).connection.getCatalog();
     }
 
     @Override
     public void setSchema(String schema) throws SQLException {
         checkOpen();
-        writeThrough(c -> c.setSchema(schema));
+        nodes.writeThrough(c -> c.setSchema(schema));
         session.schema(schema);
     }
 
     @Override
     public String getSchema() throws SQLException {
         checkOpen();
-        return session.schema() != null ? session.schema() : readNode().connection.getSchema();
+        return session.schema() != null ? session.schema() : nodes.readNode(router.isPinned()).connection.getSchema();
     }
 
     @Override
     public void setHoldability(int holdability) throws SQLException {
         checkOpen();
-        writeThrough(c -> c.setHoldability(holdability));
+        nodes.writeThrough(c -> c.setHoldability(holdability));
         session.holdability(holdability);
     }
 
     @Override
     public int getHoldability() throws SQLException {
         checkOpen();
-        return session.holdability() != null ? session.holdability() : readNode().connection.getHoldability();
+        return session.holdability() != null ? session.holdability() : nodes.readNode(router.isPinned()).connection.getHoldability();
     }
 
     @Override
     public Map<String, Class<?>> getTypeMap() throws SQLException {
         checkOpen();
-        return session.typeMap() != null ? session.typeMap() : readNode().connection.getTypeMap();
+        return session.typeMap() != null ? session.typeMap() : nodes.readNode(router.isPinned()).connection.getTypeMap();
     }
 
     @Override
     public void setTypeMap(Map<String, Class<?>> map) throws SQLException {
         checkOpen();
-        writeThrough(c -> c.setTypeMap(map));
+        nodes.writeThrough(c -> c.setTypeMap(map));
         session.typeMap(map);
     }
 
@@ -659,7 +560,7 @@ public final class LogicalConnection implements ReplicatedConnection {
         if (closed) {
             throw Errors.closedForClientInfo();
         }
-        for (Physical physical : openPhysicals()) {
+        for (Physical physical : nodes.open()) {
             physical.connection.setClientInfo(name, value);
         }
         session.clientInfo(name, value);
@@ -670,7 +571,7 @@ public final class LogicalConnection implements ReplicatedConnection {
         if (closed) {
             throw Errors.closedForClientInfo();
         }
-        for (Physical physical : openPhysicals()) {
+        for (Physical physical : nodes.open()) {
             physical.connection.setClientInfo(properties);
         }
         session.clientInfo(properties);
@@ -683,14 +584,14 @@ public final class LogicalConnection implements ReplicatedConnection {
         if (info != null && info.containsKey(name)) {
             return info.getProperty(name);
         }
-        return readNode().connection.getClientInfo(name);
+        return nodes.readNode(router.isPinned()).connection.getClientInfo(name);
     }
 
     @Override
     public Properties getClientInfo() throws SQLException {
         checkOpen();
         Properties result = new Properties();
-        result.putAll(readNode().connection.getClientInfo());
+        result.putAll(nodes.readNode(router.isPinned()).connection.getClientInfo());
         if (session.clientInfo() != null) {
             result.putAll(session.clientInfo());
         }
@@ -700,7 +601,7 @@ public final class LogicalConnection implements ReplicatedConnection {
     @Override
     public void setNetworkTimeout(Executor executor, int milliseconds) throws SQLException {
         checkOpen();
-        writeThrough(c -> c.setNetworkTimeout(executor, milliseconds));
+        nodes.writeThrough(c -> c.setNetworkTimeout(executor, milliseconds));
         session.networkTimeout(executor, milliseconds);
     }
 
@@ -708,7 +609,7 @@ public final class LogicalConnection implements ReplicatedConnection {
     public int getNetworkTimeout() throws SQLException {
         checkOpen();
         Integer timeout = session.networkTimeoutMillis();
-        return timeout != null ? timeout : readNode().connection.getNetworkTimeout();
+        return timeout != null ? timeout : nodes.readNode(router.isPinned()).connection.getNetworkTimeout();
     }
 
     // ---------------------------------------------------------------- metadata, warnings, factories
@@ -716,7 +617,7 @@ public final class LogicalConnection implements ReplicatedConnection {
     @Override
     public DatabaseMetaData getMetaData() throws SQLException {
         checkOpen();
-        return new DatabaseMetaDataProxy(primary().connection.getMetaData(), this, config);
+        return new DatabaseMetaDataProxy(nodes.primary().connection.getMetaData(), this, config);
     }
 
     @Override
@@ -728,43 +629,43 @@ public final class LogicalConnection implements ReplicatedConnection {
     @Override
     public void clearWarnings() throws SQLException {
         checkOpen();
-        writeThrough(c -> c.clearWarnings());
+        nodes.writeThrough(c -> c.clearWarnings());
     }
 
     @Override
     public Clob createClob() throws SQLException {
         checkOpen();
-        return primary().connection.createClob();
+        return nodes.primary().connection.createClob();
     }
 
     @Override
     public Blob createBlob() throws SQLException {
         checkOpen();
-        return primary().connection.createBlob();
+        return nodes.primary().connection.createBlob();
     }
 
     @Override
     public NClob createNClob() throws SQLException {
         checkOpen();
-        return primary().connection.createNClob();
+        return nodes.primary().connection.createNClob();
     }
 
     @Override
     public SQLXML createSQLXML() throws SQLException {
         checkOpen();
-        return primary().connection.createSQLXML();
+        return nodes.primary().connection.createSQLXML();
     }
 
     @Override
     public Array createArrayOf(String typeName, Object[] elements) throws SQLException {
         checkOpen();
-        return readNode().connection.createArrayOf(typeName, elements);
+        return nodes.readNode(router.isPinned()).connection.createArrayOf(typeName, elements);
     }
 
     @Override
     public Struct createStruct(String typeName, Object[] attributes) throws SQLException {
         checkOpen();
-        return readNode().connection.createStruct(typeName, attributes);
+        return nodes.readNode(router.isPinned()).connection.createStruct(typeName, attributes);
     }
 
     // ---------------------------------------------------------------- life cycle
@@ -777,10 +678,10 @@ public final class LogicalConnection implements ReplicatedConnection {
         if (closed) {
             return false;
         }
-        List<Physical> open = openPhysicals();
+        List<Physical> open = nodes.open();
         if (open.isEmpty()) {
             try {
-                open.add(readNode());
+                open.add(nodes.readNode(router.isPinned()));
             } catch (SQLException e) {
                 return false;
             }
@@ -789,16 +690,16 @@ public final class LogicalConnection implements ReplicatedConnection {
         for (Physical physical : open) {
             if (physical.connection.isValid(timeout)) {
                 anyValid = true;
-            } else if (physical == replica) {
+            } else if (nodes.isReplica(physical)) {
                 // A dead replica only costs this connection its replica: reads will use another one.
-                dropReplica(Errors.replicaLost("is no longer valid"));
+                nodes.dropReplica(Errors.replicaLost("is no longer valid"));
             } else {
                 return false;
             }
         }
         if (!anyValid) {
             try {
-                return readNode().connection.isValid(timeout);
+                return nodes.readNode(router.isPinned()).connection.isValid(timeout);
             } catch (SQLException e) {
                 return false;
             }
@@ -830,15 +731,10 @@ public final class LogicalConnection implements ReplicatedConnection {
                 failure = chain(failure, e);
             }
         }
-        for (Physical physical : openPhysicals()) {
-            try {
-                physical.connection.close();
-            } catch (SQLException e) {
-                failure = chain(failure, e);
-            }
+        SQLException closing = nodes.closeAll();
+        if (closing != null) {
+            failure = chain(failure, closing);
         }
-        primary = null;
-        replica = null;
         if (failure != null) {
             throw failure;
         }
@@ -853,9 +749,7 @@ public final class LogicalConnection implements ReplicatedConnection {
             return;
         }
         closed = true;
-        writeThrough(c -> c.abort(executor));
-        primary = null;
-        replica = null;
+        nodes.abortAll(executor);
     }
 
     private static SQLException chain(SQLException first, SQLException next) {
@@ -864,14 +758,6 @@ public final class LogicalConnection implements ReplicatedConnection {
         }
         first.setNextException(next);
         return first;
-    }
-
-    private static void closeQuietly(java.sql.Connection connection) {
-        try {
-            connection.close();
-        } catch (SQLException | RuntimeException ignored) {
-            // already broken: nothing more to release
-        }
     }
 
     /** Checks what every statement-creating method needs: an open connection and some SQL. */
@@ -926,7 +812,7 @@ public final class LogicalConnection implements ReplicatedConnection {
                 node = config.primary().toString();
                 break;
             case REPLICA:
-                node = replica != null ? replica.node.toString() : "a replica";
+                node = nodes.currentReplica() != null ? nodes.currentReplica().node.toString() : "a replica";
                 break;
             default:
                 node = "every open connection";
@@ -940,7 +826,7 @@ public final class LogicalConnection implements ReplicatedConnection {
             return iface.cast(this);
         }
         checkOpen();
-        java.sql.Connection physical = primary().connection;
+        java.sql.Connection physical = nodes.primary().connection;
         if (iface.isInstance(physical)) {
             return iface.cast(physical);
         }
@@ -956,7 +842,7 @@ public final class LogicalConnection implements ReplicatedConnection {
             return true;
         }
         checkOpen();
-        java.sql.Connection physical = primary().connection;
+        java.sql.Connection physical = nodes.primary().connection;
         return iface.isInstance(physical) || physical.isWrapperFor(iface);
     }
 

@@ -1,0 +1,190 @@
+package io.replicatedjdbc.internal.jdbc;
+
+import io.replicatedjdbc.internal.cluster.Cluster;
+import io.replicatedjdbc.internal.config.Config;
+import io.replicatedjdbc.internal.config.NodeSpec;
+import io.replicatedjdbc.internal.session.SessionState;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The physical connections of one logical connection: the primary and one replica, each opened on first use and
+ * brought to the logical connection's session state. A replica that cannot be opened or breaks is marked down
+ * for every connection of the cluster, and another one is bound on the next read.
+ */
+final class PhysicalConnections {
+
+    private static final Logger LOG = Logger.getLogger("io.replicatedjdbc.routing");
+
+    private final Cluster cluster;
+    private final Config config;
+    private final SessionState session;
+    private Physical primary;
+    private Physical replica;
+    /** Why the last replica this connection tried could not serve, for the fallback reason. */
+    private String replicaFailure;
+
+    PhysicalConnections(Cluster cluster, Config config, SessionState session) {
+        this.cluster = cluster;
+        this.config = config;
+        this.session = session;
+    }
+
+    Physical primary() throws SQLException {
+        if (primary == null) {
+            Connection connection = cluster.openPrimary(config);
+            prepare(connection);
+            primary = new Physical(config.primary(), connection);
+        }
+        return primary;
+    }
+
+    /** This connection's replica, bound on first use; null when no replica can be opened. */
+    Physical replica() throws SQLException {
+        if (replica != null) {
+            return replica;
+        }
+        List<NodeSpec> tried = new ArrayList<>(2);
+        while (true) {
+            NodeSpec node = cluster.chooseReplica(tried);
+            if (node == null) {
+                if (tried.isEmpty() && replicaFailure == null && !config.replicas().isEmpty()) {
+                    replicaFailure = "every replica is marked down for replicaRetryInterval";
+                }
+                return null;
+            }
+            tried.add(node);
+            Connection connection;
+            try {
+                connection = cluster.openReplica(node, config);
+            } catch (SQLException e) {
+                replicaFailure = node + " failed: " + e.getMessage();
+                LOG.log(Level.WARNING, "Replica " + node + " cannot be reached; skipped for "
+                        + config.replicaRetryIntervalMillis() + " ms: " + e.getMessage());
+                continue;
+            }
+            prepare(connection);
+            replica = new Physical(node, connection);
+            return replica;
+        }
+    }
+
+    /** The bound replica, or null; opens nothing. */
+    Physical currentReplica() {
+        return replica;
+    }
+
+    boolean isReplica(Physical physical) {
+        return physical != null && physical == replica;
+    }
+
+    /** Why the last replica tried could not serve, or null. */
+    String replicaFailure() {
+        return replicaFailure;
+    }
+
+    /** The node a read would use now, for statements that need some node: the replica unless pinned. */
+    Physical readNode(boolean pinnedToPrimary) throws SQLException {
+        if (!pinnedToPrimary && !config.replicas().isEmpty()) {
+            Physical physical = replica();
+            if (physical != null) {
+                return physical;
+            }
+        }
+        return primary();
+    }
+
+    /** The replica's connection broke: skip the node for the retry interval and forget the connection. */
+    void dropReplica(SQLException cause) {
+        Physical broken = replica;
+        replica = null;
+        replicaFailure = broken.node + " failed: " + cause.getMessage();
+        cluster.health().markDown(broken.node, System.nanoTime());
+        LOG.log(Level.WARNING, "Replica " + broken.node + " failed; skipped for "
+                + config.replicaRetryIntervalMillis() + " ms: " + cause.getMessage());
+        closeQuietly(broken.connection);
+    }
+
+    /** The open physical connections, primary first. */
+    List<Physical> open() {
+        List<Physical> open = new ArrayList<>(2);
+        if (primary != null) {
+            open.add(primary);
+        }
+        if (replica != null) {
+            open.add(replica);
+        }
+        return open;
+    }
+
+    /** Applies a session change to every open physical connection (the caller records the logical state). */
+    void writeThrough(SqlConsumer<Connection> change) throws SQLException {
+        for (Physical physical : open()) {
+            change.accept(physical.connection);
+        }
+    }
+
+    /** Closes every physical connection; returns the failures, chained, or null. */
+    SQLException closeAll() {
+        SQLException failure = null;
+        for (Physical physical : open()) {
+            try {
+                physical.connection.close();
+            } catch (SQLException e) {
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.setNextException(e);
+                }
+            }
+        }
+        primary = null;
+        replica = null;
+        return failure;
+    }
+
+    void abortAll(Executor executor) throws SQLException {
+        try {
+            writeThrough(c -> c.abort(executor));
+        } finally {
+            primary = null;
+            replica = null;
+        }
+    }
+
+    /** Whether the error means the physical connection is lost (SQLState class 08, or the connection closed). */
+    static boolean isConnectionFailure(SQLException e, Physical physical) {
+        String state = e.getSQLState();
+        if (state != null && state.startsWith("08")) {
+            return true;
+        }
+        try {
+            return physical.connection.isClosed();
+        } catch (SQLException ignored) {
+            return true;
+        }
+    }
+
+    /** Brings a newly opened physical connection to the logical session state, or closes it. */
+    private void prepare(Connection connection) throws SQLException {
+        try {
+            session.applyTo(connection);
+        } catch (SQLException | RuntimeException e) {
+            closeQuietly(connection);
+            throw e;
+        }
+    }
+
+    private static void closeQuietly(Connection connection) {
+        try {
+            connection.close();
+        } catch (SQLException | RuntimeException ignored) {
+            // already broken: nothing more to release
+        }
+    }
+}
