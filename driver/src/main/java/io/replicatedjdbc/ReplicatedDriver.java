@@ -68,23 +68,7 @@ public final class ReplicatedDriver implements Driver {
     /** The driver's own options, with the values the URL and properties give them; generated from {@link ReplicatedProperty}. */
     @Override
     public DriverPropertyInfo[] getPropertyInfo(String url, Properties info) throws SQLException {
-        Properties merged = new Properties();
-        if (info != null) {
-            for (String name : info.stringPropertyNames()) {
-                merged.setProperty(name, info.getProperty(name));
-            }
-        }
-        if (url != null && acceptsURL(url)) {
-            int question = url.indexOf('?');
-            if (question >= 0) {
-                for (String pair : url.substring(question + 1).split("&")) {
-                    int eq = pair.indexOf('=');
-                    if (eq > 0 && ReplicatedProperty.forName(pair.substring(0, eq)) != null) {
-                        merged.setProperty(pair.substring(0, eq), pair.substring(eq + 1));
-                    }
-                }
-            }
-        }
+        Properties merged = ConfigParser.options(url, info);
         ReplicatedProperty[] properties = ReplicatedProperty.values();
         DriverPropertyInfo[] result = new DriverPropertyInfo[properties.length];
         for (int i = 0; i < properties.length; i++) {

@@ -58,6 +58,15 @@ public final class Errors {
         return new SQLNonTransientConnectionException(what + " is closed", CONNECTION_CLOSED);
     }
 
+    /** Keeps every failure of a multi-step operation (closing several objects): {@code next} is chained to {@code first}. */
+    public static SQLException chain(SQLException first, SQLException next) {
+        if (first == null) {
+            return next;
+        }
+        first.setNextException(next);
+        return first;
+    }
+
     public static SQLException nullSql() {
         return new SQLException("SQL must not be null", NULL_VALUE);
     }

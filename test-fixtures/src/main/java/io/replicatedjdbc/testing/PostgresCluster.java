@@ -135,7 +135,7 @@ public final class PostgresCluster implements AutoCloseable {
         Path primary = dataDir(0);
         runAsServerUser(List.of(bin.resolve("initdb").toString(), "-D", primary.toString(), "-U", USER, "-A", "trust",
                 "-E", "UTF8", "--locale=C", "--no-sync", "--no-instructions"));
-        appendAsServerUser(primary.resolve("postgresql.conf"), String.join("\n",
+        append(primary.resolve("postgresql.conf"), String.join("\n",
                 "listen_addresses = '127.0.0.1'",
                 "unix_socket_directories = ''",
                 "wal_level = replica",
@@ -154,7 +154,7 @@ public final class PostgresCluster implements AutoCloseable {
                 "log_min_messages = warning",
                 "log_statement = 'none'",
                 ""));
-        appendAsServerUser(primary.resolve("pg_hba.conf"), "host replication all 127.0.0.1/32 trust\n");
+        append(primary.resolve("pg_hba.conf"), "host replication all 127.0.0.1/32 trust\n");
         // One copy of the stopped primary per replica, all at once.
         StringBuilder copies = new StringBuilder();
         for (int i = 1; i <= replicas; i++) {
@@ -169,11 +169,11 @@ public final class PostgresCluster implements AutoCloseable {
                 throw new IOException("could not copy the primary's data directory to " + replica);
             }
             runAsServerUser(List.of("touch", replica.resolve("standby.signal").toString()));
-            appendAsServerUser(replica.resolve("postgresql.conf"), "port = " + ports.get(i) + "\n"
+            append(replica.resolve("postgresql.conf"), "port = " + ports.get(i) + "\n"
                     + "primary_conninfo = 'host=127.0.0.1 port=" + ports.get(0) + " user=" + USER
                     + " application_name=replica" + i + "'\n");
         }
-        appendAsServerUser(primary.resolve("postgresql.conf"), "port = " + ports.get(0) + "\n");
+        append(primary.resolve("postgresql.conf"), "port = " + ports.get(0) + "\n");
         for (int node = 0; node <= replicas; node++) {
             startNode(node);
         }
@@ -383,8 +383,8 @@ public final class PostgresCluster implements AutoCloseable {
         run(full, true);
     }
 
-    private void appendAsServerUser(Path file, String text) throws IOException {
-        // The directory is the server user's; the JVM (root or that same user) may write into it.
+    /** Appends to a configuration file; the JVM (root or the server user itself) may write into the server's directory. */
+    private void append(Path file, String text) throws IOException {
         Files.writeString(file, text, StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND);
     }
 

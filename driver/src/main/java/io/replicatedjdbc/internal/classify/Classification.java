@@ -122,7 +122,7 @@ public final class Classification {
 
     /** This read, marked with a {@code replicated:replica} hint. */
     Classification withReplicaHint() {
-        return new Classification(route, write, txEffect, reason + " (hint replicated:replica)", true, false, functions);
+        return new Classification(route, write, txEffect, reason + " (" + Hints.Hint.REPLICA.reason + ")", true, false, functions);
     }
 
     /** This read, with the user functions it calls, to be checked for volatility where a database can answer. */

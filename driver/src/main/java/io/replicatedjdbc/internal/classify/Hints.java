@@ -8,7 +8,16 @@ import java.util.List;
  */
 final class Hints {
 
-    enum Hint { NONE, PRIMARY, REPLICA }
+    enum Hint {
+        NONE(""), PRIMARY("hint replicated:primary"), NO_LOAD_BALANCE("hint NO LOAD BALANCE"), REPLICA("hint replicated:replica");
+
+        /** How the hint is named in a routing reason. */
+        final String reason;
+
+        Hint(String reason) {
+            this.reason = reason;
+        }
+    }
 
     private static final String PRIMARY = "replicated:primary";
     private static final String REPLICA = "replicated:replica";
@@ -22,30 +31,20 @@ final class Hints {
         return find(text, from, to, "replicated:") || find(text, from, to, NO_LOAD_BALANCE);
     }
 
-    /** The first hint found in the comments; a primary hint wins over a replica hint in the same comment. */
+    /** The first hint found in the comments; within one comment a primary hint wins over a replica hint. */
     static Hint of(List<String> comments) {
         for (String comment : comments) {
-            if (find(comment, 0, comment.length(), PRIMARY) || find(comment, 0, comment.length(), NO_LOAD_BALANCE)) {
+            if (find(comment, 0, comment.length(), PRIMARY)) {
                 return Hint.PRIMARY;
+            }
+            if (find(comment, 0, comment.length(), NO_LOAD_BALANCE)) {
+                return Hint.NO_LOAD_BALANCE;
             }
             if (find(comment, 0, comment.length(), REPLICA)) {
                 return Hint.REPLICA;
             }
         }
         return Hint.NONE;
-    }
-
-    /** The hint's name as written in reasons. */
-    static String describe(List<String> comments) {
-        for (String comment : comments) {
-            if (find(comment, 0, comment.length(), PRIMARY)) {
-                return "hint " + PRIMARY;
-            }
-            if (find(comment, 0, comment.length(), NO_LOAD_BALANCE)) {
-                return "hint NO LOAD BALANCE";
-            }
-        }
-        return "hint " + REPLICA;
     }
 
     private static boolean find(String text, int from, int to, String word) {

@@ -474,9 +474,11 @@ public final class StatementClassifier implements SqlClassifier {
         if (comments.isEmpty()) {
             return c;
         }
-        switch (Hints.of(comments)) {
+        Hints.Hint hint = Hints.of(comments);
+        switch (hint) {
             case PRIMARY:
-                return c.route() == Route.REPLICA ? Classification.primary(Hints.describe(comments)) : c;
+            case NO_LOAD_BALANCE:
+                return c.route() == Route.REPLICA ? Classification.primary(hint.reason) : c;
             case REPLICA:
                 return c.route() == Route.REPLICA ? c.withReplicaHint() : c;
             default:

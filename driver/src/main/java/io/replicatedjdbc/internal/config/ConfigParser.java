@@ -39,6 +39,26 @@ public final class ConfigParser {
     }
 
     /**
+     * Only the driver's own options, from the properties and the URL (the URL wins), unvalidated: what
+     * {@code getPropertyInfo} shows. {@code url} may be null or another driver's URL.
+     */
+    public static Properties options(String url, Properties info) throws SQLException {
+        Properties ours = new Properties();
+        if (info != null) {
+            for (String name : info.stringPropertyNames()) {
+                if (ReplicatedProperty.forName(name) != null) {
+                    ours.setProperty(name, info.getProperty(name));
+                }
+            }
+        }
+        int question = url == null || !accepts(url) ? -1 : url.indexOf('?');
+        if (question >= 0) {
+            splitQuery(Redaction.redact(url), url.substring(question + 1), ours);
+        }
+        return ours;
+    }
+
+    /**
      * Parses the URL and merges the caller's properties (never modified). Options in the URL win over the
      * same options in the properties.
      */
@@ -80,7 +100,7 @@ public final class ConfigParser {
         List<NodeSpec> replicas = new ArrayList<>();
         NodeSpec primary;
         boolean hostForm = location.startsWith("//");
-        String path;
+        String path = "";
         if (hostForm) {
             int slash = location.indexOf('/', 2);
             String authority = slash < 0 ? location.substring(2) : location.substring(2, slash);
@@ -93,7 +113,6 @@ public final class ConfigParser {
                 replicas.add(new NodeSpec("replica" + i, false, base + "//" + host + path + suffix, host));
             }
         } else {
-            path = location;
             if (location.isEmpty()) {
                 throw Errors.badUrl(display, "the database after '" + PREFIX + subprotocol + ":' is missing");
             }

@@ -728,12 +728,12 @@ public final class LogicalConnection implements ReplicatedConnection {
             try {
                 statement.closeFromConnection();
             } catch (SQLException e) {
-                failure = chain(failure, e);
+                failure = Errors.chain(failure, e);
             }
         }
         SQLException closing = nodes.closeAll();
         if (closing != null) {
-            failure = chain(failure, closing);
+            failure = Errors.chain(failure, closing);
         }
         if (failure != null) {
             throw failure;
@@ -750,14 +750,6 @@ public final class LogicalConnection implements ReplicatedConnection {
         }
         closed = true;
         nodes.abortAll(executor);
-    }
-
-    private static SQLException chain(SQLException first, SQLException next) {
-        if (first == null) {
-            return next;
-        }
-        first.setNextException(next);
-        return first;
     }
 
     /** Checks what every statement-creating method needs: an open connection and some SQL. */

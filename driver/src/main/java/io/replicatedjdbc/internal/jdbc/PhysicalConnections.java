@@ -1,5 +1,6 @@
 package io.replicatedjdbc.internal.jdbc;
 
+import io.replicatedjdbc.internal.Errors;
 import io.replicatedjdbc.internal.cluster.Cluster;
 import io.replicatedjdbc.internal.config.Config;
 import io.replicatedjdbc.internal.config.NodeSpec;
@@ -136,11 +137,7 @@ final class PhysicalConnections {
             try {
                 physical.connection.close();
             } catch (SQLException e) {
-                if (failure == null) {
-                    failure = e;
-                } else {
-                    failure.setNextException(e);
-                }
+                failure = Errors.chain(failure, e);
             }
         }
         primary = null;

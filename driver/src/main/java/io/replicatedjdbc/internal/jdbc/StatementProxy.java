@@ -591,11 +591,7 @@ class StatementProxy implements Statement {
             try {
                 held.statement.close();
             } catch (SQLException e) {
-                if (failure == null) {
-                    failure = e;
-                } else {
-                    failure.setNextException(e);
-                }
+                failure = Errors.chain(failure, e);
             }
         }
         onPrimary = null;
