@@ -25,14 +25,16 @@ public final class Classification {
     private final boolean pinsSession;
     private final List<String> functions;
     private final SessionReset sessionReset;
+    private final boolean changesSession;
 
     private Classification(Route route, boolean write, TxEffect txEffect, String reason, boolean replicaHint,
                            boolean pinsSession, List<String> functions) {
-        this(route, write, txEffect, reason, replicaHint, pinsSession, functions, SessionReset.NONE);
+        this(route, write, txEffect, reason, replicaHint, pinsSession, functions, SessionReset.NONE, route == Route.ALL);
     }
 
     private Classification(Route route, boolean write, TxEffect txEffect, String reason, boolean replicaHint,
-                           boolean pinsSession, List<String> functions, SessionReset sessionReset) {
+                           boolean pinsSession, List<String> functions, SessionReset sessionReset,
+                           boolean changesSession) {
         this.route = route;
         this.write = write;
         this.txEffect = txEffect;
@@ -41,6 +43,7 @@ public final class Classification {
         this.pinsSession = pinsSession;
         this.functions = functions;
         this.sessionReset = sessionReset;
+        this.changesSession = changesSession;
     }
 
     private Classification(Route route, boolean write, TxEffect txEffect, String reason) {
@@ -78,7 +81,26 @@ public final class Classification {
 
     /** {@code RESET ALL} or {@code DISCARD ALL}: runs everywhere, and forgets the session changes recorded before. */
     static Classification sessionReset(String reason, SessionReset reset) {
-        return new Classification(Route.ALL, false, TxEffect.NONE, reason, false, false, Collections.emptyList(), reset);
+        return new Classification(Route.ALL, false, TxEffect.NONE, reason, false, false, Collections.emptyList(), reset,
+                true);
+    }
+
+    /**
+     * This statement, marked as one that may change the session's settings, role or authorization besides what it
+     * does otherwise (a write calling {@code set_config}, {@code DO}, {@code CALL}, a VOLATILE function, a
+     * multi-statement string holding a {@code SET}). Where the server can be asked, the session is read back from
+     * the node that ran it; where it cannot, such a statement is only run on the primary.
+     */
+    public Classification withSessionChange() {
+        if (changesSession) {
+            return this;
+        }
+        return new Classification(route, write, txEffect, reason, replicaHint, pinsSession, functions, sessionReset, true);
+    }
+
+    /** Whether running this statement may change the session's settings (see {@link #withSessionChange()}). */
+    public boolean changesSession() {
+        return changesSession;
     }
 
     /** What this session change resets, if anything. */
@@ -122,7 +144,8 @@ public final class Classification {
 
     /** This read, marked with a {@code replicated:replica} hint. */
     Classification withReplicaHint() {
-        return new Classification(route, write, txEffect, reason + " (" + Hints.Hint.REPLICA.reason + ")", true, false, functions);
+        return new Classification(route, write, txEffect, reason + " (" + Hints.Hint.REPLICA.reason + ")", true, false,
+                functions, sessionReset, changesSession);
     }
 
     /** This read, with the user functions it calls, to be checked for volatility where a database can answer. */
@@ -131,7 +154,7 @@ public final class Classification {
             return this;
         }
         return new Classification(route, write, txEffect, reason, replicaHint, pinsSession,
-                Collections.unmodifiableList(new ArrayList<>(names)));
+                Collections.unmodifiableList(new ArrayList<>(names)), sessionReset, changesSession);
     }
 
     /**

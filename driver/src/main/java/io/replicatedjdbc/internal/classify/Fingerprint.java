@@ -41,14 +41,13 @@ public final class Fingerprint {
         int i = 0;
         while (i < n) {
             char c = in[i];
-            if (c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f' || (c > 127 && Character.isWhitespace(c))) {
+            if (SqlLexer.isSpace(c)) {
                 pendingSpace = o > 0;
                 i++;
                 continue;
             }
             if (c == '-' && i + 1 < n && in[i + 1] == '-') {
-                int end = sql.indexOf('\n', i);
-                end = end < 0 ? n : end;
+                int end = SqlLexer.lineCommentEnd(sql, i);
                 if (Hints.mentionsHint(sql, i + 2, end)) {
                     out = ensure(out, o, end - i + 6);
                     o = keep(out, o, in, i + 2, end);
@@ -72,24 +71,26 @@ public final class Fingerprint {
                 out[o++] = ' ';
                 pendingSpace = false;
             }
-            if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_') {
+            if (SqlLexer.isWordStart(c)) {
                 if ((c == 'E' || c == 'e') && postgres && i + 1 < n && in[i + 1] == '\'') {
                     i = SqlLexer.skipQuoted(sql, i + 1, '\'', true);
                     o = placeholder(out, o);
                     continue;
                 }
-                while (i < n) {
-                    char w = in[i];
-                    if ((w >= 'a' && w <= 'z') || (w >= '0' && w <= '9') || w == '_' || w == '$') {
-                        out[o++] = w;
-                    } else if (w >= 'A' && w <= 'Z') {
-                        out[o++] = (char) (w + ('a' - 'A'));
-                    } else if (w > 127 && Character.isLetterOrDigit(w)) {
-                        out[o++] = Character.toLowerCase(w);
-                    } else {
-                        break;
-                    }
-                    i++;
+                if ((c == 'U' || c == 'u') && postgres && i + 2 < n && in[i + 1] == '&' && in[i + 2] == '"') {
+                    // Decoded here, so that the shape names the identifier PostgreSQL sees (and holds no UESCAPE literal).
+                    SqlLexer.UnicodeIdentifier id = SqlLexer.UnicodeIdentifier.read(sql, i);
+                    String quoted = "\"" + id.name.replace("\"", "\"\"") + "\"";
+                    out = ensure(out, o, quoted.length());
+                    quoted.getChars(0, quoted.length(), out, o);
+                    o += quoted.length();
+                    i = id.end;
+                    continue;
+                }
+                // PostgreSQL folds only ASCII letters of unquoted words; other characters stay as written.
+                while (i < n && SqlLexer.isWordPart(in[i])) {
+                    char w = in[i++];
+                    out[o++] = w >= 'A' && w <= 'Z' ? (char) (w + ('a' - 'A')) : w;
                 }
             } else if (c >= '0' && c <= '9') {
                 i = skipNumber(in, i);
@@ -128,11 +129,6 @@ public final class Fingerprint {
                     i++;
                 }
                 o = placeholder(out, o);
-            } else if (c > 127 && Character.isLetter(c)) {
-                while (i < n && SqlLexer.isWordPart(in[i])) {
-                    out[o++] = Character.toLowerCase(in[i]);
-                    i++;
-                }
             } else {
                 out[o++] = c;
                 i++;

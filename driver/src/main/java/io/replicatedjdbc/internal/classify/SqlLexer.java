@@ -2,7 +2,6 @@ package io.replicatedjdbc.internal.classify;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Splits SQL into the tokens that matter for routing: words (upper-cased), punctuation and statement
@@ -69,13 +68,16 @@ final class SqlLexer {
         int i = 0;
         while (i < n) {
             char c = sql.charAt(i);
-            if (Character.isWhitespace(c)) {
+            if (isSpace(c)) {
                 i++;
             } else if (c == '-' && i + 1 < n && sql.charAt(i + 1) == '-') {
-                int end = sql.indexOf('\n', i);
-                end = end < 0 ? n : end;
+                int end = lineCommentEnd(sql, i);
                 comments.add(sql.substring(i + 2, end));
                 i = end;
+            } else if ((c == 'U' || c == 'u') && dialect != Dialect.SQLITE && sql.startsWith("&\"", i + 1)) {
+                UnicodeIdentifier id = UnicodeIdentifier.read(sql, i);
+                tokens.add(new Token(Kind.QUOTED, id.name));
+                i = id.end;
             } else if (c == '/' && i + 1 < n && sql.charAt(i + 1) == '*') {
                 int end = skipBlockComment(sql, i, dialect);
                 comments.add(sql.substring(i + 2, Math.max(i + 2, end - 2)));
@@ -100,17 +102,17 @@ final class SqlLexer {
                 if (end == i + 1) {
                     tokens.add(new Token(Kind.SYMBOL, "$"));
                 } else {
-                    tokens.add(new Token(Kind.OPAQUE, Character.isDigit(sql.charAt(i + 1)) ? "?" : "'"));
+                    tokens.add(new Token(Kind.OPAQUE, sql.charAt(i + 1) <= '9' ? "?" : "'"));
                 }
                 i = end;
-            } else if (Character.isLetter(c) || c == '_') {
+            } else if (isWordStart(c)) {
                 int start = i;
                 while (i < n && isWordPart(sql.charAt(i))) {
                     i++;
                 }
-                tokens.add(new Token(Kind.WORD, sql.substring(start, i).toUpperCase(Locale.ROOT)));
-            } else if (Character.isDigit(c)) {
-                while (i < n && (Character.isLetterOrDigit(sql.charAt(i)) || sql.charAt(i) == '.')) {
+                tokens.add(new Token(Kind.WORD, upperAscii(sql.substring(start, i))));
+            } else if (c >= '0' && c <= '9') {
+                while (i < n && (isWordPart(sql.charAt(i)) || sql.charAt(i) == '.')) {
                     i++;
                 }
                 tokens.add(new Token(Kind.OPAQUE, "0"));
@@ -139,8 +141,123 @@ final class SqlLexer {
         return inner.replace(String.valueOf(quote) + quote, String.valueOf(quote));
     }
 
+    /**
+     * PostgreSQL's identifier characters (scan.l's {@code ident_start}): ASCII letters, the underscore and every
+     * character outside ASCII, whatever Unicode says it is.
+     */
+    static boolean isWordStart(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c > 127;
+    }
+
+    /** scan.l's {@code ident_cont}: a word start, an ASCII digit or {@code $}. */
     static boolean isWordPart(char c) {
-        return Character.isLetterOrDigit(c) || c == '_' || c == '$';
+        return isWordStart(c) || (c >= '0' && c <= '9') || c == '$';
+    }
+
+    /** scan.l's {@code space}: only these ASCII characters separate tokens; any other character is part of one. */
+    static boolean isSpace(char c) {
+        return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\u000B';
+    }
+
+    /** Where a {@code --} comment starting at {@code start} ends: at the first line feed or carriage return. */
+    static int lineCommentEnd(String sql, int start) {
+        int n = sql.length();
+        for (int i = start + 2; i < n; i++) {
+            char c = sql.charAt(i);
+            if (c == '\n' || c == '\r') {
+                return i;
+            }
+        }
+        return n;
+    }
+
+    /** Upper-cases ASCII letters only, as PostgreSQL folds unquoted identifiers (other letters stay as written). */
+    static String upperAscii(String word) {
+        char[] chars = null;
+        for (int i = 0; i < word.length(); i++) {
+            char c = word.charAt(i);
+            if (c >= 'a' && c <= 'z') {
+                if (chars == null) {
+                    chars = word.toCharArray();
+                }
+                chars[i] = (char) (c - ('a' - 'A'));
+            }
+        }
+        return chars == null ? word : new String(chars);
+    }
+
+    /** A {@code U&"..."} identifier with its escapes decoded, and where it ends (after any {@code UESCAPE 'c'}). */
+    static final class UnicodeIdentifier {
+        final String name;
+        final int end;
+
+        private UnicodeIdentifier(String name, int end) {
+            this.name = name;
+            this.end = end;
+        }
+
+        /** Reads the identifier whose {@code U} is at {@code start}. Undecodable escapes are kept as written. */
+        static UnicodeIdentifier read(String sql, int start) {
+            int quote = start + 2;
+            int close = skipQuoted(sql, quote, '"', false);
+            String body = unquote(sql, quote, close, '"');
+            char escape = '\\';
+            int end = close;
+            int i = close;
+            while (i < sql.length() && isSpace(sql.charAt(i))) {
+                i++;
+            }
+            if (sql.regionMatches(true, i, "UESCAPE", 0, 7)) {
+                int j = i + 7;
+                while (j < sql.length() && isSpace(sql.charAt(j))) {
+                    j++;
+                }
+                if (j + 2 < sql.length() && sql.charAt(j) == '\'' && sql.charAt(j + 2) == '\'') {
+                    escape = sql.charAt(j + 1);
+                    end = j + 3;
+                }
+            }
+            return new UnicodeIdentifier(decode(body, escape), end);
+        }
+
+        private static String decode(String body, char escape) {
+            StringBuilder out = new StringBuilder(body.length());
+            int i = 0;
+            while (i < body.length()) {
+                char c = body.charAt(i);
+                if (c != escape || i + 1 >= body.length()) {
+                    out.append(c);
+                    i++;
+                } else if (body.charAt(i + 1) == escape) {
+                    out.append(escape);
+                    i += 2;
+                } else {
+                    int digits = body.charAt(i + 1) == '+' ? 6 : 4;
+                    int from = body.charAt(i + 1) == '+' ? i + 2 : i + 1;
+                    int code = from + digits <= body.length() ? hex(body, from, from + digits) : -1;
+                    if (code < 0 || !Character.isValidCodePoint(code)) {
+                        out.append(c);
+                        i++;
+                    } else {
+                        out.appendCodePoint(code);
+                        i = from + digits;
+                    }
+                }
+            }
+            return out.toString();
+        }
+
+        private static int hex(String s, int from, int to) {
+            int value = 0;
+            for (int i = from; i < to; i++) {
+                int digit = Character.digit(s.charAt(i), 16);
+                if (digit < 0 || s.charAt(i) > 127) {
+                    return -1;
+                }
+                value = value * 16 + digit;
+            }
+            return value;
+        }
     }
 
     /** PostgreSQL block comments nest; SQLite's do not. An unterminated comment runs to the end. */
@@ -197,13 +314,14 @@ final class SqlLexer {
     static int skipDollar(String sql, int start) {
         int n = sql.length();
         int i = start + 1;
-        if (i < n && Character.isDigit(sql.charAt(i))) {
-            while (i < n && Character.isDigit(sql.charAt(i))) {
+        if (i < n && sql.charAt(i) >= '0' && sql.charAt(i) <= '9') {
+            while (i < n && sql.charAt(i) >= '0' && sql.charAt(i) <= '9') {
                 i++;
             }
             return i;
         }
-        while (i < n && (Character.isLetterOrDigit(sql.charAt(i)) || sql.charAt(i) == '_')) {
+        // scan.l: a tag starts with dolq_start (a word start) and goes on with dolq_cont (no '$').
+        while (i < n && sql.charAt(i) != '$' && isWordPart(sql.charAt(i))) {
             i++;
         }
         if (i < n && sql.charAt(i) == '$') {

@@ -114,12 +114,14 @@ public final class StatementClassifier implements SqlClassifier {
         return combined;
     }
 
-    /** The stricter of two statements of one string; a session change mixed with anything else is a write. */
+    /**
+     * The stricter of two statements of one string. A session change mixed with anything else makes the whole string
+     * one that changes the session: it runs once, where the stricter part must run, and the session is then read back
+     * from that node (or, where it cannot be read, the string stays on the primary).
+     */
     private static Classification combine(Classification a, Classification b) {
-        if ((a.route() == Route.ALL) != (b.route() == Route.ALL)) {
-            return Classification.write("mixes a session change with other statements in one string");
-        }
-        return rank(b) > rank(a) ? b : a;
+        Classification stricter = rank(b) > rank(a) ? b : a;
+        return a.changesSession() || b.changesSession() ? stricter.withSessionChange() : stricter;
     }
 
     private static int rank(Classification c) {
@@ -225,16 +227,34 @@ public final class StatementClassifier implements SqlClassifier {
                 break;
         }
         if (WRITE_KEYWORDS.contains(keyword)) {
-            return Classification.write(keyword);
+            // DO, CALL and EXECUTE run code that may call set_config or SET: the session is read back afterwards.
+            return keyword.equals("DO") || keyword.equals("CALL") || keyword.equals("EXECUTE")
+                    ? Classification.write(keyword).withSessionChange()
+                    : Classification.write(keyword);
         }
         return Classification.write("not provably a read: " + keyword);
     }
 
-    /** Token scan of a read-looking statement for anything that writes, wherever it is nested. */
+    /**
+     * Token scan of a read-looking statement for anything that writes, wherever it is nested. A {@code set_config}
+     * call anywhere in it, however its arguments are written, marks it as a session change as well.
+     */
     private Classification scanRead(List<Token> t, int from, int to, String label) {
+        Classification sessionChange = setConfigCalls(t, from, to);
+        Classification found = scanForWrites(t, from, to, label);
+        if (sessionChange == null) {
+            return found;
+        }
+        return found.route() == Route.REPLICA ? sessionChange : found.withSessionChange();
+    }
+
+    private Classification scanForWrites(List<Token> t, int from, int to, String label) {
         for (int i = from; i < to; i++) {
             Token token = t.get(i);
             if (token.kind == Kind.QUOTED && i + 1 < to && t.get(i + 1).isSymbol('(')) {
+                if (token.text.equals("set_config")) {
+                    continue;
+                }
                 String reason = functions.writeReason(token.text, true);
                 if (reason != null) {
                     return Classification.write(reason);
@@ -264,7 +284,7 @@ public final class StatementClassifier implements SqlClassifier {
                 default:
                     if (i + 1 < to && t.get(i + 1).isSymbol('(')) {
                         if (token.text.equals("SET_CONFIG")) {
-                            return setConfig(t, i + 2, to);
+                            continue;
                         }
                         String reason = functions.writeReason(token.text, false);
                         if (reason != null) {
@@ -296,21 +316,42 @@ public final class StatementClassifier implements SqlClassifier {
         }
     }
 
-    /** {@code set_config(name, value, is_local)}: a session change when is_local is the literal false. */
-    private static Classification setConfig(List<Token> t, int from, int to) {
+    /**
+     * The {@code set_config(name, value, is_local)} calls of a statement (unquoted, quoted or schema-qualified), or
+     * null when there are none. Only a call whose is_local is the bare literal {@code true} is left to its
+     * transaction; any other form ({@code false}, {@code 'false'}, {@code 1 = 0}, a parameter) may change the session.
+     */
+    private static Classification setConfigCalls(List<Token> t, int from, int to) {
+        Classification result = null;
+        for (int i = from; i + 1 < to; i++) {
+            Token token = t.get(i);
+            boolean named = token.is("SET_CONFIG") || (token.kind == Kind.QUOTED && token.text.equals("set_config"));
+            if (!named || !t.get(i + 1).isSymbol('(')) {
+                continue;
+            }
+            if (transactionLocal(t, i + 2, to)) {
+                if (result == null) {
+                    result = Classification.followsTransaction("set_config(..., true) belongs to its transaction");
+                }
+            } else {
+                return Classification.session("session state: set_config()");
+            }
+        }
+        return result;
+    }
+
+    /** Whether the call whose arguments start at {@code from} ends with {@code , true)}. */
+    private static boolean transactionLocal(List<Token> t, int from, int to) {
         int depth = 0;
         for (int i = from; i < to; i++) {
             Token token = t.get(i);
             if (token.isSymbol('(')) {
                 depth++;
             } else if (token.isSymbol(')') && depth-- == 0) {
-                boolean sessionWide = i - 2 >= from && t.get(i - 1).is("FALSE") && t.get(i - 2).isSymbol(',');
-                return sessionWide
-                        ? Classification.session("session state: set_config(..., false)")
-                        : Classification.followsTransaction("set_config(..., true) belongs to its transaction");
+                return i - 2 >= from && t.get(i - 1).is("TRUE") && t.get(i - 2).isSymbol(',');
             }
         }
-        return Classification.write("not provably a read: unterminated set_config(");
+        return false;
     }
 
     private Classification explain(List<Token> t, int from, int to) {
@@ -327,7 +368,8 @@ public final class StatementClassifier implements SqlClassifier {
                         i++;
                         break;
                     }
-                } else if (token.is("ANALYZE") || token.is("ANALYSE")) {
+                } else if (token.is("ANALYZE") || token.is("ANALYSE")
+                        || (token.kind == Kind.QUOTED && (token.text.equals("analyze") || token.text.equals("analyse")))) {
                     Token value = i + 1 < to ? t.get(i + 1) : null;
                     analyze = value == null || !(value.is("FALSE") || value.is("OFF"));
                 }

@@ -42,7 +42,7 @@ public final class FunctionVolatility {
                 }
                 unknown.add(name);
             } else if (writes) {
-                return Classification.write("calls " + name + "(), a VOLATILE function");
+                return Classification.write("calls " + name + "(), a VOLATILE function").withSessionChange();
             }
         }
         if (unknown == null) {
@@ -52,11 +52,11 @@ public final class FunctionVolatility {
             lookUp(unknown, source.get());
         } catch (SQLException e) {
             return Classification.write("calls " + unknown.get(0) + "(), whose volatility could not be checked: "
-                    + e.getMessage());
+                    + e.getMessage()).withSessionChange();
         }
         for (String name : unknown) {
             if (volatileUserFunction.get(name)) {
-                return Classification.write("calls " + name + "(), a VOLATILE function");
+                return Classification.write("calls " + name + "(), a VOLATILE function").withSessionChange();
             }
         }
         return read;
