@@ -7,9 +7,11 @@ import java.sql.Connection;
 import java.sql.Driver;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.nio.file.Path;
 import java.util.Properties;
 import java.util.ServiceLoader;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ReplicatedDriverTest {
 
@@ -37,12 +39,22 @@ class ReplicatedDriverTest {
     }
 
     @Test
-    void connect_opensNothing_andReturnsAReplicatedConnection() throws SQLException {
-        try (Connection connection = driver.connect("jdbc:replicated:sqlite:/no/such/dir/a.db", null)) {
+    void connect_opensThePrimary_andReturnsAReplicatedConnection(@TempDir Path dir) throws SQLException {
+        Path primary = dir.resolve("a.db");
+        try (Connection connection = driver.connect("jdbc:replicated:sqlite:" + primary, null)) {
             assertThat(connection).isInstanceOf(ReplicatedConnection.class);
             assertThat(connection.isWrapperFor(ReplicatedConnection.class)).isTrue();
             assertThat(connection.unwrap(ReplicatedConnection.class).lastRouting()).isNull();
+            assertThat(primary).exists();
         }
+    }
+
+    @Test
+    void connect_toAPrimaryThatCannotBeOpened_failsThereWith08001_asThePlainDriverWould() {
+        assertThatThrownBy(() -> driver.connect("jdbc:replicated:sqlite:/no/such/dir/a.db", null))
+                .isInstanceOf(SQLException.class)
+                .hasMessageContaining("/no/such/dir/a.db")
+                .extracting(e -> ((SQLException) e).getSQLState()).isEqualTo("08001");
     }
 
     @Test

@@ -104,7 +104,14 @@ public final class Cluster {
             Connection connection = connector.open(replica, replicaProperties(replica, connectionConfig));
             health.markUp(replica);
             return connection;
-        } catch (SQLException | RuntimeException e) {
+        } catch (SQLException e) {
+            // A wrong password or an unknown database says nothing about the node's health: only a failure to reach it does.
+            String state = e.getSQLState();
+            if (state == null || state.startsWith("08")) {
+                health.markDown(replica, System.nanoTime());
+            }
+            throw e;
+        } catch (RuntimeException e) {
             health.markDown(replica, System.nanoTime());
             throw e;
         }

@@ -10,8 +10,11 @@ import io.replicatedjdbc.internal.cluster.Cluster;
 import io.replicatedjdbc.internal.config.Config;
 import io.replicatedjdbc.internal.route.Decision;
 import io.replicatedjdbc.internal.route.Router;
+import io.replicatedjdbc.internal.session.ServerObservation;
+import io.replicatedjdbc.internal.session.ServerSession;
 import io.replicatedjdbc.internal.session.SessionAction;
 import io.replicatedjdbc.internal.session.SessionState;
+import io.replicatedjdbc.internal.session.TxStatus;
 import java.sql.Array;
 import java.sql.Blob;
 import java.sql.CallableStatement;
@@ -49,6 +52,7 @@ import java.util.logging.Logger;
 public final class LogicalConnection implements ReplicatedConnection {
 
     private static final Logger ROUTING_LOG = Logger.getLogger("io.replicatedjdbc.routing");
+    private static final Logger LOG = Logger.getLogger("io.replicatedjdbc");
     /** What a hot standby answers to a write: "cannot execute ... in a read-only transaction". */
     private static final String READ_ONLY_REFUSAL = "25006";
     /** What a hot standby answers when it cancels a query that conflicts with replay. */
@@ -59,6 +63,11 @@ public final class LogicalConnection implements ReplicatedConnection {
     private final SessionState session;
     private final Router router;
     private final Level routingLevel;
+    /**
+     * The session as PostgreSQL reports it (PgJDBC present): read back after changes and copied to the other nodes.
+     * Null where the session can only be recorded from the SQL that passes through (SQLite, other drivers).
+     */
+    private final ServerSession serverSession;
 
     private final PhysicalConnections nodes;
     /** A session change made inside the open transaction: it reaches the other nodes only if it commits. */
@@ -84,9 +93,30 @@ public final class LogicalConnection implements ReplicatedConnection {
         this.config = config;
         // sqlite-jdbc takes the read-only flag only when a connection opens; for SQLite it only routes.
         this.session = new SessionState(config.dialect() != Dialect.SQLITE);
-        this.router = new Router(config, session);
+        this.serverSession = config.primary().jdbcUrl().startsWith("jdbc:postgresql:") && ServerObservation.pgJdbcPresent()
+                ? new ServerSession() : null;
+        this.router = new Router(config, session, serverSession);
         this.nodes = new PhysicalConnections(cluster, config, session);
         this.routingLevel = config.logRouting() ? Level.INFO : Level.FINE;
+    }
+
+    /**
+     * Opens a logical connection as the wrapped driver would open one: the primary is connected at once, so that a
+     * wrong password, an unknown database or a dead primary fails here with the server's own error. When the primary
+     * cannot be reached (SQLState class 08) a replica is opened instead: reads keep working and writes fail with
+     * 08001 naming the primary.
+     */
+    public static LogicalConnection open(Cluster cluster, Config config) throws SQLException {
+        LogicalConnection connection = new LogicalConnection(cluster, config);
+        try {
+            connection.nodes.primary();
+        } catch (SQLException primaryFailure) {
+            if (!"08001".equals(primaryFailure.getSQLState()) || connection.nodes.replica() == null) {
+                connection.close();
+                throw primaryFailure;
+            }
+        }
+        return connection;
     }
 
     // ---------------------------------------------------------------- routing
@@ -110,7 +140,9 @@ public final class LogicalConnection implements ReplicatedConnection {
         }
         Decision decision = router.decide(c);
         if (decision.route() == Route.ALL) {
-            return runEverywhere(owner, sql, c, decision, call);
+            return serverSession != null
+                    ? runOnSessionHome(sql, c, decision, call)
+                    : runEverywhere(owner, sql, c, decision, call);
         }
         boolean mayRetry = decision.route() == Route.REPLICA && session.autoCommit() && !router.inTransaction();
         String fallback = null;
@@ -128,11 +160,18 @@ public final class LogicalConnection implements ReplicatedConnection {
                     physical = nodes.primary();
                 }
             }
+            if (!bringUpToDate(physical)) {
+                fallback = "the replica could not take this connection's session state, ran on the primary";
+                retryOnPrimary = true;
+                continue;
+            }
             router.bind(physical.role(), physical.node.toString());
             T result;
+            TxStatus status;
             try {
                 result = call.run(physical);
             } catch (SQLException e) {
+                afterStatement(physical, sql, c);
                 if (!nodes.isReplica(physical)) {
                     throw e;
                 }
@@ -154,11 +193,13 @@ public final class LogicalConnection implements ReplicatedConnection {
                 }
                 continue;
             }
-            if (c.route() == Route.ALL) {
+            status = afterStatement(physical, sql, c);
+            if (c.route() == Route.ALL && serverSession == null) {
                 // A session change inside a transaction: the other nodes get it only if the transaction commits.
                 pendingSessionChanges.add(new PendingChange(owner.replayAction(sql), c.sessionReset()));
             }
-            served(physical, physical.role(), c, fallback == null ? decision.reason() : decision.reason() + "; " + fallback);
+            served(physical, physical.role(), c, fallback == null ? decision.reason() : decision.reason() + "; " + fallback,
+                    status);
             return result;
         }
     }
@@ -178,6 +219,92 @@ public final class LogicalConnection implements ReplicatedConnection {
             return "the replica cancelled it (" + message + "), ran on the primary";
         }
         return null;
+    }
+
+    /**
+     * A session change, where the server can be asked: it runs once, on the node that holds the session (the primary,
+     * or the replica when the primary cannot be reached), so that anything else it does happens once; the session is
+     * then read back from that node and copied to the others before they next run a statement.
+     */
+    private <T> T runOnSessionHome(String sql, Classification c, Decision decision, PhysicalCall<T> call)
+            throws SQLException {
+        Physical home = sessionHome();
+        T result;
+        try {
+            result = call.run(home);
+        } catch (SQLException e) {
+            afterStatement(home, sql, c);
+            throw e;
+        }
+        TxStatus status = afterStatement(home, sql, c);
+        if (c.sessionReset() == Classification.SessionReset.EVERYTHING) {
+            router.sessionDiscarded();
+        }
+        served(home, Route.ALL, c, decision.reason() + "; read back from the server and copied to this connection's"
+                + " other nodes before they next run a statement", status);
+        return result;
+    }
+
+    /**
+     * The node whose session is the logical connection's: the open transaction's node, else the primary, else (the
+     * primary unreachable) the replica. Brought up to date, ready for a statement or a session setter.
+     */
+    private Physical sessionHome() throws SQLException {
+        Physical home;
+        if (router.inTransaction()) {
+            home = router.transactionRoute() == Route.REPLICA && nodes.currentReplica() != null
+                    ? nodes.currentReplica() : nodes.primary();
+        } else {
+            try {
+                home = nodes.primary();
+            } catch (SQLException primaryUnreachable) {
+                home = nodes.replica();
+                if (home == null) {
+                    throw primaryUnreachable;
+                }
+            }
+        }
+        router.bind(home.role(), home.node.toString());
+        serverSession.bringUpToDate(home.connection);
+        return home;
+    }
+
+    /**
+     * Brings a physical connection to the session's state before it runs a statement. False when a replica cannot
+     * take it (a role or setting not replayed there yet): the statement then runs on the primary.
+     */
+    private boolean bringUpToDate(Physical physical) throws SQLException {
+        if (serverSession == null) {
+            return true;
+        }
+        try {
+            serverSession.bringUpToDate(physical.connection);
+            return true;
+        } catch (SQLException e) {
+            if (!nodes.isReplica(physical) || router.inTransaction()) {
+                throw e;
+            }
+            LOG.log(Level.FINE, "Replica " + physical.node + " could not take the session state: " + e.getMessage());
+            serverSession.forget(physical.connection);
+            return false;
+        }
+    }
+
+    /**
+     * What the server says after a statement ran or failed on {@code physical}: whether a transaction is open there,
+     * and, after a statement that may have changed the session, the session itself.
+     */
+    private TxStatus afterStatement(Physical physical, String sql, Classification c) throws SQLException {
+        TxStatus status = serverSession == null ? TxStatus.UNKNOWN : ServerObservation.transactionStatus(physical.connection);
+        router.observed(c, physical.role(), physical.node.toString(), status);
+        if (serverSession != null) {
+            if (c.changesSession()) {
+                serverSession.changed(physical.connection, sql, status);
+            } else if (status == TxStatus.IDLE) {
+                serverSession.transactionEnded();
+            }
+        }
+        return status;
     }
 
     private <T> T runEverywhere(StatementProxy owner, String sql, Classification c, Decision decision,
@@ -210,7 +337,8 @@ public final class LogicalConnection implements ReplicatedConnection {
         for (Physical physical : targets) {
             nodes.append(nodes.length() == 0 ? "" : ", ").append(physical.node);
         }
-        served(targets.get(0), Route.ALL, c, decision.reason() + "; replayed on connections opened later");
+        served(targets.get(0), Route.ALL, c, decision.reason() + "; replayed on connections opened later",
+                TxStatus.UNKNOWN);
         lastRouting = new RoutingDecision(Route.ALL, nodes.toString(), lastRouting.reason());
         return first;
     }
@@ -227,8 +355,8 @@ public final class LogicalConnection implements ReplicatedConnection {
         }
     }
 
-    private void served(Physical physical, Route route, Classification c, String reason) {
-        router.completed(c, physical.role(), physical.node.toString());
+    private void served(Physical physical, Route route, Classification c, String reason, TxStatus status) {
+        router.completed(c, physical.role(), physical.node.toString(), status);
         lastServed = physical;
         lastRouting = new RoutingDecision(route, physical.node.toString(), reason);
         if (ROUTING_LOG.isLoggable(routingLevel)) {
@@ -367,13 +495,49 @@ public final class LogicalConnection implements ReplicatedConnection {
         if (autoCommit == session.autoCommit()) {
             return;
         }
-        // Switching autocommit on commits the open transaction (JDBC): each physical connection does it.
+        // Switching autocommit on commits the open transaction (JDBC): the transaction's node first, so that a
+        // failure there reaches the caller before anything else changes; the others have nothing to commit.
+        Physical transaction = transactionPhysicalIfOpen();
+        if (transaction != null) {
+            transaction.connection.setAutoCommit(autoCommit);
+        }
         for (Physical physical : nodes.open()) {
-            physical.connection.setAutoCommit(autoCommit);
+            if (physical != transaction) {
+                endQuietly(physical, c -> c.setAutoCommit(autoCommit));
+            }
         }
         session.autoCommit(autoCommit);
         if (autoCommit) {
             endTransaction(true);
+        }
+    }
+
+    /** The physical connection the open transaction is bound to, or null when none is bound. */
+    private Physical transactionPhysicalIfOpen() {
+        if (!router.inTransaction()) {
+            return null;
+        }
+        for (Physical physical : nodes.open()) {
+            if (physical.role() == router.transactionRoute()) {
+                return physical;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Ends whatever a node outside the transaction has open (a look-up of function volatility, say). It wrote nothing
+     * for the application, so a failure there must not be reported after the transaction's own node has committed: a
+     * replica that fails is dropped, a primary's failure is reported when it is next used.
+     */
+    private void endQuietly(Physical physical, SqlConsumer<Connection> end) {
+        try {
+            end.accept(physical.connection);
+        } catch (SQLException e) {
+            LOG.log(Level.FINE, "Ending " + physical.node + " outside the transaction failed: " + e.getMessage());
+            if (nodes.isReplica(physical)) {
+                nodes.dropReplica(e);
+            }
         }
     }
 
@@ -389,8 +553,14 @@ public final class LogicalConnection implements ReplicatedConnection {
         if (session.autoCommit()) {
             throw Errors.wrongState("Cannot commit: the connection is in autocommit mode");
         }
+        Physical transaction = transactionPhysicalIfOpen();
+        if (transaction != null) {
+            transaction.connection.commit();
+        }
         for (Physical physical : nodes.open()) {
-            physical.connection.commit();
+            if (physical != transaction) {
+                endQuietly(physical, Connection::commit);
+            }
         }
         endTransaction(true);
     }
@@ -401,8 +571,14 @@ public final class LogicalConnection implements ReplicatedConnection {
         if (session.autoCommit()) {
             throw Errors.wrongState("Cannot roll back: the connection is in autocommit mode");
         }
+        Physical transaction = transactionPhysicalIfOpen();
+        if (transaction != null) {
+            transaction.connection.rollback();
+        }
         for (Physical physical : nodes.open()) {
-            physical.connection.rollback();
+            if (physical != transaction) {
+                endQuietly(physical, Connection::rollback);
+            }
         }
         endTransaction(false);
     }
@@ -428,6 +604,9 @@ public final class LogicalConnection implements ReplicatedConnection {
             }
         }
         pendingSessionChanges.clear();
+        if (serverSession != null) {
+            serverSession.transactionEnded();
+        }
         if (readOnlyPending && session.propagatesReadOnly()) {
             readOnlyPending = false;
             for (Physical physical : nodes.open()) {
@@ -490,6 +669,10 @@ public final class LogicalConnection implements ReplicatedConnection {
     @Override
     public void setTransactionIsolation(int level) throws SQLException {
         checkOpen();
+        if (serverSession != null) {
+            onSessionHome(c -> c.setTransactionIsolation(level));
+            return;
+        }
         nodes.writeThrough(c -> c.setTransactionIsolation(level));
         session.isolation(level);
     }
@@ -497,8 +680,25 @@ public final class LogicalConnection implements ReplicatedConnection {
     @Override
     public int getTransactionIsolation() throws SQLException {
         checkOpen();
+        if (serverSession != null) {
+            return sessionHome().connection.getTransactionIsolation();
+        }
         Integer level = session.isolation();
         return level != null ? level : nodes.readNode(router.isPinned()).connection.getTransactionIsolation();
+    }
+
+    /**
+     * A JDBC setter that the driver turns into a session setting (PgJDBC's {@code setSchema} is {@code SET
+     * search_path}): it runs on the session's node and is read back from there like any SQL session change, so that
+     * a later {@code RESET ALL} or {@code DISCARD ALL} undoes it everywhere, as it would on one connection.
+     */
+    private void onSessionHome(SqlConsumer<Connection> change) throws SQLException {
+        Physical home = sessionHome();
+        try {
+            change.accept(home.connection);
+        } finally {
+            serverSession.changed(home.connection, null, ServerObservation.transactionStatus(home.connection));
+        }
     }
 
     // ---------------------------------------------------------------- other session state
@@ -519,6 +719,10 @@ public final class LogicalConnection implements ReplicatedConnection {
     @Override
     public void setSchema(String schema) throws SQLException {
         checkOpen();
+        if (serverSession != null) {
+            onSessionHome(c -> c.setSchema(schema));
+            return;
+        }
         nodes.writeThrough(c -> c.setSchema(schema));
         session.schema(schema);
     }
@@ -526,6 +730,9 @@ public final class LogicalConnection implements ReplicatedConnection {
     @Override
     public String getSchema() throws SQLException {
         checkOpen();
+        if (serverSession != null) {
+            return sessionHome().connection.getSchema();
+        }
         return session.schema() != null ? session.schema() : nodes.readNode(router.isPinned()).connection.getSchema();
     }
 
@@ -564,6 +771,20 @@ public final class LogicalConnection implements ReplicatedConnection {
             physical.connection.setClientInfo(name, value);
         }
         session.clientInfo(name, value);
+        clientInfoChanged();
+    }
+
+    /** PgJDBC turns ApplicationName into a session setting: read the session back so that it is not undone later. */
+    private void clientInfoChanged() throws SQLClientInfoException {
+        if (serverSession == null || serverSession.state().isEmpty()) {
+            return;
+        }
+        try {
+            Physical home = sessionHome();
+            serverSession.changed(home.connection, null, ServerObservation.transactionStatus(home.connection));
+        } catch (SQLException e) {
+            throw new SQLClientInfoException(e.getMessage(), e.getSQLState(), e.getErrorCode(), null, e);
+        }
     }
 
     @Override
@@ -575,6 +796,7 @@ public final class LogicalConnection implements ReplicatedConnection {
             physical.connection.setClientInfo(properties);
         }
         session.clientInfo(properties);
+        clientInfoChanged();
     }
 
     @Override

@@ -382,7 +382,10 @@ class PreparedStatementProxy extends StatementProxy implements PreparedStatement
 
     @Override
     public void setBytes(int index, byte[] value) throws SQLException {
-        parameter(index, ps -> ps.setBytes(index, value));
+        // Recorded for a re-prepare on another node: a copy, so a buffer the caller reuses (across addBatch, say)
+        // cannot change a value already set, as it cannot with the wrapped driver.
+        byte[] copy = value == null ? null : value.clone();
+        parameter(index, ps -> ps.setBytes(index, copy));
     }
 
     @Override

@@ -258,12 +258,27 @@ class StatementProxy implements Statement {
 
     @Override
     public int[] executeBatch() throws SQLException {
-        return route(null, BATCH, p -> fillBatch(p).executeBatch());
+        return route(batchText(), batchClassification(), p -> fillBatch(p).executeBatch());
     }
 
     @Override
     public long[] executeLargeBatch() throws SQLException {
-        return route(null, BATCH, p -> fillBatch(p).executeLargeBatch());
+        return route(batchText(), batchClassification(), p -> fillBatch(p).executeLargeBatch());
+    }
+
+    /** A batch runs on the primary; one holding a session change ({@code SET} among the inserts) also changes the session. */
+    private Classification batchClassification() throws SQLException {
+        checkOpen();
+        for (String sql : batch) {
+            if (connection.classify(sql).changesSession()) {
+                return BATCH.withSessionChange();
+            }
+        }
+        return BATCH;
+    }
+
+    private String batchText() {
+        return batch.isEmpty() ? null : String.join(";\n", batch);
     }
 
     /** Hands the recorded batch to the physical statement; the batch is cleared, as JDBC requires, even on error. */

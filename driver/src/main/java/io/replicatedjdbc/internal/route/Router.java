@@ -5,7 +5,9 @@ import io.replicatedjdbc.internal.Errors;
 import io.replicatedjdbc.internal.classify.Classification;
 import io.replicatedjdbc.internal.classify.Dialect;
 import io.replicatedjdbc.internal.config.Config;
+import io.replicatedjdbc.internal.session.ServerSession;
 import io.replicatedjdbc.internal.session.SessionState;
+import io.replicatedjdbc.internal.session.TxStatus;
 import java.sql.Connection;
 import java.sql.SQLException;
 
@@ -33,10 +35,13 @@ public final class Router {
     /** A transaction begun in SQL ({@code BEGIN}) while in autocommit mode. */
     private boolean sqlTransaction;
     private boolean transactionWrote;
+    /** The session as the server reports it, where it can be asked; null where it is inferred from SQL. */
+    private final ServerSession serverSession;
 
-    public Router(Config config, SessionState session) {
+    public Router(Config config, SessionState session, ServerSession serverSession) {
         this.readYourWrites = ReadYourWritesPolicy.of(config);
         this.session = session;
+        this.serverSession = serverSession;
         this.hasReplicas = !config.replicas().isEmpty();
         this.standbyRefusesSerializable = config.dialect() == Dialect.POSTGRESQL;
     }
@@ -80,8 +85,7 @@ public final class Router {
         if (!hasReplicas) {
             return "no replicas configured (" + c.reason() + ")";
         }
-        if (standbyRefusesSerializable && session.isolation() != null
-                && session.isolation() == Connection.TRANSACTION_SERIALIZABLE) {
+        if (standbyRefusesSerializable && serializable()) {
             return "a hot standby refuses SERIALIZABLE transactions (" + c.reason() + ")";
         }
         String pin = readYourWrites.pinReason(now);
@@ -103,13 +107,49 @@ public final class Router {
         }
     }
 
-    /** The statement ran without error. */
-    public void completed(Classification c, Route served, String nodeName) {
-        if (c.txEffect() == Classification.TxEffect.BEGIN && transactionRoute == null) {
-            sqlTransaction = true;
-            transactionRoute = served;
-            transactionNode = nodeName;
+    private boolean serializable() {
+        Integer isolation = session.isolation();
+        return (isolation != null && isolation == Connection.TRANSACTION_SERIALIZABLE)
+                || (serverSession != null && serverSession.serializable());
+    }
+
+    /**
+     * The statement ran (or failed) on {@code served}, whose server then reported {@code status}. In autocommit mode
+     * the server's word decides whether a transaction begun in SQL is open ({@code BEGIN} in a multi-statement
+     * string, {@code COMMIT AND CHAIN}, a failed transaction), where it can be asked; otherwise the statement's own
+     * text does ({@code BEGIN}, {@code COMMIT}).
+     */
+    public void observed(Classification c, Route served, String nodeName, TxStatus status) {
+        if (!session.autoCommit()) {
+            return;
         }
+        if (status == TxStatus.UNKNOWN) {
+            if (c.txEffect() == Classification.TxEffect.BEGIN && transactionRoute == null) {
+                openedInSql(served, nodeName);
+            }
+            return;
+        }
+        if (status.open()) {
+            if (transactionRoute == null) {
+                openedInSql(served, nodeName);
+            } else if (c.txEffect() == Classification.TxEffect.END && transactionWrote) {
+                // COMMIT AND CHAIN: what was written is committed, and a new transaction is open on the same node.
+                readYourWrites.onWrite(System.nanoTime());
+                transactionWrote = false;
+            }
+        } else if (sqlTransaction) {
+            transactionEnded();
+        }
+    }
+
+    private void openedInSql(Route served, String nodeName) {
+        sqlTransaction = true;
+        transactionRoute = served;
+        transactionNode = nodeName;
+    }
+
+    /** The statement ran without error; call after {@link #observed}. */
+    public void completed(Classification c, Route served, String nodeName, TxStatus status) {
         if (c.pinsSession() && served == Route.PRIMARY && sessionPin == null) {
             sessionPin = c.reason();
         }
@@ -120,9 +160,14 @@ public final class Router {
                 readYourWrites.onWrite(System.nanoTime());
             }
         }
-        if (c.txEffect() == Classification.TxEffect.END) {
+        if (status == TxStatus.UNKNOWN && c.txEffect() == Classification.TxEffect.END) {
             transactionEnded();
         }
+    }
+
+    /** Whether the open transaction was begun in SQL while in autocommit mode. */
+    public boolean inSqlTransaction() {
+        return sqlTransaction;
     }
 
     /** The transaction ended: commit, rollback, or autocommit switched on. */

@@ -1,0 +1,248 @@
+package io.replicatedjdbc.internal.session;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The session of one logical connection as PostgreSQL itself reports it, and the bringing of every other physical
+ * connection to it. Nothing is reconstructed from SQL text: after a statement that may have changed the session ran
+ * on a node and that node is outside a transaction, the settings whose source is {@code session}, the role and the
+ * session authorization are read back from it. Each other physical connection is brought to that state, by the
+ * differences only, just before it next runs a statement for this connection.
+ *
+ * <p>A change made inside a transaction is read back only once the transaction has ended, so a rolled-back
+ * {@code SET}, a rollback to a savepoint or a failed transaction leaves the other nodes as the server left its own.
+ *
+ * <p>Custom settings ({@code app.tenant_id}) are not listed in {@code pg_settings}; their names are taken from the
+ * statements that may change the session and their values read with {@code current_setting(name, true)}.
+ */
+public final class ServerSession {
+
+    private static final String ROLE = " role";
+    private static final String AUTHORIZATION = " session_authorization";
+    private static final int MAX_CUSTOM_NAMES = 64;
+    private static final Pattern CUSTOM_NAME =
+            Pattern.compile("(?<![A-Za-z0-9_$.])([A-Za-z_][A-Za-z0-9_$]*\\.[A-Za-z_][A-Za-z0-9_$]*)(?![A-Za-z0-9_$(.])");
+
+    private static final String READ = "SELECT name, setting FROM pg_catalog.pg_settings WHERE source = 'session'"
+            + " AND pg_catalog.left(name, 12) <> 'transaction_'"
+            + " UNION ALL SELECT '" + ROLE + "', pg_catalog.current_setting('role')"
+            + " UNION ALL SELECT '" + AUTHORIZATION + "', CASE WHEN session_user = (SELECT usename FROM"
+            + " pg_catalog.pg_stat_activity WHERE pid = pg_catalog.pg_backend_pid()) THEN NULL ELSE session_user::text END";
+
+    /** The state every physical connection is brought to; null while this connection never changed its session. */
+    private Map<String, String> current;
+    /** The state each physical connection is known to be in. */
+    private final Map<Connection, Map<String, String>> known = new IdentityHashMap<>();
+    /** The physical connection whose session changed inside a transaction still open there. */
+    private Connection pending;
+    private final Set<String> customNames = new LinkedHashSet<>();
+
+    /**
+     * A statement that may have changed the session ran on {@code node} (successfully or not). When the node has no
+     * transaction open the session is read back now; otherwise when that transaction ends ({@link #transactionEnded}).
+     */
+    public void changed(Connection node, String sql, TxStatus status) throws SQLException {
+        learnNames(sql);
+        pending = node;
+        if (!status.open()) {
+            readBack();
+        }
+    }
+
+    /** The transaction on some node ended: a change made inside it is read back now, as the server kept it. */
+    public void transactionEnded() throws SQLException {
+        if (pending != null) {
+            readBack();
+        }
+    }
+
+    private void readBack() throws SQLException {
+        Connection node = pending;
+        pending = null;
+        if (node.isClosed()) {
+            return;
+        }
+        Map<String, String> state = read(node);
+        current = state;
+        known.put(node, state);
+    }
+
+    /** Brings {@code node} to this session's state before it runs a statement for the connection. */
+    public void bringUpToDate(Connection node) throws SQLException {
+        Map<String, String> target = current;
+        if (target == null) {
+            return;
+        }
+        Map<String, String> have = known.get(node);
+        if (have == target) {
+            return;
+        }
+        if (have == null) {
+            forgetClosed();
+            have = read(node);
+        }
+        String sql = changes(have, target);
+        if (!sql.isEmpty()) {
+            outsideTransaction(node, connection -> {
+                try (Statement statement = connection.createStatement()) {
+                    statement.execute(sql);
+                }
+                return null;
+            });
+        }
+        known.put(node, target);
+    }
+
+    /** The physical connection is gone: forget what was known of it. */
+    public void forget(Connection node) {
+        known.remove(node);
+        if (pending == node) {
+            pending = null;
+        }
+    }
+
+    /** Whether the session's default isolation is SERIALIZABLE, which a hot standby refuses. */
+    public boolean serializable() {
+        Map<String, String> state = current;
+        return state != null && "serializable".equals(state.get("default_transaction_isolation"));
+    }
+
+    /** The observed state, for tests and diagnostics: setting name to value, plus the role and authorization. */
+    public Map<String, String> state() {
+        return current == null ? Collections.emptyMap() : Collections.unmodifiableMap(current);
+    }
+
+    private void learnNames(String sql) {
+        if (sql == null || customNames.size() >= MAX_CUSTOM_NAMES || sql.indexOf('.') < 0) {
+            return;
+        }
+        Matcher matcher = CUSTOM_NAME.matcher(sql);
+        while (matcher.find() && customNames.size() < MAX_CUSTOM_NAMES) {
+            String name = matcher.group(1).toLowerCase(java.util.Locale.ROOT);
+            if (!name.startsWith("pg_catalog.") && !name.startsWith("information_schema.")) {
+                customNames.add(name);
+            }
+        }
+    }
+
+    private void forgetClosed() throws SQLException {
+        if (known.size() < 8) {
+            return;
+        }
+        known.keySet().removeIf(connection -> {
+            try {
+                return connection.isClosed();
+            } catch (SQLException e) {
+                return true;
+            }
+        });
+    }
+
+    private Map<String, String> read(Connection node) throws SQLException {
+        StringBuilder sql = new StringBuilder(READ);
+        for (String name : customNames) {
+            sql.append(" UNION ALL SELECT ").append(literal(name)).append(", pg_catalog.current_setting(")
+                    .append(literal(name)).append(", true)");
+        }
+        String query = sql.toString();
+        return outsideTransaction(node, connection -> {
+            Map<String, String> state = new TreeMap<>();
+            try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery(query)) {
+                while (rs.next()) {
+                    state.put(rs.getString(1), rs.getString(2));
+                }
+            }
+            return state;
+        });
+    }
+
+    /**
+     * The SQL that takes a session from {@code have} to {@code want}: settings first (as the current user, who may
+     * be allowed more than the role set afterwards), then the session authorization, then the role.
+     */
+    static String changes(Map<String, String> have, Map<String, String> want) {
+        StringBuilder settings = new StringBuilder();
+        StringBuilder resets = new StringBuilder();
+        for (Map.Entry<String, String> entry : want.entrySet()) {
+            String name = entry.getKey();
+            if (name.startsWith(" ") || Objects.equals(have.get(name), entry.getValue())) {
+                continue;
+            }
+            if (entry.getValue() == null) {
+                resets.append("RESET ").append(identifier(name)).append(";\n");
+            } else {
+                settings.append(settings.length() == 0 ? "SELECT " : ", ").append("pg_catalog.set_config(")
+                        .append(literal(name)).append(", ").append(literal(entry.getValue())).append(", false)");
+            }
+        }
+        for (String name : have.keySet()) {
+            if (!name.startsWith(" ") && !want.containsKey(name) && have.get(name) != null) {
+                resets.append("RESET ").append(identifier(name)).append(";\n");
+            }
+        }
+        StringBuilder sql = new StringBuilder();
+        if (settings.length() > 0) {
+            sql.append(settings).append(";\n");
+        }
+        sql.append(resets);
+        boolean authorizationChanged = !Objects.equals(have.get(AUTHORIZATION), want.get(AUTHORIZATION));
+        if (authorizationChanged) {
+            String user = want.get(AUTHORIZATION);
+            sql.append("SET SESSION AUTHORIZATION ").append(user == null ? "DEFAULT" : quoted(user)).append(";\n");
+        }
+        String role = want.get(ROLE);
+        if (authorizationChanged || !Objects.equals(have.get(ROLE), role)) {
+            sql.append("SET ROLE ").append(role == null || role.equals("none") ? "NONE" : quoted(role)).append(";\n");
+        }
+        return sql.toString();
+    }
+
+    /** A string literal that means the same whatever the session's standard_conforming_strings. */
+    static String literal(String value) {
+        return "E'" + value.replace("\\", "\\\\").replace("'", "''") + "'";
+    }
+
+    /** A setting or role name as a quoted identifier; a dotted setting name has each part quoted. */
+    static String identifier(String name) {
+        StringBuilder out = new StringBuilder();
+        for (String part : name.split("\\.", -1)) {
+            out.append(out.length() == 0 ? "" : ".").append(quoted(part));
+        }
+        return out.toString();
+    }
+
+    static String quoted(String name) {
+        return '"' + name.replace("\"", "\"\"") + '"';
+    }
+
+    @FunctionalInterface
+    private interface Work<T> {
+        T run(Connection connection) throws SQLException;
+    }
+
+    /** Runs work on a node without opening a transaction there, whatever the node's autocommit setting. */
+    private static <T> T outsideTransaction(Connection node, Work<T> work) throws SQLException {
+        boolean autoCommit = node.getAutoCommit();
+        if (autoCommit || ServerObservation.transactionStatus(node).open()) {
+            return work.run(node);
+        }
+        node.setAutoCommit(true);
+        try {
+            return work.run(node);
+        } finally {
+            node.setAutoCommit(false);
+        }
+    }
+}
