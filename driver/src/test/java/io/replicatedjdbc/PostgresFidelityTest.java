@@ -308,6 +308,92 @@ class PostgresFidelityTest {
         }
     }
 
+    // ---------------------------------------------------------------- user functions, looked up by volatility
+
+    private void assertNoAdvisoryLockOnAReplica() throws SQLException {
+        for (int replica = 1; replica <= cluster.replicaCount(); replica++) {
+            assertThat(cluster.query(replica, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'"))
+                    .as("advisory locks on replica " + replica).isEqualTo("0");
+        }
+    }
+
+    /** Runs the query through the driver and returns its route, after checking that no replica holds a lock. */
+    private Route runAndRelease(Connection connection, String sql) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+            Route route = connection.unwrap(ReplicatedConnection.class).lastRouting().route();
+            assertNoAdvisoryLockOnAReplica();
+            statement.execute("SELECT pg_advisory_unlock_all()");
+            return route;
+        }
+    }
+
+    @Test
+    void functionNotYetReplayedOnTheReplica_isNeverTakenForHarmless() throws Exception {
+        for (int replica = 1; replica <= cluster.replicaCount(); replica++) {
+            cluster.pauseReplay(replica);
+        }
+        try (Connection connection = replicated()) {
+            cluster.query(0, "CREATE OR REPLACE FUNCTION fid_lagging(k int) RETURNS int VOLATILE LANGUAGE sql"
+                    + " AS $$ SELECT pg_advisory_lock(k); SELECT 1 $$");
+            // The replica does not know the function yet: a replica would answer 42883, the primary runs it.
+            assertThat(runAndRelease(connection, "SELECT fid_lagging(4400)")).isEqualTo(Route.PRIMARY);
+        } finally {
+            for (int replica = 1; replica <= cluster.replicaCount(); replica++) {
+                cluster.resumeReplay(replica);
+            }
+        }
+        cluster.awaitReplicas();
+        try (Connection connection = replicated()) {
+            assertThat(runAndRelease(connection, "SELECT fid_lagging(4400)")).isEqualTo(Route.PRIMARY);
+        }
+    }
+
+    @Test
+    void userFunctionsNamedLikeKeywords_areLookedUp() throws Exception {
+        for (String name : new String[] {"sets", "filter", "columns", "ordinality", "cube", "date"}) {
+            cluster.query(0, "CREATE OR REPLACE FUNCTION public." + name + "(k int) RETURNS int VOLATILE LANGUAGE sql"
+                    + " AS $$ SELECT pg_advisory_lock(k); SELECT 1 $$");
+        }
+        cluster.awaitReplicas();
+        try (Connection connection = replicated()) {
+            for (String name : new String[] {"sets", "filter", "columns", "ordinality", "cube", "date"}) {
+                assertThat(runAndRelease(connection, "SELECT " + name + "(4401)")).as(name).isEqualTo(Route.PRIMARY);
+            }
+        } finally {
+            for (String name : new String[] {"sets", "filter", "columns", "ordinality", "cube", "date"}) {
+                cluster.query(0, "DROP FUNCTION public." + name + "(int)");
+            }
+        }
+    }
+
+    @Test
+    void nonAsciiFunctionNames_areFoldedAsPostgresqlFoldsThem() throws Exception {
+        cluster.query(0, "CREATE OR REPLACE FUNCTION \u0130LOCK(k int) RETURNS int VOLATILE LANGUAGE sql"
+                + " AS $$ SELECT pg_advisory_lock(k); SELECT 1 $$");
+        cluster.awaitReplicas();
+        try (Connection connection = replicated()) {
+            assertThat(runAndRelease(connection, "SELECT \u0130LOCK(4402)")).isEqualTo(Route.PRIMARY);
+        }
+    }
+
+    @Test
+    void functionMadeVolatileThroughTheDriver_isLookedUpAgain() throws Exception {
+        try (Connection connection = replicated()) {
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("CREATE OR REPLACE FUNCTION fid_flip(k int) RETURNS int STABLE LANGUAGE sql AS 'SELECT k'");
+            }
+            cluster.awaitReplicas();
+            assertThat(runAndRelease(connection, "SELECT fid_flip(4403)")).isEqualTo(Route.REPLICA);
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("CREATE OR REPLACE FUNCTION fid_flip(k int) RETURNS int VOLATILE LANGUAGE sql"
+                        + " AS $$ SELECT pg_advisory_lock(k); SELECT 1 $$");
+            }
+            cluster.awaitReplicas();
+            assertThat(runAndRelease(connection, "SELECT fid_flip(4403)")).isEqualTo(Route.PRIMARY);
+        }
+    }
+
     // ---------------------------------------------------------------- connecting, data safety
 
     @Test

@@ -26,15 +26,17 @@ public final class Classification {
     private final List<String> functions;
     private final SessionReset sessionReset;
     private final boolean changesSession;
+    private final boolean changesSchema;
 
     private Classification(Route route, boolean write, TxEffect txEffect, String reason, boolean replicaHint,
                            boolean pinsSession, List<String> functions) {
-        this(route, write, txEffect, reason, replicaHint, pinsSession, functions, SessionReset.NONE, route == Route.ALL);
+        this(route, write, txEffect, reason, replicaHint, pinsSession, functions, SessionReset.NONE, route == Route.ALL,
+                false);
     }
 
     private Classification(Route route, boolean write, TxEffect txEffect, String reason, boolean replicaHint,
                            boolean pinsSession, List<String> functions, SessionReset sessionReset,
-                           boolean changesSession) {
+                           boolean changesSession, boolean changesSchema) {
         this.route = route;
         this.write = write;
         this.txEffect = txEffect;
@@ -44,6 +46,7 @@ public final class Classification {
         this.functions = functions;
         this.sessionReset = sessionReset;
         this.changesSession = changesSession;
+        this.changesSchema = changesSchema;
     }
 
     private Classification(Route route, boolean write, TxEffect txEffect, String reason) {
@@ -82,7 +85,7 @@ public final class Classification {
     /** {@code RESET ALL} or {@code DISCARD ALL}: runs everywhere, and forgets the session changes recorded before. */
     static Classification sessionReset(String reason, SessionReset reset) {
         return new Classification(Route.ALL, false, TxEffect.NONE, reason, false, false, Collections.emptyList(), reset,
-                true);
+                true, false);
     }
 
     /**
@@ -95,7 +98,22 @@ public final class Classification {
         if (changesSession) {
             return this;
         }
-        return new Classification(route, write, txEffect, reason, replicaHint, pinsSession, functions, sessionReset, true);
+        return new Classification(route, write, txEffect, reason, replicaHint, pinsSession, functions, sessionReset, true,
+                changesSchema);
+    }
+
+    /** This statement, marked as one that may create, change or drop functions (DDL, or code that may run DDL). */
+    Classification withSchemaChange() {
+        if (changesSchema) {
+            return this;
+        }
+        return new Classification(route, write, txEffect, reason, replicaHint, pinsSession, functions, sessionReset,
+                changesSession, true);
+    }
+
+    /** Whether running this statement may change which functions exist or how volatile they are. */
+    public boolean changesSchema() {
+        return changesSchema;
     }
 
     /** Whether running this statement may change the session's settings (see {@link #withSessionChange()}). */
@@ -145,7 +163,7 @@ public final class Classification {
     /** This read, marked with a {@code replicated:replica} hint. */
     Classification withReplicaHint() {
         return new Classification(route, write, txEffect, reason + " (" + Hints.Hint.REPLICA.reason + ")", true, false,
-                functions, sessionReset, changesSession);
+                functions, sessionReset, changesSession, changesSchema);
     }
 
     /** This read, with the user functions it calls, to be checked for volatility where a database can answer. */
@@ -154,7 +172,7 @@ public final class Classification {
             return this;
         }
         return new Classification(route, write, txEffect, reason, replicaHint, pinsSession,
-                Collections.unmodifiableList(new ArrayList<>(names)), sessionReset, changesSession);
+                Collections.unmodifiableList(new ArrayList<>(names)), sessionReset, changesSession, changesSchema);
     }
 
     /**

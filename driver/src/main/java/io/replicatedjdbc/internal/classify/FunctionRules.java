@@ -3,7 +3,6 @@ package io.replicatedjdbc.internal.classify;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashSet;
-import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -54,7 +53,7 @@ public final class FunctionRules {
      * is matched without regard to case; a quoted one exactly, as the database would.
      */
     String writeReason(String name, boolean quoted) {
-        String key = quoted ? name : name.toLowerCase(Locale.ROOT);
+        String key = quoted ? name : lowerAscii(name);
         int dot = key.lastIndexOf('.');
         if (dot >= 0 && !quoted) {
             key = key.substring(dot + 1);
@@ -86,6 +85,32 @@ public final class FunctionRules {
             }
         }
         return false;
+    }
+
+    /**
+     * Unreserved keywords that may also name a function ({@code GROUP BY CUBE (a)}, {@code FILTER (WHERE ...)},
+     * {@code OVER (...)}): when no function of that name exists, the word was the keyword.
+     */
+    private static final Set<String> KEYWORDS_BEFORE_PARENTHESES = set("cube", "rollup", "sets", "filter", "over",
+            "within", "columns", "ordinality", "rows", "groups", "range", "partition", "recursive", "date");
+
+    public static boolean isKeyword(String name) {
+        return KEYWORDS_BEFORE_PARENTHESES.contains(name);
+    }
+
+    /** PostgreSQL folds unquoted names by ASCII rules only. */
+    public static String lowerAscii(String name) {
+        StringBuilder out = null;
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c >= 'A' && c <= 'Z') {
+                if (out == null) {
+                    out = new StringBuilder(name);
+                }
+                out.setCharAt(i, (char) (c + ('a' - 'A')));
+            }
+        }
+        return out == null ? name : out.toString();
     }
 
     private static Set<String> set(String... names) {

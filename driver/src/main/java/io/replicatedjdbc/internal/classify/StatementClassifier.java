@@ -8,7 +8,6 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import net.sf.jsqlparser.statement.Statement;
 import net.sf.jsqlparser.statement.Statements;
@@ -32,14 +31,16 @@ public final class StatementClassifier implements SqlClassifier {
 
     /** Keywords that a {@code (} may follow without being function calls. */
     private static final Set<String> NOT_FUNCTIONS = new HashSet<>(Arrays.asList(
-            "IN", "EXISTS", "ANY", "ALL", "SOME", "VALUES", "AS", "ON", "USING", "OVER", "FILTER", "WITHIN",
+            "IN", "EXISTS", "ANY", "ALL", "SOME", "VALUES", "AS", "ON", "USING",
             "ARRAY", "ROW", "CAST", "COALESCE", "NULLIF", "GREATEST", "LEAST", "EXTRACT", "POSITION", "SUBSTRING",
             "TRIM", "OVERLAY", "INTERVAL", "DECIMAL", "NUMERIC", "VARCHAR", "CHAR", "CHARACTER", "FROM", "JOIN",
             "WHERE", "AND", "OR", "NOT", "SELECT", "LATERAL", "TABLE", "WITH", "RECURSIVE", "UNION", "INTERSECT",
             "EXCEPT", "BY", "HAVING", "LIMIT", "OFFSET", "THEN", "ELSE", "WHEN", "CASE", "IS", "LIKE", "ILIKE",
-            "BETWEEN", "RETURNING", "SET", "TIMESTAMP", "TIME", "DATE", "EXPLAIN", "ANALYZE", "VERBOSE", "ROWS",
-            "GROUPS", "RANGE", "PARTITION", "ORDER", "GROUP", "GROUPING", "CUBE", "ROLLUP", "SETS", "DISTINCT",
-            "TABLESAMPLE", "ORDINALITY", "XMLTABLE", "JSON_TABLE", "COLUMNS", "NORMALIZE", "COLLATE", "FOR"));
+            "BETWEEN", "RETURNING", "SET", "TIMESTAMP", "TIME", "EXPLAIN", "ANALYZE", "VERBOSE",
+            "ORDER", "GROUP", "GROUPING", "DISTINCT", "TABLESAMPLE", "XMLTABLE", "JSON_TABLE", "NORMALIZE", "COLLATE",
+            "FOR"));
+    // Unreserved keywords that may also name a user's function (CUBE, SETS, FILTER, OVER, ...): they are looked up
+    // like any other name, and a name that is not a function there is the keyword (FunctionRules.isKeyword).
 
     private static final Set<String> WRITE_KEYWORDS = new HashSet<>(Arrays.asList(
             "INSERT", "UPDATE", "DELETE", "MERGE", "UPSERT", "REPLACE", "CREATE", "ALTER", "DROP", "TRUNCATE",
@@ -121,7 +122,10 @@ public final class StatementClassifier implements SqlClassifier {
      */
     private static Classification combine(Classification a, Classification b) {
         Classification stricter = rank(b) > rank(a) ? b : a;
-        return a.changesSession() || b.changesSession() ? stricter.withSessionChange() : stricter;
+        if (a.changesSession() || b.changesSession()) {
+            stricter = stricter.withSessionChange();
+        }
+        return a.changesSchema() || b.changesSchema() ? stricter.withSchemaChange() : stricter;
     }
 
     private static int rank(Classification c) {
@@ -226,13 +230,24 @@ public final class StatementClassifier implements SqlClassifier {
             default:
                 break;
         }
-        if (WRITE_KEYWORDS.contains(keyword)) {
-            // DO, CALL and EXECUTE run code that may call set_config or SET: the session is read back afterwards.
-            return keyword.equals("DO") || keyword.equals("CALL") || keyword.equals("EXECUTE")
-                    ? Classification.write(keyword).withSessionChange()
-                    : Classification.write(keyword);
+        switch (keyword) {
+            case "DO":
+            case "CALL":
+            case "EXECUTE":
+                // Code that may call set_config or SET, or run DDL: the session is read back afterwards.
+                return Classification.write(keyword).withSessionChange().withSchemaChange();
+            case "CREATE":
+            case "ALTER":
+            case "DROP":
+            case "IMPORT":
+                return Classification.write(keyword).withSchemaChange();
+            default:
+                break;
         }
-        return Classification.write("not provably a read: " + keyword);
+        if (WRITE_KEYWORDS.contains(keyword)) {
+            return Classification.write(keyword);
+        }
+        return Classification.write("not provably a read: " + keyword).withSchemaChange();
     }
 
     /**
@@ -484,6 +499,27 @@ public final class StatementClassifier implements SqlClassifier {
     }
 
     /** Names of the functions a read calls, for the PostgreSQL volatility check; keywords followed by ( are not. */
+    /**
+     * Whether the parenthesis at {@code open} lists a CTE's columns ({@code WITH t(n) AS (...)}) rather than a call's
+     * arguments: its closing parenthesis is followed by {@code AS (} or {@code AS [NOT] MATERIALIZED}.
+     */
+    private static boolean namesColumns(List<Token> tokens, int open) {
+        int depth = 0;
+        for (int i = open; i < tokens.size(); i++) {
+            Token token = tokens.get(i);
+            if (token.isSymbol('(')) {
+                depth++;
+            } else if (token.isSymbol(')') && --depth == 0) {
+                if (i + 2 >= tokens.size() || !tokens.get(i + 1).is("AS")) {
+                    return false;
+                }
+                Token after = tokens.get(i + 2);
+                return after.isSymbol('(') || after.is("MATERIALIZED") || after.is("NOT");
+            }
+        }
+        return false;
+    }
+
     private List<String> calledFunctions(List<Token> tokens) {
         List<String> names = null;
         for (int i = 0; i + 1 < tokens.size(); i++) {
@@ -495,7 +531,8 @@ public final class StatementClassifier implements SqlClassifier {
             if (token.kind == Kind.QUOTED) {
                 name = token.text;
             } else if (token.kind == Kind.WORD && !NOT_FUNCTIONS.contains(token.text)
-                    && !(i > 0 && tokens.get(i - 1).is("AS"))) {
+                    && !(i > 0 && (tokens.get(i - 1).is("AS") || tokens.get(i - 1).isSymbol(')')))
+                    && !namesColumns(tokens, i + 1)) {
                 name = lower(token.text);
             } else {
                 continue;
@@ -532,7 +569,18 @@ public final class StatementClassifier implements SqlClassifier {
         return at < to && t.get(at).kind == Kind.WORD ? lower(t.get(at).text) : "";
     }
 
+    /** PostgreSQL folds unquoted names by ASCII rules only: 'I' becomes 'i', 'İ' stays as written. */
     private static String lower(String word) {
-        return word.toLowerCase(Locale.ROOT);
+        char[] chars = null;
+        for (int i = 0; i < word.length(); i++) {
+            char c = word.charAt(i);
+            if (c >= 'A' && c <= 'Z') {
+                if (chars == null) {
+                    chars = word.toCharArray();
+                }
+                chars[i] = (char) (c + ('a' - 'A'));
+            }
+        }
+        return chars == null ? word : new String(chars);
     }
 }

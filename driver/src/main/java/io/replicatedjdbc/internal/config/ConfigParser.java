@@ -9,7 +9,6 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Properties;
 import java.util.Set;
 
@@ -208,7 +207,7 @@ public final class ConfigParser {
             if (name.length() > 2 && name.startsWith("\"") && name.endsWith("\"")) {
                 names.add(name.substring(1, name.length() - 1));
             } else if (!name.isEmpty() && name.chars().allMatch(c -> Character.isLetterOrDigit(c) || c == '_' || c == '$')) {
-                names.add(name.toLowerCase(Locale.ROOT));
+                names.add(io.replicatedjdbc.internal.classify.FunctionRules.lowerAscii(name));
             } else {
                 throw Errors.badOption(property.getName(), value,
                         "comma-separated function names such as my_func or \"MyFunc\" (without schema or parentheses)");

@@ -357,6 +357,9 @@ public final class LogicalConnection implements ReplicatedConnection {
 
     private void served(Physical physical, Route route, Classification c, String reason, TxStatus status) {
         router.completed(c, physical.role(), physical.node.toString(), status);
+        if (c.changesSchema()) {
+            cluster.volatility().invalidate();
+        }
         lastServed = physical;
         lastRouting = new RoutingDecision(route, physical.node.toString(), reason);
         if (ROUTING_LOG.isLoggable(routingLevel)) {
