@@ -308,6 +308,18 @@ class PostgresFidelityTest {
         }
     }
 
+    @Test
+    void backslashEscapesInStrings_areLexedAsTheSessionsServerLexesThem() throws Exception {
+        // With standard_conforming_strings off, \' escapes a quote: the string ends early and the lock is a call.
+        String sql = "SELECT 'x\\'', pg_advisory_lock(4301) --'";
+        try (Connection connection = replicated(); Statement statement = connection.createStatement()) {
+            statement.execute("SELECT 1");
+            assertThat(runAndRelease(connection, sql.replace("pg_advisory_lock(4301)", "4301"))).isEqualTo(Route.REPLICA);
+            statement.execute("SET standard_conforming_strings = off");
+            assertThat(runAndRelease(connection, sql)).isEqualTo(Route.PRIMARY);
+        }
+    }
+
     // ---------------------------------------------------------------- user functions, looked up by volatility
 
     private void assertNoAdvisoryLockOnAReplica() throws SQLException {

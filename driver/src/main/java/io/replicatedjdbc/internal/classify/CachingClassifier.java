@@ -30,11 +30,20 @@ public final class CachingClassifier implements SqlClassifier {
 
     @Override
     public Classification classify(String sql) {
-        Classification hit = exact.get(sql);
+        return classify(sql, false);
+    }
+
+    /**
+     * The exact-text cache holds standard-string results only; with backslash strings the statement goes by its
+     * fingerprint, whose strings are all folded, so the shape cache serves both kinds of session.
+     */
+    @Override
+    public Classification classify(String sql, boolean backslashStrings) {
+        Classification hit = backslashStrings ? null : exact.get(sql);
         if (hit != null) {
             return hit;
         }
-        String shape = Fingerprint.of(sql, dialect).shape();
+        String shape = Fingerprint.of(sql, dialect, backslashStrings).shape();
         hit = byShape.get(shape);
         if (hit == null) {
             hit = delegate.classify(shape);
@@ -42,7 +51,7 @@ public final class CachingClassifier implements SqlClassifier {
                 byShape.put(shape, hit);
             }
         }
-        if (sql.length() <= MAX_EXACT_LENGTH) {
+        if (!backslashStrings && sql.length() <= MAX_EXACT_LENGTH) {
             exact.put(sql, hit);
         }
         return hit;

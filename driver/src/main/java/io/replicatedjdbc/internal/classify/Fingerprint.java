@@ -30,6 +30,11 @@ public final class Fingerprint {
     }
 
     public static Fingerprint of(String sql, Dialect dialect) {
+        return of(sql, dialect, false);
+    }
+
+    /** With {@code backslashStrings}, {@code '...'} strings take backslash escapes (standard_conforming_strings off). */
+    public static Fingerprint of(String sql, Dialect dialect, boolean backslashStrings) {
         int n = sql.length();
         char[] in = new char[n];
         sql.getChars(0, n, in, 0);
@@ -96,7 +101,7 @@ public final class Fingerprint {
                 i = skipNumber(in, i);
                 o = placeholder(out, o);
             } else if (c == '\'') {
-                i = SqlLexer.skipQuoted(sql, i, '\'', false);
+                i = SqlLexer.skipQuoted(sql, i, '\'', backslashStrings && postgres);
                 o = placeholder(out, o);
             } else if (c == '"' || (c == '`' && !postgres)) {
                 int end = SqlLexer.skipQuoted(sql, i, c, false);

@@ -62,6 +62,11 @@ final class SqlLexer {
     }
 
     static Result lex(String sql, Dialect dialect) {
+        return lex(sql, dialect, false);
+    }
+
+    /** With {@code backslashStrings}, {@code '...'} strings take backslash escapes (standard_conforming_strings off). */
+    static Result lex(String sql, Dialect dialect, boolean backslashStrings) {
         List<Token> tokens = new ArrayList<>();
         List<String> comments = new ArrayList<>(0);
         int n = sql.length();
@@ -83,7 +88,7 @@ final class SqlLexer {
                 comments.add(sql.substring(i + 2, Math.max(i + 2, end - 2)));
                 i = end;
             } else if (c == '\'') {
-                i = skipQuoted(sql, i, '\'', false);
+                i = skipQuoted(sql, i, '\'', backslashStrings && dialect != Dialect.SQLITE);
                 tokens.add(new Token(Kind.OPAQUE, "'"));
             } else if ((c == 'E' || c == 'e') && i + 1 < n && sql.charAt(i + 1) == '\'' && dialect != Dialect.SQLITE) {
                 i = skipQuoted(sql, i + 1, '\'', true);

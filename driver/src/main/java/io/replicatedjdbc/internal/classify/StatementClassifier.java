@@ -85,7 +85,12 @@ public final class StatementClassifier implements SqlClassifier {
 
     @Override
     public Classification classify(String sql) {
-        SqlLexer.Result lexed = SqlLexer.lex(sql, dialect);
+        return classify(sql, false);
+    }
+
+    @Override
+    public Classification classify(String sql, boolean backslashStrings) {
+        SqlLexer.Result lexed = SqlLexer.lex(sql, dialect, backslashStrings);
         Classification result = classifyTokens(lexed.tokens);
         if (result.route() == Route.REPLICA) {
             result = confirmWithParser(sql, lexed.tokens, result);

@@ -121,8 +121,17 @@ public final class LogicalConnection implements ReplicatedConnection {
 
     // ---------------------------------------------------------------- routing
 
+    /**
+     * Classifies SQL as the session's server will lex it: with standard_conforming_strings off (as PgJDBC last heard
+     * from the server), a backslash escapes the next character inside {@code '...'}.
+     */
     Classification classify(String sql) {
-        return cluster.classifier().classify(sql);
+        boolean backslashStrings = false;
+        if (serverSession != null) {
+            Physical home = nodes.anyOpen();
+            backslashStrings = home != null && ServerObservation.backslashStrings(home.connection);
+        }
+        return cluster.classifier().classify(sql, backslashStrings);
     }
 
     /**

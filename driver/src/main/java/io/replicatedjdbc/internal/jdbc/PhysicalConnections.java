@@ -111,6 +111,11 @@ final class PhysicalConnections {
         closeQuietly(broken.connection);
     }
 
+    /** An open physical connection, the primary if it is open, or null. */
+    Physical anyOpen() {
+        return primary != null ? primary : replica;
+    }
+
     /** The open physical connections, primary first. */
     List<Physical> open() {
         List<Physical> open = new ArrayList<>(2);
