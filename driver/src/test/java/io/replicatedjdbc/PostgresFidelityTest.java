@@ -45,6 +45,7 @@ class PostgresFidelityTest {
             statement.execute("CREATE TABLE fid_a.fid_tt (id int)");
             statement.execute("CREATE TABLE fid_b.fid_tt (id int)");
             statement.execute("CREATE TABLE IF NOT EXISTS fid_rows (id int, data bytea)");
+            statement.execute("CREATE TABLE IF NOT EXISTS fid_keyed (id int PRIMARY KEY, data text)");
             statement.execute("CREATE SEQUENCE IF NOT EXISTS fid_seq");
             statement.execute("DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'fid_reader') THEN"
                     + " CREATE ROLE fid_reader; END IF; END $$");
@@ -403,6 +404,50 @@ class PostgresFidelityTest {
             }
             cluster.awaitReplicas();
             assertThat(runAndRelease(connection, "SELECT fid_flip(4403)")).isEqualTo(Route.PRIMARY);
+        }
+    }
+
+    // ---------------------------------------------------------------- writes that do not pass through routing
+
+    @Test
+    void updatableResultSet_inAutocommit_readsOnThePrimary_soItsUpdateRowWorks() throws Exception {
+        cluster.query(0, "INSERT INTO fid_keyed (id, data) VALUES (950, 'a')");
+        cluster.awaitReplicas();
+        try (Connection connection = replicated();
+             Statement statement = connection.createStatement(ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_UPDATABLE);
+             ResultSet rs = statement.executeQuery("SELECT id, data FROM fid_keyed WHERE id = 950")) {
+            assertThat(rs.next()).isTrue();
+            rs.updateString("data", "b");
+            rs.updateRow();
+            assertThat(connection.unwrap(ReplicatedConnection.class).lastRouting().route()).isEqualTo(Route.PRIMARY);
+        }
+        assertThat(cluster.query(0, "SELECT data FROM fid_keyed WHERE id = 950")).isEqualTo("b");
+    }
+
+    @Test
+    void copyThroughTheUnwrappedConnection_isSeenByTheNextRead_evenWithReplayPaused() throws Exception {
+        for (int replica = 1; replica <= cluster.replicaCount(); replica++) {
+            cluster.pauseReplay(replica);
+        }
+        try (Connection connection = replicated()) {
+            org.postgresql.PGConnection pg = connection.unwrap(org.postgresql.PGConnection.class);
+            pg.getCopyAPI().copyIn("COPY fid_rows (id) FROM STDIN", new java.io.StringReader("960\n961\n"));
+            try (Statement statement = connection.createStatement();
+                 ResultSet rs = statement.executeQuery("SELECT count(*) FROM fid_rows WHERE id IN (960, 961)")) {
+                rs.next();
+                assertThat(rs.getInt(1)).isEqualTo(2);
+            }
+            // The pin lasts for the request: a pool's endRequest() releases it.
+            connection.unwrap(ReplicatedConnection.class).endRequest();
+            try (Statement statement = connection.createStatement();
+                 ResultSet rs = statement.executeQuery("SELECT pg_is_in_recovery()")) {
+                rs.next();
+                assertThat(rs.getBoolean(1)).isTrue();
+            }
+        } finally {
+            for (int replica = 1; replica <= cluster.replicaCount(); replica++) {
+                cluster.resumeReplay(replica);
+            }
         }
     }
 

@@ -23,6 +23,7 @@ import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.NClob;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLClientInfoException;
 import java.sql.SQLException;
 import java.sql.SQLWarning;
@@ -376,6 +377,11 @@ public final class LogicalConnection implements ReplicatedConnection {
         }
     }
 
+    /** A row was changed through an updatable result set: a write, for read-your-writes. */
+    void wroteDirectly(String what) {
+        router.wroteOutsideRouting();
+    }
+
     /** The physical connection a statement classified as {@code c} would use now, opened if needed. */
     Physical resolve(Classification c) throws SQLException {
         checkOpen();
@@ -384,6 +390,11 @@ public final class LogicalConnection implements ReplicatedConnection {
             return nodes.primary();
         }
         return nodes.readNode(router.isPinned());
+    }
+
+    /** The open node that holds the session (the primary, else the replica), or null; opens nothing. */
+    Physical sessionNodeIfOpen() {
+        return nodes.anyOpen();
     }
 
     Physical primary() throws SQLException {
@@ -403,6 +414,15 @@ public final class LogicalConnection implements ReplicatedConnection {
         }
     }
 
+    /**
+     * A CallableStatement always runs on the primary: its physical statement is made there at once, so that the
+     * wrapped driver checks the {@code {call ...}} escape when the application prepares it, as it would alone.
+     */
+    private CallableStatementProxy onPrimaryNow(CallableStatementProxy call) throws SQLException {
+        call.held(nodes.primary());
+        return call;
+    }
+
     private <S extends StatementProxy> S track(S statement) {
         synchronized (statements) {
             statements.add(statement);
@@ -419,15 +439,19 @@ public final class LogicalConnection implements ReplicatedConnection {
     @Override
     public Statement createStatement(int resultSetType, int resultSetConcurrency) throws SQLException {
         checkOpen();
-        return track(new StatementProxy(this, c -> c.createStatement(resultSetType, resultSetConcurrency)));
+        checkResultSetArguments(resultSetType, resultSetConcurrency, ResultSet.CLOSE_CURSORS_AT_COMMIT);
+        return track(new StatementProxy(this, c -> c.createStatement(resultSetType, resultSetConcurrency))
+                .updatable(resultSetConcurrency));
     }
 
     @Override
     public Statement createStatement(int resultSetType, int resultSetConcurrency, int resultSetHoldability)
             throws SQLException {
         checkOpen();
+        checkResultSetArguments(resultSetType, resultSetConcurrency, resultSetHoldability);
         return track(new StatementProxy(this,
-                c -> c.createStatement(resultSetType, resultSetConcurrency, resultSetHoldability)));
+                c -> c.createStatement(resultSetType, resultSetConcurrency, resultSetHoldability))
+                .updatable(resultSetConcurrency));
     }
 
     @Override
@@ -440,16 +464,20 @@ public final class LogicalConnection implements ReplicatedConnection {
     public PreparedStatement prepareStatement(String sql, int resultSetType, int resultSetConcurrency)
             throws SQLException {
         checkOpen(sql);
+        checkResultSetArguments(resultSetType, resultSetConcurrency, ResultSet.CLOSE_CURSORS_AT_COMMIT);
         return track(new PreparedStatementProxy(this, sql,
-                c -> c.prepareStatement(sql, resultSetType, resultSetConcurrency)));
+                c -> c.prepareStatement(sql, resultSetType, resultSetConcurrency)).updatable(resultSetConcurrency));
     }
 
     @Override
     public PreparedStatement prepareStatement(String sql, int resultSetType, int resultSetConcurrency,
                                               int resultSetHoldability) throws SQLException {
         checkOpen(sql);
+        checkResultSetArguments(resultSetType, resultSetConcurrency, resultSetHoldability);
+        checkResultSetArguments(resultSetType, resultSetConcurrency, resultSetHoldability);
         return track(new PreparedStatementProxy(this, sql,
-                c -> c.prepareStatement(sql, resultSetType, resultSetConcurrency, resultSetHoldability)));
+                c -> c.prepareStatement(sql, resultSetType, resultSetConcurrency, resultSetHoldability))
+                .updatable(resultSetConcurrency));
     }
 
     @Override
@@ -475,22 +503,24 @@ public final class LogicalConnection implements ReplicatedConnection {
     @Override
     public CallableStatement prepareCall(String sql) throws SQLException {
         checkOpen(sql);
-        return track(new CallableStatementProxy(this, sql, c -> c.prepareCall(sql)));
+        return track(onPrimaryNow(new CallableStatementProxy(this, sql, c -> c.prepareCall(sql))));
     }
 
     @Override
     public CallableStatement prepareCall(String sql, int resultSetType, int resultSetConcurrency)
             throws SQLException {
         checkOpen(sql);
-        return track(new CallableStatementProxy(this, sql, c -> c.prepareCall(sql, resultSetType, resultSetConcurrency)));
+        checkResultSetArguments(resultSetType, resultSetConcurrency, ResultSet.CLOSE_CURSORS_AT_COMMIT);
+        return track(onPrimaryNow(new CallableStatementProxy(this, sql, c -> c.prepareCall(sql, resultSetType, resultSetConcurrency))));
     }
 
     @Override
     public CallableStatement prepareCall(String sql, int resultSetType, int resultSetConcurrency,
                                          int resultSetHoldability) throws SQLException {
         checkOpen(sql);
-        return track(new CallableStatementProxy(this, sql,
-                c -> c.prepareCall(sql, resultSetType, resultSetConcurrency, resultSetHoldability)));
+        checkResultSetArguments(resultSetType, resultSetConcurrency, resultSetHoldability);
+        return track(onPrimaryNow(new CallableStatementProxy(this, sql,
+                c -> c.prepareCall(sql, resultSetType, resultSetConcurrency, resultSetHoldability))));
     }
 
     @Override
@@ -941,9 +971,18 @@ public final class LogicalConnection implements ReplicatedConnection {
         return true;
     }
 
+    /**
+     * True once closed, or once the server has closed the session's own connection (a fatal error, a change of
+     * client_encoding that the wrapped driver refuses): the wrapped driver's connection says so then, and so does this
+     * one, so that a pool discards it.
+     */
     @Override
-    public boolean isClosed() {
-        return closed;
+    public boolean isClosed() throws SQLException {
+        if (closed) {
+            return true;
+        }
+        Physical home = nodes.anyOpen();
+        return home != null && home.node.isPrimary() && home.connection.isClosed();
     }
 
     @Override
@@ -984,6 +1023,20 @@ public final class LogicalConnection implements ReplicatedConnection {
         }
         closed = true;
         nodes.abortAll(executor);
+    }
+
+    /** The wrapped driver would refuse these when the statement is created, not when it first runs: so do we. */
+    private static void checkResultSetArguments(int type, int concurrency, int holdability) throws SQLException {
+        if (type != ResultSet.TYPE_FORWARD_ONLY && type != ResultSet.TYPE_SCROLL_INSENSITIVE
+                && type != ResultSet.TYPE_SCROLL_SENSITIVE) {
+            throw Errors.badArgument("Unknown value for ResultSet type: " + type);
+        }
+        if (concurrency != ResultSet.CONCUR_READ_ONLY && concurrency != ResultSet.CONCUR_UPDATABLE) {
+            throw Errors.badArgument("Unknown value for ResultSet concurrency: " + concurrency);
+        }
+        if (holdability != ResultSet.HOLD_CURSORS_OVER_COMMIT && holdability != ResultSet.CLOSE_CURSORS_AT_COMMIT) {
+            throw Errors.badArgument("Unknown value for ResultSet holdability: " + holdability);
+        }
     }
 
     /** Checks what every statement-creating method needs: an open connection and some SQL. */
@@ -1053,13 +1106,19 @@ public final class LogicalConnection implements ReplicatedConnection {
         }
         checkOpen();
         java.sql.Connection physical = nodes.primary().connection;
+        T unwrapped;
         if (iface.isInstance(physical)) {
-            return iface.cast(physical);
+            unwrapped = iface.cast(physical);
+        } else if (physical.isWrapperFor(iface)) {
+            unwrapped = physical.unwrap(iface);
+        } else {
+            throw Errors.cannotUnwrap(iface);
         }
-        if (physical.isWrapperFor(iface)) {
-            return physical.unwrap(iface);
-        }
-        throw Errors.cannotUnwrap(iface);
+        // The application now holds the primary's own connection (COPY, large objects, notifications): what it does
+        // there is invisible to routing, so every later statement of this request reads from the primary too.
+        router.pin("pinned to the primary: the application unwrapped the primary's connection to " + iface.getSimpleName()
+                + " (released by endRequest())");
+        return unwrapped;
     }
 
     @Override

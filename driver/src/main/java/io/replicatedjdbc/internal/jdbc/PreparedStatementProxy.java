@@ -121,6 +121,31 @@ class PreparedStatementProxy extends StatementProxy implements PreparedStatement
         return statement;
     }
 
+    /**
+     * The wrapped driver's rendering (PgJDBC shows the SQL with its parameters inlined, which logs rely on), from the
+     * physical statement that ran last, or else one made on the open session node. A stream parameter not yet sent is
+     * never read for it: the SQL as written is shown then.
+     */
+    @Override
+    public String toString() {
+        try {
+            Held held = currentHeld();
+            Physical physical = held != null ? held.physical : connection.sessionNodeIfOpen();
+            if (physical == null || isClosed()) {
+                return sql;
+            }
+            long applied = held != null && held.physical == physical ? held.parametersVersion : -1;
+            for (Entry entry : parameters) {
+                if (entry != null && entry.version > applied && entry.parameter instanceof OneShot) {
+                    return sql;
+                }
+            }
+            return prepared(physical).toString();
+        } catch (SQLException | RuntimeException e) {
+            return sql;
+        }
+    }
+
     private Parameter[] snapshot() {
         Parameter[] snapshot = new Parameter[parameters.size()];
         for (int i = 0; i < snapshot.length; i++) {

@@ -91,6 +91,14 @@ final class ResultSetProxy implements ResultSet {
     @Override
     public void deleteRow() throws SQLException {
         delegate.deleteRow();
+        wrote("deleteRow()");
+    }
+
+    /** A row change through an updatable result set is a write the router did not route: it counts as one. */
+    private void wrote(String what) throws SQLException {
+        if (owner != null) {
+            owner.connection.wroteDirectly(what);
+        }
     }
 
     @Override
@@ -491,6 +499,7 @@ final class ResultSetProxy implements ResultSet {
     @Override
     public void insertRow() throws SQLException {
         delegate.insertRow();
+        wrote("insertRow()");
     }
 
     @Override
@@ -951,6 +960,7 @@ final class ResultSetProxy implements ResultSet {
     @Override
     public void updateRow() throws SQLException {
         delegate.updateRow();
+        wrote("updateRow()");
     }
 
     @Override

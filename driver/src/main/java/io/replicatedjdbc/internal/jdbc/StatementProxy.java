@@ -32,6 +32,9 @@ class StatementProxy implements Statement {
     }
 
     static final Classification BATCH = Classification.write("batch");
+    /** Rows read through an updatable result set are changed where they were read: on the primary. */
+    private static final Classification UPDATABLE = Classification.primary(
+            "updatable result set: its updateRow, insertRow and deleteRow write where the rows were read");
 
     final LogicalConnection connection;
     private final SqlFunction<Connection, ? extends Statement> creator;
@@ -39,6 +42,7 @@ class StatementProxy implements Statement {
     private Held onPrimary;
     private Held onReplica;
     private volatile Held current;
+    private boolean updatable;
     private ResultSetProxy currentResultSet;
     private volatile boolean closed;
     private boolean closeOnCompletion;
@@ -132,11 +136,24 @@ class StatementProxy implements Statement {
         return all;
     }
 
+    /** Marks a statement created with {@code CONCUR_UPDATABLE}: its reads run on the primary. */
+    final <S extends StatementProxy> S updatable(int concurrency) {
+        updatable = concurrency == ResultSet.CONCUR_UPDATABLE;
+        @SuppressWarnings("unchecked")
+        S self = (S) this;
+        return self;
+    }
+
+    /** The physical statement that served the last execution, or null. */
+    final Held currentHeld() {
+        return current;
+    }
+
     /** Routes and runs one execution; afterwards the physical statement that served it is the current one. */
     final <T> T route(String sql, Classification c, PhysicalCall<T> call) throws SQLException {
         checkOpen();
         currentResultSet = null;
-        T result = connection.run(this, sql, c, call);
+        T result = connection.run(this, sql, updatable && c.route() == io.replicatedjdbc.Route.REPLICA ? UPDATABLE : c, call);
         Physical served = connection.lastServed();
         current = served.node.isPrimary() ? onPrimary : onReplica;
         return result;

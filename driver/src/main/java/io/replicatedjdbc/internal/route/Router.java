@@ -27,6 +27,7 @@ public final class Router {
     private final boolean standbyRefusesSerializable;
 
     private boolean pinned;
+    private String pinReason = "pinned to the primary by pinToPrimary()";
     /** Why the connection's session lives on the primary (a temporary table, LISTEN, ...), or null. */
     private String sessionPin;
     /** The node kind the open transaction runs on, or null when none is bound. */
@@ -77,7 +78,7 @@ public final class Router {
             return c.reason();
         }
         if (pinned) {
-            return "pinned to the primary by pinToPrimary()";
+            return pinReason;
         }
         if (sessionPin != null) {
             return "pinned to the primary since " + sessionPin + " (" + c.reason() + ")";
@@ -192,7 +193,24 @@ public final class Router {
     }
 
     public void pin() {
-        pinned = true;
+        pin("pinned to the primary by pinToPrimary()");
+    }
+
+    /** Every later statement goes to the primary until the request ends ({@link #requestEnded()}), for this reason. */
+    public void pin(String reason) {
+        if (!pinned) {
+            pinned = true;
+            pinReason = reason;
+        }
+    }
+
+    /** A write that reached the primary without passing through the router (an updatable result set's updateRow). */
+    public void wroteOutsideRouting() {
+        if (transactionRoute != null) {
+            transactionWrote = true;
+        } else {
+            readYourWrites.onWrite(System.nanoTime());
+        }
     }
 
     /** {@code DISCARD ALL} dropped the session's temporary tables, listeners, prepared statements and locks. */
