@@ -9,6 +9,7 @@ import io.replicatedjdbc.internal.classify.Dialect;
 import io.replicatedjdbc.internal.cluster.Cluster;
 import io.replicatedjdbc.internal.config.Config;
 import io.replicatedjdbc.internal.route.Decision;
+import io.replicatedjdbc.internal.route.ReplicaFailure;
 import io.replicatedjdbc.internal.route.Router;
 import io.replicatedjdbc.internal.session.ServerObservation;
 import io.replicatedjdbc.internal.session.ServerSession;
@@ -54,10 +55,6 @@ public final class LogicalConnection implements ReplicatedConnection {
 
     private static final Logger ROUTING_LOG = Logger.getLogger("io.replicatedjdbc.routing");
     private static final Logger LOG = Logger.getLogger("io.replicatedjdbc");
-    /** What a hot standby answers to a write: "cannot execute ... in a read-only transaction". */
-    private static final String READ_ONLY_REFUSAL = "25006";
-    /** What a hot standby answers when it cancels a query that conflicts with replay. */
-    private static final String RECOVERY_CONFLICT = "40001";
 
     private final Cluster cluster;
     private final Config config;
@@ -154,30 +151,26 @@ public final class LogicalConnection implements ReplicatedConnection {
                     ? runOnSessionHome(sql, c, decision, call)
                     : runEverywhere(owner, sql, c, decision, call);
         }
-        boolean mayRetry = decision.route() == Route.REPLICA && session.autoCommit() && !router.inTransaction();
+        ReplicaFailure failures = new ReplicaFailure(
+                decision.route() == Route.REPLICA && session.autoCommit() && !router.inTransaction(),
+                config.replicas().size());
+        boolean onPrimary = decision.route() == Route.PRIMARY;
         String fallback = null;
-        boolean retryOnPrimary = false; // the replica refused or cancelled it
         while (true) {
-            Physical physical;
-            if (decision.route() == Route.PRIMARY || retryOnPrimary) {
+            Physical physical = onPrimary ? nodes.primary() : nodes.replica();
+            if (physical == null) {
+                String failure = nodes.replicaFailure();
+                fallback = "no replica available" + (failure == null ? "" : " (" + failure + ")")
+                        + ", fell back to the primary";
                 physical = nodes.primary();
-            } else {
-                physical = nodes.replica();
-                if (physical == null) {
-                    String failure = nodes.replicaFailure();
-                    fallback = "no replica available" + (failure == null ? "" : " (" + failure + ")")
-                            + ", fell back to the primary";
-                    physical = nodes.primary();
-                }
             }
             if (!bringUpToDate(physical)) {
                 fallback = "the replica could not take this connection's session state, ran on the primary";
-                retryOnPrimary = true;
+                onPrimary = true;
                 continue;
             }
             router.bind(physical.role(), physical.node.toString());
             T result;
-            TxStatus status;
             try {
                 result = call.run(physical);
             } catch (SQLException e) {
@@ -185,25 +178,22 @@ public final class LogicalConnection implements ReplicatedConnection {
                 if (!nodes.isReplica(physical)) {
                     throw e;
                 }
-                if (PhysicalConnections.isConnectionFailure(e, physical)) {
+                boolean lost = PhysicalConnections.isConnectionFailure(e, physical);
+                if (lost) {
                     nodes.dropReplica(e);
-                    if (mayRetry) {
-                        continue;
-                    }
+                }
+                ReplicaFailure.Next next = failures.failed(e, lost);
+                if (next.action() == ReplicaFailure.Action.FAIL) {
                     throw e;
                 }
-                String onPrimary = mayRetry ? primaryRetryReason(e) : null;
-                if (onPrimary == null) {
-                    throw e;
-                }
-                retryOnPrimary = true;
-                fallback = onPrimary;
-                if (READ_ONLY_REFUSAL.equals(e.getSQLState())) {
+                onPrimary = next.action() == ReplicaFailure.Action.PRIMARY;
+                fallback = next.reason();
+                if (next.write()) {
                     c = Classification.write(c.reason());
                 }
                 continue;
             }
-            status = afterStatement(physical, sql, c);
+            TxStatus status = afterStatement(physical, sql, c);
             if (c.route() == Route.ALL && serverSession == null) {
                 // A session change inside a transaction: the other nodes get it only if the transaction commits.
                 pendingSessionChanges.add(new PendingChange(owner.replayAction(sql), c.sessionReset()));
@@ -212,23 +202,6 @@ public final class LogicalConnection implements ReplicatedConnection {
                     status);
             return result;
         }
-    }
-
-    /**
-     * Why an autocommit read that a replica answered with this error may run again on the primary, or null. A
-     * refused write changed nothing ("cannot execute ... in a read-only transaction": the classifier took a write
-     * for a read, a function in readFunctions, say). A query cancelled for conflicting with WAL replay was a read,
-     * and an autocommit read is never serializable on a standby, so 40001 there can only mean that.
-     */
-    private static String primaryRetryReason(SQLException e) {
-        String message = e.getMessage() == null ? "" : e.getMessage().trim();
-        if (READ_ONLY_REFUSAL.equals(e.getSQLState())) {
-            return "the replica refused it as a write (" + message + "), ran on the primary";
-        }
-        if (RECOVERY_CONFLICT.equals(e.getSQLState())) {
-            return "the replica cancelled it (" + message + "), ran on the primary";
-        }
-        return null;
     }
 
     /**

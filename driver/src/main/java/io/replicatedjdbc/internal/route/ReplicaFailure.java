@@ -1,0 +1,100 @@
+package io.replicatedjdbc.internal.route;
+
+import java.sql.SQLException;
+
+/**
+ * What to do when a statement fails on a replica: the rules for one statement's attempts, as values with reasons.
+ * Only an autocommit read outside a transaction is ever run again, and never more often than there are replicas,
+ * plus once on the primary: a replica that accepts connections but fails every statement cannot make a statement
+ * loop, whatever {@code replicaRetryInterval} says.
+ */
+public final class ReplicaFailure {
+
+    /** What happens next. */
+    public enum Action {
+        /** The error reaches the application. */
+        FAIL,
+        /** The statement runs again on another replica (the primary when none is left). */
+        ANOTHER_REPLICA,
+        /** The statement runs again on the primary. */
+        PRIMARY
+    }
+
+    /** One step of the policy: an action, why, and whether the statement now counts as a write. */
+    public static final class Next {
+        private final Action action;
+        private final String reason;
+        private final boolean write;
+
+        Next(Action action, String reason, boolean write) {
+            this.action = action;
+            this.reason = reason;
+            this.write = write;
+        }
+
+        public Action action() {
+            return action;
+        }
+
+        public String reason() {
+            return reason;
+        }
+
+        /** The replica refused it as a write: the classifier took a write for a read. */
+        public boolean write() {
+            return write;
+        }
+
+        @Override
+        public String toString() {
+            return action + ": " + reason;
+        }
+    }
+
+    /** What a hot standby answers to a write: "cannot execute ... in a read-only transaction". */
+    static final String READ_ONLY_REFUSAL = "25006";
+    /** What a hot standby answers when it cancels a query that conflicts with replay. */
+    static final String RECOVERY_CONFLICT = "40001";
+
+    private static final Next FAIL = new Next(Action.FAIL, "not retried", false);
+
+    private final boolean mayRetry;
+    private final int replicaAttemptsAllowed;
+    private int replicaAttempts;
+
+    /**
+     * @param mayRetry whether the statement may run again at all: an autocommit read outside a transaction
+     * @param replicas how many replicas the configuration has
+     */
+    public ReplicaFailure(boolean mayRetry, int replicas) {
+        this.mayRetry = mayRetry;
+        this.replicaAttemptsAllowed = replicas;
+    }
+
+    /**
+     * The statement failed on a replica with {@code error}; {@code connectionLost} when the physical connection is
+     * gone (SQLState class 08, or closed), in which case the caller has already dropped that replica.
+     */
+    public Next failed(SQLException error, boolean connectionLost) {
+        replicaAttempts++;
+        if (!mayRetry) {
+            return FAIL;
+        }
+        String message = error.getMessage() == null ? "" : error.getMessage().trim();
+        if (connectionLost) {
+            return replicaAttempts < replicaAttemptsAllowed
+                    ? new Next(Action.ANOTHER_REPLICA, "the replica failed (" + message + "), tried another replica", false)
+                    : new Next(Action.PRIMARY, "the replica failed (" + message + "), fell back to the primary", false);
+        }
+        if (READ_ONLY_REFUSAL.equals(error.getSQLState())) {
+            // A refused write changed nothing on the replica: the classifier took a write for a read (a function
+            // listed in readFunctions that writes, say).
+            return new Next(Action.PRIMARY, "the replica refused it as a write (" + message + "), ran on the primary", true);
+        }
+        if (RECOVERY_CONFLICT.equals(error.getSQLState())) {
+            // An autocommit read is never serializable on a standby, so 40001 there can only be a replay conflict.
+            return new Next(Action.PRIMARY, "the replica cancelled it (" + message + "), ran on the primary", false);
+        }
+        return FAIL;
+    }
+}
