@@ -100,6 +100,9 @@ class PostgresFidelityTest {
             case "rollbackToSavepoint":
                 connection.rollback(savepoints.remove(savepoints.size() - 1));
                 return "ok";
+            case "readOnly":
+                connection.setReadOnly(Boolean.parseBoolean(words[1]));
+                return "ok";
             case "setSchema":
                 connection.setSchema(words[1]);
                 return "ok";
@@ -275,6 +278,13 @@ class PostgresFidelityTest {
                 "INSERT INTO fid_rows (id) VALUES (79)", "SELECT count(*) FROM fid_rows WHERE id IN (78, 79)",
                 "ROLLBACK", "SELECT count(*) FROM fid_rows WHERE id IN (78, 79)", "DELETE FROM fid_rows WHERE id = 78");
         assertThat(cluster.query(0, "SELECT count(*) FROM fid_rows WHERE id IN (78, 79)")).isEqualTo("0");
+    }
+
+    @Test
+    void readOnlyTransactions_failAsOnOneConnection() throws Exception {
+        sameAsPlain("!readOnly true", "!autocommit false", "SELECT count(*) FROM fid_rows",
+                "INSERT INTO fid_rows (id) VALUES (1)", "SELECT 1", "!rollback", "SELECT count(*) FROM fid_rows",
+                "!readOnly false", "!commit", "!autocommit true", "SELECT count(*) FROM fid_rows");
     }
 
     @Test

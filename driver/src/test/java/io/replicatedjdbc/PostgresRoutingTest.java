@@ -493,7 +493,7 @@ class PostgresRoutingTest {
     }
 
     @Test
-    void writeInAReadOnlyTransaction_isRefusedBeforeReachingTheStandby() throws SQLException {
+    void writeInAReadOnlyTransaction_isRefusedByTheStandby_andNothingIsWritten() throws SQLException {
         try (Connection connection = connect()) {
             connection.setReadOnly(true);
             connection.setAutoCommit(false);

@@ -80,7 +80,6 @@ public final class LogicalConnection implements ReplicatedConnection {
     }
 
     private final List<PendingChange> pendingSessionChanges = new ArrayList<>();
-    private boolean readOnlyPending;
     private final Set<StatementProxy> statements = Collections.newSetFromMap(new IdentityHashMap<>());
     private volatile boolean closed;
     private RoutingDecision lastRouting;
@@ -622,12 +621,6 @@ public final class LogicalConnection implements ReplicatedConnection {
         if (serverSession != null) {
             serverSession.transactionEnded();
         }
-        if (readOnlyPending && session.propagatesReadOnly()) {
-            readOnlyPending = false;
-            for (Physical physical : nodes.open()) {
-                physical.connection.setReadOnly(session.readOnly());
-            }
-        }
     }
 
     @Override
@@ -661,18 +654,20 @@ public final class LogicalConnection implements ReplicatedConnection {
     @Override
     public void setReadOnly(boolean readOnly) throws SQLException {
         checkOpen();
-        session.readOnly(readOnly);
-        if (!session.propagatesReadOnly()) {
-            return;
-        }
-        // Inside a transaction the drivers refuse the change; it reaches the transaction's node when it ends.
-        for (Physical physical : nodes.open()) {
-            if (router.inTransaction() && physical.role() == router.transactionRoute()) {
-                readOnlyPending = true;
-            } else {
-                physical.connection.setReadOnly(readOnly);
+        if (session.propagatesReadOnly()) {
+            // The transaction's node first: inside a transaction the wrapped driver refuses the change (PgJDBC with
+            // 25001), and then nothing changes anywhere, as on one connection.
+            Physical transaction = transactionPhysicalIfOpen();
+            if (transaction != null) {
+                transaction.connection.setReadOnly(readOnly);
+            }
+            for (Physical physical : nodes.open()) {
+                if (physical != transaction) {
+                    physical.connection.setReadOnly(readOnly);
+                }
             }
         }
+        session.readOnly(readOnly);
     }
 
     @Override

@@ -25,6 +25,8 @@ public final class Router {
     private final SessionState session;
     private final boolean hasReplicas;
     private final boolean standbyRefusesSerializable;
+    /** PostgreSQL's hot standbys refuse writes themselves, and fail the transaction as the primary would. */
+    private final boolean standbyRefusesWrites;
 
     private boolean pinned;
     private String pinReason = "pinned to the primary by pinToPrimary()";
@@ -45,13 +47,17 @@ public final class Router {
         this.serverSession = serverSession;
         this.hasReplicas = !config.replicas().isEmpty();
         this.standbyRefusesSerializable = config.dialect() == Dialect.POSTGRESQL;
+        this.standbyRefusesWrites = config.dialect() == Dialect.POSTGRESQL;
     }
 
     /** Where the statement goes now. Changes no state: {@code explain} uses it too. */
     public Decision decide(Classification c) throws SQLException {
         long now = System.nanoTime();
         if (transactionRoute != null) {
-            if (transactionRoute == Route.REPLICA && c.isWrite()) {
+            // In a read-only transaction on a hot standby, the standby itself refuses a write with 25006 and fails the
+            // transaction, as the primary does in a read-only transaction. What a standby would accept but the
+            // primary's session must hold (a session advisory lock) is refused here instead.
+            if (transactionRoute == Route.REPLICA && c.isWrite() && (!standbyRefusesWrites || c.pinsSession())) {
                 throw Errors.writeInReadOnlyTransaction(transactionNode);
             }
             return new Decision(transactionRoute, "inside " + describeTransaction() + " (" + c.reason() + ")");
