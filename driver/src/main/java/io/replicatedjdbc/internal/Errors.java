@@ -27,6 +27,8 @@ public final class Errors {
     public static final String CONNECTION_LOST = "08006";
     /** A write inside a read-only transaction. */
     public static final String READ_ONLY_TRANSACTION = "25006";
+    /** No transaction is open: commit() or rollback() in autocommit mode. */
+    public static final String NO_ACTIVE_TRANSACTION = "25P01";
     /** A call made in the wrong order, for example reading results before executing. */
     public static final String FUNCTION_SEQUENCE = "HY010";
 
@@ -95,6 +97,11 @@ public final class Errors {
         return new SQLException("Cannot run a write in a read-only transaction: the transaction runs on "
                 + node + ". Commit or roll back first, or call setReadOnly(false) before the transaction starts.",
                 READ_ONLY_TRANSACTION);
+    }
+
+    /** commit() or rollback() in autocommit mode: 25P01, as PostgreSQL's driver answers. */
+    public static SQLException noTransaction(String message) {
+        return new SQLException(message, NO_ACTIVE_TRANSACTION);
     }
 
     public static SQLException wrongState(String message) {

@@ -565,7 +565,7 @@ public final class LogicalConnection implements ReplicatedConnection {
     public void commit() throws SQLException {
         checkOpen();
         if (session.autoCommit()) {
-            throw Errors.wrongState("Cannot commit: the connection is in autocommit mode");
+            throw Errors.noTransaction("Cannot commit when autoCommit is enabled");
         }
         Physical transaction = transactionPhysicalIfOpen();
         if (transaction != null) {
@@ -583,7 +583,7 @@ public final class LogicalConnection implements ReplicatedConnection {
     public void rollback() throws SQLException {
         checkOpen();
         if (session.autoCommit()) {
-            throw Errors.wrongState("Cannot roll back: the connection is in autocommit mode");
+            throw Errors.noTransaction("Cannot rollback when autoCommit is enabled");
         }
         Physical transaction = transactionPhysicalIfOpen();
         if (transaction != null) {
@@ -946,11 +946,7 @@ public final class LogicalConnection implements ReplicatedConnection {
      */
     @Override
     public boolean isClosed() throws SQLException {
-        if (closed) {
-            return true;
-        }
-        Physical home = nodes.anyOpen();
-        return home != null && home.node.isPrimary() && home.connection.isClosed();
+        return closed || sessionLost();
     }
 
     @Override
@@ -1018,6 +1014,26 @@ public final class LogicalConnection implements ReplicatedConnection {
     void checkOpen() throws SQLException {
         if (closed) {
             throw Errors.closed("Connection");
+        }
+        if (sessionLost()) {
+            // The session lived on the primary (its settings, temporary tables, transaction): once the server has closed
+            // it, so is this connection, as the wrapped driver's would be. The replicas are released at once.
+            closeQuietly();
+            throw Errors.closed("Connection (the primary closed its session)");
+        }
+    }
+
+    /** Whether the server closed the primary's connection, which held this connection's session. */
+    private boolean sessionLost() throws SQLException {
+        Physical home = nodes.anyOpen();
+        return home != null && home.node.isPrimary() && home.connection.isClosed();
+    }
+
+    private void closeQuietly() {
+        try {
+            close();
+        } catch (SQLException e) {
+            LOG.log(Level.FINE, "Closing after the primary closed the session: " + e.getMessage());
         }
     }
 

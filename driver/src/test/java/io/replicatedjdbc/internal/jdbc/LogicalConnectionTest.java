@@ -368,8 +368,10 @@ class LogicalConnectionTest {
     @Test
     void commitAndRollback_inAutocommit_failClearly() throws SQLException {
         try (Connection connection = connect("replica1")) {
-            assertThatThrownBy(connection::commit).hasMessageContaining("autocommit");
-            assertThatThrownBy(connection::rollback).hasMessageContaining("autocommit");
+            assertThatThrownBy(connection::commit).hasMessageContaining("autoCommit")
+                    .extracting(e -> ((SQLException) e).getSQLState()).isEqualTo("25P01");
+            assertThatThrownBy(connection::rollback).hasMessageContaining("autoCommit")
+                    .extracting(e -> ((SQLException) e).getSQLState()).isEqualTo("25P01");
         }
     }
 }
