@@ -43,4 +43,27 @@ public interface ReplicatedConnection extends Connection {
      * @throws SQLException with SQLState 08003 when the connection is closed
      */
     RoutingDecision explain(String sql) throws SQLException;
+
+    /**
+     * An opaque token naming the WAL position that this connection's reads must see (its own writes, and tokens it was
+     * given), or null when there is none. Hand it to another connection, in this process or another one (a cookie, a
+     * header, a message), with {@link #readYourWrites(String)}: that connection's reads then run only on a replica
+     * that has replayed it, or on the primary. May ask the primary for its position (one small query) when this
+     * connection's writes have not been positioned yet.
+     *
+     * @throws SQLException 0A000 unless {@code readYourWrites=lsn} on PostgreSQL; 08003 when closed
+     */
+    String readYourWritesToken() throws SQLException;
+
+    /**
+     * From now on, this connection's reads see at least the writes the token names (see
+     * {@link #readYourWritesToken()}). Positions only grow: an older token changes nothing.
+     *
+     * @throws SQLException 22023 for a string that is not such a token; 0A000 unless {@code readYourWrites=lsn} on
+     *                      PostgreSQL; 08003 when closed
+     */
+    void readYourWrites(String token) throws SQLException;
+
+    /** What read-your-writes did for every connection of this configuration in this JVM so far. */
+    ReadYourWritesCounters readYourWritesCounters();
 }

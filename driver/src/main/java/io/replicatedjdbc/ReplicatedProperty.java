@@ -37,11 +37,25 @@ public enum ReplicatedProperty {
                     + "ignore case; write \"Name\" for a quoted one."),
 
     /** The read-your-writes rule. */
-    READ_YOUR_WRITES("readYourWrites", "window",
-            "After a write, where this connection's reads go: window keeps them on the primary for "
-                    + "readYourWritesWindow after the last write, connection keeps them there until the "
-                    + "connection closes, off sends them to replicas at once.",
-            "window", "connection", "off"),
+    READ_YOUR_WRITES("readYourWrites", "lsn",
+            "After a write, where reads go: lsn sends a read to a replica only once that replica has replayed the "
+                    + "WAL position of the writes it must see (PostgreSQL; on SQLite, which has no position, lsn works "
+                    + "as window), window keeps them on the primary for readYourWritesWindow after the last write, "
+                    + "connection keeps them there until the connection closes, off sends them to replicas at once.",
+            "lsn", "window", "connection", "off"),
+
+    /** Whose writes a read must see. */
+    READ_YOUR_WRITES_SCOPE("readYourWritesScope", "connection",
+            "Whose writes a read must see when readYourWrites=lsn: connection, the writes of its own logical "
+                    + "connection; global, every write that any connection of the same configuration in this JVM "
+                    + "committed before the read began (what a web application behind a pool needs).",
+            "connection", "global"),
+
+    /** How long a read may wait for a replica to catch up. */
+    READ_YOUR_WRITES_WAIT("readYourWritesWait", "0",
+            "How long a read may wait for a replica to replay the writes it must see before it goes to the "
+                    + "primary, when readYourWrites=lsn; 0 does not wait. A duration: 500ms, 5s, 1m, or plain "
+                    + "milliseconds."),
 
     /** How long reads stay on the primary after a write, in {@code window} mode. */
     READ_YOUR_WRITES_WINDOW("readYourWritesWindow", "5s",
@@ -54,6 +68,12 @@ public enum ReplicatedProperty {
                     + "or the primary, so that a hung replica host cannot stall reads. Applied to PostgreSQL replicas as "
                     + "connectTimeout and loginTimeout (whole seconds, rounded up) unless those are set; 0 leaves the "
                     + "driver's own timeouts. A duration: 500ms, 5s, 1m, or plain milliseconds."),
+
+    /** How often the shared monitor asks each replica how far it has replayed. */
+    REPLICA_POLL_INTERVAL("replicaPollInterval", "10ms",
+            "How often one shared monitor per configuration asks each replica how far it has replayed the WAL "
+                    + "(pg_last_wal_replay_lsn), for readYourWrites=lsn. A read that finds the last answer too old "
+                    + "asks its replica directly. A duration: 500ms, 5s, 1m, or plain milliseconds."),
 
     /** How long a failed replica is skipped. */
     REPLICA_RETRY_INTERVAL("replicaRetryInterval", "30s",

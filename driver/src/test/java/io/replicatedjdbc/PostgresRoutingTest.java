@@ -100,8 +100,8 @@ class PostgresRoutingTest {
     }
 
     @Test
-    void writes_runOnThePrimary_andReadsAfterAnOwnWriteToo() throws SQLException {
-        try (Connection connection = connect()) {
+    void writes_runOnThePrimary_andReadsAfterAnOwnWriteToo_inWindowMode() throws SQLException {
+        try (Connection connection = connect("readYourWrites=window")) {
             assertThat(port(connection)).isIn(replicaPorts);
             assertThat(single(connection, "INSERT INTO accounts (owner, balance) VALUES ('cy', 1) RETURNING inet_server_port()"))
                     .isEqualTo(String.valueOf(primaryPort));
@@ -281,7 +281,7 @@ class PostgresRoutingTest {
 
     @Test
     void preparedRead_beforeAndAfterAWrite_keepsItsParameters_andMovesToThePrimary() throws SQLException {
-        try (Connection connection = connect();
+        try (Connection connection = connect("readYourWrites=window");
              PreparedStatement read = connection.prepareStatement(
                      "SELECT balance, inet_server_port() FROM accounts WHERE owner = ?")) {
             read.setString(1, "bob");

@@ -104,6 +104,14 @@ public final class Errors {
         return new SQLException(message, NO_ACTIVE_TRANSACTION);
     }
 
+    public static SQLException notSupported(String message) {
+        return new java.sql.SQLFeatureNotSupportedException(message, NOT_SUPPORTED);
+    }
+
+    public static SQLException interrupted(String what) {
+        return new SQLException("Interrupted while " + what, "57014");
+    }
+
     public static SQLException wrongState(String message) {
         return new SQLException(message, FUNCTION_SEQUENCE);
     }

@@ -26,11 +26,15 @@ public final class Cluster {
     private final SqlClassifier classifier;
     private final NodeConnector connector = new NodeConnector();
     private final FunctionVolatility volatility = new FunctionVolatility();
+    private final ReplicaPositions positions;
+    private final CommittedWrites committedWrites = new CommittedWrites();
+    private final ReadYourWritesStatistics readYourWrites = new ReadYourWritesStatistics();
 
     Cluster(Config config) {
         this.config = config;
         this.health = new NodeHealth(config.replicaRetryIntervalMillis());
         this.selector = ReplicaSelector.of(config.balance());
+        this.positions = new ReplicaPositions(config, connector);
         this.classifier = new CachingClassifier(new StatementClassifier(config.dialect(),
                 new FunctionRules(config.dialect(), config.writeFunctions(), config.readFunctions())));
     }
@@ -42,6 +46,30 @@ public final class Cluster {
     /** PostgreSQL user-function volatility, looked up once per name for this cluster. */
     public FunctionVolatility volatility() {
         return volatility;
+    }
+
+    /** How far each replica has replayed, kept by one shared monitor. */
+    public ReplicaPositions positions() {
+        return positions;
+    }
+
+    /** The commits of every connection of this configuration, for readYourWritesScope=global. */
+    public CommittedWrites committedWrites() {
+        return committedWrites;
+    }
+
+    public ReadYourWritesStatistics readYourWritesStatistics() {
+        return readYourWrites;
+    }
+
+    /** A logical connection of this configuration opened. */
+    public void connectionOpened() {
+        positions.acquire();
+    }
+
+    /** A logical connection of this configuration closed: the last one stops what runs in the background. */
+    public void connectionClosed() {
+        positions.release();
     }
 
     public NodeHealth health() {
@@ -85,7 +113,7 @@ public final class Cluster {
      * A hung replica host accepts TCP connections but never answers the login: without a bound, the read waits
      * forever. PostgreSQL's driver takes the bound as connectTimeout and loginTimeout, unless the user set them.
      */
-    private static Properties replicaProperties(NodeSpec replica, Config config) {
+    static Properties replicaProperties(NodeSpec replica, Config config) {
         Properties properties = config.nodeProperties();
         if (config.dialect() == Dialect.POSTGRESQL && config.replicaConnectTimeoutMillis() > 0) {
             String seconds = String.valueOf((config.replicaConnectTimeoutMillis() + 999) / 1000);

@@ -20,7 +20,10 @@ public final class Config {
     public enum Balance { ROUND_ROBIN, RANDOM }
 
     /** The read-your-writes rule. */
-    public enum ReadYourWrites { WINDOW, CONNECTION, OFF }
+    public enum ReadYourWrites { LSN, WINDOW, CONNECTION, OFF }
+
+    /** Whose writes a read must see, in {@code lsn} mode. */
+    public enum Scope { CONNECTION, GLOBAL }
 
     private final String displayUrl;
     private final Dialect dialect;
@@ -30,6 +33,9 @@ public final class Config {
     private final Balance balance;
     private final ReadYourWrites readYourWrites;
     private final long readYourWritesWindowMillis;
+    private final Scope readYourWritesScope;
+    private final long readYourWritesWaitMillis;
+    private final long replicaPollIntervalMillis;
     private final long replicaRetryIntervalMillis;
     private final long replicaConnectTimeoutMillis;
     private final boolean logRouting;
@@ -38,7 +44,8 @@ public final class Config {
     private final String clusterKey;
 
     Config(String displayUrl, Dialect dialect, NodeSpec primary, List<NodeSpec> replicas, Properties nodeProperties,
-           Balance balance, ReadYourWrites readYourWrites, long readYourWritesWindowMillis,
+           Balance balance, ReadYourWrites readYourWrites, long readYourWritesWindowMillis, Scope readYourWritesScope,
+           long readYourWritesWaitMillis, long replicaPollIntervalMillis,
            long replicaRetryIntervalMillis, long replicaConnectTimeoutMillis, boolean logRouting,
            Set<String> writeFunctions, Set<String> readFunctions) {
         this.displayUrl = displayUrl;
@@ -49,6 +56,9 @@ public final class Config {
         this.balance = balance;
         this.readYourWrites = readYourWrites;
         this.readYourWritesWindowMillis = readYourWritesWindowMillis;
+        this.readYourWritesScope = readYourWritesScope;
+        this.readYourWritesWaitMillis = readYourWritesWaitMillis;
+        this.replicaPollIntervalMillis = replicaPollIntervalMillis;
         this.replicaRetryIntervalMillis = replicaRetryIntervalMillis;
         this.replicaConnectTimeoutMillis = replicaConnectTimeoutMillis;
         this.logRouting = logRouting;
@@ -58,7 +68,8 @@ public final class Config {
         for (NodeSpec replica : replicas) {
             key.append('\n').append(replica.jdbcUrl());
         }
-        key.append('\n').append(balance).append(' ').append(replicaRetryIntervalMillis)
+        key.append('\n').append(balance).append(' ').append(replicaRetryIntervalMillis).append(' ')
+                .append(replicaPollIntervalMillis)
                 .append("\nwrite ").append(this.writeFunctions).append("\nread ").append(this.readFunctions);
         this.clusterKey = key.toString();
     }
@@ -97,6 +108,23 @@ public final class Config {
 
     public long readYourWritesWindowMillis() {
         return readYourWritesWindowMillis;
+    }
+
+    /** The read-your-writes rule in effect: {@code lsn} needs WAL positions, which only PostgreSQL has. */
+    public ReadYourWrites effectiveReadYourWrites() {
+        return readYourWrites == ReadYourWrites.LSN && dialect != Dialect.POSTGRESQL ? ReadYourWrites.WINDOW : readYourWrites;
+    }
+
+    public Scope readYourWritesScope() {
+        return readYourWritesScope;
+    }
+
+    public long readYourWritesWaitMillis() {
+        return readYourWritesWaitMillis;
+    }
+
+    public long replicaPollIntervalMillis() {
+        return replicaPollIntervalMillis;
     }
 
     public long replicaRetryIntervalMillis() {

@@ -7,6 +7,7 @@ import java.sql.SQLException;
 final class Durations {
 
     private static final String EXPECTED = "a duration such as 500ms, 5s, 1m or a number of milliseconds";
+    private static final long MAX_MILLIS = 30L * 24 * 3_600_000;
 
     private Durations() {
     }
@@ -30,6 +31,16 @@ final class Durations {
         if (digits.isEmpty() || digits.length() > 12 || !digits.chars().allMatch(Character::isDigit)) {
             throw Errors.badOption(option, text, EXPECTED);
         }
-        return Long.parseLong(digits) * unit;
+        long millis;
+        try {
+            millis = Math.multiplyExact(Long.parseLong(digits), unit);
+        } catch (ArithmeticException e) {
+            millis = Long.MAX_VALUE;
+        }
+        if (millis > MAX_MILLIS) {
+            // Durations become nanoseconds inside the driver: anything longer would overflow, and mean nothing.
+            throw Errors.badOption(option, text, "a duration of at most 30 days");
+        }
+        return millis;
     }
 }

@@ -7,8 +7,14 @@ import io.replicatedjdbc.internal.Errors;
 import io.replicatedjdbc.internal.classify.Classification;
 import io.replicatedjdbc.internal.classify.Dialect;
 import io.replicatedjdbc.internal.cluster.Cluster;
+import io.replicatedjdbc.internal.cluster.CommittedWrites;
+import io.replicatedjdbc.internal.cluster.ReadYourWritesStatistics;
+import io.replicatedjdbc.internal.cluster.ReplicaPositions;
+import io.replicatedjdbc.internal.cluster.WalPosition;
 import io.replicatedjdbc.internal.config.Config;
+import io.replicatedjdbc.internal.config.NodeSpec;
 import io.replicatedjdbc.internal.route.Decision;
+import io.replicatedjdbc.internal.route.ReadYourWritesPolicy;
 import io.replicatedjdbc.internal.route.ReplicaFailure;
 import io.replicatedjdbc.internal.route.Router;
 import io.replicatedjdbc.internal.session.ServerObservation;
@@ -92,7 +98,7 @@ public final class LogicalConnection implements ReplicatedConnection {
         this.session = new SessionState(config.dialect() != Dialect.SQLITE);
         this.serverSession = config.primary().jdbcUrl().startsWith("jdbc:postgresql:") && ServerObservation.pgJdbcPresent()
                 ? new ServerSession() : null;
-        this.router = new Router(config, session, serverSession);
+        this.router = new Router(config, session, serverSession, cluster.committedWrites());
         this.nodes = new PhysicalConnections(cluster, config, session);
         this.routingLevel = config.logRouting() ? Level.INFO : Level.FINE;
     }
@@ -105,6 +111,7 @@ public final class LogicalConnection implements ReplicatedConnection {
      */
     public static LogicalConnection open(Cluster cluster, Config config) throws SQLException {
         LogicalConnection connection = new LogicalConnection(cluster, config);
+        cluster.connectionOpened();
         try {
             connection.nodes.primary();
         } catch (SQLException primaryFailure) {
@@ -162,6 +169,14 @@ public final class LogicalConnection implements ReplicatedConnection {
                 fallback = "no replica available" + (failure == null ? "" : " (" + failure + ")")
                         + ", fell back to the primary";
                 physical = nodes.primary();
+            } else if (!onPrimary && router.positions() != null) {
+                String stale = replicaForOwnWrites(router.positions(), physical);
+                if (stale != null) {
+                    fallback = stale;
+                    onPrimary = true;
+                    continue;
+                }
+                physical = nodes.currentReplica();
             }
             if (!bringUpToDate(physical)) {
                 fallback = "the replica could not take this connection's session state, ran on the primary";
@@ -201,6 +216,110 @@ public final class LogicalConnection implements ReplicatedConnection {
                     status);
             return result;
         }
+    }
+
+    // ---------------------------------------------------------------- read-your-writes by WAL position
+
+    private static final String INSERT_POSITION = "SELECT pg_catalog.pg_current_wal_insert_lsn()";
+    private static final String REPLAY_POSITION = "SELECT pg_catalog.pg_last_wal_replay_lsn()";
+
+    /**
+     * Makes the bound replica one that has replayed every write this read must see: it is, a known-fresh replica is
+     * bound instead, or the bound one is asked directly (and waited for, up to {@code readYourWritesWait}). Returns
+     * null when the read may run on {@link PhysicalConnections#currentReplica()}, or why it runs on the primary.
+     */
+    private String replicaForOwnWrites(ReadYourWritesPolicy.Positions own, Physical replica) throws SQLException {
+        long required = requiredPosition(own);
+        if (required == WalPosition.NONE) {
+            return null;
+        }
+        ReplicaPositions positions = cluster.positions();
+        ReadYourWritesStatistics statistics = cluster.readYourWritesStatistics();
+        if (WalPosition.covers(positions.replayed(replica.node), required)) {
+            statistics.onReplicaAfterCheck.increment();
+            return null;
+        }
+        long now = System.nanoTime();
+        NodeSpec fresh = positions.replicaCovering(required, replica.node, node -> cluster.health().isAvailable(node, now));
+        if (fresh != null && !readingFrom(replica) && nodes.rebind(fresh) != null) {
+            statistics.onReplicaAfterCheck.increment();
+            return null;
+        }
+        long deadline = now + config.readYourWritesWaitMillis() * 1_000_000L;
+        long seen = replayPosition(replica);
+        if (!WalPosition.covers(seen, required) && config.readYourWritesWaitMillis() > 0) {
+            statistics.waits.increment();
+            while (!WalPosition.covers(seen, required) && System.nanoTime() - deadline < 0) {
+                sleepBriefly();
+                seen = replayPosition(replica);
+            }
+            statistics.waitNanos.add(System.nanoTime() - now);
+        }
+        if (WalPosition.covers(seen, required)) {
+            statistics.onReplicaAfterCheck.increment();
+            return null;
+        }
+        statistics.keptOnPrimary.increment();
+        return "read-your-writes: the writes to see end at " + WalPosition.format(required) + ", " + replica.node
+                + " has replayed " + WalPosition.format(seen) + "; ran on the primary";
+    }
+
+    /**
+     * The position this read must see: this connection's own writes (fetched from the primary once after they
+     * committed), tokens it was given, and in global scope every commit of the configuration counted so far.
+     */
+    private long requiredPosition(ReadYourWritesPolicy.Positions own) throws SQLException {
+        CommittedWrites global = own.global();
+        long globalCommits = global == null ? 0 : global.commits();
+        boolean globalStale = global != null && globalCommits > 0 && global.coveringPosition() == WalPosition.NONE;
+        if (own.pending() || globalStale) {
+            Physical primary = nodes.primaryIfOpen();
+            if (primary == null) {
+                return own.required();
+            }
+            long position = WalPosition.parse(ServerObservation.queryOutsideTransaction(primary.connection, INSERT_POSITION));
+            cluster.readYourWritesStatistics().positionFetches.increment();
+            if (own.pending()) {
+                own.fetched(position);
+            }
+            if (global != null) {
+                global.fetched(globalCommits, position);
+            }
+        }
+        long required = own.required();
+        if (global != null && Long.compareUnsigned(global.position(), required) > 0) {
+            required = global.position();
+        }
+        return required;
+    }
+
+    /** Asks the replica itself how far it has replayed, and tells the shared monitor. */
+    private long replayPosition(Physical replica) throws SQLException {
+        cluster.readYourWritesStatistics().directChecks.increment();
+        long seen = WalPosition.parse(ServerObservation.queryOutsideTransaction(replica.connection, REPLAY_POSITION));
+        cluster.positions().observed(replica.node, seen);
+        return seen;
+    }
+
+    private static void sleepBriefly() throws SQLException {
+        try {
+            Thread.sleep(1);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw Errors.interrupted("waiting for a replica to replay this connection's writes");
+        }
+    }
+
+    /** Whether a result set read from this physical connection is still open (it must not be closed under it). */
+    private boolean readingFrom(Physical physical) {
+        synchronized (statements) {
+            for (StatementProxy statement : statements) {
+                if (statement.readingFrom(physical)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /**
@@ -955,6 +1074,7 @@ public final class LogicalConnection implements ReplicatedConnection {
             return;
         }
         closed = true;
+        cluster.connectionClosed();
         List<StatementProxy> open;
         synchronized (statements) {
             open = new ArrayList<>(statements);
@@ -986,6 +1106,7 @@ public final class LogicalConnection implements ReplicatedConnection {
             return;
         }
         closed = true;
+        cluster.connectionClosed();
         nodes.abortAll(executor);
     }
 
@@ -1058,6 +1179,43 @@ public final class LogicalConnection implements ReplicatedConnection {
     public void endRequest() throws SQLException {
         checkOpen();
         router.requestEnded();
+    }
+
+    private static final String TOKEN_PREFIX = "rjdbc-lsn:";
+
+    @Override
+    public String readYourWritesToken() throws SQLException {
+        checkOpen();
+        ReadYourWritesPolicy.Positions own = positionsForTokens();
+        long required = requiredPosition(own);
+        return required == WalPosition.NONE ? null : TOKEN_PREFIX + WalPosition.format(required);
+    }
+
+    @Override
+    public void readYourWrites(String token) throws SQLException {
+        checkOpen();
+        ReadYourWritesPolicy.Positions own = positionsForTokens();
+        if (token == null || !token.startsWith(TOKEN_PREFIX)) {
+            throw Errors.badArgument("Not a read-your-writes token of this driver: " + token);
+        }
+        try {
+            own.require(WalPosition.parse(token.substring(TOKEN_PREFIX.length())));
+        } catch (IllegalArgumentException e) {
+            throw Errors.badArgument("Not a read-your-writes token of this driver: " + token);
+        }
+    }
+
+    private ReadYourWritesPolicy.Positions positionsForTokens() throws SQLException {
+        ReadYourWritesPolicy.Positions own = router.positions();
+        if (own == null) {
+            throw Errors.notSupported("Read-your-writes tokens need readYourWrites=lsn on PostgreSQL");
+        }
+        return own;
+    }
+
+    @Override
+    public io.replicatedjdbc.ReadYourWritesCounters readYourWritesCounters() {
+        return cluster.readYourWritesStatistics().snapshot();
     }
 
     @Override

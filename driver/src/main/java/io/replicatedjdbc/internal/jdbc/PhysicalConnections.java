@@ -75,6 +75,26 @@ final class PhysicalConnections {
         }
     }
 
+    /**
+     * Binds this connection to another replica (one that has replayed what its reads must see), closing the one bound
+     * now; null when it cannot be opened, and the binding is left as it was.
+     */
+    Physical rebind(NodeSpec node) throws SQLException {
+        Connection connection;
+        try {
+            connection = cluster.openReplica(node, config);
+        } catch (SQLException e) {
+            return null;
+        }
+        prepare(connection);
+        Physical old = replica;
+        replica = new Physical(node, connection);
+        if (old != null) {
+            closeQuietly(old.connection);
+        }
+        return replica;
+    }
+
     /** The bound replica, or null; opens nothing. */
     Physical currentReplica() {
         return replica;
@@ -109,6 +129,11 @@ final class PhysicalConnections {
         LOG.log(Level.WARNING, "Replica " + broken.node + " failed; skipped for "
                 + config.replicaRetryIntervalMillis() + " ms: " + cause.getMessage());
         closeQuietly(broken.connection);
+    }
+
+    /** The primary's connection if it is open, or null; opens nothing. */
+    Physical primaryIfOpen() {
+        return primary;
     }
 
     /** An open physical connection, the primary if it is open, or null. */

@@ -144,6 +144,17 @@ class StatementProxy implements Statement {
         return self;
     }
 
+    /** Whether a result set of this statement, read from {@code physical}, is still open. */
+    final boolean readingFrom(Physical physical) {
+        ResultSetProxy open = currentResultSet;
+        Held held = current;
+        try {
+            return open != null && held != null && held.physical == physical && !open.isClosed();
+        } catch (SQLException e) {
+            return true;
+        }
+    }
+
     /** The physical statement that served the last execution, or null. */
     final Held currentHeld() {
         return current;

@@ -1,11 +1,12 @@
 package io.replicatedjdbc.internal.route;
 
+import io.replicatedjdbc.internal.cluster.CommittedWrites;
+import io.replicatedjdbc.internal.cluster.WalPosition;
 import io.replicatedjdbc.internal.config.Config;
 
 /**
  * Decides whether a connection's reads must stay on the primary because of its own earlier writes. One
- * instance per logical connection. An LSN-based policy for PostgreSQL (pin until the replica has replayed
- * the write's WAL position) implements the same two calls.
+ * instance per logical connection.
  */
 public interface ReadYourWritesPolicy {
 
@@ -21,14 +22,83 @@ public interface ReadYourWritesPolicy {
      */
     void reset();
 
-    static ReadYourWritesPolicy of(Config config) {
-        switch (config.readYourWrites()) {
+    /**
+     * The policy of one logical connection; {@code committedWrites} is the configuration's record of commits, shared
+     * by every connection when {@code readYourWritesScope=global} (null for connection scope).
+     */
+    static ReadYourWritesPolicy of(Config config, CommittedWrites committedWrites) {
+        switch (config.effectiveReadYourWrites()) {
             case OFF:
                 return new Off();
             case CONNECTION:
                 return new UntilClose();
+            case LSN:
+                return new Positions(config.readYourWritesScope() == Config.Scope.GLOBAL ? committedWrites : null);
             default:
                 return new Window(config.readYourWritesWindowMillis());
+        }
+    }
+
+    /**
+     * Read-your-writes by WAL position: a read may run on a replica that has replayed the position of every write it
+     * must see. This object keeps what the reads of one logical connection must see; the connection fetches the
+     * primary's position lazily (only when a read would otherwise go to a replica) and checks replicas against it.
+     */
+    final class Positions implements ReadYourWritesPolicy {
+        private final CommittedWrites global;
+        private boolean pending;
+        private long required = WalPosition.NONE;
+
+        Positions(CommittedWrites global) {
+            this.global = global;
+        }
+
+        /** A write committed: its position is fetched when a read next needs it; others see it in global scope. */
+        @Override
+        public void onWrite(long nowNanos) {
+            pending = true;
+            if (global != null) {
+                global.committed();
+            }
+        }
+
+        /** Never a pin by itself: the connection checks positions instead. */
+        @Override
+        public String pinReason(long nowNanos) {
+            return null;
+        }
+
+        /** A position protects against lag whoever borrows the connection next: it stays. */
+        @Override
+        public void reset() {
+        }
+
+        /** Whether this connection committed writes whose position it has not fetched yet. */
+        public boolean pending() {
+            return pending;
+        }
+
+        /** The primary's insert position, fetched after the writes committed: it covers them all. */
+        public void fetched(long position) {
+            pending = false;
+            require(position);
+        }
+
+        /** The reads of this connection must see at least this position (its own writes, or a causal token). */
+        public void require(long position) {
+            if (Long.compareUnsigned(position, required) > 0) {
+                required = position;
+            }
+        }
+
+        /** The position this connection's own reads need; NONE when nothing. */
+        public long required() {
+            return required;
+        }
+
+        /** The configuration's commits when the scope is global, else null. */
+        public CommittedWrites global() {
+            return global;
         }
     }
 

@@ -4,6 +4,7 @@ import io.replicatedjdbc.Route;
 import io.replicatedjdbc.internal.Errors;
 import io.replicatedjdbc.internal.classify.Classification;
 import io.replicatedjdbc.internal.classify.Dialect;
+import io.replicatedjdbc.internal.cluster.CommittedWrites;
 import io.replicatedjdbc.internal.config.Config;
 import io.replicatedjdbc.internal.session.ServerSession;
 import io.replicatedjdbc.internal.session.SessionState;
@@ -41,8 +42,8 @@ public final class Router {
     /** The session as the server reports it, where it can be asked; null where it is inferred from SQL. */
     private final ServerSession serverSession;
 
-    public Router(Config config, SessionState session, ServerSession serverSession) {
-        this.readYourWrites = ReadYourWritesPolicy.of(config);
+    public Router(Config config, SessionState session, ServerSession serverSession, CommittedWrites committedWrites) {
+        this.readYourWrites = ReadYourWritesPolicy.of(config, committedWrites);
         this.session = session;
         this.serverSession = serverSession;
         this.hasReplicas = !config.replicas().isEmpty();
@@ -186,6 +187,11 @@ public final class Router {
         transactionNode = null;
         sqlTransaction = false;
         transactionWrote = false;
+    }
+
+    /** The read-your-writes positions of this connection, when {@code readYourWrites=lsn}; else null. */
+    public ReadYourWritesPolicy.Positions positions() {
+        return readYourWrites instanceof ReadYourWritesPolicy.Positions ? (ReadYourWritesPolicy.Positions) readYourWrites : null;
     }
 
     /** Whether a transaction is open and bound to a node. */

@@ -1,6 +1,7 @@
 package io.replicatedjdbc.internal.session;
 
 import java.sql.Connection;
+import java.sql.SQLException;
 
 /**
  * Entry point to what the server reports about a session, where the wrapped driver exposes it (PgJDBC). Every
@@ -30,6 +31,26 @@ public final class ServerObservation {
     /** The connection's transaction status as its server last reported it, or {@link TxStatus#UNKNOWN}. */
     public static TxStatus transactionStatus(Connection connection) {
         return PGJDBC ? PgProtocol.transactionStatus(connection) : TxStatus.UNKNOWN;
+    }
+
+    /**
+     * The first column of the first row of a query run on {@code node} without opening a transaction there, whatever
+     * its autocommit setting (a transaction already open there is used as it is).
+     */
+    public static String queryOutsideTransaction(Connection node, String sql) throws SQLException {
+        boolean autoCommit = node.getAutoCommit();
+        boolean toggle = !autoCommit && transactionStatus(node) == TxStatus.IDLE;
+        if (toggle) {
+            node.setAutoCommit(true);
+        }
+        try (java.sql.Statement statement = node.createStatement();
+             java.sql.ResultSet rs = statement.executeQuery(sql)) {
+            return rs.next() ? rs.getString(1) : null;
+        } finally {
+            if (toggle) {
+                node.setAutoCommit(false);
+            }
+        }
     }
 
     /** Whether the session takes backslash escapes in {@code '...'} strings (standard_conforming_strings off). */

@@ -114,7 +114,14 @@ class ConfigParserTest {
     void defaults_whenNothingIsSet() throws SQLException {
         Config config = parse("jdbc:replicated:sqlite:/data/app.db");
         assertThat(config.balance()).isEqualTo(Config.Balance.ROUND_ROBIN);
-        assertThat(config.readYourWrites()).isEqualTo(Config.ReadYourWrites.WINDOW);
+        assertThat(config.readYourWrites()).isEqualTo(Config.ReadYourWrites.LSN);
+        // SQLite has no WAL position to compare: lsn works as window there.
+        assertThat(config.effectiveReadYourWrites()).isEqualTo(Config.ReadYourWrites.WINDOW);
+        assertThat(parse("jdbc:replicated:postgresql://p,r/db").effectiveReadYourWrites())
+                .isEqualTo(Config.ReadYourWrites.LSN);
+        assertThat(config.readYourWritesScope()).isEqualTo(Config.Scope.CONNECTION);
+        assertThat(config.readYourWritesWaitMillis()).isZero();
+        assertThat(config.replicaPollIntervalMillis()).isEqualTo(10);
         assertThat(config.readYourWritesWindowMillis()).isEqualTo(5_000);
         assertThat(config.replicaRetryIntervalMillis()).isEqualTo(30_000);
         assertThat(config.logRouting()).isFalse();

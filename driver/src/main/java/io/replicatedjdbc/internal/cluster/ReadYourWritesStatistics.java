@@ -1,0 +1,20 @@
+package io.replicatedjdbc.internal.cluster;
+
+import io.replicatedjdbc.ReadYourWritesCounters;
+import java.util.concurrent.atomic.LongAdder;
+
+/** The counters behind {@link ReadYourWritesCounters}, shared by the connections of one configuration. */
+public final class ReadYourWritesStatistics {
+
+    public final LongAdder keptOnPrimary = new LongAdder();
+    public final LongAdder onReplicaAfterCheck = new LongAdder();
+    public final LongAdder directChecks = new LongAdder();
+    public final LongAdder positionFetches = new LongAdder();
+    public final LongAdder waits = new LongAdder();
+    public final LongAdder waitNanos = new LongAdder();
+
+    public ReadYourWritesCounters snapshot() {
+        return new ReadYourWritesCounters(keptOnPrimary.sum(), onReplicaAfterCheck.sum(), directChecks.sum(),
+                positionFetches.sum(), waits.sum(), waitNanos.sum());
+    }
+}

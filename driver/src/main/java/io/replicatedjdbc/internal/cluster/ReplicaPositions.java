@@ -1,0 +1,165 @@
+package io.replicatedjdbc.internal.cluster;
+
+import io.replicatedjdbc.internal.config.Config;
+import io.replicatedjdbc.internal.config.NodeSpec;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * How far each replica of one configuration has replayed the WAL, shared by all its logical connections. One daemon
+ * thread asks every replica ({@code pg_last_wal_replay_lsn()}) each {@code replicaPollInterval}, over connections
+ * of its own. It starts when the first connection needs a position and stops, closing its connections, when the
+ * last logical connection of the configuration closes. Reads that check a replica directly report what they saw
+ * too, so the known position only grows.
+ */
+public final class ReplicaPositions {
+
+    private static final Logger LOG = Logger.getLogger("io.replicatedjdbc.positions");
+    private static final AtomicInteger THREADS = new AtomicInteger();
+    static final String REPLAYED = "SELECT pg_catalog.pg_last_wal_replay_lsn()";
+    /** The application_name of the monitor's connections, so that operators (and tests) can tell them apart. */
+    public static final String MONITOR_NAME = "replicated-jdbc position monitor";
+
+    private final Config config;
+    private final NodeConnector connector;
+    private final ConcurrentHashMap<NodeSpec, Long> replayed = new ConcurrentHashMap<>();
+    private int users;
+    private Thread monitor;
+    private volatile boolean running;
+    private final java.util.concurrent.atomic.LongAdder polls = new java.util.concurrent.atomic.LongAdder();
+
+    ReplicaPositions(Config config, NodeConnector connector) {
+        this.config = config;
+        this.connector = connector;
+    }
+
+    /** A logical connection opened: the monitor may be needed. */
+    public synchronized void acquire() {
+        users++;
+    }
+
+    /** A logical connection closed: the last one stops the monitor. */
+    public void release() {
+        Thread stopping = null;
+        synchronized (this) {
+            if (--users == 0 && monitor != null) {
+                running = false;
+                stopping = monitor;
+                monitor = null;
+            }
+        }
+        if (stopping != null) {
+            stopping.interrupt();
+            try {
+                stopping.join(2_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** The last known replay position of the replica, starting the monitor if it is not running; NONE when unknown. */
+    public long replayed(NodeSpec replica) {
+        if (monitor == null) {
+            start();
+        }
+        Long position = replayed.get(replica);
+        return position == null ? WalPosition.NONE : position;
+    }
+
+    /** A replica known to have replayed {@code required}, other than {@code except}; null when none is known. */
+    public NodeSpec replicaCovering(long required, NodeSpec except, java.util.function.Predicate<NodeSpec> usable) {
+        for (NodeSpec replica : config.replicas()) {
+            if (!replica.equals(except) && usable.test(replica) && WalPosition.covers(replayed(replica), required)) {
+                return replica;
+            }
+        }
+        return null;
+    }
+
+    /** A read saw the replica's position itself. */
+    public void observed(NodeSpec replica, long position) {
+        replayed.merge(replica, position, (a, b) -> Long.compareUnsigned(a, b) >= 0 ? a : b);
+    }
+
+    /** How many times the monitor has asked a replica, for measurements. */
+    public long polls() {
+        return polls.sum();
+    }
+
+    /** Whether the monitor thread runs, for tests. */
+    public synchronized boolean running() {
+        return monitor != null;
+    }
+
+    private synchronized void start() {
+        if (monitor != null || users == 0 || config.replicas().isEmpty()) {
+            return;
+        }
+        running = true;
+        monitor = new Thread(this::poll, "replicated-jdbc-positions-" + THREADS.incrementAndGet());
+        monitor.setDaemon(true);
+        monitor.start();
+    }
+
+    private void poll() {
+        Map<NodeSpec, Connection> connections = new HashMap<>();
+        long interval = Math.max(1, config.replicaPollIntervalMillis());
+        try {
+            while (running) {
+                for (NodeSpec replica : config.replicas()) {
+                    Connection connection = connections.get(replica);
+                    try {
+                        if (connection == null) {
+                            java.util.Properties properties = Cluster.replicaProperties(replica, config);
+                            if (config.dialect() == io.replicatedjdbc.internal.classify.Dialect.POSTGRESQL) {
+                                properties.setProperty("ApplicationName", MONITOR_NAME);
+                            }
+                            connection = connector.open(replica, properties);
+                            connections.put(replica, connection);
+                        }
+                        try (Statement statement = connection.createStatement();
+                             ResultSet rs = statement.executeQuery(REPLAYED)) {
+                            rs.next();
+                            polls.increment();
+                            long position = WalPosition.parse(rs.getString(1));
+                            if (position != WalPosition.NONE) {
+                                observed(replica, position);
+                            }
+                        }
+                    } catch (SQLException | RuntimeException e) {
+                        LOG.log(Level.FINE, "Replay position of " + replica + " unknown: " + e.getMessage());
+                        connections.remove(replica);
+                        closeQuietly(connection);
+                    }
+                }
+                Thread.sleep(interval);
+            }
+        } catch (InterruptedException e) {
+            // stopped by release()
+        } finally {
+            for (Connection connection : connections.values()) {
+                closeQuietly(connection);
+            }
+        }
+    }
+
+    private static void closeQuietly(Connection connection) {
+        if (connection == null) {
+            return;
+        }
+        try {
+            connection.close();
+        } catch (SQLException e) {
+            // nothing more to release
+        }
+    }
+}

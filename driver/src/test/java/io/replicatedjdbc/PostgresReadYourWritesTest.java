@@ -1,0 +1,354 @@
+package io.replicatedjdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.replicatedjdbc.testing.PostgresCluster;
+import io.replicatedjdbc.testing.PostgresClusterExtension;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Paths;
+import java.sql.CallableStatement;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLongArray;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Read-your-writes by WAL position (the default on PostgreSQL) against the real cluster. Staleness is made certain by
+ * pausing replay on every replica: a read that went to a replica would see the old value. Where a read ran is asked
+ * of the server ({@code pg_is_in_recovery()}).
+ */
+@ExtendWith(PostgresClusterExtension.class)
+class PostgresReadYourWritesTest {
+
+    private final PostgresCluster cluster;
+
+    PostgresReadYourWritesTest(PostgresCluster cluster) {
+        this.cluster = cluster;
+    }
+
+    @BeforeAll
+    static void createSchema(PostgresCluster cluster) throws Exception {
+        try (Connection connection = cluster.connect(0); Statement statement = connection.createStatement()) {
+            statement.execute("CREATE TABLE IF NOT EXISTS ryw (id int PRIMARY KEY, v bigint NOT NULL)");
+            statement.execute("TRUNCATE ryw");
+            statement.execute("INSERT INTO ryw SELECT g, 0 FROM generate_series(1, 64) g");
+            statement.execute("CREATE OR REPLACE FUNCTION ryw_bump(k int) RETURNS bigint VOLATILE LANGUAGE sql"
+                    + " AS 'UPDATE ryw SET v = v + 1 WHERE id = k RETURNING v'");
+            statement.execute("CREATE OR REPLACE PROCEDURE ryw_set(k int, x bigint) LANGUAGE sql"
+                    + " AS 'UPDATE ryw SET v = x WHERE id = k'");
+        }
+        cluster.awaitReplicas();
+    }
+
+    @AfterEach
+    void resumeReplay() throws Exception {
+        for (int replica = 1; replica <= cluster.replicaCount(); replica++) {
+            cluster.resumeReplay(replica);
+        }
+        cluster.awaitReplicas();
+    }
+
+    private void pauseReplay() throws SQLException {
+        for (int replica = 1; replica <= cluster.replicaCount(); replica++) {
+            cluster.pauseReplay(replica);
+        }
+    }
+
+    private Connection connect(String... options) throws SQLException {
+        return DriverManager.getConnection(cluster.replicatedUrl(options));
+    }
+
+    /** The row's value and whether a standby answered. */
+    private static long[] read(Connection connection, int id) throws SQLException {
+        try (Statement statement = connection.createStatement();
+             ResultSet rs = statement.executeQuery("SELECT v, pg_is_in_recovery() FROM ryw WHERE id = " + id)) {
+            rs.next();
+            return new long[] {rs.getLong(1), rs.getBoolean(2) ? 1 : 0};
+        }
+    }
+
+    private static void execute(Connection connection, String sql) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        }
+    }
+
+    @Test
+    void writeThenRead_twoHundredRounds_withReplayPaused_neverStale() throws Exception {
+        try (Connection connection = connect()) {
+            read(connection, 1);
+            pauseReplay();
+            for (int round = 1; round <= 200; round++) {
+                execute(connection, "UPDATE ryw SET v = " + round + " WHERE id = 1");
+                assertThat(read(connection, 1)[0]).as("round " + round).isEqualTo(round);
+            }
+            assertThat(connection.unwrap(ReplicatedConnection.class).lastRouting().reason()).contains("read-your-writes");
+        }
+    }
+
+    @Test
+    void everyKindOfWrite_isSeenByTheNextRead_withReplayPaused() throws Exception {
+        try (Connection connection = connect()) {
+            read(connection, 2);
+            pauseReplay();
+            // a transaction in SQL, several statements in one string
+            execute(connection, "BEGIN; UPDATE ryw SET v = 11 WHERE id = 2; UPDATE ryw SET v = 12 WHERE id = 3; COMMIT");
+            assertThat(read(connection, 3)[0]).isEqualTo(12);
+            // a JDBC transaction
+            connection.setAutoCommit(false);
+            execute(connection, "UPDATE ryw SET v = 21 WHERE id = 2");
+            connection.commit();
+            connection.setAutoCommit(true);
+            assertThat(read(connection, 2)[0]).isEqualTo(21);
+            // a batch
+            try (Statement batch = connection.createStatement()) {
+                batch.addBatch("UPDATE ryw SET v = 31 WHERE id = 2");
+                batch.addBatch("UPDATE ryw SET v = 32 WHERE id = 3");
+                batch.executeBatch();
+            }
+            assertThat(read(connection, 3)[0]).isEqualTo(32);
+            // a CallableStatement
+            try (CallableStatement call = connection.prepareCall("CALL ryw_set(?, ?)")) {
+                call.setInt(1, 2);
+                call.setLong(2, 41);
+                call.execute();
+            }
+            assertThat(read(connection, 2)[0]).isEqualTo(41);
+            // a VOLATILE function that writes, called by a SELECT
+            execute(connection, "SELECT ryw_bump(2)");
+            assertThat(read(connection, 2)[0]).isEqualTo(42);
+            // DDL
+            execute(connection, "CREATE TABLE ryw_ddl_" + System.nanoTime() % 100000 + " (a int)");
+            try (Statement statement = connection.createStatement();
+                 ResultSet rs = statement.executeQuery("SELECT count(*) FROM pg_class WHERE relname LIKE 'ryw_ddl_%'")) {
+                rs.next();
+                assertThat(rs.getInt(1)).isPositive();
+            }
+        }
+    }
+
+    @Test
+    void copyThroughCopyManager_isSeenByTheNextRead_withReplayPaused() throws Exception {
+        try (Connection connection = connect()) {
+            pauseReplay();
+            connection.unwrap(org.postgresql.PGConnection.class).getCopyAPI()
+                    .copyIn("COPY ryw (id, v) FROM STDIN", new java.io.StringReader("1001\t7\n"));
+            assertThat(read(connection, 1001)[0]).isEqualTo(7);
+        }
+    }
+
+    @Test
+    void readsReturnToReplicas_withinAHundredMilliseconds_ofCatchingUp() throws Exception {
+        try (Connection connection = connect()) {
+            pauseReplay();
+            execute(connection, "UPDATE ryw SET v = v + 1 WHERE id = 4");
+            long expected = read(connection, 4)[0];
+            resumeReplay();
+            long start = System.nanoTime();
+            int onReplica = 0;
+            int reads = 0;
+            while (System.nanoTime() - start < 100_000_000L) {
+                long[] result = read(connection, 4);
+                assertThat(result[0]).isEqualTo(expected);
+                onReplica += (int) result[1];
+                reads++;
+            }
+            assertThat(onReplica).as("reads on a replica, of " + reads).isGreaterThanOrEqualTo(reads * 95 / 100);
+        }
+    }
+
+    @Test
+    void readOnlyTransaction_afterAnOwnWrite_runsOnAReplicaOnceItCaughtUp() throws Exception {
+        try (Connection connection = connect()) {
+            execute(connection, "UPDATE ryw SET v = v + 1 WHERE id = 5");
+            cluster.awaitReplicas();
+            connection.setReadOnly(true);
+            connection.setAutoCommit(false);
+            assertThat(read(connection, 5)[1]).as("on a replica").isEqualTo(1);
+            connection.commit();
+        }
+    }
+
+    @Test
+    void globalScope_aReadSeesWhatAnotherConnectionCommittedBefore_withReplayPaused() throws Exception {
+        try (Connection writer = connect("readYourWritesScope=global");
+             Connection reader = connect("readYourWritesScope=global")) {
+            read(reader, 6);
+            pauseReplay();
+            for (int round = 1; round <= 20; round++) {
+                execute(writer, "UPDATE ryw SET v = " + round + " WHERE id = 6");
+                assertThat(read(reader, 6)[0]).as("round " + round).isEqualTo(round);
+            }
+        }
+    }
+
+    @Test
+    void connectionScope_anotherConnectionMayReadFromAReplica() throws Exception {
+        try (Connection writer = connect(); Connection reader = connect()) {
+            read(reader, 7);
+            pauseReplay();
+            execute(writer, "UPDATE ryw SET v = v + 100 WHERE id = 7");
+            assertThat(read(reader, 7)[1]).as("the other connection reads on a replica").isEqualTo(1);
+        }
+    }
+
+    @Test
+    void token_carriesTheWritesToAnotherConnection() throws Exception {
+        try (Connection writer = connect(); Connection reader = connect()) {
+            ReplicatedConnection replicatedReader = reader.unwrap(ReplicatedConnection.class);
+            assertThat(writer.unwrap(ReplicatedConnection.class).readYourWritesToken()).isNull();
+            read(reader, 8);
+            pauseReplay();
+            execute(writer, "UPDATE ryw SET v = 555 WHERE id = 8");
+            String token = writer.unwrap(ReplicatedConnection.class).readYourWritesToken();
+            assertThat(token).startsWith("rjdbc-lsn:");
+            replicatedReader.readYourWrites(token);
+            assertThat(read(reader, 8)[0]).isEqualTo(555);
+            assertThat(replicatedReader.readYourWritesCounters().readsKeptOnPrimary()).isPositive();
+        }
+    }
+
+    @Test
+    void token_carriesTheWritesToAnotherJvm() throws Exception {
+        try (Connection reader = connect()) {
+            read(reader, 9);
+            pauseReplay();
+            Process writer = new ProcessBuilder(Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-cp", System.getProperty("java.class.path"), TokenWriter.class.getName(), cluster.replicatedUrl(),
+                    "9", "777").redirectErrorStream(true).start();
+            String token;
+            try (BufferedReader output = new BufferedReader(new InputStreamReader(writer.getInputStream(), StandardCharsets.UTF_8))) {
+                token = output.lines().filter(line -> line.startsWith("rjdbc-lsn:")).findFirst().orElse(null);
+            }
+            assertThat(writer.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(writer.exitValue()).isZero();
+            assertThat(token).isNotNull();
+            assertThat(read(reader, 9)[0]).as("without the token, a replica answers: stale").isNotEqualTo(777);
+            reader.unwrap(ReplicatedConnection.class).readYourWrites(token);
+            assertThat(read(reader, 9)[0]).isEqualTo(777);
+        }
+    }
+
+    /** The other JVM of {@link #token_carriesTheWritesToAnotherJvm}: writes, prints its token. */
+    public static final class TokenWriter {
+        public static void main(String[] args) throws Exception {
+            try (Connection connection = DriverManager.getConnection(args[0]);
+                 Statement statement = connection.createStatement()) {
+                statement.execute("UPDATE ryw SET v = " + args[2] + " WHERE id = " + args[1]);
+                System.out.println(connection.unwrap(ReplicatedConnection.class).readYourWritesToken());
+            }
+        }
+    }
+
+    @Test
+    void asynchronousCommit_isStillNeverReadStale() throws Exception {
+        try (Connection connection = connect()) {
+            execute(connection, "SET synchronous_commit = off");
+            for (int round = 1; round <= 50; round++) {
+                execute(connection, "UPDATE ryw SET v = " + round + " WHERE id = 10");
+                assertThat(read(connection, 10)[0]).as("round " + round).isEqualTo(round);
+            }
+        }
+    }
+
+    @Test
+    void waitOption_waitsForTheReplica_insteadOfGoingToThePrimary() throws Exception {
+        try (Connection connection = connect("readYourWritesWait=2s")) {
+            for (int round = 1; round <= 20; round++) {
+                execute(connection, "UPDATE ryw SET v = " + round + " WHERE id = 11");
+                long[] result = read(connection, 11);
+                assertThat(result[0]).isEqualTo(round);
+                assertThat(result[1]).as("round " + round + " on a replica").isEqualTo(1);
+            }
+        }
+    }
+
+    @Test
+    void concurrentThreads_eachSeeTheirOwnWrites_andGlobalScopeSeesEveryCommittedWrite() throws Exception {
+        int threads = 6;
+        AtomicLongArray committed = new AtomicLongArray(threads);
+        AtomicInteger violations = new AtomicInteger();
+        AtomicInteger replicaReads = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int me = t;
+                futures.add(pool.submit(() -> {
+                    Random random = new Random(me);
+                    try (Connection connection = connect("readYourWritesScope=global")) {
+                        for (int i = 0; i < 150; i++) {
+                            if (random.nextInt(4) == 0) {
+                                long value = committed.get(me) + 1;
+                                execute(connection, "UPDATE ryw SET v = " + value + " WHERE id = " + (20 + me));
+                                committed.set(me, value);
+                            } else {
+                                int other = random.nextInt(threads);
+                                long mustSee = committed.get(other);
+                                long[] result = read(connection, 20 + other);
+                                replicaReads.addAndGet((int) result[1]);
+                                if (result[0] < mustSee) {
+                                    violations.incrementAndGet();
+                                }
+                            }
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> future : futures) {
+                future.get(120, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(violations.get()).isZero();
+        assertThat(replicaReads.get()).as("reads on replicas").isPositive();
+    }
+
+    @Test
+    void theMonitor_stopsWithTheLastConnection_leavingNoThreadAndNoServerConnection() throws Exception {
+        try (Connection connection = connect("replicaPollInterval=5ms")) {
+            execute(connection, "UPDATE ryw SET v = v + 1 WHERE id = 12");
+            read(connection, 12);
+            assertThat(monitorThreads()).isPositive();
+        }
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while ((monitorThreads() > 0 || monitorSessions() > 0) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(monitorThreads()).isZero();
+        assertThat(monitorSessions()).isZero();
+    }
+
+    private static long monitorThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(thread -> thread.getName().startsWith("replicated-jdbc-positions-") && thread.isAlive()).count();
+    }
+
+    private int monitorSessions() throws SQLException {
+        int sessions = 0;
+        for (int replica = 1; replica <= cluster.replicaCount(); replica++) {
+            sessions += Integer.parseInt(cluster.query(replica,
+                    "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'replicated-jdbc position monitor'"));
+        }
+        return sessions;
+    }
+}
