@@ -3,9 +3,9 @@ package io.replicatedjdbc.internal.cluster;
 import io.replicatedjdbc.internal.config.Config;
 import io.replicatedjdbc.internal.config.NodeSpec;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,7 +16,7 @@ import java.util.logging.Logger;
 /**
  * How far each replica of one configuration has replayed the WAL, shared by all its logical connections. One daemon
  * thread asks every replica ({@code pg_last_wal_replay_lsn()}) each {@code replicaPollInterval}, over connections
- * of its own. It starts when the first connection needs a position and stops, closing its connections, when the
+ * of its own (four times a second instead while no read has needed a position for a second). It starts when the first connection needs a position and stops, closing its connections, when the
  * last logical connection of the configuration closes. Reads that check a replica directly report what they saw
  * too, so the known position only grows.
  */
@@ -34,6 +34,10 @@ public final class ReplicaPositions {
     private int users;
     private Thread monitor;
     private volatile boolean running;
+    /** When a read last needed a position: without demand for a second, the monitor polls four times a second. */
+    private volatile long lastDemand;
+    private static final long IDLE_AFTER_NANOS = 1_000_000_000L;
+    private static final long IDLE_INTERVAL_MILLIS = 250;
     private final java.util.concurrent.atomic.LongAdder polls = new java.util.concurrent.atomic.LongAdder();
 
     ReplicaPositions(Config config, NodeConnector connector) {
@@ -68,6 +72,7 @@ public final class ReplicaPositions {
 
     /** The last known replay position of the replica, starting the monitor if it is not running; NONE when unknown. */
     public long replayed(NodeSpec replica) {
+        lastDemand = System.nanoTime();
         if (monitor == null) {
             start();
         }
@@ -112,12 +117,15 @@ public final class ReplicaPositions {
 
     private void poll() {
         Map<NodeSpec, Connection> connections = new HashMap<>();
+        // One prepared statement per replica: the server plans the query once, so a poll costs it little.
+        Map<NodeSpec, PreparedStatement> queries = new HashMap<>();
         long interval = Math.max(1, config.replicaPollIntervalMillis());
         try {
             while (running) {
                 for (NodeSpec replica : config.replicas()) {
                     Connection connection = connections.get(replica);
                     try {
+                        PreparedStatement query = queries.get(replica);
                         if (connection == null) {
                             java.util.Properties properties = Cluster.replicaProperties(replica, config);
                             if (config.dialect() == io.replicatedjdbc.internal.classify.Dialect.POSTGRESQL) {
@@ -125,9 +133,10 @@ public final class ReplicaPositions {
                             }
                             connection = connector.open(replica, properties);
                             connections.put(replica, connection);
+                            query = connection.prepareStatement(REPLAYED);
+                            queries.put(replica, query);
                         }
-                        try (Statement statement = connection.createStatement();
-                             ResultSet rs = statement.executeQuery(REPLAYED)) {
+                        try (ResultSet rs = query.executeQuery()) {
                             rs.next();
                             polls.increment();
                             long position = WalPosition.parse(rs.getString(1));
@@ -138,10 +147,11 @@ public final class ReplicaPositions {
                     } catch (SQLException | RuntimeException e) {
                         LOG.log(Level.FINE, "Replay position of " + replica + " unknown: " + e.getMessage());
                         connections.remove(replica);
+                        queries.remove(replica);
                         closeQuietly(connection);
                     }
                 }
-                Thread.sleep(interval);
+                Thread.sleep(System.nanoTime() - lastDemand > IDLE_AFTER_NANOS ? Math.max(interval, IDLE_INTERVAL_MILLIS) : interval);
             }
         } catch (InterruptedException e) {
             // stopped by release()
