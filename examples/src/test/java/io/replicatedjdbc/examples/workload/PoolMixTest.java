@@ -31,6 +31,21 @@ class PoolMixTest {
     }
 
     @Test
+    void theOtherModes_forComparison(PostgresCluster cluster) throws Exception {
+        for (String mode : new String[] {"readYourWrites=off", "readYourWrites=window"}) {
+            try (HikariDataSource dataSource = PoolMix.pool(cluster.replicatedUrl(mode), 8)) {
+                PoolMix.createTable(dataSource);
+                cluster.awaitReplicas();
+                PoolMix.Result result = PoolMix.run(dataSource, 8, REQUESTS, false, 13);
+                System.out.println("Pool mix, " + mode + ": " + result);
+                if (mode.endsWith("window")) {
+                    assertThat(result.staleReadBacks).isZero();
+                }
+            }
+        }
+    }
+
+    @Test
     void globalScope_noReadBackIsStale_evenOnAnotherPooledConnection(PostgresCluster cluster) throws Exception {
         try (HikariDataSource dataSource = PoolMix.pool(cluster.replicatedUrl("readYourWritesScope=global"), 8)) {
             PoolMix.createTable(dataSource);
