@@ -13,7 +13,7 @@ public final class NodeHealth {
     private final long retryIntervalNanos;
     private final ConcurrentHashMap<NodeSpec, Long> downUntil = new ConcurrentHashMap<>();
 
-    NodeHealth(long retryIntervalMillis) {
+    public NodeHealth(long retryIntervalMillis) {
         this.retryIntervalNanos = retryIntervalMillis * 1_000_000L;
     }
 

@@ -40,6 +40,11 @@ public final class ReplicaPositions {
     private static final long IDLE_INTERVAL_MILLIS = 250;
     private final java.util.concurrent.atomic.LongAdder polls = new java.util.concurrent.atomic.LongAdder();
 
+    /** Positions for the configuration's replicas; the monitor opens its connections with the nodes' own drivers. */
+    public ReplicaPositions(Config config) {
+        this(config, new NodeConnector());
+    }
+
     ReplicaPositions(Config config, NodeConnector connector) {
         this.config = config;
         this.connector = connector;

@@ -7,13 +7,11 @@ import io.replicatedjdbc.internal.Errors;
 import io.replicatedjdbc.internal.classify.Classification;
 import io.replicatedjdbc.internal.classify.Dialect;
 import io.replicatedjdbc.internal.cluster.Cluster;
-import io.replicatedjdbc.internal.cluster.CommittedWrites;
-import io.replicatedjdbc.internal.cluster.ReadYourWritesStatistics;
-import io.replicatedjdbc.internal.cluster.ReplicaPositions;
 import io.replicatedjdbc.internal.cluster.WalPosition;
 import io.replicatedjdbc.internal.config.Config;
 import io.replicatedjdbc.internal.config.NodeSpec;
 import io.replicatedjdbc.internal.route.Decision;
+import io.replicatedjdbc.internal.route.ReadYourWritesGate;
 import io.replicatedjdbc.internal.route.ReadYourWritesPolicy;
 import io.replicatedjdbc.internal.route.ReplicaFailure;
 import io.replicatedjdbc.internal.route.Router;
@@ -72,6 +70,7 @@ public final class LogicalConnection implements ReplicatedConnection {
      * Null where the session can only be recorded from the SQL that passes through (SQLite, other drivers).
      */
     private final ServerSession serverSession;
+    private final ReadYourWritesGate readYourWrites;
 
     private final PhysicalConnections nodes;
     /** A session change made inside the open transaction: it reaches the other nodes only if it commits. */
@@ -101,6 +100,8 @@ public final class LogicalConnection implements ReplicatedConnection {
         this.router = new Router(config, session, serverSession, cluster.committedWrites());
         this.nodes = new PhysicalConnections(cluster, config, session);
         this.routingLevel = config.logRouting() ? Level.INFO : Level.FINE;
+        this.readYourWrites = new ReadYourWritesGate(cluster.positions(), cluster.health(),
+                cluster.readYourWritesStatistics(), config.readYourWritesWaitMillis());
     }
 
     /**
@@ -170,7 +171,7 @@ public final class LogicalConnection implements ReplicatedConnection {
                         + ", fell back to the primary";
                 physical = nodes.primary();
             } else if (!onPrimary && router.positions() != null) {
-                String stale = replicaForOwnWrites(router.positions(), physical);
+                String stale = readYourWrites.check(router.positions(), gateNodes);
                 if (stale != null) {
                     fallback = stale;
                     onPrimary = true;
@@ -223,92 +224,41 @@ public final class LogicalConnection implements ReplicatedConnection {
     private static final String INSERT_POSITION = "SELECT pg_catalog.pg_current_wal_insert_lsn()";
     private static final String REPLAY_POSITION = "SELECT pg_catalog.pg_last_wal_replay_lsn()";
 
-    /**
-     * Makes the bound replica one that has replayed every write this read must see: it is, a known-fresh replica is
-     * bound instead, or the bound one is asked directly (and waited for, up to {@code readYourWritesWait}). Returns
-     * null when the read may run on {@link PhysicalConnections#currentReplica()}, or why it runs on the primary.
-     */
-    private String replicaForOwnWrites(ReadYourWritesPolicy.Positions own, Physical replica) throws SQLException {
-        long required = requiredPosition(own);
-        if (required == WalPosition.NONE) {
-            return null;
-        }
-        ReplicaPositions positions = cluster.positions();
-        ReadYourWritesStatistics statistics = cluster.readYourWritesStatistics();
-        if (WalPosition.covers(positions.replayed(replica.node), required)) {
-            statistics.onReplicaAfterCheck.increment();
-            return null;
-        }
-        long now = System.nanoTime();
-        NodeSpec fresh = positions.replicaCovering(required, replica.node, node -> cluster.health().isAvailable(node, now));
-        if (fresh != null && !readingFrom(replica) && nodes.rebind(fresh) != null) {
-            statistics.onReplicaAfterCheck.increment();
-            return null;
-        }
-        long deadline = now + config.readYourWritesWaitMillis() * 1_000_000L;
-        long seen = replayPosition(replica);
-        if (!WalPosition.covers(seen, required) && config.readYourWritesWaitMillis() > 0) {
-            statistics.waits.increment();
-            while (!WalPosition.covers(seen, required) && System.nanoTime() - deadline < 0) {
-                sleepBriefly();
-                seen = replayPosition(replica);
-            }
-            statistics.waitNanos.add(System.nanoTime() - now);
-        }
-        if (WalPosition.covers(seen, required)) {
-            statistics.onReplicaAfterCheck.increment();
-            return null;
-        }
-        statistics.keptOnPrimary.increment();
-        return "read-your-writes: the writes to see end at " + WalPosition.format(required) + ", " + replica.node
-                + " has replayed " + WalPosition.format(seen) + "; ran on the primary";
-    }
-
-    /**
-     * The position this read must see: this connection's own writes (fetched from the primary once after they
-     * committed), tokens it was given, and in global scope every commit of the configuration counted so far.
-     */
-    private long requiredPosition(ReadYourWritesPolicy.Positions own) throws SQLException {
-        CommittedWrites global = own.global();
-        long globalCommits = global == null ? 0 : global.commits();
-        boolean globalStale = global != null && globalCommits > 0 && global.coveringPosition() == WalPosition.NONE;
-        if (own.pending() || globalStale) {
+    /** What the read-your-writes gate asks of this connection's physical connections. */
+    private final ReadYourWritesGate.Nodes gateNodes = new ReadYourWritesGate.Nodes() {
+        @Override
+        public long primaryInsertPosition() throws SQLException {
             Physical primary = nodes.primaryIfOpen();
-            if (primary == null) {
-                return own.required();
-            }
-            long position = WalPosition.parse(ServerObservation.queryOutsideTransaction(primary.connection, INSERT_POSITION));
-            cluster.readYourWritesStatistics().positionFetches.increment();
-            if (own.pending()) {
-                own.fetched(position);
-            }
-            if (global != null) {
-                global.fetched(globalCommits, position);
-            }
+            return primary == null ? WalPosition.NONE
+                    : WalPosition.parse(ServerObservation.queryOutsideTransaction(primary.connection, INSERT_POSITION));
         }
-        long required = own.required();
-        if (global != null && Long.compareUnsigned(global.position(), required) > 0) {
-            required = global.position();
-        }
-        return required;
-    }
 
-    /** Asks the replica itself how far it has replayed, and tells the shared monitor. */
-    private long replayPosition(Physical replica) throws SQLException {
-        cluster.readYourWritesStatistics().directChecks.increment();
-        long seen = WalPosition.parse(ServerObservation.queryOutsideTransaction(replica.connection, REPLAY_POSITION));
-        cluster.positions().observed(replica.node, seen);
-        return seen;
-    }
-
-    private static void sleepBriefly() throws SQLException {
-        try {
-            Thread.sleep(1);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw Errors.interrupted("waiting for a replica to replay this connection's writes");
+        @Override
+        public long replicaReplayPosition() throws SQLException {
+            return WalPosition.parse(ServerObservation.queryOutsideTransaction(nodes.currentReplica().connection,
+                    REPLAY_POSITION));
         }
-    }
+
+        @Override
+        public NodeSpec boundReplica() {
+            return nodes.currentReplica().node;
+        }
+
+        @Override
+        public boolean rebind(NodeSpec replica) throws SQLException {
+            return !readingFrom(nodes.currentReplica()) && nodes.rebind(replica) != null;
+        }
+
+        @Override
+        public void pause() throws SQLException {
+            try {
+                Thread.sleep(1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw Errors.interrupted("waiting for a replica to replay this connection's writes");
+            }
+        }
+    };
 
     /** Whether a result set read from this physical connection is still open (it must not be closed under it). */
     private boolean readingFrom(Physical physical) {
@@ -1187,7 +1137,7 @@ public final class LogicalConnection implements ReplicatedConnection {
     public String readYourWritesToken() throws SQLException {
         checkOpen();
         ReadYourWritesPolicy.Positions own = positionsForTokens();
-        long required = requiredPosition(own);
+        long required = readYourWrites.required(own, gateNodes);
         return required == WalPosition.NONE ? null : TOKEN_PREFIX + WalPosition.format(required);
     }
 

@@ -1,0 +1,160 @@
+package io.replicatedjdbc.internal.route;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.replicatedjdbc.internal.cluster.CommittedWrites;
+import io.replicatedjdbc.internal.cluster.NodeHealth;
+import io.replicatedjdbc.internal.cluster.ReadYourWritesStatistics;
+import io.replicatedjdbc.internal.cluster.ReplicaPositions;
+import io.replicatedjdbc.internal.config.Config;
+import io.replicatedjdbc.internal.config.ConfigParser;
+import io.replicatedjdbc.internal.config.NodeSpec;
+import java.sql.SQLException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+
+/** The read-your-writes gate's rules, with the logical connection's answers played by a script. */
+class ReadYourWritesGateTest {
+
+    private final Config config;
+    private final ReplicaPositions positions;
+    private final ReadYourWritesStatistics statistics = new ReadYourWritesStatistics();
+    private final NodeSpec replica1;
+    private final NodeSpec replica2;
+
+    ReadYourWritesGateTest() throws SQLException {
+        config = ConfigParser.parse("jdbc:replicated:postgresql://p,r1,r2/db", new Properties());
+        positions = new ReplicaPositions(config);
+        replica1 = config.replicas().get(0);
+        replica2 = config.replicas().get(1);
+    }
+
+    /** The logical connection, as a script: the primary's position, the replica's answers in turn, and a log. */
+    private final class Script implements ReadYourWritesGate.Nodes {
+        long primaryPosition = 100;
+        final Deque<Long> replicaAnswers = new ArrayDeque<>();
+        NodeSpec bound = replica1;
+        boolean rebindAllowed = true;
+        final List<String> log = new ArrayList<>();
+
+        @Override
+        public long primaryInsertPosition() {
+            log.add("fetch");
+            return primaryPosition;
+        }
+
+        @Override
+        public long replicaReplayPosition() {
+            log.add("ask " + bound);
+            return replicaAnswers.isEmpty() ? 0 : replicaAnswers.removeFirst();
+        }
+
+        @Override
+        public NodeSpec boundReplica() {
+            return bound;
+        }
+
+        @Override
+        public boolean rebind(NodeSpec replica) {
+            log.add("rebind " + replica);
+            if (rebindAllowed) {
+                bound = replica;
+            }
+            return rebindAllowed;
+        }
+
+        @Override
+        public void pause() {
+            log.add("pause");
+        }
+    }
+
+    private ReadYourWritesGate gate(long waitMillis) {
+        return new ReadYourWritesGate(positions, new NodeHealth(30_000), statistics, waitMillis);
+    }
+
+    @Test
+    void noWrites_noQueries() throws SQLException {
+        Script script = new Script();
+        assertThat(gate(0).check(new ReadYourWritesPolicy.Positions(null), script)).isNull();
+        assertThat(script.log).isEmpty();
+    }
+
+    @Test
+    void aWrite_isPositionedOnce_andAReplicaKnownToHaveReplayedIt_servesTheRead() throws SQLException {
+        ReadYourWritesPolicy.Positions own = new ReadYourWritesPolicy.Positions(null);
+        own.onWrite(0);
+        positions.observed(replica1, 150);
+        Script script = new Script();
+        ReadYourWritesGate gate = gate(0);
+        assertThat(gate.check(own, script)).isNull();
+        assertThat(gate.check(own, script)).isNull();
+        assertThat(script.log).containsExactly("fetch");
+        assertThat(statistics.onReplicaAfterCheck.sum()).isEqualTo(2);
+    }
+
+    @Test
+    void aLaggingReplica_givesWayToOneKnownToBeFresh() throws SQLException {
+        ReadYourWritesPolicy.Positions own = new ReadYourWritesPolicy.Positions(null);
+        own.onWrite(0);
+        positions.observed(replica1, 50);
+        positions.observed(replica2, 120);
+        Script script = new Script();
+        assertThat(gate(0).check(own, script)).isNull();
+        assertThat(script.bound).isEqualTo(replica2);
+        assertThat(script.log).containsExactly("fetch", "rebind " + replica2);
+    }
+
+    @Test
+    void otherwiseTheReplicaIsAsked_andWhenItIsBehind_theReadGoesToThePrimary() throws SQLException {
+        ReadYourWritesPolicy.Positions own = new ReadYourWritesPolicy.Positions(null);
+        own.onWrite(0);
+        Script script = new Script();
+        script.replicaAnswers.add(99L);
+        String reason = gate(0).check(own, script);
+        assertThat(reason).contains("read-your-writes").contains("0/64").contains("0/63").contains("primary");
+        assertThat(statistics.keptOnPrimary.sum()).isEqualTo(1);
+        script.replicaAnswers.add(100L);
+        assertThat(gate(0).check(own, script)).isNull();
+        assertThat(positions.replayed(replica1)).isEqualTo(100);
+    }
+
+    @Test
+    void withAWait_theReplicaIsAskedAgainUntilItCatchesUp() throws SQLException {
+        ReadYourWritesPolicy.Positions own = new ReadYourWritesPolicy.Positions(null);
+        own.onWrite(0);
+        Script script = new Script();
+        script.replicaAnswers.add(10L);
+        script.replicaAnswers.add(60L);
+        script.replicaAnswers.add(100L);
+        assertThat(gate(5_000).check(own, script)).isNull();
+        assertThat(script.log).containsExactly("fetch", "ask " + replica1, "pause", "ask " + replica1, "pause",
+                "ask " + replica1);
+        assertThat(statistics.waits.sum()).isEqualTo(1);
+    }
+
+    @Test
+    void tokens_raiseTheRequirement_butNeverLowerIt() throws SQLException {
+        ReadYourWritesPolicy.Positions own = new ReadYourWritesPolicy.Positions(null);
+        own.require(500);
+        own.require(200);
+        assertThat(gate(0).required(own, new Script())).isEqualTo(500);
+    }
+
+    @Test
+    void globalScope_anotherConnectionsCommit_isPositionedBeforeTheRead() throws SQLException {
+        CommittedWrites shared = new CommittedWrites();
+        ReadYourWritesPolicy.Positions writer = new ReadYourWritesPolicy.Positions(shared);
+        ReadYourWritesPolicy.Positions reader = new ReadYourWritesPolicy.Positions(shared);
+        writer.onWrite(0);
+        Script script = new Script();
+        script.primaryPosition = 300;
+        assertThat(gate(0).required(reader, script)).isEqualTo(300);
+        assertThat(gate(0).required(reader, script)).isEqualTo(300);
+        assertThat(script.log).containsExactly("fetch");
+    }
+}
