@@ -146,6 +146,12 @@ public final class RecordingDriver implements Driver {
             if (node.startsWith("broken") && name.startsWith("execute")) {
                 throw new SQLException("An I/O error occurred while sending to the backend: " + node, "08006");
             }
+            if (node.startsWith("timeout") && name.startsWith("execute")) {
+                // What PgJDBC reports when socketTimeout runs out during a query: a broken connection, caused by a timeout.
+                closed = true;
+                throw new SQLException("An I/O error occurred while sending to the backend.", "08006",
+                        new java.net.SocketTimeoutException("Read timed out"));
+            }
             if (node.startsWith("conflicted") && name.startsWith("execute")) {
                 throw new SQLException("canceling statement due to conflict with recovery", "40001");
             }

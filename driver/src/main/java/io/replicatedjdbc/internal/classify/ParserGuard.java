@@ -3,6 +3,7 @@ package io.replicatedjdbc.internal.classify;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -22,11 +23,14 @@ final class ParserGuard {
 
     static final long TIME_LIMIT_MILLIS = 50;
 
-    /** Parses that may run at once; past that the caller parses on its own thread, still bounded by size and depth. */
+    /**
+     * Parses that may run at once. Past that, a statement is not parsed at all and the token scan decides alone (it
+     * already did, failing closed): no application thread ever runs a parse, whose cost has no bound.
+     */
     private static final int THREADS = 4;
 
     private static final ExecutorService PARSERS = new ThreadPoolExecutor(0, THREADS, 30, TimeUnit.SECONDS,
-            new SynchronousQueue<>(), new DaemonThreads(), new ThreadPoolExecutor.CallerRunsPolicy());
+            new SynchronousQueue<>(), new DaemonThreads(), new ThreadPoolExecutor.AbortPolicy());
 
     private ParserGuard() {
     }
@@ -37,7 +41,12 @@ final class ParserGuard {
                 .withAllowComplexParsing(false)
                 .withSquareBracketQuotation(squareBracketQuotes)
                 .withBackslashEscapeCharacter(false);
-        Future<Statements> result = PARSERS.submit(parser::Statements);
+        Future<Statements> result;
+        try {
+            result = PARSERS.submit(parser::Statements);
+        } catch (RejectedExecutionException busy) {
+            return null;
+        }
         try {
             return result.get(TIME_LIMIT_MILLIS, TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {

@@ -490,13 +490,17 @@ public final class StatementClassifier implements SqlClassifier {
         return byTokens;
     }
 
+    /**
+     * How deeply the statement nests, counting every construct whose nesting makes JSqlParser's cost explode:
+     * parentheses, brackets ({@code ARRAY[...]}) and {@code CASE ... END}.
+     */
     private static int maxDepth(List<Token> tokens) {
         int depth = 0;
         int max = 0;
         for (Token token : tokens) {
-            if (token.isSymbol('(')) {
+            if (token.isSymbol('(') || token.isSymbol('[') || token.is("CASE")) {
                 max = Math.max(max, ++depth);
-            } else if (token.isSymbol(')')) {
+            } else if (token.isSymbol(')') || token.isSymbol(']') || token.is("END")) {
                 depth--;
             }
         }

@@ -189,13 +189,17 @@ public final class LogicalConnection implements ReplicatedConnection {
             try {
                 result = call.run(physical);
             } catch (SQLException e) {
+                if (closed) {
+                    // closed from another thread while the statement ran: nothing to observe, retry or mark down
+                    throw e;
+                }
                 afterStatement(physical, sql, c);
                 if (!nodes.isReplica(physical)) {
                     throw e;
                 }
                 boolean lost = PhysicalConnections.isConnectionFailure(e, physical);
                 if (lost) {
-                    nodes.dropReplica(e);
+                    nodes.dropReplica(e, !ReplicaFailure.timedOut(e));
                 }
                 ReplicaFailure.Next next = failures.failed(e, lost);
                 if (next.action() == ReplicaFailure.Action.FAIL) {

@@ -122,12 +122,22 @@ final class PhysicalConnections {
 
     /** The replica's connection broke: skip the node for the retry interval and forget the connection. */
     void dropReplica(SQLException cause) {
+        dropReplica(cause, true);
+    }
+
+    /**
+     * Forgets the replica's connection; with {@code markDown}, every connection of the configuration also skips the
+     * node for the retry interval. A statement that timed out broke the connection, but the node is healthy.
+     */
+    void dropReplica(SQLException cause, boolean markDown) {
         Physical broken = replica;
         replica = null;
         replicaFailure = broken.node + " failed: " + cause.getMessage();
-        cluster.health().markDown(broken.node, System.nanoTime());
-        LOG.log(Level.WARNING, "Replica " + broken.node + " failed; skipped for "
-                + config.replicaRetryIntervalMillis() + " ms: " + cause.getMessage());
+        if (markDown) {
+            cluster.health().markDown(broken.node, System.nanoTime());
+            LOG.log(Level.WARNING, "Replica " + broken.node + " failed; skipped for "
+                    + config.replicaRetryIntervalMillis() + " ms: " + cause.getMessage());
+        }
         closeQuietly(broken.connection);
     }
 

@@ -57,6 +57,25 @@ public final class ReplicaFailure {
     static final String RECOVERY_CONFLICT = "40001";
 
     private static final Next FAIL = new Next(Action.FAIL, "not retried", false);
+    /** What a server answers when a statement is cancelled, by statement_timeout or a query timeout. */
+    static final String QUERY_CANCELED = "57014";
+
+    /**
+     * Whether the statement ran out of the time the application gave it: a query timeout or statement_timeout
+     * (57014), or a socket timeout (the driver then reports a broken connection, caused by a read that timed out).
+     * A timeout says nothing about the node's health.
+     */
+    public static boolean timedOut(SQLException error) {
+        if (QUERY_CANCELED.equals(error.getSQLState()) || error instanceof java.sql.SQLTimeoutException) {
+            return true;
+        }
+        for (Throwable cause = error.getCause(); cause != null && cause != cause.getCause(); cause = cause.getCause()) {
+            if (cause instanceof java.net.SocketTimeoutException) {
+                return true;
+            }
+        }
+        return false;
+    }
 
     private final boolean mayRetry;
     private final int replicaAttemptsAllowed;
@@ -77,7 +96,9 @@ public final class ReplicaFailure {
      */
     public Next failed(SQLException error, boolean connectionLost) {
         replicaAttempts++;
-        if (!mayRetry) {
+        if (!mayRetry || timedOut(error)) {
+            // The application's own bound (setQueryTimeout, socketTimeout) ran out: that is its answer, as it would
+            // be on one connection; running the statement again elsewhere would only take longer.
             return FAIL;
         }
         String message = error.getMessage() == null ? "" : error.getMessage().trim();

@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import io.replicatedjdbc.Route;
 import java.time.Duration;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * Inputs known to make SQL parsers slow are classified safely and without hanging; their measured times are
@@ -55,6 +57,56 @@ class ClassifierLimitsTest {
         }
         sql.append(" FROM docs WHERE data #> '{a,b}' @> '1'");
         assertThat(classify(sql.toString()).route()).isEqualTo(Route.REPLICA);
+    }
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS) // a guard against a hang, not a measurement
+    void nestingThatExplodesTheParser_caseAndArrays_isLeftToTheTokenScan() {
+        StringBuilder cases = new StringBuilder("SELECT ");
+        for (int i = 0; i < 15; i++) {
+            cases.append("CASE WHEN a > ").append(i).append(" THEN ");
+        }
+        cases.append("1");
+        for (int i = 0; i < 15; i++) {
+            cases.append(" ELSE 0 END");
+        }
+        cases.append(" FROM t");
+        StringBuilder arrays = new StringBuilder("SELECT ");
+        for (int i = 0; i < 23; i++) {
+            arrays.append("ARRAY[");
+        }
+        arrays.append("1");
+        for (int i = 0; i < 23; i++) {
+            arrays.append("]");
+        }
+        StatementClassifier classifier = new StatementClassifier(Dialect.POSTGRESQL);
+        assertThat(classifier.classify(cases.toString()).route()).isEqualTo(Route.REPLICA);
+        assertThat(classifier.classify(arrays.toString()).route()).isEqualTo(Route.REPLICA);
+        assertThat(classifier.classify(arrays.toString().replace("SELECT ", "SELECT nextval('s'), ")).route())
+                .isEqualTo(Route.PRIMARY);
+    }
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS) // a guard against a hang, not a measurement
+    void manyThreadsClassifyingAtOnce_neverParseOnTheirOwnThread() throws Exception {
+        StatementClassifier classifier = new StatementClassifier(Dialect.POSTGRESQL);
+        java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(16);
+        try {
+            java.util.List<java.util.concurrent.Future<Route>> routes = new java.util.ArrayList<>();
+            for (int i = 0; i < 64; i++) {
+                String sql = "SELECT a" + i + ", (" + "b + (".repeat(10) + "1" + ")".repeat(10) + ") FROM t" + i
+                        + (i % 2 == 0 ? "" : " FOR UPDATE");
+                routes.add(threads.submit(() -> classifier.classify(sql).route()));
+            }
+            for (int i = 0; i < routes.size(); i++) {
+                assertThat(routes.get(i).get()).isEqualTo(i % 2 == 0 ? Route.REPLICA : Route.PRIMARY);
+            }
+        } finally {
+            threads.shutdownNow();
+        }
+        long parsers = Thread.getAllStackTraces().keySet().stream()
+                .filter(thread -> thread.getName().startsWith("replicated-jdbc-sql-parser-") && thread.isAlive()).count();
+        assertThat(parsers).isLessThanOrEqualTo(4);
     }
 
     @Test

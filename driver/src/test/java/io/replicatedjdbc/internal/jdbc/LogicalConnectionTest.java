@@ -199,6 +199,21 @@ class LogicalConnectionTest {
     }
 
     @Test
+    void aReadThatTimesOut_reachesTheApplication_onceAndOnlyThere_andTheReplicaStaysInRotation() throws SQLException {
+        try (Connection connection = connect("timeout1")) {
+            assertThatThrownBy(() -> execute(connection, "SELECT pg_sleep(10)"))
+                    .isInstanceOf(SQLException.class)
+                    .extracting(e -> ((SQLException) e).getSQLState()).isEqualTo("08006");
+        }
+        assertThat(calls("timeout1", "statement.execute")).hasSize(1);
+        assertThat(calls("primary", "statement.execute")).isEmpty();
+        try (Connection connection = connect("timeout1")) {
+            assertThatThrownBy(() -> execute(connection, "SELECT 1")).isInstanceOf(SQLException.class);
+        }
+        assertThat(calls("timeout1", "connect")).as("not skipped as down: a timeout is not a node failure").hasSize(2);
+    }
+
+    @Test
     void everyReplicaBreaks_theReadFallsBackToThePrimary() throws SQLException {
         try (Connection connection = connect("broken1,broken2")) {
             execute(connection, "SELECT 1");
