@@ -1,5 +1,6 @@
 package io.replicatedjdbc.internal;
 
+import io.replicatedjdbc.internal.config.Redaction;
 import java.sql.SQLClientInfoException;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
@@ -37,12 +38,13 @@ public final class Errors {
 
     public static SQLException badUrl(String url, String problem) {
         return new SQLNonTransientConnectionException(
-                "Invalid replicated URL " + url + ": " + problem, CONNECTION_FAILED);
+                Redaction.redact("Invalid replicated URL " + url + ": " + problem), CONNECTION_FAILED);
     }
 
     public static SQLException badOption(String option, String value, String expected) {
         return new SQLSyntaxErrorException(
-                "Invalid value '" + value + "' for option " + option + ": expected " + expected, INVALID_OPTION_VALUE);
+                Redaction.redact("Invalid value '" + value + "' for option " + option + ": expected " + expected),
+                INVALID_OPTION_VALUE);
     }
 
     public static SQLException primaryUnreachable(String node, SQLException cause) {

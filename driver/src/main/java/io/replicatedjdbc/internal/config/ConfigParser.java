@@ -193,11 +193,36 @@ public final class ConfigParser {
         }
         for (int i = 0; i < trimmed.length(); i++) {
             char c = trimmed.charAt(i);
-            if (Character.isWhitespace(c) || c == '/' || c == '?' || c == '@') {
+            if (Character.isWhitespace(c) || c == '/' || c == '?' || c == '@' || (c == '%' && !trimmed.startsWith("["))) {
                 throw Errors.badUrl(display, what + " '" + trimmed + "' is not a host[:port]");
             }
         }
+        String port = null;
+        if (trimmed.startsWith("[")) {
+            int close = trimmed.indexOf(']');
+            if (close < 0 || (close + 1 < trimmed.length() && trimmed.charAt(close + 1) != ':')) {
+                throw Errors.badUrl(display, what + " '" + trimmed + "' is not a [IPv6 address]:port");
+            }
+            port = close + 1 < trimmed.length() ? trimmed.substring(close + 2) : null;
+        } else if (trimmed.indexOf(':') >= 0) {
+            if (trimmed.indexOf(':') != trimmed.lastIndexOf(':')) {
+                throw Errors.badUrl(display, what + " '" + trimmed + "': write an IPv6 address in brackets, [::1]:5432");
+            }
+            port = trimmed.substring(trimmed.indexOf(':') + 1);
+        }
+        if (port != null && !validPort(port)) {
+            throw Errors.badUrl(display, what + " '" + trimmed + "' has port '" + port
+                    + "': a port is a number from 1 to 65535");
+        }
         return trimmed;
+    }
+
+    private static boolean validPort(String port) {
+        if (port.isEmpty() || port.length() > 5 || !port.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            return false;
+        }
+        int value = Integer.parseInt(port);
+        return value >= 1 && value <= 65535;
     }
 
     /** A comma-separated list of function names: unquoted ones lower-cased, "quoted" ones kept exactly. */

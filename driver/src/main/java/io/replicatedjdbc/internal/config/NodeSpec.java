@@ -14,8 +14,8 @@ public final class NodeSpec {
         this.name = name;
         this.primary = primary;
         this.jdbcUrl = jdbcUrl;
-        this.target = target;
-        this.display = name + " (" + target + ")";
+        this.target = Redaction.redact(target);
+        this.display = name + " (" + this.target + ")";
     }
 
     /** {@code primary}, {@code replica1}, {@code replica2}, ... */
