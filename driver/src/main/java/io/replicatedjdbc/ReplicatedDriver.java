@@ -56,7 +56,7 @@ public final class ReplicatedDriver implements Driver {
             return null;
         }
         Config config = ConfigParser.parse(url, info == null ? new Properties() : info);
-        return LogicalConnection.open(clusters.clusterFor(config), config);
+        return LogicalConnection.open(clusters.open(config), config);
     }
 
     /** A prefix check for {@code jdbc:replicated:} only: the URL is checked fully by {@link #connect}. */

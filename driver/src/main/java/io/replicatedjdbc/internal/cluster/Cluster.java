@@ -30,8 +30,12 @@ public final class Cluster {
     private final CommittedWrites committedWrites = new CommittedWrites();
     private final ReadYourWritesStatistics readYourWrites = new ReadYourWritesStatistics();
 
-    Cluster(Config config) {
+    private final ClusterRegistry registry;
+    private int openConnections;
+
+    Cluster(Config config, ClusterRegistry registry) {
         this.config = config;
+        this.registry = registry;
         this.health = new NodeHealth(config.replicaRetryIntervalMillis());
         this.selector = ReplicaSelector.of(config.balance());
         this.positions = new ReplicaPositions(config, connector);
@@ -62,14 +66,23 @@ public final class Cluster {
         return readYourWrites;
     }
 
-    /** A logical connection of this configuration opened. */
-    public void connectionOpened() {
+    /** A logical connection of this configuration opened (called by {@link ClusterRegistry#open}, under its lock). */
+    void connectionOpened() {
+        openConnections++;
         positions.acquire();
     }
 
     /** A logical connection of this configuration closed: the last one stops what runs in the background. */
     public void connectionClosed() {
         positions.release();
+        if (registry != null) {
+            registry.closed(this, config.clusterKey());
+        }
+    }
+
+    /** Counts a closed connection (under the registry's lock); true when it was the last. */
+    boolean countClosed() {
+        return --openConnections == 0;
     }
 
     public NodeHealth health() {

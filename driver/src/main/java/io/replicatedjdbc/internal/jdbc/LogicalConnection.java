@@ -78,7 +78,10 @@ public final class LogicalConnection implements ReplicatedConnection {
         final SessionAction action;
         final Classification.SessionReset reset;
 
-        PendingChange(SessionAction action, Classification.SessionReset reset) {
+        final String setting;
+
+        PendingChange(String setting, SessionAction action, Classification.SessionReset reset) {
+            this.setting = setting;
             this.action = action;
             this.reset = reset;
         }
@@ -112,7 +115,6 @@ public final class LogicalConnection implements ReplicatedConnection {
      */
     public static LogicalConnection open(Cluster cluster, Config config) throws SQLException {
         LogicalConnection connection = new LogicalConnection(cluster, config);
-        cluster.connectionOpened();
         try {
             connection.nodes.primary();
         } catch (SQLException primaryFailure) {
@@ -215,7 +217,7 @@ public final class LogicalConnection implements ReplicatedConnection {
             TxStatus status = afterStatement(physical, sql, c);
             if (c.route() == Route.ALL && serverSession == null) {
                 // A session change inside a transaction: the other nodes get it only if the transaction commits.
-                pendingSessionChanges.add(new PendingChange(owner.replayAction(sql), c.sessionReset()));
+                pendingSessionChanges.add(new PendingChange(settingOf(c), owner.replayAction(sql), c.sessionReset()));
             }
             served(physical, physical.role(), c, fallback == null ? decision.reason() : decision.reason() + "; " + fallback,
                     status);
@@ -382,12 +384,12 @@ public final class LogicalConnection implements ReplicatedConnection {
                     continue;
                 }
                 if (i > 0) {
-                    remember(owner.replayAction(sql), c.sessionReset());
+                    remember(settingOf(c), owner.replayAction(sql), c.sessionReset());
                 }
                 throw e;
             }
         }
-        remember(owner.replayAction(sql), c.sessionReset());
+        remember(settingOf(c), owner.replayAction(sql), c.sessionReset());
         StringBuilder nodes = new StringBuilder();
         for (Physical physical : targets) {
             nodes.append(nodes.length() == 0 ? "" : ", ").append(physical.node);
@@ -398,10 +400,16 @@ public final class LogicalConnection implements ReplicatedConnection {
         return first;
     }
 
+    /** The setting a recorded session change sets, when its statement names one ({@code SET x}, {@code PRAGMA x}). */
+    private static String settingOf(Classification c) {
+        String reason = c.reason();
+        return reason.startsWith("session state: SET ") || reason.startsWith("session state: PRAGMA ") ? reason : null;
+    }
+
     /** Records a session change for nodes opened later; a RESET ALL or DISCARD ALL instead forgets the earlier ones. */
-    private void remember(SessionAction action, Classification.SessionReset reset) {
+    private void remember(String setting, SessionAction action, Classification.SessionReset reset) {
         if (reset == Classification.SessionReset.NONE) {
-            session.record(action);
+            session.record(setting, action);
             return;
         }
         session.clearActions();
@@ -687,7 +695,7 @@ public final class LogicalConnection implements ReplicatedConnection {
                 }
             }
             for (PendingChange change : pendingSessionChanges) {
-                remember(change.action, change.reset);
+                remember(change.setting, change.action, change.reset);
             }
         }
         pendingSessionChanges.clear();

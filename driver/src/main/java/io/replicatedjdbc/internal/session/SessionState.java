@@ -2,8 +2,7 @@ package io.replicatedjdbc.internal.session;
 
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Executor;
@@ -29,7 +28,12 @@ public final class SessionState {
     private Properties clientInfo;
     private Executor networkTimeoutExecutor;
     private Integer networkTimeoutMillis;
-    private final List<SessionAction> actions = new ArrayList<>();
+    /**
+     * The SQL session changes to replay, in order, one entry per setting: a setting changed again replaces its earlier
+     * entry (and moves to the end), so the record stays as small as the state it describes.
+     */
+    private final Map<String, SessionAction> actions = new LinkedHashMap<>();
+    private long unnamed;
 
     /**
      * @param propagatesReadOnly whether {@code setReadOnly} reaches the physical connections. The flag always
@@ -130,9 +134,14 @@ public final class SessionState {
         networkTimeoutMillis = millis;
     }
 
-    /** Records a session change made in SQL, to be run on every physical connection opened later. */
-    public void record(SessionAction action) {
-        actions.add(action);
+    /**
+     * Records a session change made in SQL, to be run on every physical connection opened later. {@code setting} names
+     * what it sets ({@code SET search_path}, {@code PRAGMA foreign_keys}), or is null when that is not known.
+     */
+    public void record(String setting, SessionAction action) {
+        String key = setting != null ? setting : "#" + unnamed++;
+        actions.remove(key);
+        actions.put(key, action);
     }
 
     /** Forgets the recorded SQL session changes: {@code RESET ALL} or {@code DISCARD ALL} undid them everywhere. */
@@ -166,7 +175,7 @@ public final class SessionState {
         if (networkTimeoutMillis != null) {
             connection.setNetworkTimeout(networkTimeoutExecutor, networkTimeoutMillis);
         }
-        for (SessionAction action : actions) {
+        for (SessionAction action : actions.values()) {
             action.applyTo(connection);
         }
         if (!autoCommit) {

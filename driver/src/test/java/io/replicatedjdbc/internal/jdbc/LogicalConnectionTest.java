@@ -134,6 +134,20 @@ class LogicalConnectionTest {
     }
 
     @Test
+    void aSettingChangedManyTimes_isRecordedOnce_soALaterNodeReplaysOnlyItsLastValue() throws SQLException {
+        try (Connection connection = connect("replica1")) {
+            for (int i = 0; i < 5_000; i++) {
+                execute(connection, "SET search_path TO s" + i);
+                execute(connection, "SET statement_timeout = " + i);
+            }
+            execute(connection, "SELECT 1");
+        }
+        assertThat(calls("replica1", "statement.execute")).containsExactly(
+                "statement.execute SET search_path TO s4999", "statement.execute SET statement_timeout = 4999",
+                "statement.execute SELECT 1");
+    }
+
+    @Test
     void preparedSessionChange_isReplayedWithItsParameters() throws SQLException {
         try (Connection connection = connect("replica1")) {
             try (PreparedStatement statement = connection.prepareStatement("SELECT set_config('search_path', ?, false)")) {
