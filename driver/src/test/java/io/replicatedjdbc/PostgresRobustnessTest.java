@@ -64,6 +64,57 @@ class PostgresRobustnessTest {
     }
 
     @Test
+    void oneConnectionSharedByManyThreads_whileAReplicaDies_givesRightAnswers_andLeavesNothingOpen() throws Exception {
+        cluster.query(0, "CREATE TABLE IF NOT EXISTS rob_shared (id int PRIMARY KEY, v int NOT NULL)");
+        cluster.query(0, "INSERT INTO rob_shared SELECT g, g FROM generate_series(1, 100) g ON CONFLICT DO NOTHING");
+        cluster.awaitReplicas();
+        java.util.List<Throwable> failures = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        try (Connection shared = DriverManager.getConnection(cluster.replicatedUrl("ApplicationName=rob_shared"))) {
+            java.util.List<Thread> threads = new java.util.ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                int me = t;
+                Thread thread = new Thread(() -> {
+                    java.util.Random random = new java.util.Random(me);
+                    for (int i = 0; i < 150; i++) {
+                        int id = 1 + random.nextInt(100);
+                        try (Statement statement = shared.createStatement()) {
+                            if (random.nextInt(10) == 0) {
+                                statement.executeUpdate("UPDATE rob_shared SET v = v WHERE id = " + id);
+                            } else {
+                                try (ResultSet rs = statement.executeQuery("SELECT v FROM rob_shared WHERE id = " + id)) {
+                                    rs.next();
+                                    if (rs.getInt(1) != id) {
+                                        failures.add(new AssertionError("row " + id + " read " + rs.getInt(1)));
+                                    }
+                                }
+                            }
+                        } catch (Throwable e) {
+                            failures.add(e);
+                        }
+                    }
+                });
+                threads.add(thread);
+                thread.start();
+            }
+            Thread.sleep(100);
+            cluster.stopNode(1, PostgresCluster.StopMode.IMMEDIATE);
+            try {
+                for (Thread thread : threads) {
+                    thread.join(60_000);
+                }
+            } finally {
+                cluster.startNode(1);
+            }
+        }
+        assertThat(failures).isEmpty();
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (sessionsNamed("rob_shared") > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(sessionsNamed("rob_shared")).as("backends left open").isZero();
+    }
+
+    @Test
     void closedFromAnotherThreadDuringAReplicaRead_theReadFails_andNothingIsLeftOpen() throws Exception {
         Connection connection = DriverManager.getConnection(cluster.replicatedUrl("ApplicationName=rob_close"));
         assertThat(onReplica(connection)).isTrue();

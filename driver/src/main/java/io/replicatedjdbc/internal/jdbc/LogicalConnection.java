@@ -90,6 +90,12 @@ public final class LogicalConnection implements ReplicatedConnection {
     private final List<PendingChange> pendingSessionChanges = new ArrayList<>();
     private final Set<StatementProxy> statements = Collections.newSetFromMap(new IdentityHashMap<>());
     private volatile boolean closed;
+    /**
+     * Statements and session changes of one logical connection run one at a time, as on one PgJDBC connection, so that
+     * threads sharing it (JDBC allows it) see consistent routing and session state. {@code cancel()}, {@code close()}
+     * and {@code abort()} do not wait for it: they must reach a statement while it runs.
+     */
+    private final java.util.concurrent.locks.ReentrantLock lock = new java.util.concurrent.locks.ReentrantLock();
     private RoutingDecision lastRouting;
     private Physical lastServed;
 
@@ -148,80 +154,89 @@ public final class LogicalConnection implements ReplicatedConnection {
      */
     <T> T run(StatementProxy owner, String sql, Classification classification, PhysicalCall<T> call)
             throws SQLException {
-        checkOpen();
-        Classification c = classification;
-        if (c.route() == Route.REPLICA && !c.functions().isEmpty()) {
-            Classification read = c;
-            c = cluster.volatility().refine(read, () -> resolve(read).connection);
-        }
-        Decision decision = router.decide(c);
-        if (decision.route() == Route.ALL) {
-            return serverSession != null
-                    ? runOnSessionHome(sql, c, decision, call)
-                    : runEverywhere(owner, sql, c, decision, call);
-        }
-        ReplicaFailure failures = new ReplicaFailure(
-                decision.route() == Route.REPLICA && session.autoCommit() && !router.inTransaction(),
-                config.replicas().size());
-        boolean onPrimary = decision.route() == Route.PRIMARY;
-        String fallback = null;
-        while (true) {
-            Physical physical = onPrimary ? nodes.primary() : nodes.replica();
-            if (physical == null) {
-                String failure = nodes.replicaFailure();
-                fallback = "no replica available" + (failure == null ? "" : " (" + failure + ")")
-                        + ", fell back to the primary";
-                physical = nodes.primary();
-            } else if (!onPrimary && router.positions() != null) {
-                String stale = readYourWrites.check(router.positions(), gateNodes);
-                if (stale != null) {
-                    fallback = stale;
+        lock.lock();
+        try {
+            checkOpen();
+            Classification c = classification;
+            if (c.route() == Route.REPLICA && !c.functions().isEmpty()) {
+                Classification read = c;
+                c = cluster.volatility().refine(read, () -> resolve(read).connection);
+            }
+            Decision decision = router.decide(c);
+            if (decision.route() == Route.ALL) {
+                return serverSession != null
+                        ? runOnSessionHome(sql, c, decision, call)
+                        : runEverywhere(owner, sql, c, decision, call);
+            }
+            ReplicaFailure failures = new ReplicaFailure(
+                    decision.route() == Route.REPLICA && session.autoCommit() && !router.inTransaction(),
+                    config.replicas().size());
+            boolean onPrimary = decision.route() == Route.PRIMARY;
+            String fallback = null;
+            while (true) {
+                Physical physical = onPrimary ? nodes.primary() : nodes.replica();
+                if (physical == null) {
+                    String failure = nodes.replicaFailure();
+                    fallback = "no replica available" + (failure == null ? "" : " (" + failure + ")")
+                            + ", fell back to the primary";
+                    physical = nodes.primary();
+                } else if (!onPrimary && router.positions() != null) {
+                    String stale = readYourWrites.check(router.positions(), gateNodes);
+                    if (stale != null) {
+                        fallback = stale;
+                        onPrimary = true;
+                        continue;
+                    }
+                    physical = nodes.currentReplica();
+                }
+                if (!bringUpToDate(physical)) {
+                    fallback = "the replica could not take this connection's session state, ran on the primary";
                     onPrimary = true;
                     continue;
                 }
-                physical = nodes.currentReplica();
+                router.bind(physical.role(), physical.node.toString());
+                T result;
+                try {
+                    result = call.run(physical);
+                } catch (SQLException e) {
+                    if (closed) {
+                        // closed from another thread while the statement ran: nothing to observe, retry or mark down
+                        throw e;
+                    }
+                    afterStatement(physical, sql, c);
+                    if (!nodes.isReplica(physical)) {
+                        throw e;
+                    }
+                    boolean lost = PhysicalConnections.isConnectionFailure(e, physical);
+                    if (lost) {
+                        nodes.dropReplica(e, !ReplicaFailure.timedOut(e));
+                    }
+                    ReplicaFailure.Next next = failures.failed(e, lost);
+                    if (next.action() == ReplicaFailure.Action.FAIL) {
+                        throw e;
+                    }
+                    onPrimary = next.action() == ReplicaFailure.Action.PRIMARY;
+                    fallback = next.reason();
+                    if (next.write()) {
+                        c = Classification.write(c.reason());
+                    }
+                    continue;
+                }
+                TxStatus status = afterStatement(physical, sql, c);
+                if (c.route() == Route.ALL && serverSession == null) {
+                    // A session change inside a transaction: the other nodes get it only if the transaction commits.
+                    pendingSessionChanges.add(new PendingChange(settingOf(c), owner.replayAction(sql), c.sessionReset()));
+                }
+                served(physical, physical.role(), c, fallback == null ? decision.reason() : decision.reason() + "; " + fallback,
+                        status);
+                return result;
             }
-            if (!bringUpToDate(physical)) {
-                fallback = "the replica could not take this connection's session state, ran on the primary";
-                onPrimary = true;
-                continue;
+        } finally {
+            if (closed) {
+                // closed from another thread meanwhile: release what this statement may have opened after close()
+                nodes.closeAll();
             }
-            router.bind(physical.role(), physical.node.toString());
-            T result;
-            try {
-                result = call.run(physical);
-            } catch (SQLException e) {
-                if (closed) {
-                    // closed from another thread while the statement ran: nothing to observe, retry or mark down
-                    throw e;
-                }
-                afterStatement(physical, sql, c);
-                if (!nodes.isReplica(physical)) {
-                    throw e;
-                }
-                boolean lost = PhysicalConnections.isConnectionFailure(e, physical);
-                if (lost) {
-                    nodes.dropReplica(e, !ReplicaFailure.timedOut(e));
-                }
-                ReplicaFailure.Next next = failures.failed(e, lost);
-                if (next.action() == ReplicaFailure.Action.FAIL) {
-                    throw e;
-                }
-                onPrimary = next.action() == ReplicaFailure.Action.PRIMARY;
-                fallback = next.reason();
-                if (next.write()) {
-                    c = Classification.write(c.reason());
-                }
-                continue;
-            }
-            TxStatus status = afterStatement(physical, sql, c);
-            if (c.route() == Route.ALL && serverSession == null) {
-                // A session change inside a transaction: the other nodes get it only if the transaction commits.
-                pendingSessionChanges.add(new PendingChange(settingOf(c), owner.replayAction(sql), c.sessionReset()));
-            }
-            served(physical, physical.role(), c, fallback == null ? decision.reason() : decision.reason() + "; " + fallback,
-                    status);
-            return result;
+            lock.unlock();
         }
     }
 
@@ -586,24 +601,29 @@ public final class LogicalConnection implements ReplicatedConnection {
 
     @Override
     public void setAutoCommit(boolean autoCommit) throws SQLException {
-        checkOpen();
-        if (autoCommit == session.autoCommit()) {
-            return;
-        }
-        // Switching autocommit on commits the open transaction (JDBC): the transaction's node first, so that a
-        // failure there reaches the caller before anything else changes; the others have nothing to commit.
-        Physical transaction = transactionPhysicalIfOpen();
-        if (transaction != null) {
-            transaction.connection.setAutoCommit(autoCommit);
-        }
-        for (Physical physical : nodes.open()) {
-            if (physical != transaction) {
-                endQuietly(physical, c -> c.setAutoCommit(autoCommit));
+        lock.lock();
+        try {
+            checkOpen();
+            if (autoCommit == session.autoCommit()) {
+                return;
             }
-        }
-        session.autoCommit(autoCommit);
-        if (autoCommit) {
-            endTransaction(true);
+            // Switching autocommit on commits the open transaction (JDBC): the transaction's node first, so that a
+            // failure there reaches the caller before anything else changes; the others have nothing to commit.
+            Physical transaction = transactionPhysicalIfOpen();
+            if (transaction != null) {
+                transaction.connection.setAutoCommit(autoCommit);
+            }
+            for (Physical physical : nodes.open()) {
+                if (physical != transaction) {
+                    endQuietly(physical, c -> c.setAutoCommit(autoCommit));
+                }
+            }
+            session.autoCommit(autoCommit);
+            if (autoCommit) {
+                endTransaction(true);
+            }
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -644,38 +664,48 @@ public final class LogicalConnection implements ReplicatedConnection {
 
     @Override
     public void commit() throws SQLException {
-        checkOpen();
-        if (session.autoCommit()) {
-            throw Errors.noTransaction("Cannot commit when autoCommit is enabled");
-        }
-        Physical transaction = transactionPhysicalIfOpen();
-        if (transaction != null) {
-            transaction.connection.commit();
-        }
-        for (Physical physical : nodes.open()) {
-            if (physical != transaction) {
-                endQuietly(physical, Connection::commit);
+        lock.lock();
+        try {
+            checkOpen();
+            if (session.autoCommit()) {
+                throw Errors.noTransaction("Cannot commit when autoCommit is enabled");
             }
+            Physical transaction = transactionPhysicalIfOpen();
+            if (transaction != null) {
+                transaction.connection.commit();
+            }
+            for (Physical physical : nodes.open()) {
+                if (physical != transaction) {
+                    endQuietly(physical, Connection::commit);
+                }
+            }
+            endTransaction(true);
+        } finally {
+            lock.unlock();
         }
-        endTransaction(true);
     }
 
     @Override
     public void rollback() throws SQLException {
-        checkOpen();
-        if (session.autoCommit()) {
-            throw Errors.noTransaction("Cannot rollback when autoCommit is enabled");
-        }
-        Physical transaction = transactionPhysicalIfOpen();
-        if (transaction != null) {
-            transaction.connection.rollback();
-        }
-        for (Physical physical : nodes.open()) {
-            if (physical != transaction) {
-                endQuietly(physical, Connection::rollback);
+        lock.lock();
+        try {
+            checkOpen();
+            if (session.autoCommit()) {
+                throw Errors.noTransaction("Cannot rollback when autoCommit is enabled");
             }
+            Physical transaction = transactionPhysicalIfOpen();
+            if (transaction != null) {
+                transaction.connection.rollback();
+            }
+            for (Physical physical : nodes.open()) {
+                if (physical != transaction) {
+                    endQuietly(physical, Connection::rollback);
+                }
+            }
+            endTransaction(false);
+        } finally {
+            lock.unlock();
         }
-        endTransaction(false);
     }
 
     private void endTransaction(boolean committed) throws SQLException {
@@ -706,22 +736,42 @@ public final class LogicalConnection implements ReplicatedConnection {
 
     @Override
     public Savepoint setSavepoint() throws SQLException {
-        return transactionPhysical().connection.setSavepoint();
+        lock.lock();
+        try {
+            return transactionPhysical().connection.setSavepoint();
+        } finally {
+            lock.unlock();
+        }
     }
 
     @Override
     public Savepoint setSavepoint(String name) throws SQLException {
-        return transactionPhysical().connection.setSavepoint(name);
+        lock.lock();
+        try {
+            return transactionPhysical().connection.setSavepoint(name);
+        } finally {
+            lock.unlock();
+        }
     }
 
     @Override
     public void rollback(Savepoint savepoint) throws SQLException {
-        transactionPhysical().connection.rollback(savepoint);
+        lock.lock();
+        try {
+            transactionPhysical().connection.rollback(savepoint);
+        } finally {
+            lock.unlock();
+        }
     }
 
     @Override
     public void releaseSavepoint(Savepoint savepoint) throws SQLException {
-        transactionPhysical().connection.releaseSavepoint(savepoint);
+        lock.lock();
+        try {
+            transactionPhysical().connection.releaseSavepoint(savepoint);
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** The physical connection of the open transaction, binding one as its first statement would. */
@@ -734,21 +784,26 @@ public final class LogicalConnection implements ReplicatedConnection {
 
     @Override
     public void setReadOnly(boolean readOnly) throws SQLException {
-        checkOpen();
-        if (session.propagatesReadOnly()) {
-            // The transaction's node first: inside a transaction the wrapped driver refuses the change (PgJDBC with
-            // 25001), and then nothing changes anywhere, as on one connection.
-            Physical transaction = transactionPhysicalIfOpen();
-            if (transaction != null) {
-                transaction.connection.setReadOnly(readOnly);
-            }
-            for (Physical physical : nodes.open()) {
-                if (physical != transaction) {
-                    physical.connection.setReadOnly(readOnly);
+        lock.lock();
+        try {
+            checkOpen();
+            if (session.propagatesReadOnly()) {
+                // The transaction's node first: inside a transaction the wrapped driver refuses the change (PgJDBC with
+                // 25001), and then nothing changes anywhere, as on one connection.
+                Physical transaction = transactionPhysicalIfOpen();
+                if (transaction != null) {
+                    transaction.connection.setReadOnly(readOnly);
+                }
+                for (Physical physical : nodes.open()) {
+                    if (physical != transaction) {
+                        physical.connection.setReadOnly(readOnly);
+                    }
                 }
             }
+            session.readOnly(readOnly);
+        } finally {
+            lock.unlock();
         }
-        session.readOnly(readOnly);
     }
 
     @Override
@@ -759,23 +814,33 @@ public final class LogicalConnection implements ReplicatedConnection {
 
     @Override
     public void setTransactionIsolation(int level) throws SQLException {
-        checkOpen();
-        if (serverSession != null) {
-            onSessionHome(c -> c.setTransactionIsolation(level));
-            return;
+        lock.lock();
+        try {
+            checkOpen();
+            if (serverSession != null) {
+                onSessionHome(c -> c.setTransactionIsolation(level));
+                return;
+            }
+            nodes.writeThrough(c -> c.setTransactionIsolation(level));
+            session.isolation(level);
+        } finally {
+            lock.unlock();
         }
-        nodes.writeThrough(c -> c.setTransactionIsolation(level));
-        session.isolation(level);
     }
 
     @Override
     public int getTransactionIsolation() throws SQLException {
-        checkOpen();
-        if (serverSession != null) {
-            return sessionHome().connection.getTransactionIsolation();
+        lock.lock();
+        try {
+            checkOpen();
+            if (serverSession != null) {
+                return sessionHome().connection.getTransactionIsolation();
+            }
+            Integer level = session.isolation();
+            return level != null ? level : nodes.readNode(router.isPinned()).connection.getTransactionIsolation();
+        } finally {
+            lock.unlock();
         }
-        Integer level = session.isolation();
-        return level != null ? level : nodes.readNode(router.isPinned()).connection.getTransactionIsolation();
     }
 
     /**
@@ -796,9 +861,14 @@ public final class LogicalConnection implements ReplicatedConnection {
 
     @Override
     public void setCatalog(String catalog) throws SQLException {
-        checkOpen();
-        nodes.writeThrough(c -> c.setCatalog(catalog));
-        session.catalog(catalog);
+        lock.lock();
+        try {
+            checkOpen();
+            nodes.writeThrough(c -> c.setCatalog(catalog));
+            session.catalog(catalog);
+        } finally {
+            lock.unlock();
+        }
     }
 
     @Override
@@ -809,22 +879,32 @@ public final class LogicalConnection implements ReplicatedConnection {
 
     @Override
     public void setSchema(String schema) throws SQLException {
-        checkOpen();
-        if (serverSession != null) {
-            onSessionHome(c -> c.setSchema(schema));
-            return;
+        lock.lock();
+        try {
+            checkOpen();
+            if (serverSession != null) {
+                onSessionHome(c -> c.setSchema(schema));
+                return;
+            }
+            nodes.writeThrough(c -> c.setSchema(schema));
+            session.schema(schema);
+        } finally {
+            lock.unlock();
         }
-        nodes.writeThrough(c -> c.setSchema(schema));
-        session.schema(schema);
     }
 
     @Override
     public String getSchema() throws SQLException {
-        checkOpen();
-        if (serverSession != null) {
-            return sessionHome().connection.getSchema();
+        lock.lock();
+        try {
+            checkOpen();
+            if (serverSession != null) {
+                return sessionHome().connection.getSchema();
+            }
+            return session.schema() != null ? session.schema() : nodes.readNode(router.isPinned()).connection.getSchema();
+        } finally {
+            lock.unlock();
         }
-        return session.schema() != null ? session.schema() : nodes.readNode(router.isPinned()).connection.getSchema();
     }
 
     @Override
@@ -855,14 +935,19 @@ public final class LogicalConnection implements ReplicatedConnection {
 
     @Override
     public void setClientInfo(String name, String value) throws SQLClientInfoException {
-        if (closed) {
-            throw Errors.closedForClientInfo();
+        lock.lock();
+        try {
+            if (closed) {
+                throw Errors.closedForClientInfo();
+            }
+            for (Physical physical : nodes.open()) {
+                physical.connection.setClientInfo(name, value);
+            }
+            session.clientInfo(name, value);
+            clientInfoChanged();
+        } finally {
+            lock.unlock();
         }
-        for (Physical physical : nodes.open()) {
-            physical.connection.setClientInfo(name, value);
-        }
-        session.clientInfo(name, value);
-        clientInfoChanged();
     }
 
     /** PgJDBC turns ApplicationName into a session setting: read the session back so that it is not undone later. */
@@ -880,14 +965,19 @@ public final class LogicalConnection implements ReplicatedConnection {
 
     @Override
     public void setClientInfo(Properties properties) throws SQLClientInfoException {
-        if (closed) {
-            throw Errors.closedForClientInfo();
+        lock.lock();
+        try {
+            if (closed) {
+                throw Errors.closedForClientInfo();
+            }
+            for (Physical physical : nodes.open()) {
+                physical.connection.setClientInfo(properties);
+            }
+            session.clientInfo(properties);
+            clientInfoChanged();
+        } finally {
+            lock.unlock();
         }
-        for (Physical physical : nodes.open()) {
-            physical.connection.setClientInfo(properties);
-        }
-        session.clientInfo(properties);
-        clientInfoChanged();
     }
 
     @Override
@@ -985,39 +1075,44 @@ public final class LogicalConnection implements ReplicatedConnection {
 
     @Override
     public boolean isValid(int timeout) throws SQLException {
-        if (timeout < 0) {
-            throw Errors.badArgument("isValid timeout must not be negative: " + timeout);
-        }
-        if (closed) {
-            return false;
-        }
-        List<Physical> open = nodes.open();
-        if (open.isEmpty()) {
-            try {
-                open.add(nodes.readNode(router.isPinned()));
-            } catch (SQLException e) {
+        lock.lock();
+        try {
+            if (timeout < 0) {
+                throw Errors.badArgument("isValid timeout must not be negative: " + timeout);
+            }
+            if (closed) {
                 return false;
             }
-        }
-        boolean anyValid = false;
-        for (Physical physical : open) {
-            if (physical.connection.isValid(timeout)) {
-                anyValid = true;
-            } else if (nodes.isReplica(physical)) {
-                // A dead replica only costs this connection its replica: reads will use another one.
-                nodes.dropReplica(Errors.replicaLost("is no longer valid"));
-            } else {
-                return false;
+            List<Physical> open = nodes.open();
+            if (open.isEmpty()) {
+                try {
+                    open.add(nodes.readNode(router.isPinned()));
+                } catch (SQLException e) {
+                    return false;
+                }
             }
-        }
-        if (!anyValid) {
-            try {
-                return nodes.readNode(router.isPinned()).connection.isValid(timeout);
-            } catch (SQLException e) {
-                return false;
+            boolean anyValid = false;
+            for (Physical physical : open) {
+                if (physical.connection.isValid(timeout)) {
+                    anyValid = true;
+                } else if (nodes.isReplica(physical)) {
+                    // A dead replica only costs this connection its replica: reads will use another one.
+                    nodes.dropReplica(Errors.replicaLost("is no longer valid"));
+                } else {
+                    return false;
+                }
             }
+            if (!anyValid) {
+                try {
+                    return nodes.readNode(router.isPinned()).connection.isValid(timeout);
+                } catch (SQLException e) {
+                    return false;
+                }
+            }
+            return true;
+        } finally {
+            lock.unlock();
         }
-        return true;
     }
 
     /**
@@ -1147,23 +1242,33 @@ public final class LogicalConnection implements ReplicatedConnection {
 
     @Override
     public String readYourWritesToken() throws SQLException {
-        checkOpen();
-        ReadYourWritesPolicy.Positions own = positionsForTokens();
-        long required = readYourWrites.required(own, gateNodes);
-        return required == WalPosition.NONE ? null : TOKEN_PREFIX + WalPosition.format(required);
+        lock.lock();
+        try {
+            checkOpen();
+            ReadYourWritesPolicy.Positions own = positionsForTokens();
+            long required = readYourWrites.required(own, gateNodes);
+            return required == WalPosition.NONE ? null : TOKEN_PREFIX + WalPosition.format(required);
+        } finally {
+            lock.unlock();
+        }
     }
 
     @Override
     public void readYourWrites(String token) throws SQLException {
-        checkOpen();
-        ReadYourWritesPolicy.Positions own = positionsForTokens();
-        if (token == null || !token.startsWith(TOKEN_PREFIX)) {
-            throw Errors.badArgument("Not a read-your-writes token of this driver: " + token);
-        }
+        lock.lock();
         try {
-            own.require(WalPosition.parse(token.substring(TOKEN_PREFIX.length())));
-        } catch (IllegalArgumentException e) {
-            throw Errors.badArgument("Not a read-your-writes token of this driver: " + token);
+            checkOpen();
+            ReadYourWritesPolicy.Positions own = positionsForTokens();
+            if (token == null || !token.startsWith(TOKEN_PREFIX)) {
+                throw Errors.badArgument("Not a read-your-writes token of this driver: " + token);
+            }
+            try {
+                own.require(WalPosition.parse(token.substring(TOKEN_PREFIX.length())));
+            } catch (IllegalArgumentException e) {
+                throw Errors.badArgument("Not a read-your-writes token of this driver: " + token);
+            }
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -1187,42 +1292,52 @@ public final class LogicalConnection implements ReplicatedConnection {
 
     @Override
     public RoutingDecision explain(String sql) throws SQLException {
-        checkOpen();
-        Decision decision = router.decide(classify(sql));
-        String node;
-        switch (decision.route()) {
-            case PRIMARY:
-                node = config.primary().toString();
-                break;
-            case REPLICA:
-                node = nodes.currentReplica() != null ? nodes.currentReplica().node.toString() : "a replica";
-                break;
-            default:
-                node = "every open connection";
+        lock.lock();
+        try {
+            checkOpen();
+            Decision decision = router.decide(classify(sql));
+            String node;
+            switch (decision.route()) {
+                case PRIMARY:
+                    node = config.primary().toString();
+                    break;
+                case REPLICA:
+                    node = nodes.currentReplica() != null ? nodes.currentReplica().node.toString() : "a replica";
+                    break;
+                default:
+                    node = "every open connection";
+            }
+            return new RoutingDecision(decision.route(), node, decision.reason());
+        } finally {
+            lock.unlock();
         }
-        return new RoutingDecision(decision.route(), node, decision.reason());
     }
 
     @Override
     public <T> T unwrap(Class<T> iface) throws SQLException {
-        if (iface.isInstance(this)) {
-            return iface.cast(this);
+        lock.lock();
+        try {
+            if (iface.isInstance(this)) {
+                return iface.cast(this);
+            }
+            checkOpen();
+            java.sql.Connection physical = nodes.primary().connection;
+            T unwrapped;
+            if (iface.isInstance(physical)) {
+                unwrapped = iface.cast(physical);
+            } else if (physical.isWrapperFor(iface)) {
+                unwrapped = physical.unwrap(iface);
+            } else {
+                throw Errors.cannotUnwrap(iface);
+            }
+            // The application now holds the primary's own connection (COPY, large objects, notifications): what it does
+            // there is invisible to routing, so every later statement of this request reads from the primary too.
+            router.pin("pinned to the primary: the application unwrapped the primary's connection to " + iface.getSimpleName()
+                    + " (released by endRequest())");
+            return unwrapped;
+        } finally {
+            lock.unlock();
         }
-        checkOpen();
-        java.sql.Connection physical = nodes.primary().connection;
-        T unwrapped;
-        if (iface.isInstance(physical)) {
-            unwrapped = iface.cast(physical);
-        } else if (physical.isWrapperFor(iface)) {
-            unwrapped = physical.unwrap(iface);
-        } else {
-            throw Errors.cannotUnwrap(iface);
-        }
-        // The application now holds the primary's own connection (COPY, large objects, notifications): what it does
-        // there is invisible to routing, so every later statement of this request reads from the primary too.
-        router.pin("pinned to the primary: the application unwrapped the primary's connection to " + iface.getSimpleName()
-                + " (released by endRequest())");
-        return unwrapped;
     }
 
     @Override

@@ -25,8 +25,9 @@ final class PhysicalConnections {
     private final Cluster cluster;
     private final Config config;
     private final SessionState session;
-    private Physical primary;
-    private Physical replica;
+    // Written by the thread running a statement, and by close() from any thread.
+    private volatile Physical primary;
+    private volatile Physical replica;
     /** Why the last replica this connection tried could not serve, for the fallback reason. */
     private String replicaFailure;
 
@@ -40,7 +41,7 @@ final class PhysicalConnections {
         if (primary == null) {
             Connection connection = cluster.openPrimary(config);
             prepare(connection);
-            primary = new Physical(config.primary(), connection);
+            primary = track(new Physical(config.primary(), connection));
         }
         return primary;
     }
@@ -70,7 +71,7 @@ final class PhysicalConnections {
                 continue;
             }
             prepare(connection);
-            replica = new Physical(node, connection);
+            replica = track(new Physical(node, connection));
             return replica;
         }
     }
@@ -88,8 +89,9 @@ final class PhysicalConnections {
         }
         prepare(connection);
         Physical old = replica;
-        replica = new Physical(node, connection);
+        replica = track(new Physical(node, connection));
         if (old != null) {
+            untrack(old);
             closeQuietly(old.connection);
         }
         return replica;
@@ -138,6 +140,7 @@ final class PhysicalConnections {
             LOG.log(Level.WARNING, "Replica " + broken.node + " failed; skipped for "
                     + config.replicaRetryIntervalMillis() + " ms: " + cause.getMessage());
         }
+        untrack(broken);
         closeQuietly(broken.connection);
     }
 
@@ -172,25 +175,59 @@ final class PhysicalConnections {
 
     /** Closes every physical connection; returns the failures, chained, or null. */
     SQLException closeAll() {
+        primary = null;
+        replica = null;
         SQLException failure = null;
-        for (Physical physical : open()) {
+        for (Physical physical : drainOpened()) {
             try {
                 physical.connection.close();
             } catch (SQLException e) {
                 failure = Errors.chain(failure, e);
             }
         }
-        primary = null;
-        replica = null;
         return failure;
     }
 
+    /**
+     * Every physical connection opened and not yet closed, also one a statement opened while another thread closed the
+     * logical connection: closing goes through this set, so that none is left open.
+     */
+    private final java.util.Set<Physical> opened = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+
+    private Physical track(Physical physical) {
+        synchronized (opened) {
+            opened.add(physical);
+        }
+        return physical;
+    }
+
+    private void untrack(Physical physical) {
+        synchronized (opened) {
+            opened.remove(physical);
+        }
+    }
+
+    private List<Physical> drainOpened() {
+        synchronized (opened) {
+            List<Physical> all = new ArrayList<>(opened);
+            opened.clear();
+            return all;
+        }
+    }
+
     void abortAll(Executor executor) throws SQLException {
-        try {
-            writeThrough(c -> c.abort(executor));
-        } finally {
-            primary = null;
-            replica = null;
+        primary = null;
+        replica = null;
+        SQLException failure = null;
+        for (Physical physical : drainOpened()) {
+            try {
+                physical.connection.abort(executor);
+            } catch (SQLException e) {
+                failure = Errors.chain(failure, e);
+            }
+        }
+        if (failure != null) {
+            throw failure;
         }
     }
 
