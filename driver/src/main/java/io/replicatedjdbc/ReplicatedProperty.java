@@ -30,6 +30,17 @@ public enum ReplicatedProperty {
                     + "logger io.replicatedjdbc.routing (when false they are logged at FINE).",
             "true", "false"),
 
+    /** How far behind a replica may be and still take reads. */
+    MAX_REPLICA_LAG("maxReplicaLag", "30s",
+            "A replica that has not replayed WAL the primary wrote this long ago takes no reads until it catches up "
+                    + "(PostgreSQL; measured against the primary's WAL positions, so an idle primary shows no lag); 0 "
+                    + "sets no limit. A duration: 500ms, 5s, 1m, or plain milliseconds."),
+
+    /** How many bytes of WAL a replica may be behind and still take reads. */
+    MAX_REPLICA_LAG_BYTES("maxReplicaLagBytes", "0",
+            "A replica more than this many bytes of WAL behind the primary takes no reads until it catches up "
+                    + "(PostgreSQL); 0 sets no limit. A number of bytes, or with kB, MB or GB."),
+
     /** Functions that never send a statement to the primary. */
     READ_FUNCTIONS("readFunctions", null,
             "Comma-separated function names that do not write, so a SELECT calling them may run on a replica even "

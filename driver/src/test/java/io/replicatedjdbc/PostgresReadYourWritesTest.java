@@ -324,6 +324,24 @@ class PostgresReadYourWritesTest {
     }
 
     @Test
+    void aReplicaPausedBeyondMaxReplicaLag_takesNoReads_untilItCatchesUp() throws Exception {
+        try (Connection connection = connect("readYourWrites=off", "maxReplicaLag=300ms")) {
+            assertThat(read(connection, 13)[1]).isEqualTo(1);
+            pauseReplay();
+            cluster.query(0, "UPDATE ryw SET v = v + 1 WHERE id = 13");
+            Thread.sleep(1_000);
+            assertThat(read(connection, 13)[1]).as("a replica 1 s behind takes no reads").isZero();
+            assertThat(connection.unwrap(ReplicatedConnection.class).lastRouting().reason()).contains("behind the primary");
+            resumeReplay();
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (read(connection, 13)[1] == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertThat(read(connection, 13)[1]).as("back on a replica once it caught up").isEqualTo(1);
+        }
+    }
+
+    @Test
     void theMonitor_stopsWithTheLastConnection_leavingNoThreadAndNoServerConnection() throws Exception {
         try (Connection connection = connect("replicaPollInterval=5ms")) {
             execute(connection, "UPDATE ryw SET v = v + 1 WHERE id = 12");
@@ -345,8 +363,8 @@ class PostgresReadYourWritesTest {
 
     private int monitorSessions() throws SQLException {
         int sessions = 0;
-        for (int replica = 1; replica <= cluster.replicaCount(); replica++) {
-            sessions += Integer.parseInt(cluster.query(replica,
+        for (int node = 0; node <= cluster.replicaCount(); node++) {
+            sessions += Integer.parseInt(cluster.query(node,
                     "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'replicated-jdbc position monitor'"));
         }
         return sessions;

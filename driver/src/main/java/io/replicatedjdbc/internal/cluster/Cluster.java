@@ -90,14 +90,14 @@ public final class Cluster {
     }
 
     /**
-     * A replica for a connection binding its replica now, skipping {@code exclude} and those marked down;
-     * null when none is left.
+     * A replica for a connection binding its replica now, skipping {@code exclude}, those marked down and those too
+     * far behind the primary ({@code maxReplicaLag}); null when none is left.
      */
     public NodeSpec chooseReplica(List<NodeSpec> exclude) {
         long now = System.nanoTime();
         List<NodeSpec> candidates = new ArrayList<>(config.replicas().size());
         for (NodeSpec replica : config.replicas()) {
-            if (!exclude.contains(replica) && health.isAvailable(replica, now)) {
+            if (!exclude.contains(replica) && health.isAvailable(replica, now) && positions.tooFarBehind(replica) == null) {
                 candidates.add(replica);
             }
         }

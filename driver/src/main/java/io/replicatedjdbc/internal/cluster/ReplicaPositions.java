@@ -25,6 +25,9 @@ public final class ReplicaPositions {
     private static final Logger LOG = Logger.getLogger("io.replicatedjdbc.positions");
     private static final AtomicInteger THREADS = new AtomicInteger();
     static final String REPLAYED = "SELECT pg_catalog.pg_last_wal_replay_lsn()";
+    static final String WRITTEN = "SELECT pg_catalog.pg_current_wal_lsn()";
+    /** The primary is asked at most this often: lag limits are in seconds. */
+    private static final long PRIMARY_INTERVAL_NANOS = 100_000_000L;
     /** The application_name of the monitor's connections, so that operators (and tests) can tell them apart. */
     public static final String MONITOR_NAME = "replicated-jdbc position monitor";
 
@@ -49,6 +52,13 @@ public final class ReplicaPositions {
         this.config = config;
         this.connector = connector;
     }
+
+    /**
+     * The primary's WAL positions over time, oldest first, one sample each time it moved: a replica replaying
+     * position R has been behind since the first sample past R. An idle primary adds no samples, so a replica that has
+     * replayed everything shows no lag however old its last replayed transaction is.
+     */
+    private final java.util.ArrayDeque<long[]> primarySamples = new java.util.ArrayDeque<>();
 
     /** A logical connection opened: the monitor may be needed. */
     public synchronized void acquire() {
@@ -83,6 +93,61 @@ public final class ReplicaPositions {
         }
         Long position = replayed.get(replica);
         return position == null ? WalPosition.NONE : position;
+    }
+
+    /**
+     * Why the replica is too far behind to take reads ({@code maxReplicaLag}, {@code maxReplicaLagBytes}), or null when
+     * it is not, or when its position is not known yet. Starts the monitor; does not make it poll faster.
+     */
+    public String tooFarBehind(NodeSpec replica) {
+        if (!config.hasWalPositions() || (config.maxReplicaLagMillis() == 0 && config.maxReplicaLagBytes() == 0)) {
+            return null;
+        }
+        if (monitor == null) {
+            start();
+        }
+        Long replayedPosition = replayed.get(replica);
+        if (replayedPosition == null) {
+            return null;
+        }
+        long now = System.nanoTime();
+        long behindSince = 0;
+        long primary = WalPosition.NONE;
+        synchronized (primarySamples) {
+            for (long[] sample : primarySamples) {
+                if (behindSince == 0 && !WalPosition.covers(replayedPosition, sample[1])) {
+                    behindSince = sample[0];
+                }
+                primary = sample[1];
+            }
+        }
+        long lagMillis = behindSince == 0 ? 0 : (now - behindSince) / 1_000_000L;
+        if (config.maxReplicaLagMillis() > 0 && lagMillis > config.maxReplicaLagMillis()) {
+            return replica + " is " + lagMillis + " ms behind the primary (maxReplicaLag=" + config.maxReplicaLagMillis()
+                    + "ms)";
+        }
+        long lagBytes = primary == WalPosition.NONE || WalPosition.covers(replayedPosition, primary) ? 0
+                : primary - replayedPosition;
+        if (config.maxReplicaLagBytes() > 0 && lagBytes > config.maxReplicaLagBytes()) {
+            return replica + " is " + lagBytes + " bytes of WAL behind the primary (maxReplicaLagBytes="
+                    + config.maxReplicaLagBytes() + ")";
+        }
+        return null;
+    }
+
+    /** The primary was at {@code position} at {@code nanos}. */
+    void primarySample(long nanos, long position) {
+        synchronized (primarySamples) {
+            long[] last = primarySamples.peekLast();
+            if (last == null || last[1] != position) {
+                primarySamples.addLast(new long[] {nanos, position});
+            }
+            // Keep enough history to tell a replica twice the limit behind; always keep the newest sample.
+            long keep = Math.max(config.maxReplicaLagMillis(), 1_000) * 2_000_000L;
+            while (primarySamples.size() > 1 && (nanos - primarySamples.peekFirst()[0] > keep || primarySamples.size() > 4_096)) {
+                primarySamples.removeFirst();
+            }
+        }
     }
 
     /** A replica known to have replayed {@code required}, other than {@code except}; null when none is known. */
@@ -125,27 +190,43 @@ public final class ReplicaPositions {
         // One prepared statement per replica: the server plans the query once, so a poll costs it little.
         Map<NodeSpec, PreparedStatement> queries = new HashMap<>();
         long interval = Math.max(1, config.replicaPollIntervalMillis());
+        boolean lagLimits = config.maxReplicaLagMillis() > 0 || config.maxReplicaLagBytes() > 0;
+        java.util.List<NodeSpec> nodes = new java.util.ArrayList<>();
+        if (lagLimits) {
+            nodes.add(config.primary());
+        }
+        nodes.addAll(config.replicas());
+        long primaryAskedAt = 0;
         try {
             while (running) {
-                for (NodeSpec replica : config.replicas()) {
+                for (NodeSpec replica : nodes) {
+                    if (replica.isPrimary()) {
+                        if (System.nanoTime() - primaryAskedAt < PRIMARY_INTERVAL_NANOS) {
+                            continue;
+                        }
+                        primaryAskedAt = System.nanoTime();
+                    }
                     Connection connection = connections.get(replica);
                     try {
                         PreparedStatement query = queries.get(replica);
                         if (connection == null) {
-                            java.util.Properties properties = Cluster.replicaProperties(replica, config);
+                            java.util.Properties properties = replica.isPrimary() ? config.nodeProperties()
+                                    : Cluster.replicaProperties(replica, config);
                             if (config.dialect() == io.replicatedjdbc.internal.classify.Dialect.POSTGRESQL) {
                                 properties.setProperty("ApplicationName", MONITOR_NAME);
                             }
                             connection = connector.open(replica, properties);
                             connections.put(replica, connection);
-                            query = connection.prepareStatement(REPLAYED);
+                            query = connection.prepareStatement(replica.isPrimary() ? WRITTEN : REPLAYED);
                             queries.put(replica, query);
                         }
                         try (ResultSet rs = query.executeQuery()) {
                             rs.next();
                             polls.increment();
                             long position = WalPosition.parse(rs.getString(1));
-                            if (position != WalPosition.NONE) {
+                            if (replica.isPrimary()) {
+                                primarySample(System.nanoTime(), position);
+                            } else if (position != WalPosition.NONE) {
                                 observed(replica, position);
                             }
                         }

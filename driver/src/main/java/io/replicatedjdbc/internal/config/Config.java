@@ -36,6 +36,8 @@ public final class Config {
     private final Scope readYourWritesScope;
     private final long readYourWritesWaitMillis;
     private final long replicaPollIntervalMillis;
+    private final long maxReplicaLagMillis;
+    private final long maxReplicaLagBytes;
     private final long replicaRetryIntervalMillis;
     private final long replicaConnectTimeoutMillis;
     private final boolean logRouting;
@@ -45,7 +47,8 @@ public final class Config {
 
     Config(String displayUrl, Dialect dialect, NodeSpec primary, List<NodeSpec> replicas, Properties nodeProperties,
            Balance balance, ReadYourWrites readYourWrites, long readYourWritesWindowMillis, Scope readYourWritesScope,
-           long readYourWritesWaitMillis, long replicaPollIntervalMillis,
+           long readYourWritesWaitMillis, long replicaPollIntervalMillis, long maxReplicaLagMillis,
+           long maxReplicaLagBytes,
            long replicaRetryIntervalMillis, long replicaConnectTimeoutMillis, boolean logRouting,
            Set<String> writeFunctions, Set<String> readFunctions) {
         this.displayUrl = displayUrl;
@@ -59,6 +62,8 @@ public final class Config {
         this.readYourWritesScope = readYourWritesScope;
         this.readYourWritesWaitMillis = readYourWritesWaitMillis;
         this.replicaPollIntervalMillis = replicaPollIntervalMillis;
+        this.maxReplicaLagMillis = maxReplicaLagMillis;
+        this.maxReplicaLagBytes = maxReplicaLagBytes;
         this.replicaRetryIntervalMillis = replicaRetryIntervalMillis;
         this.replicaConnectTimeoutMillis = replicaConnectTimeoutMillis;
         this.logRouting = logRouting;
@@ -69,7 +74,8 @@ public final class Config {
             key.append('\n').append(replica.jdbcUrl());
         }
         key.append('\n').append(balance).append(' ').append(replicaRetryIntervalMillis).append(' ')
-                .append(replicaPollIntervalMillis)
+                .append(replicaPollIntervalMillis).append(' ').append(maxReplicaLagMillis).append(' ')
+                .append(maxReplicaLagBytes)
                 .append("\nwrite ").append(this.writeFunctions).append("\nread ").append(this.readFunctions);
         this.clusterKey = key.toString();
     }
@@ -112,7 +118,12 @@ public final class Config {
 
     /** The read-your-writes rule in effect: {@code lsn} needs WAL positions, which only PostgreSQL has. */
     public ReadYourWrites effectiveReadYourWrites() {
-        return readYourWrites == ReadYourWrites.LSN && dialect != Dialect.POSTGRESQL ? ReadYourWrites.WINDOW : readYourWrites;
+        return readYourWrites == ReadYourWrites.LSN && !hasWalPositions() ? ReadYourWrites.WINDOW : readYourWrites;
+    }
+
+    /** Whether the nodes are PostgreSQL servers reached with PgJDBC, which can be asked for their WAL positions. */
+    public boolean hasWalPositions() {
+        return dialect == Dialect.POSTGRESQL && primary.jdbcUrl().startsWith("jdbc:postgresql:");
     }
 
     public Scope readYourWritesScope() {
@@ -121,6 +132,16 @@ public final class Config {
 
     public long readYourWritesWaitMillis() {
         return readYourWritesWaitMillis;
+    }
+
+    /** How far behind, in time, a replica may be and take reads; 0 for no limit. */
+    public long maxReplicaLagMillis() {
+        return maxReplicaLagMillis;
+    }
+
+    /** How far behind, in WAL bytes, a replica may be and take reads; 0 for no limit. */
+    public long maxReplicaLagBytes() {
+        return maxReplicaLagBytes;
     }
 
     public long replicaPollIntervalMillis() {

@@ -12,6 +12,24 @@ final class Durations {
     private Durations() {
     }
 
+    /** A number of bytes: {@code 16777216}, {@code 512kB}, {@code 16MB}, {@code 1GB} (units of 1024). */
+    static long parseBytes(String option, String text) throws SQLException {
+        String value = text.trim();
+        long unit = 1;
+        String digits = value;
+        String[] suffixes = {"kB", "MB", "GB"};
+        for (int i = 0; i < suffixes.length; i++) {
+            if (value.endsWith(suffixes[i])) {
+                unit = 1L << (10 * (i + 1));
+                digits = value.substring(0, value.length() - 2);
+            }
+        }
+        if (digits.isEmpty() || digits.length() > 12 || !digits.chars().allMatch(Character::isDigit)) {
+            throw Errors.badOption(option, text, "a number of bytes such as 16777216, 512kB, 16MB or 1GB");
+        }
+        return Long.parseLong(digits) * unit;
+    }
+
     static long parseMillis(String option, String text) throws SQLException {
         String value = text.trim();
         long unit = 1;

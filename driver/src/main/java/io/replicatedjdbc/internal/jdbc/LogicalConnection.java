@@ -180,12 +180,37 @@ public final class LogicalConnection implements ReplicatedConnection {
                     fallback = "no replica available" + (failure == null ? "" : " (" + failure + ")")
                             + ", fell back to the primary";
                     physical = nodes.primary();
-                } else if (!onPrimary && router.positions() != null) {
-                    String stale = readYourWrites.check(router.positions(), gateNodes);
-                    if (stale != null) {
-                        fallback = stale;
+                } else if (!onPrimary) {
+                    String behind = replicaWithinLagLimit(physical);
+                    if (behind != null) {
+                        fallback = behind + ", ran on the primary";
                         onPrimary = true;
                         continue;
+                    }
+                    if (router.positions() != null) {
+                        String stale;
+                        try {
+                            stale = readYourWrites.check(router.positions(), gateNodes);
+                        } catch (SQLException e) {
+                            Physical replica = nodes.currentReplica();
+                            if (replica == null || !PhysicalConnections.isConnectionFailure(e, replica)) {
+                                throw e;
+                            }
+                            // The replica died while it was asked how far it has replayed: as if the read had failed there.
+                            nodes.dropReplica(e);
+                            ReplicaFailure.Next next = failures.failed(e, true);
+                            if (next.action() == ReplicaFailure.Action.FAIL) {
+                                throw e;
+                            }
+                            onPrimary = next.action() == ReplicaFailure.Action.PRIMARY;
+                            fallback = next.reason();
+                            continue;
+                        }
+                        if (stale != null) {
+                            fallback = stale;
+                            onPrimary = true;
+                            continue;
+                        }
                     }
                     physical = nodes.currentReplica();
                 }
@@ -280,6 +305,22 @@ public final class LogicalConnection implements ReplicatedConnection {
             }
         }
     };
+
+    /**
+     * Makes the bound replica one within {@code maxReplicaLag}: it is, or another replica that is gets bound. Returns
+     * null then, or why no replica may take the read.
+     */
+    private String replicaWithinLagLimit(Physical replica) throws SQLException {
+        String behind = cluster.positions().tooFarBehind(replica.node);
+        if (behind == null) {
+            return null;
+        }
+        NodeSpec other = cluster.chooseReplica(java.util.Collections.singletonList(replica.node));
+        if (other != null && !readingFrom(replica) && nodes.rebind(other) != null) {
+            return null;
+        }
+        return behind;
+    }
 
     /** Whether a result set read from this physical connection is still open (it must not be closed under it). */
     private boolean readingFrom(Physical physical) {
