@@ -20,9 +20,11 @@ public enum ReplicatedProperty {
 
     /** How a logical connection picks its replica. */
     LOAD_BALANCE("loadBalance", "roundRobin",
-            "How each new connection picks its replica: roundRobin spreads connections evenly "
-                    + "over the healthy replicas, random picks one at random.",
-            "roundRobin", "random"),
+            "How a connection picks its replica when it binds one: roundRobin takes the healthy replicas in turn, "
+                    + "random picks one at random, leastConnections the one with the fewest connections bound in this "
+                    + "JVM, weighted picks at random in proportion to replicaWeights, lowestLag the one that has "
+                    + "replayed the most WAL (PostgreSQL).",
+            "roundRobin", "random", "leastConnections", "weighted", "lowestLag"),
 
     /** Logs the route and reason of every statement. */
     LOG_ROUTING("logRouting", "false",
@@ -40,6 +42,11 @@ public enum ReplicatedProperty {
     MAX_REPLICA_LAG_BYTES("maxReplicaLagBytes", "0",
             "A replica more than this many bytes of WAL behind the primary takes no reads until it catches up "
                     + "(PostgreSQL); 0 sets no limit. A number of bytes, or with kB, MB or GB."),
+
+    /** The primary's share of reads. */
+    PRIMARY_READ_WEIGHT("primaryReadWeight", "0",
+            "The primary's weight among the read nodes when a connection binds one: 0 keeps reads off the primary; with "
+                    + "1 and two replicas of weight 1, a third of connections read from the primary. A whole number."),
 
     /** Functions that never send a statement to the primary. */
     READ_FUNCTIONS("readFunctions", null,
@@ -96,6 +103,12 @@ public enum ReplicatedProperty {
             "Comma-separated replicas. Each item replaces the primary's target: a host[:port] for "
                     + "URLs with //host, a file path for SQLite. An item that starts with jdbc: is a whole "
                     + "JDBC URL. Added to the replicas listed as hosts."),
+
+    /** Relative weights of the replicas. */
+    REPLICA_WEIGHTS("replicaWeights", null,
+            "Comma-separated whole-number weights of the replicas, in the order they are listed (for example 3,1): "
+                    + "with loadBalance=weighted, and for primaryReadWeight, each replica takes reads in proportion to its "
+                    + "weight. Unset: every replica weighs 1."),
 
     /** Functions that always send a statement to the primary. */
     WRITE_FUNCTIONS("writeFunctions", null,

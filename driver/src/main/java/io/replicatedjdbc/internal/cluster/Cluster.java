@@ -101,8 +101,53 @@ public final class Cluster {
                 candidates.add(replica);
             }
         }
-        return candidates.isEmpty() ? null : selector.choose(candidates);
+        if (candidates.isEmpty()) {
+            return null;
+        }
+        // primaryReadWeight: the primary takes its share of the connections binding a read node, by weight.
+        if (config.primaryReadWeight() > 0 && !exclude.contains(config.primary())) {
+            long replicaWeight = 0;
+            for (NodeSpec replica : candidates) {
+                replicaWeight += facts.weight(replica);
+            }
+            if (java.util.concurrent.ThreadLocalRandom.current().nextLong(config.primaryReadWeight() + replicaWeight)
+                    < config.primaryReadWeight()) {
+                return config.primary();
+            }
+        }
+        return selector.choose(candidates, facts);
     }
+
+    private final java.util.concurrent.ConcurrentHashMap<NodeSpec, java.util.concurrent.atomic.AtomicInteger> bound =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** A logical connection bound ({@code +1}) or released ({@code -1}) a replica for its reads. */
+    public void bound(NodeSpec replica, int change) {
+        bound.computeIfAbsent(replica, node -> new java.util.concurrent.atomic.AtomicInteger()).addAndGet(change);
+    }
+
+    /** Logical connections of this JVM bound to the replica now. */
+    public int boundConnections(NodeSpec replica) {
+        java.util.concurrent.atomic.AtomicInteger count = bound.get(replica);
+        return count == null ? 0 : count.get();
+    }
+
+    private final ReplicaSelector.Facts facts = new ReplicaSelector.Facts() {
+        @Override
+        public int weight(NodeSpec node) {
+            return node.isPrimary() ? config.primaryReadWeight() : config.replicaWeight(config.replicas().indexOf(node));
+        }
+
+        @Override
+        public int boundConnections(NodeSpec node) {
+            return Cluster.this.boundConnections(node);
+        }
+
+        @Override
+        public long replayed(NodeSpec node) {
+            return positions.replayed(node);
+        }
+    };
 
     /**
      * Opens the primary. A failure to reach it (SQLState class 08, or none) becomes 08001 naming the primary,

@@ -17,7 +17,7 @@ import java.util.TreeSet;
 public final class Config {
 
     /** How a logical connection picks its replica. */
-    public enum Balance { ROUND_ROBIN, RANDOM }
+    public enum Balance { ROUND_ROBIN, RANDOM, LEAST_CONNECTIONS, WEIGHTED, LOWEST_LAG }
 
     /** The read-your-writes rule. */
     public enum ReadYourWrites { LSN, WINDOW, CONNECTION, OFF }
@@ -38,6 +38,8 @@ public final class Config {
     private final long replicaPollIntervalMillis;
     private final long maxReplicaLagMillis;
     private final long maxReplicaLagBytes;
+    private final int primaryReadWeight;
+    private final List<Integer> replicaWeights;
     private final long replicaRetryIntervalMillis;
     private final long replicaConnectTimeoutMillis;
     private final boolean logRouting;
@@ -48,7 +50,7 @@ public final class Config {
     Config(String displayUrl, Dialect dialect, NodeSpec primary, List<NodeSpec> replicas, Properties nodeProperties,
            Balance balance, ReadYourWrites readYourWrites, long readYourWritesWindowMillis, Scope readYourWritesScope,
            long readYourWritesWaitMillis, long replicaPollIntervalMillis, long maxReplicaLagMillis,
-           long maxReplicaLagBytes,
+           long maxReplicaLagBytes, int primaryReadWeight, List<Integer> replicaWeights,
            long replicaRetryIntervalMillis, long replicaConnectTimeoutMillis, boolean logRouting,
            Set<String> writeFunctions, Set<String> readFunctions) {
         this.displayUrl = displayUrl;
@@ -64,6 +66,8 @@ public final class Config {
         this.replicaPollIntervalMillis = replicaPollIntervalMillis;
         this.maxReplicaLagMillis = maxReplicaLagMillis;
         this.maxReplicaLagBytes = maxReplicaLagBytes;
+        this.primaryReadWeight = primaryReadWeight;
+        this.replicaWeights = Collections.unmodifiableList(new ArrayList<>(replicaWeights));
         this.replicaRetryIntervalMillis = replicaRetryIntervalMillis;
         this.replicaConnectTimeoutMillis = replicaConnectTimeoutMillis;
         this.logRouting = logRouting;
@@ -75,7 +79,7 @@ public final class Config {
         }
         key.append('\n').append(balance).append(' ').append(replicaRetryIntervalMillis).append(' ')
                 .append(replicaPollIntervalMillis).append(' ').append(maxReplicaLagMillis).append(' ')
-                .append(maxReplicaLagBytes)
+                .append(maxReplicaLagBytes).append(' ').append(primaryReadWeight).append(' ').append(replicaWeights)
                 .append("\nwrite ").append(this.writeFunctions).append("\nread ").append(this.readFunctions);
         this.clusterKey = key.toString();
     }
@@ -142,6 +146,16 @@ public final class Config {
     /** How far behind, in WAL bytes, a replica may be and take reads; 0 for no limit. */
     public long maxReplicaLagBytes() {
         return maxReplicaLagBytes;
+    }
+
+    /** The primary's weight among read nodes ({@code primaryReadWeight}); 0 keeps reads off it. */
+    public int primaryReadWeight() {
+        return primaryReadWeight;
+    }
+
+    /** The weight of replica number {@code index} (0-based), 1 unless {@code replicaWeights} says otherwise. */
+    public int replicaWeight(int index) {
+        return index < replicaWeights.size() ? replicaWeights.get(index) : 1;
     }
 
     public long replicaPollIntervalMillis() {

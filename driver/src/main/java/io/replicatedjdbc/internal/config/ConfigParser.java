@@ -141,7 +141,7 @@ public final class ConfigParser {
         }
 
         return new Config(display, Dialect.forSubprotocol(subprotocol), primary, replicas, nodeProperties,
-                choice(ours, ReplicatedProperty.LOAD_BALANCE) == 0 ? Config.Balance.ROUND_ROBIN : Config.Balance.RANDOM,
+                Config.Balance.values()[choice(ours, ReplicatedProperty.LOAD_BALANCE)],
                 Config.ReadYourWrites.values()[choice(ours, ReplicatedProperty.READ_YOUR_WRITES)],
                 Durations.parseMillis(ReplicatedProperty.READ_YOUR_WRITES_WINDOW.getName(),
                         ReplicatedProperty.READ_YOUR_WRITES_WINDOW.get(ours)),
@@ -154,6 +154,8 @@ public final class ConfigParser {
                         ReplicatedProperty.MAX_REPLICA_LAG.get(ours)),
                 Durations.parseBytes(ReplicatedProperty.MAX_REPLICA_LAG_BYTES.getName(),
                         ReplicatedProperty.MAX_REPLICA_LAG_BYTES.get(ours)),
+                wholeNumbers(ReplicatedProperty.PRIMARY_READ_WEIGHT, ours, 1).get(0),
+                replicaWeights(ours, replicas.size()),
                 Durations.parseMillis(ReplicatedProperty.REPLICA_RETRY_INTERVAL.getName(),
                         ReplicatedProperty.REPLICA_RETRY_INTERVAL.get(ours)),
                 Durations.parseMillis(ReplicatedProperty.REPLICA_CONNECT_TIMEOUT.getName(),
@@ -161,6 +163,36 @@ public final class ConfigParser {
                 choice(ours, ReplicatedProperty.LOG_ROUTING) == 0,
                 functionNames(ours, ReplicatedProperty.WRITE_FUNCTIONS),
                 functionNames(ours, ReplicatedProperty.READ_FUNCTIONS));
+    }
+
+    /** Comma-separated whole numbers from 0 to 1000, at least {@code minimum} of them. */
+    private static List<Integer> wholeNumbers(ReplicatedProperty property, Properties ours, int minimum)
+            throws SQLException {
+        String value = property.get(ours);
+        List<Integer> numbers = new ArrayList<>();
+        if (value != null && !value.isBlank()) {
+            for (String item : value.split(",", -1)) {
+                String number = item.trim();
+                if (number.isEmpty() || number.length() > 4 || !number.chars().allMatch(c -> c >= '0' && c <= '9')
+                        || Integer.parseInt(number) > 1000) {
+                    throw Errors.badOption(property.getName(), value, "whole numbers from 0 to 1000, separated by commas");
+                }
+                numbers.add(Integer.parseInt(number));
+            }
+        }
+        if (numbers.size() < minimum) {
+            throw Errors.badOption(property.getName(), String.valueOf(value), "a whole number from 0 to 1000");
+        }
+        return numbers;
+    }
+
+    private static List<Integer> replicaWeights(Properties ours, int replicas) throws SQLException {
+        List<Integer> weights = wholeNumbers(ReplicatedProperty.REPLICA_WEIGHTS, ours, 0);
+        if (!weights.isEmpty() && weights.size() != replicas) {
+            throw Errors.badOption(ReplicatedProperty.REPLICA_WEIGHTS.getName(), ReplicatedProperty.REPLICA_WEIGHTS.get(ours),
+                    "one weight per replica (" + replicas + " listed)");
+        }
+        return weights;
     }
 
     /** Moves our options from the query into {@code ours}; returns the rest of the query, as written. */

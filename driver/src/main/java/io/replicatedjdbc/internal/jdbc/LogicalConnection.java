@@ -180,7 +180,7 @@ public final class LogicalConnection implements ReplicatedConnection {
                     fallback = "no replica available" + (failure == null ? "" : " (" + failure + ")")
                             + ", fell back to the primary";
                     physical = nodes.primary();
-                } else if (!onPrimary) {
+                } else if (!onPrimary && !physical.node.isPrimary()) {
                     String behind = replicaWithinLagLimit(physical);
                     if (behind != null) {
                         fallback = behind + ", ran on the primary";
@@ -307,18 +307,22 @@ public final class LogicalConnection implements ReplicatedConnection {
     };
 
     /**
-     * Makes the bound replica one within {@code maxReplicaLag}: it is, or another replica that is gets bound. Returns
-     * null then, or why no replica may take the read.
+     * Keeps the bound replica in rotation: one too far behind ({@code maxReplicaLag}) or marked down by another
+     * connection is replaced by another replica, outside a transaction. Returns null when the read may use the bound
+     * replica, or why no replica may take it (a replica too far behind, and none other).
      */
     private String replicaWithinLagLimit(Physical replica) throws SQLException {
         String behind = cluster.positions().tooFarBehind(replica.node);
-        if (behind == null) {
+        boolean down = !cluster.health().isAvailable(replica.node, System.nanoTime());
+        if (behind == null && !down) {
             return null;
         }
         NodeSpec other = cluster.chooseReplica(java.util.Collections.singletonList(replica.node));
-        if (other != null && !readingFrom(replica) && nodes.rebind(other) != null) {
+        if (other != null && !other.isPrimary() && !router.inTransaction() && !readingFrom(replica)
+                && nodes.rebind(other) != null) {
             return null;
         }
+        // Marked down by someone else, but this connection's own link to it still works: keep reading there.
         return behind;
     }
 

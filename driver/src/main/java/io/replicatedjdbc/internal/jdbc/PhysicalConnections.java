@@ -28,6 +28,8 @@ final class PhysicalConnections {
     // Written by the thread running a statement, and by close() from any thread.
     private volatile Physical primary;
     private volatile Physical replica;
+    /** primaryReadWeight chose the primary as this connection's read node. */
+    private boolean readsOnPrimary;
     /** Why the last replica this connection tried could not serve, for the fallback reason. */
     private String replicaFailure;
 
@@ -46,10 +48,16 @@ final class PhysicalConnections {
         return primary;
     }
 
-    /** This connection's replica, bound on first use; null when no replica can be opened. */
+    /**
+     * This connection's read node, bound on first use: a replica, or the primary when {@code primaryReadWeight} chose
+     * it; null when no replica can be opened.
+     */
     Physical replica() throws SQLException {
         if (replica != null) {
             return replica;
+        }
+        if (readsOnPrimary) {
+            return primary();
         }
         List<NodeSpec> tried = new ArrayList<>(2);
         while (true) {
@@ -61,6 +69,10 @@ final class PhysicalConnections {
                 return null;
             }
             tried.add(node);
+            if (node.isPrimary()) {
+                readsOnPrimary = true;
+                return primary();
+            }
             Connection connection;
             try {
                 connection = cluster.openReplica(node, config);
@@ -198,21 +210,34 @@ final class PhysicalConnections {
         synchronized (opened) {
             opened.add(physical);
         }
+        if (!physical.node.isPrimary()) {
+            cluster.bound(physical.node, 1);
+        }
         return physical;
     }
 
     private void untrack(Physical physical) {
+        boolean removed;
         synchronized (opened) {
-            opened.remove(physical);
+            removed = opened.remove(physical);
+        }
+        if (removed && !physical.node.isPrimary()) {
+            cluster.bound(physical.node, -1);
         }
     }
 
     private List<Physical> drainOpened() {
+        List<Physical> all;
         synchronized (opened) {
-            List<Physical> all = new ArrayList<>(opened);
+            all = new ArrayList<>(opened);
             opened.clear();
-            return all;
         }
+        for (Physical physical : all) {
+            if (!physical.node.isPrimary()) {
+                cluster.bound(physical.node, -1);
+            }
+        }
+        return all;
     }
 
     void abortAll(Executor executor) throws SQLException {
