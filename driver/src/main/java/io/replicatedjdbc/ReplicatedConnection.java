@@ -64,6 +64,13 @@ public interface ReplicatedConnection extends Connection {
      */
     void readYourWrites(String token) throws SQLException;
 
+    /**
+     * What the driver does for this connection's configuration (its nodes and options) in this JVM: nodes, states,
+     * statements routed, reads on replicas and on the primary by cause. The same object is the configuration's JMX
+     * MBean while it has open connections.
+     */
+    ReplicatedConfigurationMXBean configurationStatistics();
+
     /** What read-your-writes did for every connection of this configuration in this JVM so far. */
     ReadYourWritesCounters readYourWritesCounters();
 }

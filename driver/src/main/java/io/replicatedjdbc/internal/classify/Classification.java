@@ -77,6 +77,11 @@ public final class Classification {
         return new Classification(Route.PRIMARY, false, TxEffect.NONE, reason);
     }
 
+    /** Whether a hint in a comment sent this read to the primary. */
+    public boolean isHinted() {
+        return route == Route.PRIMARY && !write && reason.startsWith("hint ");
+    }
+
     /** A session-state change: every physical connection, and replayed on those opened later. */
     public static Classification session(String reason) {
         return new Classification(Route.ALL, false, TxEffect.NONE, reason);

@@ -37,6 +37,9 @@ public final class Main {
         if (args[0].equals("explain")) {
             return explain(args, in, out, err);
         }
+        if (args[0].equals("status")) {
+            return status(args, out, err);
+        }
         err.println("replicated-jdbc: unknown command '" + args[0] + "'. Try --help.");
         return 2;
     }
@@ -72,6 +75,41 @@ public final class Main {
         return 0;
     }
 
+    /**
+     * Prints each node's address, reachability, role, WAL position and what the driver would do with it. Exits 0 when
+     * the primary answers as a primary, 3 when it does not (writes would fail), 2 for a bad URL.
+     */
+    private static int status(String[] args, PrintStream out, PrintStream err) {
+        if (args.length != 2) {
+            err.println("replicated-jdbc status: usage: status '<jdbc:replicated:... URL>'");
+            return 2;
+        }
+        io.replicatedjdbc.internal.config.Config config;
+        try {
+            config = io.replicatedjdbc.internal.config.ConfigParser.parse(args[1], new java.util.Properties());
+        } catch (java.sql.SQLException e) {
+            err.println("replicated-jdbc status: " + e.getMessage());
+            return 2;
+        }
+        if (!config.hasWalPositions()) {
+            err.println("replicated-jdbc status: only PostgreSQL configurations (jdbc:replicated:postgresql:...) can be asked");
+            return 2;
+        }
+        boolean primaryUp = false;
+        out.println("node\treachable\trole\tWAL position\twhat the driver does");
+        for (io.replicatedjdbc.internal.cluster.StatusProbe.NodeStatus status
+                : io.replicatedjdbc.internal.cluster.StatusProbe.probe(config)) {
+            out.println(status.node + "\t" + (status.reachable ? "yes" : "no") + "\t" + status.role + "\t"
+                    + (status.reachable ? io.replicatedjdbc.internal.cluster.WalPosition.format(status.position) : "-")
+                    + "\t" + status.verdict);
+            if (status.node.isPrimary() && status.reachable && status.role.equals("primary")) {
+                primaryUp = true;
+            }
+        }
+        out.flush();
+        return primaryUp ? 0 : 3;
+    }
+
     private static void printHelp(PrintStream out) {
         out.println("replicated-jdbc " + Version.text() + ": a JDBC driver that sends reads to replicas and writes to the primary.");
         out.println();
@@ -87,6 +125,11 @@ public final class Main {
         out.println("               read one SQL statement per line from standard input and print where the driver");
         out.println("               would send it on a fresh connection, and why: ROUTE<tab>reason. Without a database,");
         out.println("               PostgreSQL user functions are not checked for volatility.");
+        out.println("  status '<url>'");
+        out.println("               ask every node of a PostgreSQL configuration whether it answers, its role, how far");
+        out.println("               it has written or replayed the WAL, and what the driver would do with it. Exits 0");
+        out.println("               when the primary answers as a primary, 3 when it does not. PgJDBC must be on the");
+        out.println("               class path: java -cp replicated-jdbc.jar:postgresql.jar io.replicatedjdbc.internal.cli.Main status ...");
         out.println();
         out.println("Options (in the URL's query string or the connection properties):");
         for (ReplicatedProperty property : ReplicatedProperty.values()) {

@@ -29,6 +29,7 @@ public final class Cluster {
     private final ReplicaPositions positions;
     private final CommittedWrites committedWrites = new CommittedWrites();
     private final ReadYourWritesStatistics readYourWrites = new ReadYourWritesStatistics();
+    private final ConfigurationStatistics statistics;
 
     private final ClusterRegistry registry;
     private int openConnections;
@@ -39,6 +40,7 @@ public final class Cluster {
         this.health = new NodeHealth(config.replicaRetryIntervalMillis());
         this.selector = ReplicaSelector.of(config.balance());
         this.positions = new ReplicaPositions(config, connector);
+        this.statistics = new ConfigurationStatistics(config, this);
         this.classifier = new CachingClassifier(new StatementClassifier(config.dialect(),
                 new FunctionRules(config.dialect(), config.writeFunctions(), config.readFunctions())));
     }
@@ -60,6 +62,11 @@ public final class Cluster {
     /** The commits of every connection of this configuration, for readYourWritesScope=global. */
     public CommittedWrites committedWrites() {
         return committedWrites;
+    }
+
+    /** What the driver did for this configuration: counters, and the MBean. */
+    public ConfigurationStatistics statistics() {
+        return statistics;
     }
 
     public ReadYourWritesStatistics readYourWritesStatistics() {

@@ -33,6 +33,7 @@ public final class ClusterRegistry {
                 cluster = new Cluster(config, this);
             }
             active.put(key, cluster);
+            cluster.statistics().register();
         }
         cluster.connectionOpened();
         return cluster;
@@ -42,6 +43,7 @@ public final class ClusterRegistry {
     synchronized void closed(Cluster cluster, String key) {
         if (cluster.countClosed() && active.get(key) == cluster) {
             active.remove(key);
+            cluster.statistics().unregister();
             idle.put(key, cluster);
         }
     }

@@ -10,6 +10,7 @@ import io.replicatedjdbc.internal.cluster.Cluster;
 import io.replicatedjdbc.internal.cluster.WalPosition;
 import io.replicatedjdbc.internal.config.Config;
 import io.replicatedjdbc.internal.config.NodeSpec;
+import io.replicatedjdbc.internal.route.Cause;
 import io.replicatedjdbc.internal.route.Decision;
 import io.replicatedjdbc.internal.route.ReadYourWritesGate;
 import io.replicatedjdbc.internal.route.ReadYourWritesPolicy;
@@ -173,10 +174,12 @@ public final class LogicalConnection implements ReplicatedConnection {
                     config.replicas().size());
             boolean onPrimary = decision.route() == Route.PRIMARY;
             String fallback = null;
+            Cause cause = decision.cause();
             while (true) {
                 Physical physical = onPrimary ? nodes.primary() : nodes.replica();
                 if (physical == null) {
                     String failure = nodes.replicaFailure();
+                    cause = Cause.FALLBACK;
                     fallback = "no replica available" + (failure == null ? "" : " (" + failure + ")")
                             + ", fell back to the primary";
                     physical = nodes.primary();
@@ -184,6 +187,7 @@ public final class LogicalConnection implements ReplicatedConnection {
                     String behind = replicaWithinLagLimit(physical);
                     if (behind != null) {
                         fallback = behind + ", ran on the primary";
+                        cause = Cause.FALLBACK;
                         onPrimary = true;
                         continue;
                     }
@@ -204,10 +208,13 @@ public final class LogicalConnection implements ReplicatedConnection {
                             }
                             onPrimary = next.action() == ReplicaFailure.Action.PRIMARY;
                             fallback = next.reason();
+                            cause = Cause.FALLBACK;
+                            cluster.statistics().retried();
                             continue;
                         }
                         if (stale != null) {
                             fallback = stale;
+                            cause = Cause.READ_YOUR_WRITES;
                             onPrimary = true;
                             continue;
                         }
@@ -216,6 +223,7 @@ public final class LogicalConnection implements ReplicatedConnection {
                 }
                 if (!bringUpToDate(physical)) {
                     fallback = "the replica could not take this connection's session state, ran on the primary";
+                    cause = Cause.FALLBACK;
                     onPrimary = true;
                     continue;
                 }
@@ -242,6 +250,8 @@ public final class LogicalConnection implements ReplicatedConnection {
                     }
                     onPrimary = next.action() == ReplicaFailure.Action.PRIMARY;
                     fallback = next.reason();
+                    cause = Cause.FALLBACK;
+                    cluster.statistics().retried();
                     if (next.write()) {
                         c = Classification.write(c.reason());
                     }
@@ -253,7 +263,7 @@ public final class LogicalConnection implements ReplicatedConnection {
                     pendingSessionChanges.add(new PendingChange(settingOf(c), owner.replayAction(sql), c.sessionReset()));
                 }
                 served(physical, physical.role(), c, fallback == null ? decision.reason() : decision.reason() + "; " + fallback,
-                        status);
+                        status, cause);
                 return result;
             }
         } finally {
@@ -358,7 +368,7 @@ public final class LogicalConnection implements ReplicatedConnection {
             router.sessionDiscarded();
         }
         served(home, Route.ALL, c, decision.reason() + "; read back from the server and copied to this connection's"
-                + " other nodes before they next run a statement", status);
+                + " other nodes before they next run a statement", status, Cause.SESSION);
         return result;
     }
 
@@ -455,7 +465,7 @@ public final class LogicalConnection implements ReplicatedConnection {
             nodes.append(nodes.length() == 0 ? "" : ", ").append(physical.node);
         }
         served(targets.get(0), Route.ALL, c, decision.reason() + "; replayed on connections opened later",
-                TxStatus.UNKNOWN);
+                TxStatus.UNKNOWN, Cause.SESSION);
         lastRouting = new RoutingDecision(Route.ALL, nodes.toString(), lastRouting.reason());
         return first;
     }
@@ -478,8 +488,9 @@ public final class LogicalConnection implements ReplicatedConnection {
         }
     }
 
-    private void served(Physical physical, Route route, Classification c, String reason, TxStatus status) {
+    private void served(Physical physical, Route route, Classification c, String reason, TxStatus status, Cause cause) {
         router.completed(c, physical.role(), physical.node.toString(), status);
+        cluster.statistics().served(physical.node, c.route() == Route.REPLICA || c.isHinted(), cause);
         if (c.changesSchema()) {
             cluster.volatility().invalidate();
         }
@@ -1323,6 +1334,11 @@ public final class LogicalConnection implements ReplicatedConnection {
             throw Errors.notSupported("Read-your-writes tokens need readYourWrites=lsn on PostgreSQL");
         }
         return own;
+    }
+
+    @Override
+    public io.replicatedjdbc.ReplicatedConfigurationMXBean configurationStatistics() {
+        return cluster.statistics();
     }
 
     @Override

@@ -7,10 +7,17 @@ public final class Decision {
 
     private final Route route;
     private final String reason;
+    private final Cause cause;
 
-    Decision(Route route, String reason) {
+    Decision(Route route, String reason, Cause cause) {
         this.route = route;
         this.reason = reason;
+        this.cause = cause;
+    }
+
+    /** Why, as a kind that can be counted. */
+    public Cause cause() {
+        return cause;
     }
 
     public Route route() {

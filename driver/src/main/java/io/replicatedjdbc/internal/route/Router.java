@@ -61,44 +61,47 @@ public final class Router {
             if (transactionRoute == Route.REPLICA && c.isWrite() && (!standbyRefusesWrites || c.pinsSession())) {
                 throw Errors.writeInReadOnlyTransaction(transactionNode);
             }
-            return new Decision(transactionRoute, "inside " + describeTransaction() + " (" + c.reason() + ")");
+            return new Decision(transactionRoute, "inside " + describeTransaction() + " (" + c.reason() + ")",
+                    Cause.TRANSACTION);
         }
         if (!session.autoCommit()) {
-            String replicaRefusal = replicaRefusal(c, now);
-            if (session.readOnly() && replicaRefusal == null) {
-                return new Decision(Route.REPLICA, "read-only transaction (" + c.reason() + ")");
+            Decision refusal = replicaRefusal(c, now);
+            if (session.readOnly() && refusal == null) {
+                return new Decision(Route.REPLICA, "read-only transaction (" + c.reason() + ")", Cause.READ);
             }
-            return new Decision(Route.PRIMARY, session.readOnly()
-                    ? "read-only transaction on the primary: " + replicaRefusal
-                    : "read-write transaction (" + c.reason() + ")");
+            return session.readOnly()
+                    ? new Decision(Route.PRIMARY, "read-only transaction on the primary: " + refusal.reason(), refusal.cause())
+                    : new Decision(Route.PRIMARY, "read-write transaction (" + c.reason() + ")", Cause.TRANSACTION);
         }
         if (c.route() == Route.ALL) {
-            return new Decision(Route.ALL, c.reason());
+            return new Decision(Route.ALL, c.reason(), Cause.SESSION);
         }
-        String replicaRefusal = replicaRefusal(c, now);
-        return replicaRefusal == null ? new Decision(Route.REPLICA, c.reason()) : new Decision(Route.PRIMARY, replicaRefusal);
+        Decision refusal = replicaRefusal(c, now);
+        return refusal == null ? new Decision(Route.REPLICA, c.reason(), Cause.READ) : refusal;
     }
 
     /** Why a statement that may start a read-only transaction or run in autocommit cannot use a replica, or null. */
-    private String replicaRefusal(Classification c, long now) {
+    private Decision replicaRefusal(Classification c, long now) {
         if (c.route() == Route.PRIMARY) {
-            return c.reason();
+            return new Decision(Route.PRIMARY, c.reason(), c.isHinted() ? Cause.HINT : Cause.CLASSIFICATION);
         }
         if (pinned) {
-            return pinReason;
+            return new Decision(Route.PRIMARY, pinReason, Cause.PIN);
         }
         if (sessionPin != null) {
-            return "pinned to the primary since " + sessionPin + " (" + c.reason() + ")";
+            return new Decision(Route.PRIMARY, "pinned to the primary since " + sessionPin + " (" + c.reason() + ")",
+                    Cause.PIN);
         }
         if (!hasReplicas) {
-            return "no replicas configured (" + c.reason() + ")";
+            return new Decision(Route.PRIMARY, "no replicas configured (" + c.reason() + ")", Cause.NO_REPLICAS);
         }
         if (standbyRefusesSerializable && serializable()) {
-            return "a hot standby refuses SERIALIZABLE transactions (" + c.reason() + ")";
+            return new Decision(Route.PRIMARY, "a hot standby refuses SERIALIZABLE transactions (" + c.reason() + ")",
+                    Cause.SERIALIZABLE);
         }
         String pin = readYourWrites.pinReason(now);
         if (pin != null && !c.hasReplicaHint()) {
-            return pin + " (" + c.reason() + ")";
+            return new Decision(Route.PRIMARY, pin + " (" + c.reason() + ")", Cause.READ_YOUR_WRITES);
         }
         return null;
     }

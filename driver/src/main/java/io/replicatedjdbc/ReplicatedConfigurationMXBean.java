@@ -1,0 +1,39 @@
+package io.replicatedjdbc;
+
+import java.util.Map;
+
+/**
+ * What the driver does for one configuration (one URL's nodes and options) in this JVM, as a JMX MBean named
+ * {@code io.replicatedjdbc:type=Configuration,id=N,url="..."} (visible in JConsole and VisualVM) and through
+ * {@link ReplicatedConnection#configurationStatistics()}. Registered while the configuration has open connections.
+ */
+public interface ReplicatedConfigurationMXBean {
+
+    /** The {@code jdbc:replicated:} URL, without secrets. */
+    String getUrl();
+
+    /**
+     * One line per node: its name and address, role, state ({@code up}, {@code down} after a failure,
+     * {@code lagging} beyond {@code maxReplicaLag}), last known replay position, connections bound to it and
+     * statements routed to it.
+     */
+    String[] getNodes();
+
+    /** Statements routed to each node, by node name. */
+    Map<String, Long> getStatementsByNode();
+
+    /** Reads served by a replica. */
+    long getReadsOnReplicas();
+
+    /**
+     * Reads served by the primary, by cause: CLASSIFICATION, HINT, TRANSACTION, PIN, READ_YOUR_WRITES, NO_REPLICAS,
+     * SERIALIZABLE, FALLBACK (a replica failed, was unreachable or too far behind).
+     */
+    Map<String, Long> getReadsOnPrimaryByCause();
+
+    /** Statements run again on another node after a replica failed. */
+    long getRetries();
+
+    /** Read-your-writes counters: see {@link ReadYourWritesCounters}. */
+    String getReadYourWrites();
+}

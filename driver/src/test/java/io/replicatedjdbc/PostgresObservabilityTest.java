@@ -1,0 +1,77 @@
+package io.replicatedjdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.replicatedjdbc.testing.PostgresCluster;
+import io.replicatedjdbc.testing.PostgresClusterExtension;
+import java.lang.management.ManagementFactory;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Set;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+import javax.management.openmbean.CompositeData;
+import javax.management.openmbean.TabularData;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The configuration's MBean and statistics, read as JConsole would, after statements whose route the servers show. */
+@ExtendWith(PostgresClusterExtension.class)
+class PostgresObservabilityTest {
+
+    private final PostgresCluster cluster;
+
+    PostgresObservabilityTest(PostgresCluster cluster) {
+        this.cluster = cluster;
+    }
+
+    private static boolean onReplica(Connection connection, String sql) throws SQLException {
+        try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery(sql)) {
+            rs.next();
+            return rs.getBoolean(1);
+        }
+    }
+
+    private static Set<ObjectName> beans(MBeanServer server) throws Exception {
+        return server.queryNames(new ObjectName("io.replicatedjdbc:type=Configuration,*"), null);
+    }
+
+    private static long cause(TabularData table, String cause) {
+        for (Object row : table.values()) {
+            CompositeData data = (CompositeData) row;
+            if (data.get("key").equals(cause)) {
+                return (Long) data.get("value");
+            }
+        }
+        return -1;
+    }
+
+    @Test
+    void theMBean_countsReadsByWhereAndWhy_andGoesAwayWithTheLastConnection() throws Exception {
+        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+        ObjectName name;
+        try (Connection connection = DriverManager.getConnection(cluster.replicatedUrl("ApplicationName=obs_test"))) {
+            assertThat(onReplica(connection, "SELECT pg_is_in_recovery()")).isTrue();
+            assertThat(onReplica(connection, "/* replicated:primary */ SELECT pg_is_in_recovery()")).isFalse();
+            connection.unwrap(ReplicatedConnection.class).pinToPrimary();
+            assertThat(onReplica(connection, "SELECT pg_is_in_recovery()")).isFalse();
+
+            name = beans(server).stream().filter(bean -> bean.getKeyProperty("url").contains("obs_test")).findFirst()
+                    .orElseThrow();
+            assertThat((Long) server.getAttribute(name, "ReadsOnReplicas")).isEqualTo(1);
+            TabularData byCause = (TabularData) server.getAttribute(name, "ReadsOnPrimaryByCause");
+            assertThat(cause(byCause, "HINT")).isEqualTo(1);
+            assertThat(cause(byCause, "PIN")).isEqualTo(1);
+            String[] nodes = (String[]) server.getAttribute(name, "Nodes");
+            assertThat(nodes).hasSize(3);
+            assertThat(nodes[1]).contains("replica1").contains("up");
+            ReplicatedConfigurationMXBean statistics = connection.unwrap(ReplicatedConnection.class).configurationStatistics();
+            assertThat(statistics.getReadsOnReplicas()).isEqualTo(1);
+            assertThat(statistics.getStatementsByNode().get("primary")).isEqualTo(2);
+        }
+        assertThat(server.isRegistered(name)).as("unregistered with the last connection").isFalse();
+    }
+}

@@ -1,0 +1,57 @@
+package io.replicatedjdbc.internal.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.replicatedjdbc.testing.PostgresCluster;
+import io.replicatedjdbc.testing.PostgresClusterExtension;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The status command against the real cluster, as an operator or a readiness probe would run it. */
+@ExtendWith(PostgresClusterExtension.class)
+class StatusCommandTest {
+
+    private static String[] run(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = Main.run(args, new ByteArrayInputStream(new byte[0]), new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new String[] {String.valueOf(code), out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8)};
+    }
+
+    @Test
+    void aHealthyCluster_showsEachNodesRoleAndPosition_andExitsZero(PostgresCluster cluster) {
+        String[] result = run("status", cluster.replicatedUrl());
+        assertThat(result[0]).isEqualTo("0");
+        assertThat(result[1]).contains("primary (127.0.0.1:" + cluster.port(0) + ")\tyes\tprimary\t")
+                .contains("takes writes")
+                .contains("replica1 (127.0.0.1:" + cluster.port(1) + ")\tyes\tstandby\t")
+                .contains("replica2 (127.0.0.1:" + cluster.port(2) + ")\tyes\tstandby\t")
+                .contains("takes reads");
+    }
+
+    @Test
+    void anUnreachablePrimary_isReported_andTheExitCodeSaysSo(PostgresCluster cluster) throws Exception {
+        int deadPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            deadPort = socket.getLocalPort();
+        }
+        String url = "jdbc:replicated:postgresql://127.0.0.1:" + deadPort + ",127.0.0.1:" + cluster.port(1)
+                + "/postgres?user=postgres&password=hunter2secret";
+        String[] result = run("status", url);
+        assertThat(result[0]).isEqualTo("3");
+        assertThat(result[1]).contains("UNREACHABLE").contains("writes fail").contains("\tyes\tstandby\t");
+        assertThat(result[1] + result[2]).doesNotContain("hunter2secret");
+    }
+
+    @Test
+    void aMalformedUrl_exitsTwo() {
+        assertThat(run("status", "jdbc:replicated:postgresql://p:99999/db")[0]).isEqualTo("2");
+        assertThat(run("status")[0]).isEqualTo("2");
+    }
+}
