@@ -81,7 +81,7 @@ public enum ReplicatedProperty {
                     + "readYourWrites=window. A duration: 500ms, 5s, 1m, or plain milliseconds."),
 
     /** How long a replica may take to accept a new connection. */
-    REPLICA_CONNECT_TIMEOUT("replicaConnectTimeout", "5s",
+    REPLICA_CONNECT_TIMEOUT("replicaConnectTimeout", "1s",
             "How long a replica may take to accept a new connection before the read moves on to another replica "
                     + "or the primary, so that a hung replica host cannot stall reads. Applied to PostgreSQL replicas as "
                     + "connectTimeout and loginTimeout (whole seconds, rounded up) unless those are set; 0 leaves the "

@@ -13,12 +13,16 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * The state shared by every connection of one configuration: node health, the replica selector and the
  * classification cache. Later roadmap items (replica lag, failover, metrics) keep their state here too.
  */
 public final class Cluster {
+
+    private static final Logger LOG = Logger.getLogger("io.replicatedjdbc");
 
     private final Config config;
     private final NodeHealth health;
@@ -39,7 +43,24 @@ public final class Cluster {
         this.registry = registry;
         this.health = new NodeHealth(config.replicaRetryIntervalMillis());
         this.selector = ReplicaSelector.of(config.balance());
-        this.positions = new ReplicaPositions(config, connector);
+        this.positions = new ReplicaPositions(config, connector, new ReplicaPositions.NodeListener() {
+            @Override
+            public void answered(NodeSpec replica) {
+                if (!health.isAvailable(replica, System.nanoTime())) {
+                    health.markUp(replica);
+                    LOG.log(Level.INFO, "Replica " + replica + " answers again: back in rotation");
+                }
+            }
+
+            @Override
+            public void failed(NodeSpec replica, String why) {
+                if (health.isAvailable(replica, System.nanoTime())) {
+                    LOG.log(Level.WARNING, "Replica " + replica + " taken out of rotation: " + why);
+                }
+                health.markDown(replica, System.nanoTime());
+                abortReadsOn(replica);
+            }
+        });
         this.statistics = new ConfigurationStatistics(config, this);
         this.classifier = new CachingClassifier(new StatementClassifier(config.dialect(),
                 new FunctionRules(config.dialect(), config.writeFunctions(), config.readFunctions())));
@@ -123,6 +144,44 @@ public final class Cluster {
             }
         }
         return selector.choose(candidates, facts);
+    }
+
+    /** Physical connections running an autocommit read on each replica now: aborted when the monitor finds it dead. */
+    private final java.util.concurrent.ConcurrentHashMap<NodeSpec, java.util.Set<Connection>> reading =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** An autocommit read (which may run again elsewhere) starts on the replica's connection. */
+    public void readStarted(NodeSpec replica, Connection connection) {
+        reading.computeIfAbsent(replica, node -> java.util.concurrent.ConcurrentHashMap.newKeySet()).add(connection);
+    }
+
+    public void readEnded(NodeSpec replica, Connection connection) {
+        java.util.Set<Connection> connections = reading.get(replica);
+        if (connections != null) {
+            connections.remove(connection);
+        }
+    }
+
+    /**
+     * The monitor found the replica dead or hung: reads waiting on it are aborted (their connections closed), so that
+     * they fail at once and run again on another node instead of waiting for the host.
+     */
+    private void abortReadsOn(NodeSpec replica) {
+        java.util.Set<Connection> connections = reading.get(replica);
+        if (connections == null) {
+            return;
+        }
+        for (Connection connection : connections) {
+            try {
+                connection.abort(command -> {
+                    Thread thread = new Thread(command, "replicated-jdbc-abort");
+                    thread.setDaemon(true);
+                    thread.start();
+                });
+            } catch (SQLException | RuntimeException e) {
+                LOG.log(Level.FINE, "Aborting a read on " + replica + ": " + e.getMessage());
+            }
+        }
     }
 
     private final java.util.concurrent.ConcurrentHashMap<NodeSpec, java.util.concurrent.atomic.AtomicInteger> bound =

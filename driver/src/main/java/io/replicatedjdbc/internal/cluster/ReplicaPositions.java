@@ -17,7 +17,7 @@ import java.util.logging.Logger;
  * How far each replica of one configuration has replayed the WAL, shared by all its logical connections. One daemon
  * thread asks every replica ({@code pg_last_wal_replay_lsn()}) each {@code replicaPollInterval}, over connections
  * of its own (four times a second instead while no read has needed a position for a second). It starts when the first connection needs a position and stops, closing its connections, when the
- * last logical connection of the configuration closes. Reads that check a replica directly report what they saw
+ * last logical connection of the configuration has been closed for two seconds. Reads that check a replica directly report what they saw
  * too, so the known position only grows.
  */
 public final class ReplicaPositions {
@@ -49,9 +49,35 @@ public final class ReplicaPositions {
     }
 
     ReplicaPositions(Config config, NodeConnector connector) {
+        this(config, connector, NodeListener.NONE);
+    }
+
+    ReplicaPositions(Config config, NodeConnector connector, NodeListener listener) {
         this.config = config;
         this.connector = connector;
+        this.listener = listener;
     }
+
+    /** What the monitor tells about a replica's health as it polls. */
+    interface NodeListener {
+        NodeListener NONE = new NodeListener() {
+            @Override
+            public void answered(NodeSpec replica) {
+            }
+
+            @Override
+            public void failed(NodeSpec replica, String why) {
+            }
+        };
+
+        /** The replica answered as a replica. */
+        void answered(NodeSpec replica);
+
+        /** The replica did not answer in time, or answered as a primary. */
+        void failed(NodeSpec replica, String why);
+    }
+
+    private final NodeListener listener;
 
     /**
      * The primary's WAL positions over time, oldest first, one sample each time it moved: a replica replaying
@@ -65,24 +91,28 @@ public final class ReplicaPositions {
         users++;
     }
 
-    /** A logical connection closed: the last one stops the monitor. */
-    public void release() {
-        Thread stopping = null;
-        synchronized (this) {
-            if (--users == 0 && monitor != null) {
-                running = false;
-                stopping = monitor;
-                monitor = null;
-            }
+    /**
+     * A logical connection closed. The monitor stops (closing its connections) once the configuration has had no
+     * connection for {@link #LINGER_NANOS}: an application that opens a connection per request, without a pool, does
+     * not pay for a new monitor each time.
+     */
+    public synchronized void release() {
+        if (--users == 0) {
+            unusedSince = System.nanoTime();
         }
-        if (stopping != null) {
-            stopping.interrupt();
-            try {
-                stopping.join(2_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+    }
+
+    private static final long LINGER_NANOS = 2_000_000_000L;
+    private long unusedSince;
+
+    /** Called by the monitor thread: whether it should stop now, and if so, forgets it. */
+    private synchronized boolean stopIfUnused() {
+        if (users == 0 && System.nanoTime() - unusedSince > LINGER_NANOS) {
+            running = false;
+            monitor = null;
+            return true;
         }
+        return false;
     }
 
     /** The last known replay position of the replica, starting the monitor if it is not running; NONE when unknown. */
@@ -176,7 +206,7 @@ public final class ReplicaPositions {
     }
 
     private synchronized void start() {
-        if (monitor != null || users == 0 || config.replicas().isEmpty()) {
+        if ((monitor != null && running) || users == 0 || config.replicas().isEmpty()) {
             return;
         }
         running = true;
@@ -198,7 +228,7 @@ public final class ReplicaPositions {
         nodes.addAll(config.replicas());
         long primaryAskedAt = 0;
         try {
-            while (running) {
+            while (running && !stopIfUnused()) {
                 for (NodeSpec replica : nodes) {
                     if (replica.isPrimary()) {
                         if (System.nanoTime() - primaryAskedAt < PRIMARY_INTERVAL_NANOS) {
@@ -214,6 +244,10 @@ public final class ReplicaPositions {
                                     : Cluster.replicaProperties(replica, config);
                             if (config.dialect() == io.replicatedjdbc.internal.classify.Dialect.POSTGRESQL) {
                                 properties.setProperty("ApplicationName", MONITOR_NAME);
+                                // A frozen host must not stall the monitor: its answer is due within a second.
+                                properties.setProperty("socketTimeout", "1");
+                                properties.setProperty("connectTimeout", "1");
+                                properties.setProperty("loginTimeout", "1");
                             }
                             connection = connector.open(replica, properties);
                             connections.put(replica, connection);
@@ -228,10 +262,18 @@ public final class ReplicaPositions {
                                 primarySample(System.nanoTime(), position);
                             } else if (position != WalPosition.NONE) {
                                 observed(replica, position);
+                                listener.answered(replica);
+                            } else {
+                                // Not in recovery: a promoted node, which must not take reads as a replica.
+                                listener.failed(replica, "it is not in recovery (promoted?)");
                             }
                         }
                     } catch (SQLException | RuntimeException e) {
                         LOG.log(Level.FINE, "Replay position of " + replica + " unknown: " + e.getMessage());
+                        if (!replica.isPrimary() && running && !Thread.currentThread().isInterrupted()) {
+                            // (a poll cut short by stopping the monitor says nothing about the node)
+                            listener.failed(replica, e.getMessage());
+                        }
                         connections.remove(replica);
                         queries.remove(replica);
                         closeQuietly(connection);
@@ -240,7 +282,7 @@ public final class ReplicaPositions {
                 Thread.sleep(System.nanoTime() - lastDemand > IDLE_AFTER_NANOS ? Math.max(interval, IDLE_INTERVAL_MILLIS) : interval);
             }
         } catch (InterruptedException e) {
-            // stopped by release()
+            // interrupted: stop at once
         } finally {
             for (Connection connection : connections.values()) {
                 closeQuietly(connection);

@@ -169,9 +169,8 @@ public final class LogicalConnection implements ReplicatedConnection {
                         ? runOnSessionHome(sql, c, decision, call)
                         : runEverywhere(owner, sql, c, decision, call);
             }
-            ReplicaFailure failures = new ReplicaFailure(
-                    decision.route() == Route.REPLICA && session.autoCommit() && !router.inTransaction(),
-                    config.replicas().size());
+            boolean mayRunAgain = decision.route() == Route.REPLICA && session.autoCommit() && !router.inTransaction();
+            ReplicaFailure failures = new ReplicaFailure(mayRunAgain, config.replicas().size());
             boolean onPrimary = decision.route() == Route.PRIMARY;
             String fallback = null;
             Cause cause = decision.cause();
@@ -229,9 +228,17 @@ public final class LogicalConnection implements ReplicatedConnection {
                 }
                 router.bind(physical.role(), physical.node.toString());
                 T result;
+                // An autocommit read on a replica may be aborted by the monitor if the host hangs: it then runs elsewhere.
+                boolean abortable = mayRunAgain && nodes.isReplica(physical);
+                if (abortable) {
+                    cluster.readStarted(physical.node, physical.connection);
+                }
                 try {
                     result = call.run(physical);
                 } catch (SQLException e) {
+                    if (abortable) {
+                        cluster.readEnded(physical.node, physical.connection);
+                    }
                     if (closed) {
                         // closed from another thread while the statement ran: nothing to observe, retry or mark down
                         throw e;
@@ -256,6 +263,9 @@ public final class LogicalConnection implements ReplicatedConnection {
                         c = Classification.write(c.reason());
                     }
                     continue;
+                }
+                if (abortable) {
+                    cluster.readEnded(physical.node, physical.connection);
                 }
                 TxStatus status = afterStatement(physical, sql, c);
                 if (c.route() == Route.ALL && serverSession == null) {
