@@ -174,6 +174,53 @@ class PostgresRobustnessTest {
     }
 
     @Test
+    void thePrimaryDown_readsGoOnWithoutErrors_writesFailFast_andResumeWhenItIsBack() throws Exception {
+        cluster.query(0, "CREATE TABLE IF NOT EXISTS rob_primary (id int PRIMARY KEY, v int NOT NULL)");
+        cluster.query(0, "INSERT INTO rob_primary VALUES (1, 0) ON CONFLICT DO NOTHING");
+        cluster.awaitReplicas();
+        String url = cluster.replicatedUrl("ApplicationName=rob_primary");
+        try (Connection longLived = DriverManager.getConnection(url)) {
+            assertThat(onReplica(longLived)).isTrue();
+            try (Statement statement = longLived.createStatement()) {
+                statement.executeUpdate("UPDATE rob_primary SET v = v + 1 WHERE id = 1");
+            }
+            cluster.stopNode(0, PostgresCluster.StopMode.FAST);
+            try {
+                for (int i = 0; i < 20; i++) {
+                    assertThat(onReplica(longLived)).as("an existing connection reads on").isTrue();
+                    try (Connection fresh = DriverManager.getConnection(url)) {
+                        assertThat(onReplica(fresh)).as("a new connection reads too").isTrue();
+                    }
+                }
+                long start = System.nanoTime();
+                assertThatThrownBy(() -> {
+                    try (Statement statement = longLived.createStatement()) {
+                        statement.executeUpdate("UPDATE rob_primary SET v = v + 1 WHERE id = 1");
+                    }
+                }).isInstanceOf(SQLException.class)
+                        .satisfies(e -> assertThat(((SQLException) e).getSQLState()).startsWith("08"));
+                System.out.printf("A write with the primary down failed after %d ms%n", (System.nanoTime() - start) / 1_000_000);
+                assertThat(longLived.isClosed()).isFalse();
+            } finally {
+                cluster.startNode(0);
+            }
+            try (Statement statement = longLived.createStatement()) {
+                assertThat(statement.executeUpdate("UPDATE rob_primary SET v = v + 1 WHERE id = 1"))
+                        .as("writes resume on the same connection once the primary is back").isEqualTo(1);
+            }
+        }
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            try {
+                cluster.awaitReplicas();
+                break;
+            } catch (IllegalStateException | SQLException stillReconnecting) {
+                Thread.sleep(200);
+            }
+        }
+    }
+
+    @Test
     void closedFromAnotherThreadDuringAReplicaRead_theReadFails_andNothingIsLeftOpen() throws Exception {
         Connection connection = DriverManager.getConnection(cluster.replicatedUrl("ApplicationName=rob_close"));
         assertThat(onReplica(connection)).isTrue();

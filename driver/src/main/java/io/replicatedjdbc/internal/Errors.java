@@ -106,6 +106,12 @@ public final class Errors {
         return new SQLException(message, NO_ACTIVE_TRANSACTION);
     }
 
+    /** The transaction ran on a primary connection that broke: it is gone; 08006 until the application ends it. */
+    public static SQLException transactionLost() {
+        return new java.sql.SQLTransientConnectionException("The transaction was lost with the primary's connection;"
+                + " roll back, then retry it", CONNECTION_LOST);
+    }
+
     public static SQLException notSupported(String message) {
         return new java.sql.SQLFeatureNotSupportedException(message, NOT_SUPPORTED);
     }

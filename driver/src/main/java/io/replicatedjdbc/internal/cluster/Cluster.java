@@ -23,6 +23,7 @@ import java.util.logging.Logger;
 public final class Cluster {
 
     private static final Logger LOG = Logger.getLogger("io.replicatedjdbc");
+    private static final long MONITOR_MARK_NANOS = 3_000_000_000L;
 
     private final Config config;
     private final NodeHealth health;
@@ -57,7 +58,8 @@ public final class Cluster {
                 if (health.isAvailable(replica, System.nanoTime())) {
                     LOG.log(Level.WARNING, "Replica " + replica + " taken out of rotation: " + why);
                 }
-                health.markDown(replica, System.nanoTime());
+                // A lease the monitor renews while the replica keeps failing: it lapses soon after the monitor stops.
+                health.markDownFor(replica, System.nanoTime(), MONITOR_MARK_NANOS);
                 abortReadsOn(replica);
             }
         });

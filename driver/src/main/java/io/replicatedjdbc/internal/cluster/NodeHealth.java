@@ -26,6 +26,14 @@ public final class NodeHealth {
         downUntil.put(node, nowNanos + retryIntervalNanos);
     }
 
+    /**
+     * Marks the node down for {@code forNanos} only, unless it is already down for longer: the monitor renews this
+     * short mark at every poll that fails, so it lapses soon after the monitor stops asking.
+     */
+    public void markDownFor(NodeSpec node, long nowNanos, long forNanos) {
+        downUntil.merge(node, nowNanos + forNanos, (old, fresh) -> old - fresh > 0 ? old : fresh);
+    }
+
     public void markUp(NodeSpec node) {
         downUntil.remove(node);
     }

@@ -158,6 +158,9 @@ public final class LogicalConnection implements ReplicatedConnection {
         lock.lock();
         try {
             checkOpen();
+            if (transactionLost) {
+                throw Errors.transactionLost();
+            }
             Classification c = classification;
             if (c.route() == Route.REPLICA && !c.functions().isEmpty()) {
                 Classification read = c;
@@ -295,8 +298,18 @@ public final class LogicalConnection implements ReplicatedConnection {
         @Override
         public long primaryInsertPosition() throws SQLException {
             Physical primary = nodes.primaryIfOpen();
-            return primary == null ? WalPosition.NONE
-                    : WalPosition.parse(ServerObservation.queryOutsideTransaction(primary.connection, INSERT_POSITION));
+            if (primary == null) {
+                return WalPosition.NONE;
+            }
+            try {
+                return WalPosition.parse(ServerObservation.queryOutsideTransaction(primary.connection, INSERT_POSITION));
+            } catch (SQLException e) {
+                if (PhysicalConnections.isConnectionFailure(e, primary) || "57P01".equals(e.getSQLState())) {
+                    // The primary went down: its position cannot be had; the replicas are all there is to read from.
+                    return WalPosition.NONE;
+                }
+                throw e;
+            }
         }
 
         @Override
@@ -736,6 +749,11 @@ public final class LogicalConnection implements ReplicatedConnection {
             if (session.autoCommit()) {
                 throw Errors.noTransaction("Cannot commit when autoCommit is enabled");
             }
+            if (transactionLost) {
+                transactionLost = false;
+                endTransaction(false);
+                throw Errors.transactionLost();
+            }
             Physical transaction = transactionPhysicalIfOpen();
             if (transaction != null) {
                 transaction.connection.commit();
@@ -758,6 +776,12 @@ public final class LogicalConnection implements ReplicatedConnection {
             checkOpen();
             if (session.autoCommit()) {
                 throw Errors.noTransaction("Cannot rollback when autoCommit is enabled");
+            }
+            if (transactionLost) {
+                // Nothing to roll back: the transaction went with the primary's connection.
+                transactionLost = false;
+                endTransaction(false);
+                return;
             }
             Physical transaction = transactionPhysicalIfOpen();
             if (transaction != null) {
@@ -1188,7 +1212,14 @@ public final class LogicalConnection implements ReplicatedConnection {
      */
     @Override
     public boolean isClosed() throws SQLException {
-        return closed || sessionLost();
+        if (!closed && sessionLost()) {
+            try {
+                checkOpen();
+            } catch (SQLException closedByTheServer) {
+                return true;
+            }
+        }
+        return closed;
     }
 
     @Override
@@ -1260,17 +1291,37 @@ public final class LogicalConnection implements ReplicatedConnection {
             throw Errors.closed("Connection");
         }
         if (sessionLost()) {
-            // The session lived on the primary (its settings, temporary tables, transaction): once the server has closed
-            // it, so is this connection, as the wrapped driver's would be. The replicas are released at once.
-            closeQuietly();
-            throw Errors.closed("Connection (the primary closed its session)");
+            if (primaryAnswers()) {
+                // The primary is there, but closed this session (a fatal error, a client_encoding the driver refuses):
+                // the session is gone, and so is this connection, as the wrapped driver's would be.
+                closeQuietly();
+                throw Errors.closed("Connection (the primary closed its session)");
+            }
+            // The primary is down: reads go on on the replicas; a write tries to reopen it. A transaction that ran there
+            // is lost, and says so until the application ends it.
+            nodes.dropPrimary();
+            if (router.inTransaction() && router.transactionRoute() == Route.PRIMARY) {
+                transactionLost = true;
+            }
         }
     }
 
+    /** The open transaction ran on a primary connection that broke: every statement fails until it ends. */
+    private boolean transactionLost;
+
     /** Whether the server closed the primary's connection, which held this connection's session. */
     private boolean sessionLost() throws SQLException {
-        Physical home = nodes.anyOpen();
-        return home != null && home.node.isPrimary() && home.connection.isClosed();
+        Physical primary = nodes.primaryIfOpen();
+        return primary != null && primary.connection.isClosed();
+    }
+
+    /** Whether the primary accepts a new connection now (asked once, when its connection was found closed). */
+    private boolean primaryAnswers() {
+        try (java.sql.Connection probe = cluster.openPrimary(config)) {
+            return probe != null;
+        } catch (SQLException e) {
+            return false;
+        }
     }
 
     private void closeQuietly() {

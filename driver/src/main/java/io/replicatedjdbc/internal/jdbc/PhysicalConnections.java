@@ -156,6 +156,16 @@ final class PhysicalConnections {
         closeQuietly(broken.connection);
     }
 
+    /** The primary's connection broke with the primary: forget it; the next statement that needs it opens a new one. */
+    void dropPrimary() {
+        Physical broken = primary;
+        primary = null;
+        if (broken != null) {
+            untrack(broken);
+            closeQuietly(broken.connection);
+        }
+    }
+
     /** The primary's connection if it is open, or null; opens nothing. */
     Physical primaryIfOpen() {
         return primary;
