@@ -89,5 +89,6 @@ class PostgresBalancingTest {
                 connection.close();
             }
         }
+        ReplicaRotation.awaitAllReplicas(cluster);
     }
 }

@@ -344,6 +344,7 @@ class PostgresRoutingTest {
         try (Connection connection = connect(options)) {
             assertThat(port(connection)).isIn(replicaPorts);
         }
+        ReplicaRotation.awaitAllReplicas(cluster);
     }
 
     @Test
@@ -374,7 +375,9 @@ class PostgresRoutingTest {
         assertThat(first).isLessThan(10_000);
         assertThat(second).isLessThan(first);
         cluster.awaitReplicas();
+        ReplicaRotation.awaitAllReplicas(cluster);
     }
+
 
     @Test
     void metadata_works_andShowsTheReplicatedUrlWithoutPassword() throws SQLException {

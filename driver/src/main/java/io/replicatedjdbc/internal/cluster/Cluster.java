@@ -24,6 +24,8 @@ public final class Cluster {
 
     private static final Logger LOG = Logger.getLogger("io.replicatedjdbc");
     private static final long MONITOR_MARK_NANOS = 3_000_000_000L;
+    /** Replicas the monitor marked down (with a lease only it renews). */
+    private final java.util.Set<NodeSpec> monitorMarkedDown = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private final Config config;
     private final NodeHealth health;
@@ -47,6 +49,7 @@ public final class Cluster {
         this.positions = new ReplicaPositions(config, connector, new ReplicaPositions.NodeListener() {
             @Override
             public void answered(NodeSpec replica) {
+                monitorMarkedDown.remove(replica);
                 if (!health.isAvailable(replica, System.nanoTime())) {
                     health.markUp(replica);
                     LOG.log(Level.INFO, "Replica " + replica + " answers again: back in rotation");
@@ -58,9 +61,18 @@ public final class Cluster {
                 if (health.isAvailable(replica, System.nanoTime())) {
                     LOG.log(Level.WARNING, "Replica " + replica + " taken out of rotation: " + why);
                 }
-                // A lease the monitor renews while the replica keeps failing: it lapses soon after the monitor stops.
+                // A lease the monitor renews while the replica keeps failing; dropped when the monitor stops.
                 health.markDownFor(replica, System.nanoTime(), MONITOR_MARK_NANOS);
+                monitorMarkedDown.add(replica);
                 abortReadsOn(replica);
+            }
+
+            @Override
+            public void stopped() {
+                for (NodeSpec replica : monitorMarkedDown) {
+                    health.markUp(replica);
+                }
+                monitorMarkedDown.clear();
             }
         });
         this.statistics = new ConfigurationStatistics(config, this);

@@ -68,6 +68,10 @@ public final class ReplicaPositions {
             @Override
             public void failed(NodeSpec replica, String why) {
             }
+
+            @Override
+            public void stopped() {
+            }
         };
 
         /** The replica answered as a replica. */
@@ -75,6 +79,9 @@ public final class ReplicaPositions {
 
         /** The replica did not answer in time, or answered as a primary. */
         void failed(NodeSpec replica, String why);
+
+        /** The monitor stopped: what it alone knew is no longer being kept up to date. */
+        void stopped();
     }
 
     private final NodeListener listener;
@@ -287,6 +294,7 @@ public final class ReplicaPositions {
             for (Connection connection : connections.values()) {
                 closeQuietly(connection);
             }
+            listener.stopped();
         }
     }
 
