@@ -488,6 +488,24 @@ class PostgresFidelityTest {
     }
 
     @Test
+    void connect_asAnUnknownUser_failsAtConnect_withTheServersError() throws Exception {
+        String plainState;
+        try (Connection ignored = DriverManager.getConnection(cluster.nodeUrl(0).replace("user=postgres", "user=nobody_here"))) {
+            plainState = "connected";
+        } catch (SQLException e) {
+            plainState = e.getSQLState();
+        }
+        String replicatedState;
+        try (Connection ignored = DriverManager.getConnection(cluster.replicatedUrl().replace("user=postgres", "user=nobody_here"))) {
+            replicatedState = "connected";
+        } catch (SQLException e) {
+            replicatedState = e.getSQLState();
+        }
+        assertThat(plainState).isEqualTo("28000");
+        assertThat(replicatedState).isEqualTo(plainState);
+    }
+
+    @Test
     void setBytes_withAReusedBuffer_sendsEachRowsOwnValue() throws Exception {
         try (Connection connection = replicated()) {
             connection.setAutoCommit(false);
