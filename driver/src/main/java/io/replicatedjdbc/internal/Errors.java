@@ -112,6 +112,13 @@ public final class Errors {
                 + " roll back, then retry it", CONNECTION_LOST);
     }
 
+    /** Two nodes claim to be the primary: writes are refused rather than sent to either. */
+    public static SQLException splitBrain(String claims) {
+        return new java.sql.SQLTransientConnectionException("Writes refused: " + claims
+                + ". Fence the old primary (or fix the configuration) so that only one node accepts writes.",
+                CONNECTION_FAILED);
+    }
+
     public static SQLException notSupported(String message) {
         return new java.sql.SQLFeatureNotSupportedException(message, NOT_SUPPORTED);
     }

@@ -50,6 +50,9 @@ public final class Cluster {
             @Override
             public void answered(NodeSpec replica) {
                 monitorMarkedDown.remove(replica);
+                if (promotedReplicas.remove(replica)) {
+                    decidePrimary();
+                }
                 if (!health.isAvailable(replica, System.nanoTime())) {
                     health.markUp(replica);
                     LOG.log(Level.INFO, "Replica " + replica + " answers again: back in rotation");
@@ -73,6 +76,25 @@ public final class Cluster {
                     health.markUp(replica);
                 }
                 monitorMarkedDown.clear();
+            }
+
+            @Override
+            public void promoted(NodeSpec replica) {
+                promotedReplicas.add(replica);
+                decidePrimary();
+            }
+
+            @Override
+            public void primaryAnswered(boolean asPrimary) {
+                configuredPrimaryIsPrimary = asPrimary;
+                configuredPrimaryAnswers = true;
+                decidePrimary();
+            }
+
+            @Override
+            public void primaryFailed() {
+                configuredPrimaryAnswers = false;
+                decidePrimary();
             }
         });
         this.statistics = new ConfigurationStatistics(config, this);
@@ -235,7 +257,11 @@ public final class Cluster {
      * database) passes through unchanged.
      */
     public Connection openPrimary(Config connectionConfig) throws SQLException {
-        NodeSpec primary = config.primary();
+        return openPrimary(currentPrimary(), connectionConfig);
+    }
+
+    /** Opens the given primary (see {@link #currentPrimary()}), as {@link #openPrimary(Config)} does. */
+    public Connection openPrimary(NodeSpec primary, Config connectionConfig) throws SQLException {
         try {
             return connector.open(primary, connectionConfig.nodeProperties());
         } catch (SQLException e) {
@@ -243,8 +269,66 @@ public final class Cluster {
             if (e instanceof NodeConnector.NoDriverException || (state != null && !state.startsWith("08"))) {
                 throw e;
             }
+            // Is there a new primary? The monitor finds out (it may not run in a write-only workload).
+            positions.ensureRunning();
             throw Errors.primaryUnreachable(primary.toString(), e);
         }
+    }
+
+    // ---------------------------------------------------------------- failover
+
+    private final java.util.Set<NodeSpec> promotedReplicas = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private volatile boolean configuredPrimaryAnswers = true;
+    private volatile boolean configuredPrimaryIsPrimary = true;
+    private volatile NodeSpec actingPrimary;
+    private volatile String splitBrain;
+
+    /**
+     * The node writes go to: the configured primary; or, when it does not answer (or answers as a standby) and
+     * exactly one replica answers as a primary, that promoted replica. Two nodes that both claim to be the primary
+     * refuse writes rather than guess.
+     */
+    public NodeSpec currentPrimary() throws SQLException {
+        String refusal = splitBrain;
+        if (refusal != null) {
+            throw Errors.splitBrain(refusal);
+        }
+        NodeSpec acting = actingPrimary;
+        return acting != null ? acting : config.primary();
+    }
+
+    private synchronized void decidePrimary() {
+        boolean configuredIsPrimary = configuredPrimaryAnswers && configuredPrimaryIsPrimary;
+        if (configuredIsPrimary && promotedReplicas.isEmpty()) {
+            setPrimary(null, null);
+        } else if (configuredIsPrimary || promotedReplicas.size() > 1) {
+            java.util.List<String> claims = new java.util.ArrayList<>();
+            if (configuredIsPrimary) {
+                claims.add(config.primary().toString());
+            }
+            for (NodeSpec replica : promotedReplicas) {
+                claims.add(replica.toString());
+            }
+            setPrimary(null, "several nodes claim to be the primary: " + String.join(", ", claims));
+        } else if (promotedReplicas.size() == 1) {
+            setPrimary(promotedReplicas.iterator().next().promoted(), null);
+        } else {
+            setPrimary(null, null);
+        }
+    }
+
+    private void setPrimary(NodeSpec acting, String refusal) {
+        if (!java.util.Objects.equals(refusal, splitBrain)) {
+            LOG.log(refusal == null ? Level.INFO : Level.SEVERE,
+                    refusal == null ? "Writes accepted again: one primary" : "Writes refused: " + refusal);
+        }
+        NodeSpec before = actingPrimary;
+        if (!java.util.Objects.equals(acting, before)) {
+            LOG.log(Level.WARNING, acting == null ? "Writes go to the configured primary " + config.primary() + " again"
+                    : "Failover: " + config.primary() + " does not answer as the primary; writes go to " + acting);
+        }
+        actingPrimary = acting;
+        splitBrain = refusal;
     }
 
     /**

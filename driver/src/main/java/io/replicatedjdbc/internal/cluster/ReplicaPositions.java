@@ -24,8 +24,12 @@ public final class ReplicaPositions {
 
     private static final Logger LOG = Logger.getLogger("io.replicatedjdbc.positions");
     private static final AtomicInteger THREADS = new AtomicInteger();
-    static final String REPLAYED = "SELECT pg_catalog.pg_last_wal_replay_lsn()";
-    static final String WRITTEN = "SELECT pg_catalog.pg_current_wal_lsn()";
+    /** The replay position; NULL once the node is out of recovery (promoted), where the function would still answer. */
+    static final String REPLAYED = "SELECT CASE WHEN pg_catalog.pg_is_in_recovery()"
+            + " THEN pg_catalog.pg_last_wal_replay_lsn() END";
+    /** The primary's write position; NULL when the configured primary is in recovery (it became a standby). */
+    static final String WRITTEN = "SELECT CASE WHEN pg_catalog.pg_is_in_recovery() THEN NULL"
+            + " ELSE pg_catalog.pg_current_wal_lsn() END";
     /** The primary is asked at most this often: lag limits are in seconds. */
     private static final long PRIMARY_INTERVAL_NANOS = 100_000_000L;
     /** The application_name of the monitor's connections, so that operators (and tests) can tell them apart. */
@@ -72,6 +76,18 @@ public final class ReplicaPositions {
             @Override
             public void stopped() {
             }
+
+            @Override
+            public void promoted(NodeSpec replica) {
+            }
+
+            @Override
+            public void primaryAnswered(boolean asPrimary) {
+            }
+
+            @Override
+            public void primaryFailed() {
+            }
         };
 
         /** The replica answered as a replica. */
@@ -82,6 +98,15 @@ public final class ReplicaPositions {
 
         /** The monitor stopped: what it alone knew is no longer being kept up to date. */
         void stopped();
+
+        /** The replica answered as a primary: promoted. */
+        void promoted(NodeSpec replica);
+
+        /** The configured primary answered, as a primary or (false) as a standby. */
+        void primaryAnswered(boolean asPrimary);
+
+        /** The configured primary did not answer. */
+        void primaryFailed();
     }
 
     private final NodeListener listener;
@@ -207,6 +232,13 @@ public final class ReplicaPositions {
         return polls.sum();
     }
 
+    /** Starts the monitor if a connection is open and it is not running (the primary failed: is there a new one?). */
+    public void ensureRunning() {
+        if (monitor == null || !running) {
+            start();
+        }
+    }
+
     /** Whether the monitor thread runs, for tests. */
     public synchronized boolean running() {
         return monitor != null;
@@ -227,11 +259,9 @@ public final class ReplicaPositions {
         // One prepared statement per replica: the server plans the query once, so a poll costs it little.
         Map<NodeSpec, PreparedStatement> queries = new HashMap<>();
         long interval = Math.max(1, config.replicaPollIntervalMillis());
-        boolean lagLimits = config.maxReplicaLagMillis() > 0 || config.maxReplicaLagBytes() > 0;
+        // The primary too: its positions measure lag, and whether it answers decides failover.
         java.util.List<NodeSpec> nodes = new java.util.ArrayList<>();
-        if (lagLimits) {
-            nodes.add(config.primary());
-        }
+        nodes.add(config.primary());
         nodes.addAll(config.replicas());
         long primaryAskedAt = 0;
         try {
@@ -266,20 +296,28 @@ public final class ReplicaPositions {
                             polls.increment();
                             long position = WalPosition.parse(rs.getString(1));
                             if (replica.isPrimary()) {
-                                primarySample(System.nanoTime(), position);
+                                if (position != WalPosition.NONE) {
+                                    primarySample(System.nanoTime(), position);
+                                }
+                                listener.primaryAnswered(position != WalPosition.NONE);
                             } else if (position != WalPosition.NONE) {
                                 observed(replica, position);
                                 listener.answered(replica);
                             } else {
                                 // Not in recovery: a promoted node, which must not take reads as a replica.
                                 listener.failed(replica, "it is not in recovery (promoted?)");
+                                listener.promoted(replica);
                             }
                         }
                     } catch (SQLException | RuntimeException e) {
                         LOG.log(Level.FINE, "Replay position of " + replica + " unknown: " + e.getMessage());
-                        if (!replica.isPrimary() && running && !Thread.currentThread().isInterrupted()) {
+                        if (running && !Thread.currentThread().isInterrupted()) {
                             // (a poll cut short by stopping the monitor says nothing about the node)
-                            listener.failed(replica, e.getMessage());
+                            if (replica.isPrimary()) {
+                                listener.primaryFailed();
+                            } else {
+                                listener.failed(replica, e.getMessage());
+                            }
                         }
                         connections.remove(replica);
                         queries.remove(replica);

@@ -18,6 +18,11 @@ public final class NodeSpec {
         this.display = name + " (" + this.target + ")";
     }
 
+    /** This replica, promoted: the node writes go to after a failover. */
+    public NodeSpec promoted() {
+        return new NodeSpec(name + " (promoted)", true, jdbcUrl, target);
+    }
+
     /** {@code primary}, {@code replica1}, {@code replica2}, ... */
     public String name() {
         return name;

@@ -1315,10 +1315,20 @@ public final class LogicalConnection implements ReplicatedConnection {
         return primary != null && primary.connection.isClosed();
     }
 
-    /** Whether the primary accepts a new connection now (asked once, when its connection was found closed). */
+    /**
+     * Whether the same primary accepts a new connection now (asked once, when its connection was found closed): then
+     * it closed this session on purpose. False when it is down, or when writes have moved to another node (failover).
+     */
     private boolean primaryAnswers() {
-        try (java.sql.Connection probe = cluster.openPrimary(config)) {
-            return probe != null;
+        Physical lost = nodes.primaryIfOpen();
+        try {
+            NodeSpec current = cluster.currentPrimary();
+            if (lost == null || !current.equals(lost.node)) {
+                return false;
+            }
+            try (java.sql.Connection probe = cluster.openPrimary(current, config)) {
+                return probe != null;
+            }
         } catch (SQLException e) {
             return false;
         }

@@ -41,9 +41,10 @@ final class PhysicalConnections {
 
     Physical primary() throws SQLException {
         if (primary == null) {
-            Connection connection = cluster.openPrimary(config);
+            NodeSpec node = cluster.currentPrimary();
+            Connection connection = cluster.openPrimary(node, config);
             prepare(connection);
-            primary = track(new Physical(config.primary(), connection));
+            primary = track(new Physical(node, connection));
         }
         return primary;
     }
