@@ -18,6 +18,12 @@ import java.util.Properties;
  */
 public enum ReplicatedProperty {
 
+    /** How long a write waits for a new primary when the primary cannot be reached. */
+    FAILOVER_TIMEOUT("failoverTimeout", "0",
+            "How long a write (or connect) waits, when the primary cannot be reached, for the monitor to find a "
+                    + "promoted replica to send it to instead (PostgreSQL); 0 fails at once with 08001. A duration: 500ms, "
+                    + "5s, 1m, or plain milliseconds."),
+
     /** How a logical connection picks its replica. */
     LOAD_BALANCE("loadBalance", "roundRobin",
             "How a connection picks its replica when it binds one: roundRobin takes the healthy replicas in turn, "
@@ -103,6 +109,14 @@ public enum ReplicatedProperty {
             "Comma-separated replicas. Each item replaces the primary's target: a host[:port] for "
                     + "URLs with //host, a file path for SQLite. An item that starts with jdbc: is a whole "
                     + "JDBC URL. Added to the replicas listed as hosts."),
+
+    /** A socket bound for replica connections only. */
+    REPLICA_SOCKET_TIMEOUT("replicaSocketTimeout", "0",
+            "A bound on how long a replica connection waits for an answer (PostgreSQL socketTimeout, whole seconds, "
+                    + "rounded up), for replicas only: the primary keeps the application's. When it runs out during an "
+                    + "autocommit read, the replica is taken for hung and the read runs on another node; a timeout "
+                    + "the application set itself is reported as such. 0 sets none. A duration: 500ms, 5s, 1m, or plain "
+                    + "milliseconds."),
 
     /** Relative weights of the replicas. */
     REPLICA_WEIGHTS("replicaWeights", null,

@@ -51,6 +51,10 @@ class PostgresFailoverTest {
                 own.stopNode(0, PostgresCluster.StopMode.IMMEDIATE);
                 own.promote(2);
                 long promotedAt = System.nanoTime();
+                // With failoverTimeout, a new connection waits for the promoted node instead of failing.
+                try (Connection waiting = DriverManager.getConnection(own.replicatedUrl("failoverTimeout=10s"))) {
+                    assertThat(writeAndTellWhere(waiting)).isEqualTo(own.port(2));
+                }
                 long existingMillis = untilAWriteSucceeds(existing, own.port(2));
                 System.out.printf("Failover: writes resumed on an existing connection %d ms after the promotion%n",
                         existingMillis);

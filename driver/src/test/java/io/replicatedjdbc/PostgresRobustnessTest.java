@@ -215,6 +215,19 @@ class PostgresRobustnessTest {
     }
 
     @Test
+    void aReadPastTheDriversOwnReplicaBound_isTakenForAHungReplica_andRunsElsewhere() throws Exception {
+        try (Connection connection = DriverManager.getConnection(
+                cluster.replicatedUrl("replicaSocketTimeout=1s", "ApplicationName=rob_bound"));
+             Statement statement = connection.createStatement();
+             ResultSet rs = statement.executeQuery("SELECT pg_sleep(1.5), pg_is_in_recovery()")) {
+            rs.next();
+            assertThat(rs.getBoolean(2)).as("answered by the primary after both replicas ran past the bound").isFalse();
+            assertThat(connection.unwrap(ReplicatedConnection.class).lastRouting().reason()).contains("fell back");
+        }
+        ReplicaRotation.awaitAllReplicas(cluster);
+    }
+
+    @Test
     void closedFromAnotherThreadDuringAReplicaRead_theReadFails_andNothingIsLeftOpen() throws Exception {
         Connection connection = DriverManager.getConnection(cluster.replicatedUrl("ApplicationName=rob_close"));
         assertThat(onReplica(connection)).isTrue();

@@ -337,6 +337,9 @@ public final class Cluster {
      */
     static Properties replicaProperties(NodeSpec replica, Config config) {
         Properties properties = config.nodeProperties();
+        if (config.dialect() == Dialect.POSTGRESQL && config.replicaSocketTimeoutMillis() > 0 && !replica.isPrimary()) {
+            properties.setProperty("socketTimeout", String.valueOf((config.replicaSocketTimeoutMillis() + 999) / 1000));
+        }
         if (config.dialect() == Dialect.POSTGRESQL && config.replicaConnectTimeoutMillis() > 0) {
             String seconds = String.valueOf((config.replicaConnectTimeoutMillis() + 999) / 1000);
             for (String name : new String[] {"connectTimeout", "loginTimeout"}) {

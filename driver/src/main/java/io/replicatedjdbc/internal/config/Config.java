@@ -39,6 +39,8 @@ public final class Config {
     private final long maxReplicaLagMillis;
     private final long maxReplicaLagBytes;
     private final int primaryReadWeight;
+    private final long failoverTimeoutMillis;
+    private final long replicaSocketTimeoutMillis;
     private final List<Integer> replicaWeights;
     private final long replicaRetryIntervalMillis;
     private final long replicaConnectTimeoutMillis;
@@ -50,7 +52,8 @@ public final class Config {
     Config(String displayUrl, Dialect dialect, NodeSpec primary, List<NodeSpec> replicas, Properties nodeProperties,
            Balance balance, ReadYourWrites readYourWrites, long readYourWritesWindowMillis, Scope readYourWritesScope,
            long readYourWritesWaitMillis, long replicaPollIntervalMillis, long maxReplicaLagMillis,
-           long maxReplicaLagBytes, int primaryReadWeight, List<Integer> replicaWeights,
+           long maxReplicaLagBytes, int primaryReadWeight, List<Integer> replicaWeights, long failoverTimeoutMillis,
+           long replicaSocketTimeoutMillis,
            long replicaRetryIntervalMillis, long replicaConnectTimeoutMillis, boolean logRouting,
            Set<String> writeFunctions, Set<String> readFunctions) {
         this.displayUrl = displayUrl;
@@ -67,6 +70,8 @@ public final class Config {
         this.maxReplicaLagMillis = maxReplicaLagMillis;
         this.maxReplicaLagBytes = maxReplicaLagBytes;
         this.primaryReadWeight = primaryReadWeight;
+        this.failoverTimeoutMillis = failoverTimeoutMillis;
+        this.replicaSocketTimeoutMillis = replicaSocketTimeoutMillis;
         this.replicaWeights = Collections.unmodifiableList(new ArrayList<>(replicaWeights));
         this.replicaRetryIntervalMillis = replicaRetryIntervalMillis;
         this.replicaConnectTimeoutMillis = replicaConnectTimeoutMillis;
@@ -80,6 +85,7 @@ public final class Config {
         key.append('\n').append(balance).append(' ').append(replicaRetryIntervalMillis).append(' ')
                 .append(replicaPollIntervalMillis).append(' ').append(maxReplicaLagMillis).append(' ')
                 .append(maxReplicaLagBytes).append(' ').append(primaryReadWeight).append(' ').append(replicaWeights)
+                .append(' ').append(replicaSocketTimeoutMillis)
                 .append("\nwrite ").append(this.writeFunctions).append("\nread ").append(this.readFunctions);
         this.clusterKey = key.toString();
     }
@@ -146,6 +152,22 @@ public final class Config {
     /** How far behind, in WAL bytes, a replica may be and take reads; 0 for no limit. */
     public long maxReplicaLagBytes() {
         return maxReplicaLagBytes;
+    }
+
+    /** How long a write waits for a new primary when the primary cannot be reached ({@code failoverTimeout}). */
+    public long failoverTimeoutMillis() {
+        return failoverTimeoutMillis;
+    }
+
+    /** The socket bound of replica connections ({@code replicaSocketTimeout}); 0 for none. */
+    public long replicaSocketTimeoutMillis() {
+        return replicaSocketTimeoutMillis;
+    }
+
+    /** Whether a socket timeout on a replica is the driver's own bound rather than one the application set. */
+    public boolean replicaSocketTimeoutIsOurs() {
+        return replicaSocketTimeoutMillis > 0 && !nodeProperties.containsKey("socketTimeout")
+                && !primary.jdbcUrl().contains("socketTimeout=");
     }
 
     /** The primary's weight among read nodes ({@code primaryReadWeight}); 0 keeps reads off it. */

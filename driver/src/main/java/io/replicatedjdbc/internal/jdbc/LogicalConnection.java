@@ -173,7 +173,8 @@ public final class LogicalConnection implements ReplicatedConnection {
                         : runEverywhere(owner, sql, c, decision, call);
             }
             boolean mayRunAgain = decision.route() == Route.REPLICA && session.autoCommit() && !router.inTransaction();
-            ReplicaFailure failures = new ReplicaFailure(mayRunAgain, config.replicas().size());
+            ReplicaFailure failures = new ReplicaFailure(mayRunAgain, config.replicas().size())
+                    .withReplicaBound(config.replicaSocketTimeoutIsOurs());
             boolean onPrimary = decision.route() == Route.PRIMARY;
             String fallback = null;
             Cause cause = decision.cause();
@@ -252,7 +253,7 @@ public final class LogicalConnection implements ReplicatedConnection {
                     }
                     boolean lost = PhysicalConnections.isConnectionFailure(e, physical);
                     if (lost) {
-                        nodes.dropReplica(e, !ReplicaFailure.timedOut(e));
+                        nodes.dropReplica(e, failures.nodeAtFault(e));
                     }
                     ReplicaFailure.Next next = failures.failed(e, lost);
                     if (next.action() == ReplicaFailure.Action.FAIL) {

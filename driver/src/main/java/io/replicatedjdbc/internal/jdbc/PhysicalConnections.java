@@ -41,10 +41,24 @@ final class PhysicalConnections {
 
     Physical primary() throws SQLException {
         if (primary == null) {
-            NodeSpec node = cluster.currentPrimary();
-            Connection connection = cluster.openPrimary(node, config);
-            prepare(connection);
-            primary = track(new Physical(node, connection));
+            // With failoverTimeout, an unreachable primary is waited for: the monitor may find a promoted replica.
+            long deadline = System.nanoTime() + config.failoverTimeoutMillis() * 1_000_000L;
+            while (true) {
+                NodeSpec node = cluster.currentPrimary();
+                Connection connection;
+                try {
+                    connection = cluster.openPrimary(node, config);
+                } catch (SQLException e) {
+                    if (!Errors.CONNECTION_FAILED.equals(e.getSQLState()) || System.nanoTime() - deadline >= 0) {
+                        throw e;
+                    }
+                    pause();
+                    continue;
+                }
+                prepare(connection);
+                primary = track(new Physical(node, connection));
+                break;
+            }
         }
         return primary;
     }
@@ -277,6 +291,15 @@ final class PhysicalConnections {
             return physical.connection.isClosed();
         } catch (SQLException ignored) {
             return true;
+        }
+    }
+
+    private static void pause() throws SQLException {
+        try {
+            Thread.sleep(50);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw Errors.interrupted("waiting for a primary");
         }
     }
 

@@ -66,9 +66,11 @@ public final class ReplicaFailure {
      * A timeout says nothing about the node's health.
      */
     public static boolean timedOut(SQLException error) {
-        if (QUERY_CANCELED.equals(error.getSQLState()) || error instanceof java.sql.SQLTimeoutException) {
-            return true;
-        }
+        return QUERY_CANCELED.equals(error.getSQLState()) || error instanceof java.sql.SQLTimeoutException
+                || socketTimedOut(error);
+    }
+
+    private static boolean socketTimedOut(SQLException error) {
         for (Throwable cause = error.getCause(); cause != null && cause != cause.getCause(); cause = cause.getCause()) {
             if (cause instanceof java.net.SocketTimeoutException) {
                 return true;
@@ -79,6 +81,7 @@ public final class ReplicaFailure {
 
     private final boolean mayRetry;
     private final int replicaAttemptsAllowed;
+    private boolean replicaBoundIsOurs;
     private int replicaAttempts;
 
     /**
@@ -94,9 +97,23 @@ public final class ReplicaFailure {
      * The statement failed on a replica with {@code error}; {@code connectionLost} when the physical connection is
      * gone (SQLState class 08, or closed), in which case the caller has already dropped that replica.
      */
+    /** Replica connections have a socket bound of the driver's own ({@code replicaSocketTimeout}). */
+    public ReplicaFailure withReplicaBound(boolean ours) {
+        this.replicaBoundIsOurs = ours;
+        return this;
+    }
+
+    /**
+     * Whether the failure tells about the node (it broke, or hung past the driver's own bound), so that it should be
+     * skipped; a timeout the application set tells only about the statement.
+     */
+    public boolean nodeAtFault(SQLException error) {
+        return !timedOut(error) || (replicaBoundIsOurs && socketTimedOut(error));
+    }
+
     public Next failed(SQLException error, boolean connectionLost) {
         replicaAttempts++;
-        if (!mayRetry || timedOut(error)) {
+        if (!mayRetry || !nodeAtFault(error)) {
             // The application's own bound (setQueryTimeout, socketTimeout) ran out: that is its answer, as it would
             // be on one connection; running the statement again elsewhere would only take longer.
             return FAIL;

@@ -143,6 +143,10 @@ class ConfigParserTest {
         "readYourWritesWindow=-5s, readYourWritesWindow, duration",
         "replicaRetryInterval=soon, replicaRetryInterval, duration",
         "readYourWritesWindow=5 s, readYourWritesWindow, duration",
+        "readYourWritesWindow=3000000h, readYourWritesWindow, at most 30 days",
+        "replicaRetryInterval=3000000h, replicaRetryInterval, at most 30 days",
+        "replicaRetryInterval=999999999999h, replicaRetryInterval, at most 30 days",
+        "maxReplicaLagBytes=16 MB, maxReplicaLagBytes, bytes",
     })
     void invalidOptionValue_failsWith22023_namingTheOptionAndAllowedValues(String option, String name, String allowed) {
         assertThatThrownBy(() -> parse("jdbc:replicated:sqlite:/a.db?" + option))
