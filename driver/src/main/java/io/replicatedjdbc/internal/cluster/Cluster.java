@@ -228,6 +228,34 @@ public final class Cluster {
         bound.computeIfAbsent(replica, node -> new java.util.concurrent.atomic.AtomicInteger()).addAndGet(change);
     }
 
+    /**
+     * A replica in rotation with at least two fewer connections bound than {@code current}, or null: a connection
+     * bound to {@code current} moves there, so that load evens out after a replica comes back. Only for the balancing
+     * strategies that spread connections evenly (roundRobin, random, leastConnections).
+     */
+    public NodeSpec lessLoadedReplica(NodeSpec current) {
+        if (config.balance() == Config.Balance.WEIGHTED || config.balance() == Config.Balance.LOWEST_LAG
+                || config.replicas().size() < 2) {
+            return null;
+        }
+        int load = boundConnections(current);
+        if (load < 2) {
+            return null;
+        }
+        long now = System.nanoTime();
+        NodeSpec lightest = null;
+        int lightestLoad = load - 1;
+        for (NodeSpec replica : config.replicas()) {
+            int other = boundConnections(replica);
+            if (!replica.equals(current) && other < lightestLoad && health.isAvailable(replica, now)
+                    && positions.tooFarBehind(replica) == null) {
+                lightest = replica;
+                lightestLoad = other;
+            }
+        }
+        return lightest;
+    }
+
     /** Logical connections of this JVM bound to the replica now. */
     public int boundConnections(NodeSpec replica) {
         java.util.concurrent.atomic.AtomicInteger count = bound.get(replica);

@@ -349,6 +349,11 @@ public final class LogicalConnection implements ReplicatedConnection {
         String behind = cluster.positions().tooFarBehind(replica.node);
         boolean down = !cluster.health().isAvailable(replica.node, System.nanoTime());
         if (behind == null && !down) {
+            // In rotation; but after a replica came back, long-lived (pooled) connections spread out again.
+            NodeSpec lighter = cluster.lessLoadedReplica(replica.node);
+            if (lighter != null && !router.inTransaction() && !readingFrom(replica)) {
+                nodes.rebind(lighter);
+            }
             return null;
         }
         NodeSpec other = cluster.chooseReplica(java.util.Collections.singletonList(replica.node));
