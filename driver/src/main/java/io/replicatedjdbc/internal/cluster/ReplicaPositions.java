@@ -245,7 +245,7 @@ public final class ReplicaPositions {
     }
 
     private synchronized void start() {
-        if ((monitor != null && running) || users == 0 || config.replicas().isEmpty()) {
+        if ((monitor != null && running) || users == 0 || config.replicas().isEmpty() || !config.hasWalPositions()) {
             return;
         }
         running = true;

@@ -143,30 +143,26 @@ public final class ConfigParser {
         return new Config(display, Dialect.forSubprotocol(subprotocol), primary, replicas, nodeProperties,
                 Config.Balance.values()[choice(ours, ReplicatedProperty.LOAD_BALANCE)],
                 Config.ReadYourWrites.values()[choice(ours, ReplicatedProperty.READ_YOUR_WRITES)],
-                Durations.parseMillis(ReplicatedProperty.READ_YOUR_WRITES_WINDOW.getName(),
-                        ReplicatedProperty.READ_YOUR_WRITES_WINDOW.get(ours)),
+                millis(ours, ReplicatedProperty.READ_YOUR_WRITES_WINDOW),
                 Config.Scope.values()[choice(ours, ReplicatedProperty.READ_YOUR_WRITES_SCOPE)],
-                Durations.parseMillis(ReplicatedProperty.READ_YOUR_WRITES_WAIT.getName(),
-                        ReplicatedProperty.READ_YOUR_WRITES_WAIT.get(ours)),
-                Durations.parseMillis(ReplicatedProperty.REPLICA_POLL_INTERVAL.getName(),
-                        ReplicatedProperty.REPLICA_POLL_INTERVAL.get(ours)),
-                Durations.parseMillis(ReplicatedProperty.MAX_REPLICA_LAG.getName(),
-                        ReplicatedProperty.MAX_REPLICA_LAG.get(ours)),
+                millis(ours, ReplicatedProperty.READ_YOUR_WRITES_WAIT),
+                millis(ours, ReplicatedProperty.REPLICA_POLL_INTERVAL),
+                millis(ours, ReplicatedProperty.MAX_REPLICA_LAG),
                 Durations.parseBytes(ReplicatedProperty.MAX_REPLICA_LAG_BYTES.getName(),
                         ReplicatedProperty.MAX_REPLICA_LAG_BYTES.get(ours)),
                 wholeNumbers(ReplicatedProperty.PRIMARY_READ_WEIGHT, ours, 1).get(0),
                 replicaWeights(ours, replicas.size()),
-                Durations.parseMillis(ReplicatedProperty.FAILOVER_TIMEOUT.getName(),
-                        ReplicatedProperty.FAILOVER_TIMEOUT.get(ours)),
-                Durations.parseMillis(ReplicatedProperty.REPLICA_SOCKET_TIMEOUT.getName(),
-                        ReplicatedProperty.REPLICA_SOCKET_TIMEOUT.get(ours)),
-                Durations.parseMillis(ReplicatedProperty.REPLICA_RETRY_INTERVAL.getName(),
-                        ReplicatedProperty.REPLICA_RETRY_INTERVAL.get(ours)),
-                Durations.parseMillis(ReplicatedProperty.REPLICA_CONNECT_TIMEOUT.getName(),
-                        ReplicatedProperty.REPLICA_CONNECT_TIMEOUT.get(ours)),
+                millis(ours, ReplicatedProperty.FAILOVER_TIMEOUT),
+                millis(ours, ReplicatedProperty.REPLICA_SOCKET_TIMEOUT),
+                millis(ours, ReplicatedProperty.REPLICA_RETRY_INTERVAL),
+                millis(ours, ReplicatedProperty.REPLICA_CONNECT_TIMEOUT),
                 choice(ours, ReplicatedProperty.LOG_ROUTING) == 0,
                 functionNames(ours, ReplicatedProperty.WRITE_FUNCTIONS),
                 functionNames(ours, ReplicatedProperty.READ_FUNCTIONS));
+    }
+
+    private static long millis(Properties ours, ReplicatedProperty property) throws SQLException {
+        return Durations.parseMillis(property.getName(), property.get(ours));
     }
 
     /** Comma-separated whole numbers from 0 to 1000, at least {@code minimum} of them. */

@@ -692,23 +692,38 @@ public final class LogicalConnection implements ReplicatedConnection {
             if (autoCommit == session.autoCommit()) {
                 return;
             }
-            // Switching autocommit on commits the open transaction (JDBC): the transaction's node first, so that a
-            // failure there reaches the caller before anything else changes; the others have nothing to commit.
-            Physical transaction = transactionPhysicalIfOpen();
-            if (transaction != null) {
-                transaction.connection.setAutoCommit(autoCommit);
+            if (transactionLost) {
+                // Switching autocommit on would commit it: it is gone, so the switch says so, as commit() would.
+                transactionLost = false;
+                nodes.open().forEach(physical -> endQuietly(physical, c -> c.setAutoCommit(autoCommit)));
+                session.autoCommit(autoCommit);
+                endTransaction(false);
+                throw Errors.transactionLost();
             }
-            for (Physical physical : nodes.open()) {
-                if (physical != transaction) {
-                    endQuietly(physical, c -> c.setAutoCommit(autoCommit));
-                }
-            }
+            // Switching autocommit on commits the open transaction (JDBC).
+            endOnEveryNode(c -> c.setAutoCommit(autoCommit));
             session.autoCommit(autoCommit);
             if (autoCommit) {
                 endTransaction(true);
             }
         } finally {
             lock.unlock();
+        }
+    }
+
+    /**
+     * Ends the transaction: on its node first, so that a failure there reaches the caller before anything else
+     * changes; then quietly on the others, which have nothing of the application's to end.
+     */
+    private void endOnEveryNode(SqlConsumer<Connection> end) throws SQLException {
+        Physical transaction = transactionPhysicalIfOpen();
+        if (transaction != null) {
+            end.accept(transaction.connection);
+        }
+        for (Physical physical : nodes.open()) {
+            if (physical != transaction) {
+                endQuietly(physical, end);
+            }
         }
     }
 
@@ -760,15 +775,7 @@ public final class LogicalConnection implements ReplicatedConnection {
                 endTransaction(false);
                 throw Errors.transactionLost();
             }
-            Physical transaction = transactionPhysicalIfOpen();
-            if (transaction != null) {
-                transaction.connection.commit();
-            }
-            for (Physical physical : nodes.open()) {
-                if (physical != transaction) {
-                    endQuietly(physical, Connection::commit);
-                }
-            }
+            endOnEveryNode(Connection::commit);
             endTransaction(true);
         } finally {
             lock.unlock();
@@ -789,15 +796,7 @@ public final class LogicalConnection implements ReplicatedConnection {
                 endTransaction(false);
                 return;
             }
-            Physical transaction = transactionPhysicalIfOpen();
-            if (transaction != null) {
-                transaction.connection.rollback();
-            }
-            for (Physical physical : nodes.open()) {
-                if (physical != transaction) {
-                    endQuietly(physical, Connection::rollback);
-                }
-            }
+            endOnEveryNode(Connection::rollback);
             endTransaction(false);
         } finally {
             lock.unlock();
