@@ -247,7 +247,8 @@ public final class LogicalConnection implements ReplicatedConnection {
                         // closed from another thread while the statement ran: nothing to observe, retry or mark down
                         throw e;
                     }
-                    afterStatement(physical, sql, c);
+                    noteSessionClosedBy(c, physical);
+                    afterStatement(physical, sql, c, false);
                     if (!nodes.isReplica(physical)) {
                         throw e;
                     }
@@ -271,7 +272,7 @@ public final class LogicalConnection implements ReplicatedConnection {
                 if (abortable) {
                     cluster.readEnded(physical.node, physical.connection);
                 }
-                TxStatus status = afterStatement(physical, sql, c);
+                TxStatus status = afterStatement(physical, sql, c, true);
                 if (c.route() == Route.ALL && serverSession == null) {
                     // A session change inside a transaction: the other nodes get it only if the transaction commits.
                     pendingSessionChanges.add(new PendingChange(settingOf(c), owner.replayAction(sql), c.sessionReset()));
@@ -389,10 +390,11 @@ public final class LogicalConnection implements ReplicatedConnection {
         try {
             result = call.run(home);
         } catch (SQLException e) {
-            afterStatement(home, sql, c);
+            noteSessionClosedBy(c, home);
+            afterStatement(home, sql, c, false);
             throw e;
         }
-        TxStatus status = afterStatement(home, sql, c);
+        TxStatus status = afterStatement(home, sql, c, true);
         if (c.sessionReset() == Classification.SessionReset.EVERYTHING) {
             router.sessionDiscarded();
         }
@@ -450,12 +452,13 @@ public final class LogicalConnection implements ReplicatedConnection {
      * What the server says after a statement ran or failed on {@code physical}: whether a transaction is open there,
      * and, after a statement that may have changed the session, the session itself.
      */
-    private TxStatus afterStatement(Physical physical, String sql, Classification c) throws SQLException {
+    private TxStatus afterStatement(Physical physical, String sql, Classification c, boolean succeeded)
+            throws SQLException {
         TxStatus status = serverSession == null ? TxStatus.UNKNOWN : ServerObservation.transactionStatus(physical.connection);
         router.observed(c, physical.role(), physical.node.toString(), status);
         if (serverSession != null) {
             if (c.changesSession()) {
-                serverSession.changed(physical.connection, sql, status);
+                serverSession.changed(physical.connection, sql, status, succeeded);
             } else if (status == TxStatus.IDLE) {
                 serverSession.transactionEnded();
             }
@@ -1295,6 +1298,10 @@ public final class LogicalConnection implements ReplicatedConnection {
         if (closed) {
             throw Errors.closed("Connection");
         }
+        if (sessionClosedByServer) {
+            closeQuietly();
+            throw Errors.closed("Connection (the server closed its session)");
+        }
         if (sessionLost()) {
             if (primaryAnswers()) {
                 // The primary is there, but closed this session (a fatal error, a client_encoding the driver refuses):
@@ -1308,6 +1315,22 @@ public final class LogicalConnection implements ReplicatedConnection {
             if (router.inTransaction() && router.transactionRoute() == Route.PRIMARY) {
                 transactionLost = true;
             }
+        }
+    }
+
+    /**
+     * A session change closed the connection it ran on (PgJDBC closes itself when the server's DateStyle or
+     * client_encoding changes to what it cannot read): the session is gone, as it would be on one connection.
+     */
+    private boolean sessionClosedByServer;
+
+    private void noteSessionClosedBy(Classification c, Physical physical) {
+        try {
+            if (c.changesSession() && physical.connection.isClosed()) {
+                sessionClosedByServer = true;
+            }
+        } catch (SQLException e) {
+            sessionClosedByServer = true;
         }
     }
 
@@ -1458,7 +1481,10 @@ public final class LogicalConnection implements ReplicatedConnection {
                 return iface.cast(this);
             }
             checkOpen();
-            java.sql.Connection physical = nodes.primary().connection;
+            // Inside a transaction, the connection it runs on (what the application does there belongs to it);
+            // otherwise the primary's.
+            Physical transaction = transactionPhysicalIfOpen();
+            java.sql.Connection physical = transaction != null ? transaction.connection : nodes.primary().connection;
             T unwrapped;
             if (iface.isInstance(physical)) {
                 unwrapped = iface.cast(physical);

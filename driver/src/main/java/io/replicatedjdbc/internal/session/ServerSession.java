@@ -35,11 +35,23 @@ public final class ServerSession {
     private static final Pattern CUSTOM_NAME =
             Pattern.compile("(?<![A-Za-z0-9_$.])([A-Za-z_][A-Za-z0-9_$]*\\.[A-Za-z_][A-Za-z0-9_$]*)(?![A-Za-z0-9_$(.])");
 
-    private static final String READ = "SELECT name, setting FROM pg_catalog.pg_settings WHERE source = 'session'"
-            + " AND pg_catalog.left(name, 12) <> 'transaction_'"
+    /** Every setting whose source is the session, the role, and the authorization when it is not the login user's. */
+    private static final String READ = "SELECT pg_catalog.lower(name), setting FROM pg_catalog.pg_settings"
+            + " WHERE source = 'session' AND pg_catalog.left(name, 12) <> 'transaction_'"
             + " UNION ALL SELECT '" + ROLE + "', pg_catalog.current_setting('role')"
-            + " UNION ALL SELECT '" + AUTHORIZATION + "', CASE WHEN session_user = (SELECT usename FROM"
-            + " pg_catalog.pg_stat_activity WHERE pid = pg_catalog.pg_backend_pid()) THEN NULL ELSE session_user::text END";
+            + " UNION ALL SELECT '" + AUTHORIZATION + "', CASE WHEN session_user::text = %s THEN NULL"
+            + " ELSE session_user::text END";
+
+    /**
+     * {@code SET name TO value}, {@code SET name = value}, {@code SET SESSION name ...}, {@code RESET name}: one plain
+     * setting, alone in the statement. Only its value need be read back; everything else is read whole.
+     */
+    private static final Pattern ONE_SETTING = Pattern.compile(
+            "\\s*(SET|RESET)\\s+(?:SESSION\\s+)?([A-Za-z_][A-Za-z0-9_$]*(?:\\.[A-Za-z_][A-Za-z0-9_$]*)?)"
+                    + "(?:\\s*(?:\\s+TO\\s+|=)\\s*(\\S.*?))?\\s*;?\\s*", Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
+    private static final Set<String> NOT_ONE_SETTING = new java.util.HashSet<>(java.util.Arrays.asList(
+            "time", "names", "role", "schema", "session", "local", "xml", "transaction", "all", "constraints",
+            "characteristics", "authorization"));
 
     /** The state every physical connection is brought to; null while this connection never changed its session. */
     private Map<String, String> current;
@@ -54,11 +66,64 @@ public final class ServerSession {
      * transaction open the session is read back now; otherwise when that transaction ends ({@link #transactionEnded}).
      */
     public void changed(Connection node, String sql, TxStatus status) throws SQLException {
+        changed(node, sql, status, false);
+    }
+
+    /**
+     * As {@link #changed(Connection, String, TxStatus)}; {@code succeeded} when the statement ran without error, so
+     * that a statement setting one plain setting need only have that setting read back.
+     */
+    public void changed(Connection node, String sql, TxStatus status, boolean succeeded) throws SQLException {
         learnNames(sql);
+        Map<String, String> before = known.get(node);
+        if (succeeded && status == TxStatus.IDLE && pending == null && before != null && sql != null
+                && readBackOne(node, sql, before)) {
+            return;
+        }
         pending = node;
         if (!status.open()) {
             readBack();
         }
+    }
+
+    /** Reads back the one setting a {@code SET name ...} or {@code RESET name} changed; false for any other statement. */
+    private boolean readBackOne(Connection node, String sql, Map<String, String> before) throws SQLException {
+        int semicolon = sql.indexOf(';');
+        if ((semicolon >= 0 && !sql.substring(semicolon + 1).trim().isEmpty()) || sql.contains("--")
+                || sql.contains("/*") || sql.indexOf('"') >= 0) {
+            return false;
+        }
+        Matcher matcher = ONE_SETTING.matcher(sql);
+        if (!matcher.matches() || NOT_ONE_SETTING.contains(matcher.group(2).toLowerCase(java.util.Locale.ROOT))
+                || matcher.group(2).toLowerCase(java.util.Locale.ROOT).startsWith("transaction_")) {
+            return false;
+        }
+        boolean reset = matcher.group(1).equalsIgnoreCase("RESET");
+        String value = matcher.group(3);
+        if (reset == (value != null)) {
+            return false;
+        }
+        String name = matcher.group(2).toLowerCase(java.util.Locale.ROOT);
+        Map<String, String> state = new TreeMap<>(before);
+        // A built-in setting reset is no longer the session's; a custom one stays defined, empty (as on the server).
+        if ((reset || value.trim().equalsIgnoreCase("DEFAULT")) && name.indexOf('.') < 0) {
+            state.remove(name);
+        } else {
+            String read = outsideTransaction(node, connection -> {
+                try (java.sql.PreparedStatement statement = connection.prepareStatement(
+                        "SELECT pg_catalog.current_setting(?, true)")) {
+                    statement.setString(1, name);
+                    try (ResultSet rs = statement.executeQuery()) {
+                        rs.next();
+                        return rs.getString(1);
+                    }
+                }
+            });
+            state.put(name, read);
+        }
+        current = state;
+        known.put(node, state);
+        return true;
     }
 
     /** The transaction on some node ended: a change made inside it is read back now, as the server kept it. */
@@ -151,7 +216,9 @@ public final class ServerSession {
     }
 
     private Map<String, String> read(Connection node) throws SQLException {
-        StringBuilder sql = new StringBuilder(READ);
+        // The login user, known to the driver without asking: is a SET SESSION AUTHORIZATION in force?
+        String loginUser = node.getMetaData().getUserName();
+        StringBuilder sql = new StringBuilder(String.format(READ, loginUser == null ? "NULL" : literal(loginUser)));
         for (String name : customNames) {
             sql.append(" UNION ALL SELECT ").append(literal(name)).append(", pg_catalog.current_setting(")
                     .append(literal(name)).append(", true)");
