@@ -162,12 +162,37 @@ public final class ReplicaPositions {
      * it is not, or when its position is not known yet. Starts the monitor; does not make it poll faster.
      */
     public String tooFarBehind(NodeSpec replica) {
-        if (!config.hasWalPositions() || (config.maxReplicaLagMillis() == 0 && config.maxReplicaLagBytes() == 0)) {
+        if (!lagLimits()) {
             return null;
         }
         if (monitor == null) {
             start();
         }
+        // Computed when positions arrive (by the monitor, or a read's own check), not on every read: a map look-up.
+        return behind.get(replica);
+    }
+
+    private boolean lagLimits() {
+        return config.hasWalPositions() && (config.maxReplicaLagMillis() > 0 || config.maxReplicaLagBytes() > 0);
+    }
+
+    /** Why each replica is too far behind, for the replicas that are; kept current as positions arrive. */
+    private final ConcurrentHashMap<NodeSpec, String> behind = new ConcurrentHashMap<>();
+
+    /** Recomputes whether the replica is too far behind, from the positions known now. */
+    private void judge(NodeSpec replica) {
+        if (!lagLimits()) {
+            return;
+        }
+        String reason = computeBehind(replica);
+        if (reason == null) {
+            behind.remove(replica);
+        } else {
+            behind.put(replica, reason);
+        }
+    }
+
+    private String computeBehind(NodeSpec replica) {
         Long replayedPosition = replayed.get(replica);
         if (replayedPosition == null) {
             return null;
@@ -210,6 +235,9 @@ public final class ReplicaPositions {
                 primarySamples.removeFirst();
             }
         }
+        for (NodeSpec replica : config.replicas()) {
+            judge(replica);
+        }
     }
 
     /** A replica known to have replayed {@code required}, other than {@code except}; null when none is known. */
@@ -225,6 +253,7 @@ public final class ReplicaPositions {
     /** A read saw the replica's position itself. */
     public void observed(NodeSpec replica, long position) {
         replayed.merge(replica, position, (a, b) -> Long.compareUnsigned(a, b) >= 0 ? a : b);
+        judge(replica);
     }
 
     /** How many times the monitor has asked a replica, for measurements. */
