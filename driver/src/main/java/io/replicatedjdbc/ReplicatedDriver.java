@@ -39,6 +39,11 @@ public final class ReplicatedDriver implements Driver {
 
     private final ClusterRegistry clusters = new ClusterRegistry();
 
+    /** The registered instance, whose cluster states DriverManager's connections share (used by the data source). */
+    static ReplicatedDriver instance() {
+        return INSTANCE;
+    }
+
     /** Creates a driver with its own cluster states. Applications normally use DriverManager instead. */
     public ReplicatedDriver() {
     }
