@@ -4,10 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.replicatedjdbc.testing.PostgresCluster;
 import io.replicatedjdbc.testing.PostgresClusterExtension;
-import java.io.StringReader;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Savepoint;
@@ -178,7 +176,7 @@ class PostgresDifferentialTest {
         List<String> outcomes = new ArrayList<>(script.size());
         List<Savepoint> savepoints = new ArrayList<>();
         for (String step : script) {
-            outcomes.add(step + " -> " + step(connection, step, savepoints));
+            outcomes.add(step + " -> " + RUNNER.run(connection, step, savepoints));
             if (waitForReplay) {
                 RoutingDecision last = connection.unwrap(ReplicatedConnection.class).lastRouting();
                 if (last != null && last.route() == Route.REPLICA) {
@@ -190,89 +188,7 @@ class PostgresDifferentialTest {
         return outcomes;
     }
 
-    private static String step(Connection connection, String step, List<Savepoint> savepoints) {
-        try {
-            if (!step.startsWith("!")) {
-                try (Statement statement = connection.createStatement()) {
-                    return describe(statement, statement.execute(step));
-                }
-            }
-            String[] words = step.substring(1).split(" ", 2);
-            switch (words[0]) {
-                case "autocommit":
-                    connection.setAutoCommit(Boolean.parseBoolean(words[1]));
-                    return "ok";
-                case "commit":
-                    connection.commit();
-                    return "ok";
-                case "rollback":
-                    connection.rollback();
-                    return "ok";
-                case "savepoint":
-                    savepoints.add(connection.setSavepoint());
-                    return "ok";
-                case "rollbackToSavepoint":
-                    if (savepoints.isEmpty()) {
-                        return "no savepoint";
-                    }
-                    connection.rollback(savepoints.remove(savepoints.size() - 1));
-                    return "ok";
-                case "readOnly":
-                    connection.setReadOnly(Boolean.parseBoolean(words[1]));
-                    return "ok";
-                case "setSchema":
-                    connection.setSchema(words[1]);
-                    return "ok";
-                case "getSchema":
-                    return "schema " + connection.getSchema();
-                case "isolation":
-                    connection.setTransactionIsolation(Integer.parseInt(words[1]));
-                    return "ok";
-                case "getIsolation":
-                    return "isolation " + connection.getTransactionIsolation();
-                case "prepared":
-                    try (PreparedStatement statement = connection.prepareStatement("SELECT count(*) FROM dif_tt WHERE id > ?")) {
-                        statement.setInt(1, Integer.parseInt(words[1]));
-                        return describe(statement, statement.execute());
-                    }
-                case "batch":
-                    try (Statement statement = connection.createStatement()) {
-                        for (String sql : words[1].split(" \\| ")) {
-                            statement.addBatch(sql);
-                        }
-                        return "batch " + Arrays.toString(statement.executeBatch());
-                    }
-                case "updatable":
-                    try (Statement statement = connection.createStatement(ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_UPDATABLE);
-                         ResultSet rs = statement.executeQuery("SELECT id, data FROM dif_keyed WHERE id = 1")) {
-                        if (!rs.next()) {
-                            return "no row";
-                        }
-                        rs.updateString("data", "u");
-                        rs.updateRow();
-                        return "updated";
-                    }
-                case "copy":
-                    return "copied " + connection.unwrap(org.postgresql.PGConnection.class).getCopyAPI()
-                            .copyIn("COPY dif_rows (id) FROM STDIN", new StringReader("7\n8\n"));
-                default:
-                    throw new IllegalArgumentException(step);
-            }
-        } catch (SQLException e) {
-            return "error " + e.getSQLState();
-        } catch (Exception e) {
-            return "thrown " + e;
-        }
-    }
-
-    private static String describe(Statement statement, boolean hasResultSet) throws SQLException {
-        if (!hasResultSet) {
-            return "count " + statement.getUpdateCount();
-        }
-        try (ResultSet rs = statement.getResultSet()) {
-            return rs.next() ? "value " + rs.getString(1) : "no rows";
-        }
-    }
+    private static final ScriptSteps RUNNER = new ScriptSteps("dif");
 
     @Test
     void generatedScripts_answerAsPlainPgJdbcDoes() throws Exception {

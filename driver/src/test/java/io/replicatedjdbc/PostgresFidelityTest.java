@@ -63,73 +63,7 @@ class PostgresFidelityTest {
         return DriverManager.getConnection(cluster.replicatedUrl("readYourWrites=off"));
     }
 
-    /** What one step gave: its first value or update count, or the SQLState it failed with. */
-    private static String step(Connection connection, String step, List<Savepoint> savepoints) {
-        try {
-            if (step.startsWith("!")) {
-                return action(connection, step.substring(1), savepoints);
-            }
-            try (Statement statement = connection.createStatement()) {
-                if (!statement.execute(step)) {
-                    return "count " + statement.getUpdateCount();
-                }
-                try (ResultSet rs = statement.getResultSet()) {
-                    return rs.next() ? "value " + rs.getString(1) : "no rows";
-                }
-            }
-        } catch (SQLException e) {
-            return "error " + e.getSQLState();
-        }
-    }
-
-    private static String action(Connection connection, String action, List<Savepoint> savepoints) throws SQLException {
-        String[] words = action.split(" ", 2);
-        switch (words[0]) {
-            case "autocommit":
-                connection.setAutoCommit(Boolean.parseBoolean(words[1]));
-                return "ok";
-            case "commit":
-                connection.commit();
-                return "ok";
-            case "rollback":
-                connection.rollback();
-                return "ok";
-            case "savepoint":
-                savepoints.add(connection.setSavepoint());
-                return "ok";
-            case "rollbackToSavepoint":
-                connection.rollback(savepoints.remove(savepoints.size() - 1));
-                return "ok";
-            case "readOnly":
-                connection.setReadOnly(Boolean.parseBoolean(words[1]));
-                return "ok";
-            case "setSchema":
-                connection.setSchema(words[1]);
-                return "ok";
-            case "getSchema":
-                return "schema " + connection.getSchema();
-            case "isolation":
-                return "isolation " + connection.getTransactionIsolation();
-            case "batch":
-                try (Statement statement = connection.createStatement()) {
-                    for (String sql : words[1].split(" \\| ")) {
-                        statement.addBatch(sql);
-                    }
-                    return "batch " + java.util.Arrays.toString(statement.executeBatch());
-                }
-            case "preparedSetConfig":
-                try (PreparedStatement statement = connection.prepareStatement("SELECT set_config('search_path', ?, ?)")) {
-                    statement.setString(1, words[1]);
-                    statement.setBoolean(2, false);
-                    try (ResultSet rs = statement.executeQuery()) {
-                        rs.next();
-                        return "value " + rs.getString(1);
-                    }
-                }
-            default:
-                throw new IllegalArgumentException(action);
-        }
-    }
+    private static final ScriptSteps STEPS = new ScriptSteps("fid");
 
     /** Runs the script on both connections; returns the driver's outcomes after checking they match plain PgJDBC's. */
     private List<String> sameAsPlain(String... script) throws Exception {
@@ -139,14 +73,14 @@ class PostgresFidelityTest {
         try (Connection plain = plain()) {
             List<Savepoint> savepoints = new ArrayList<>();
             for (String step : script) {
-                expected.add(step + " -> " + step(plain, step, savepoints));
+                expected.add(step + " -> " + STEPS.run(plain, step, savepoints));
             }
         }
         cluster.awaitReplicas();
         try (Connection replicated = replicated()) {
             List<Savepoint> savepoints = new ArrayList<>();
             for (String step : script) {
-                actual.add(step + " -> " + step(replicated, step, savepoints));
+                actual.add(step + " -> " + STEPS.run(replicated, step, savepoints));
                 RoutingDecision last = replicated.unwrap(ReplicatedConnection.class).lastRouting();
                 usedReplica |= last != null && last.route() == Route.REPLICA;
                 // Checkpoint: whatever the step wrote is on the replicas, so that lag explains no difference.
@@ -290,9 +224,9 @@ class PostgresFidelityTest {
     @Test
     void serializableSetInSql_keepsReadsWorking_andIsReported() throws Exception {
         sameAsPlain("SET default_transaction_isolation = 'serializable'", "SELECT count(*) FROM fid_rows",
-                "!isolation", "RESET default_transaction_isolation", "SELECT count(*) FROM fid_rows",
+                "!getIsolation", "RESET default_transaction_isolation", "SELECT count(*) FROM fid_rows",
                 "SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL SERIALIZABLE",
-                "SELECT count(*) FROM fid_rows", "!isolation", "!autocommit false", "SELECT count(*) FROM fid_rows",
+                "SELECT count(*) FROM fid_rows", "!getIsolation", "!autocommit false", "SELECT count(*) FROM fid_rows",
                 "!commit", "!autocommit true");
     }
 

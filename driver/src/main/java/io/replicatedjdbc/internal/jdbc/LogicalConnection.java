@@ -1054,8 +1054,7 @@ public final class LogicalConnection implements ReplicatedConnection {
             return;
         }
         try {
-            Physical home = sessionHome();
-            serverSession.changed(home.connection, null, ServerObservation.transactionStatus(home.connection));
+            onSessionHome(c -> { });
         } catch (SQLException e) {
             throw new SQLClientInfoException(e.getMessage(), e.getSQLState(), e.getErrorCode(), null, e);
         }
