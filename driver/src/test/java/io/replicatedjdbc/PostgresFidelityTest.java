@@ -374,7 +374,8 @@ class PostgresFidelityTest {
             cluster.pauseReplay(replica);
         }
         try (Connection connection = replicated()) {
-            org.postgresql.PGConnection pg = connection.unwrap(org.postgresql.PGConnection.class);
+            // PgJDBC's own connection class hands out the primary's physical connection, unseen by routing.
+            org.postgresql.core.BaseConnection pg = connection.unwrap(org.postgresql.core.BaseConnection.class);
             pg.getCopyAPI().copyIn("COPY fid_rows (id) FROM STDIN", new java.io.StringReader("960\n961\n"));
             try (Statement statement = connection.createStatement();
                  ResultSet rs = statement.executeQuery("SELECT count(*) FROM fid_rows WHERE id IN (960, 961)")) {

@@ -95,7 +95,7 @@ public final class StatementClassifier implements SqlClassifier {
         if (result.route() == Route.REPLICA) {
             result = confirmWithParser(sql, lexed.tokens, result);
             if (result.route() == Route.REPLICA && dialect == Dialect.POSTGRESQL) {
-                result = result.withFunctions(calledFunctions(lexed.tokens));
+                result = result.withFunctions(calledFunctions(queryTokens(lexed.tokens)));
             }
         }
         return applyHints(result, lexed.comments);
@@ -212,6 +212,17 @@ public final class StatementClassifier implements SqlClassifier {
                     }
                 }
                 break;
+            case "COPY":
+                if (dialect == Dialect.POSTGRESQL) {
+                    int[] query = copyToClient(t, first + 1, to);
+                    if (query != null) {
+                        Classification inner = query[0] == query[1]
+                                ? Classification.read("COPY table TO STDOUT") : classifyStatement(t, query[0], query[1]);
+                        return inner.route() == Route.REPLICA && !inner.changesSession()
+                                ? Classification.read("COPY (" + inner.reason() + ") TO STDOUT") : inner;
+                    }
+                }
+                break;
             case "LISTEN":
                 return Classification.sessionPinningWrite("LISTEN: notifications reach only the primary's session");
             case "PREPARE":
@@ -253,6 +264,55 @@ public final class StatementClassifier implements SqlClassifier {
             return Classification.write(keyword);
         }
         return Classification.write("not provably a read: " + keyword).withSchemaChange();
+    }
+
+    /**
+     * The query a {@code COPY ... TO STDOUT} sends to the client, as a token range: {@code COPY name [(columns)] TO
+     * STDOUT} gives an empty range (a plain read of the table), {@code COPY (query) TO STDOUT} the query's tokens.
+     * Null for any other COPY: {@code FROM} writes, and {@code TO 'file'} or {@code TO PROGRAM} act on the server's host.
+     */
+    static int[] copyToClient(List<Token> t, int from, int to) {
+        int at = from;
+        int[] query;
+        if (at < to && t.get(at).isSymbol('(')) {
+            int close = closingParenthesis(t, at, to);
+            if (close < 0) {
+                return null;
+            }
+            query = new int[] {at + 1, close};
+            at = close + 1;
+        } else {
+            // a possibly qualified table name, then an optional column list
+            if (at >= to || (t.get(at).kind != Kind.WORD && t.get(at).kind != Kind.QUOTED)) {
+                return null;
+            }
+            at++;
+            while (at + 1 < to && t.get(at).isSymbol('.')
+                    && (t.get(at + 1).kind == Kind.WORD || t.get(at + 1).kind == Kind.QUOTED)) {
+                at += 2;
+            }
+            if (at < to && t.get(at).isSymbol('(')) {
+                at = closingParenthesis(t, at, to);
+                if (at < 0) {
+                    return null;
+                }
+                at++;
+            }
+            query = new int[] {at, at};
+        }
+        return at + 1 < to && t.get(at).is("TO") && t.get(at + 1).is("STDOUT") ? query : null;
+    }
+
+    private static int closingParenthesis(List<Token> t, int open, int to) {
+        int depth = 0;
+        for (int i = open; i < to; i++) {
+            if (t.get(i).isSymbol('(')) {
+                depth++;
+            } else if (t.get(i).isSymbol(')') && --depth == 0) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /**
@@ -527,6 +587,15 @@ public final class StatementClassifier implements SqlClassifier {
             }
         }
         return false;
+    }
+
+    /** The tokens whose calls a read makes: all of them, or only the query of a {@code COPY (query) TO STDOUT}. */
+    private static List<Token> queryTokens(List<Token> tokens) {
+        if (tokens.isEmpty() || !tokens.get(0).is("COPY")) {
+            return tokens;
+        }
+        int[] query = copyToClient(tokens, 1, tokens.size());
+        return query == null ? tokens : tokens.subList(query[0], query[1]);
     }
 
     private List<String> calledFunctions(List<Token> tokens) {

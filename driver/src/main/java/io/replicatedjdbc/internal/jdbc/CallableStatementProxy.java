@@ -20,7 +20,7 @@ import java.sql.Timestamp;
  * A logical callable statement. Calls always run on the primary (a procedure may write), so the physical
  * statement is the primary's: out parameters, named parameters and results are handled there directly.
  */
-final class CallableStatementProxy extends PreparedStatementProxy implements CallableStatement {
+class CallableStatementProxy extends PreparedStatementProxy implements CallableStatement {
 
     private static final Classification CALL = Classification.write("CallableStatement");
 

@@ -56,7 +56,7 @@ import java.util.logging.Logger;
  * <p>Like the drivers it wraps, a logical connection is meant for one thread at a time; only
  * {@link Statement#cancel()} may come from another thread.
  */
-public final class LogicalConnection implements ReplicatedConnection {
+public class LogicalConnection implements ReplicatedConnection {
 
     private static final Logger ROUTING_LOG = Logger.getLogger("io.replicatedjdbc.routing");
     private static final Logger LOG = Logger.getLogger("io.replicatedjdbc");
@@ -99,14 +99,15 @@ public final class LogicalConnection implements ReplicatedConnection {
     private final java.util.concurrent.locks.ReentrantLock lock = new java.util.concurrent.locks.ReentrantLock();
     private RoutingDecision lastRouting;
     private Physical lastServed;
+    /** The physical connection a statement runs on now, for a cancel from another thread; null between statements. */
+    private volatile Physical running;
 
     public LogicalConnection(Cluster cluster, Config config) {
         this.cluster = cluster;
         this.config = config;
         // sqlite-jdbc takes the read-only flag only when a connection opens; for SQLite it only routes.
         this.session = new SessionState(config.dialect() != Dialect.SQLITE);
-        this.serverSession = config.primary().jdbcUrl().startsWith("jdbc:postgresql:") && ServerObservation.pgJdbcPresent()
-                ? new ServerSession() : null;
+        this.serverSession = observesServer(config) ? new ServerSession() : null;
         this.router = new Router(config, session, serverSession, cluster.committedWrites());
         this.nodes = new PhysicalConnections(cluster, config, session);
         this.routingLevel = config.logRouting() ? Level.INFO : Level.FINE;
@@ -121,7 +122,10 @@ public final class LogicalConnection implements ReplicatedConnection {
      * 08001 naming the primary.
      */
     public static LogicalConnection open(Cluster cluster, Config config) throws SQLException {
-        LogicalConnection connection = new LogicalConnection(cluster, config);
+        // With PgJDBC present, the connection and its statements also implement PgJDBC's extension interfaces; its
+        // classes are named only there, so that the driver loads without PgJDBC.
+        LogicalConnection connection = observesServer(config)
+                ? PgLogicalConnection.create(cluster, config) : new LogicalConnection(cluster, config);
         try {
             connection.nodes.primary();
         } catch (SQLException primaryFailure) {
@@ -131,6 +135,24 @@ public final class LogicalConnection implements ReplicatedConnection {
             }
         }
         return connection;
+    }
+
+    /** Whether the nodes are PostgreSQL servers reached through PgJDBC, so that their sessions can be observed. */
+    private static boolean observesServer(Config config) {
+        return config.primary().jdbcUrl().startsWith("jdbc:postgresql:") && ServerObservation.pgJdbcPresent();
+    }
+
+    /** A logical statement; with PgJDBC present, one that also implements its statement interface. */
+    StatementProxy newStatement(SqlFunction<Connection, ? extends Statement> creator) {
+        return new StatementProxy(this, creator);
+    }
+
+    PreparedStatementProxy newPrepared(String sql, SqlFunction<Connection, ? extends PreparedStatement> creator) {
+        return new PreparedStatementProxy(this, sql, creator);
+    }
+
+    CallableStatementProxy newCallable(String sql, SqlFunction<Connection, ? extends CallableStatement> creator) {
+        return new CallableStatementProxy(this, sql, creator);
     }
 
     // ---------------------------------------------------------------- routing
@@ -237,9 +259,11 @@ public final class LogicalConnection implements ReplicatedConnection {
                 if (abortable) {
                     cluster.readStarted(physical.node, physical.connection);
                 }
+                running = physical;
                 try {
                     result = call.run(physical);
                 } catch (SQLException e) {
+                    running = null;
                     if (abortable) {
                         cluster.readEnded(physical.node, physical.connection);
                     }
@@ -256,6 +280,9 @@ public final class LogicalConnection implements ReplicatedConnection {
                     if (lost) {
                         nodes.dropReplica(e, failures.nodeAtFault(e));
                     }
+                    if (!call.mayRunAgain()) {
+                        throw e;
+                    }
                     ReplicaFailure.Next next = failures.failed(e, lost);
                     if (next.action() == ReplicaFailure.Action.FAIL) {
                         throw e;
@@ -269,6 +296,7 @@ public final class LogicalConnection implements ReplicatedConnection {
                     }
                     continue;
                 }
+                running = null;
                 if (abortable) {
                     cluster.readEnded(physical.node, physical.connection);
                 }
@@ -387,13 +415,16 @@ public final class LogicalConnection implements ReplicatedConnection {
             throws SQLException {
         Physical home = sessionHome();
         T result;
+        running = home;
         try {
             result = call.run(home);
         } catch (SQLException e) {
+            running = null;
             noteSessionClosedBy(c, home);
             afterStatement(home, sql, c, false);
             throw e;
         }
+        running = null;
         TxStatus status = afterStatement(home, sql, c, true);
         if (c.sessionReset() == Classification.SessionReset.EVERYTHING) {
             router.sessionDiscarded();
@@ -562,6 +593,67 @@ public final class LogicalConnection implements ReplicatedConnection {
         return lastServed;
     }
 
+    // ---------------------------------------------------------------- the wrapped driver's own API
+
+    /**
+     * Runs a call of the wrapped driver's own API (COPY, large objects) as a statement classified as {@code c}:
+     * routed, observed and counted for read-your-writes as SQL of that kind would be.
+     */
+    <T> T runDriverCall(String what, Classification c, PhysicalCall<T> call) throws SQLException {
+        return run(null, what, c, call);
+    }
+
+    /**
+     * The node that holds this connection's session (the open transaction's, else the primary, else, with the
+     * primary unreachable, the replica), brought up to date: where {@code LISTEN} ran and session changes run.
+     */
+    Physical sessionNode() throws SQLException {
+        lock.lock();
+        try {
+            checkOpen();
+            return serverSession != null ? sessionHome() : nodes.primary();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * A setting of the wrapped driver's own connection object: applied to every open physical connection, and to
+     * those opened later.
+     */
+    void driverSetting(String name, SessionAction setting) throws SQLException {
+        lock.lock();
+        try {
+            for (Physical physical : nodes.open()) {
+                setting.applyTo(physical.connection);
+            }
+            session.recordDriverSetting(name, setting);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The physical connection handed to the application for the wrapped driver's own API: the request is pinned to
+     * the primary from now on, as after {@link #unwrap}.
+     */
+    Connection handedToApplication(String what) throws SQLException {
+        lock.lock();
+        try {
+            checkOpen();
+            Connection physical = heldByApplication();
+            pinnedBy(what);
+            return physical;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The physical connection a statement of this connection runs on now, or null. */
+    Physical runningNow() {
+        return running;
+    }
+
     // ---------------------------------------------------------------- statements
 
     void forget(StatementProxy statement) {
@@ -589,14 +681,14 @@ public final class LogicalConnection implements ReplicatedConnection {
     @Override
     public Statement createStatement() throws SQLException {
         checkOpen();
-        return track(new StatementProxy(this, java.sql.Connection::createStatement));
+        return track(newStatement(java.sql.Connection::createStatement));
     }
 
     @Override
     public Statement createStatement(int resultSetType, int resultSetConcurrency) throws SQLException {
         checkOpen();
         checkResultSetArguments(resultSetType, resultSetConcurrency, ResultSet.CLOSE_CURSORS_AT_COMMIT);
-        return track(new StatementProxy(this, c -> c.createStatement(resultSetType, resultSetConcurrency))
+        return track(newStatement(c -> c.createStatement(resultSetType, resultSetConcurrency))
                 .updatable(resultSetConcurrency));
     }
 
@@ -613,7 +705,7 @@ public final class LogicalConnection implements ReplicatedConnection {
     @Override
     public PreparedStatement prepareStatement(String sql) throws SQLException {
         checkOpen(sql);
-        return track(new PreparedStatementProxy(this, sql, c -> c.prepareStatement(sql)));
+        return track(newPrepared(sql, c -> c.prepareStatement(sql)));
     }
 
     @Override
@@ -621,7 +713,7 @@ public final class LogicalConnection implements ReplicatedConnection {
             throws SQLException {
         checkOpen(sql);
         checkResultSetArguments(resultSetType, resultSetConcurrency, ResultSet.CLOSE_CURSORS_AT_COMMIT);
-        return track(new PreparedStatementProxy(this, sql,
+        return track(newPrepared(sql,
                 c -> c.prepareStatement(sql, resultSetType, resultSetConcurrency)).updatable(resultSetConcurrency));
     }
 
@@ -631,7 +723,7 @@ public final class LogicalConnection implements ReplicatedConnection {
         checkOpen(sql);
         checkResultSetArguments(resultSetType, resultSetConcurrency, resultSetHoldability);
         checkResultSetArguments(resultSetType, resultSetConcurrency, resultSetHoldability);
-        return track(new PreparedStatementProxy(this, sql,
+        return track(newPrepared(sql,
                 c -> c.prepareStatement(sql, resultSetType, resultSetConcurrency, resultSetHoldability))
                 .updatable(resultSetConcurrency));
     }
@@ -639,27 +731,27 @@ public final class LogicalConnection implements ReplicatedConnection {
     @Override
     public PreparedStatement prepareStatement(String sql, int autoGeneratedKeys) throws SQLException {
         checkOpen(sql);
-        return track(new PreparedStatementProxy(this, sql, c -> c.prepareStatement(sql, autoGeneratedKeys)));
+        return track(newPrepared(sql, c -> c.prepareStatement(sql, autoGeneratedKeys)));
     }
 
     @Override
     public PreparedStatement prepareStatement(String sql, int[] columnIndexes) throws SQLException {
         checkOpen(sql);
         int[] copy = columnIndexes == null ? null : columnIndexes.clone();
-        return track(new PreparedStatementProxy(this, sql, c -> c.prepareStatement(sql, copy)));
+        return track(newPrepared(sql, c -> c.prepareStatement(sql, copy)));
     }
 
     @Override
     public PreparedStatement prepareStatement(String sql, String[] columnNames) throws SQLException {
         checkOpen(sql);
         String[] copy = columnNames == null ? null : columnNames.clone();
-        return track(new PreparedStatementProxy(this, sql, c -> c.prepareStatement(sql, copy)));
+        return track(newPrepared(sql, c -> c.prepareStatement(sql, copy)));
     }
 
     @Override
     public CallableStatement prepareCall(String sql) throws SQLException {
         checkOpen(sql);
-        return track(onPrimaryNow(new CallableStatementProxy(this, sql, c -> c.prepareCall(sql))));
+        return track(onPrimaryNow(newCallable(sql, c -> c.prepareCall(sql))));
     }
 
     @Override
@@ -667,7 +759,7 @@ public final class LogicalConnection implements ReplicatedConnection {
             throws SQLException {
         checkOpen(sql);
         checkResultSetArguments(resultSetType, resultSetConcurrency, ResultSet.CLOSE_CURSORS_AT_COMMIT);
-        return track(onPrimaryNow(new CallableStatementProxy(this, sql, c -> c.prepareCall(sql, resultSetType, resultSetConcurrency))));
+        return track(onPrimaryNow(newCallable(sql, c -> c.prepareCall(sql, resultSetType, resultSetConcurrency))));
     }
 
     @Override
@@ -675,7 +767,7 @@ public final class LogicalConnection implements ReplicatedConnection {
                                          int resultSetHoldability) throws SQLException {
         checkOpen(sql);
         checkResultSetArguments(resultSetType, resultSetConcurrency, resultSetHoldability);
-        return track(onPrimaryNow(new CallableStatementProxy(this, sql,
+        return track(onPrimaryNow(newCallable(sql,
                 c -> c.prepareCall(sql, resultSetType, resultSetConcurrency, resultSetHoldability))));
     }
 
@@ -1480,10 +1572,7 @@ public final class LogicalConnection implements ReplicatedConnection {
                 return iface.cast(this);
             }
             checkOpen();
-            // Inside a transaction, the connection it runs on (what the application does there belongs to it);
-            // otherwise the primary's.
-            Physical transaction = transactionPhysicalIfOpen();
-            java.sql.Connection physical = transaction != null ? transaction.connection : nodes.primary().connection;
+            java.sql.Connection physical = heldByApplication();
             T unwrapped;
             if (iface.isInstance(physical)) {
                 unwrapped = iface.cast(physical);
@@ -1492,14 +1581,29 @@ public final class LogicalConnection implements ReplicatedConnection {
             } else {
                 throw Errors.cannotUnwrap(iface);
             }
-            // The application now holds the primary's own connection (COPY, large objects, notifications): what it does
-            // there is invisible to routing, so every later statement of this request reads from the primary too.
-            router.pin("pinned to the primary: the application unwrapped the primary's connection to " + iface.getSimpleName()
-                    + " (released by endRequest())");
+            pinnedBy(iface.getSimpleName());
             return unwrapped;
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * The physical connection handed to the application: inside a transaction, the one it runs on (what the
+     * application does there belongs to it); otherwise the primary's.
+     */
+    Connection heldByApplication() throws SQLException {
+        Physical transaction = transactionPhysicalIfOpen();
+        return transaction != null ? transaction.connection : nodes.primary().connection;
+    }
+
+    /**
+     * The application now holds the primary's own connection (to {@code what}): what it does there is invisible to
+     * routing, so every later statement of this request runs on the primary too.
+     */
+    void pinnedBy(String what) {
+        router.pin("pinned to the primary: the application unwrapped the primary's connection to " + what
+                + " (released by endRequest())");
     }
 
     @Override

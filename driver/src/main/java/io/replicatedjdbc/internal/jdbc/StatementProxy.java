@@ -57,6 +57,9 @@ class StatementProxy implements Statement {
     private Boolean escapeProcessing;
     private Boolean poolable;
     private String cursorName;
+    /** Settings of the wrapped driver's own statement interface (PgJDBC's prepare threshold, ...), by name. */
+    private java.util.Map<String, SqlConsumer<Statement>> driverSettings;
+    private java.util.Map<String, Integer> driverValues;
 
     StatementProxy(LogicalConnection connection, SqlFunction<Connection, ? extends Statement> creator) {
         this.connection = connection;
@@ -123,6 +126,33 @@ class StatementProxy implements Statement {
         if (cursorName != null) {
             statement.setCursorName(cursorName);
         }
+        if (driverSettings != null) {
+            for (SqlConsumer<Statement> setting : driverSettings.values()) {
+                setting.accept(statement);
+            }
+        }
+    }
+
+    /**
+     * A setting of the wrapped driver's statement interface: applied to the physical statements made so far, and
+     * recorded for those made later.
+     */
+    final void driverSetting(String name, int value, SqlConsumer<Statement> setting) throws SQLException {
+        checkOpen();
+        for (Held held : helds()) {
+            setting.accept(held.statement);
+        }
+        if (driverSettings == null) {
+            driverSettings = new java.util.LinkedHashMap<>();
+            driverValues = new java.util.HashMap<>();
+        }
+        driverSettings.put(name, setting);
+        driverValues.put(name, value);
+    }
+
+    /** The value last given to a setting of the wrapped driver's statement interface, or null. */
+    final Integer driverValue(String name) {
+        return driverValues == null ? null : driverValues.get(name);
     }
 
     final List<Held> helds() {

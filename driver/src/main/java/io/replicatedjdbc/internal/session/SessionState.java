@@ -33,6 +33,7 @@ public final class SessionState {
      * entry (and moves to the end), so the record stays as small as the state it describes.
      */
     private final Map<String, SessionAction> actions = new LinkedHashMap<>();
+    private final Map<String, SessionAction> driverSettings = new LinkedHashMap<>();
     private long unnamed;
 
     /**
@@ -144,6 +145,15 @@ public final class SessionState {
         actions.put(key, action);
     }
 
+    /**
+     * Records a setting of the wrapped driver's own connection object (PgJDBC's prepare threshold, default fetch
+     * size, ...), to be applied to every physical connection opened later. Such settings live in the client, so no
+     * {@code RESET ALL} or {@code DISCARD ALL} forgets them.
+     */
+    public void recordDriverSetting(String name, SessionAction action) {
+        driverSettings.put(name, action);
+    }
+
     /** Forgets the recorded SQL session changes: {@code RESET ALL} or {@code DISCARD ALL} undid them everywhere. */
     public void clearActions() {
         actions.clear();
@@ -174,6 +184,9 @@ public final class SessionState {
         }
         if (networkTimeoutMillis != null) {
             connection.setNetworkTimeout(networkTimeoutExecutor, networkTimeoutMillis);
+        }
+        for (SessionAction action : driverSettings.values()) {
+            action.applyTo(connection);
         }
         for (SessionAction action : actions.values()) {
             action.applyTo(connection);

@@ -1,0 +1,116 @@
+package io.replicatedjdbc.internal.jdbc;
+
+import java.sql.SQLException;
+import org.postgresql.core.BaseConnection;
+import org.postgresql.largeobject.LargeObject;
+import org.postgresql.largeobject.LargeObjectManager;
+
+/**
+ * PgJDBC's large object API on a logical connection. Large objects live on the primary: every call runs there as a
+ * write, so that the transaction it opens is the logical connection's, its commit reaches it, and later reads see
+ * what it wrote. A {@link LargeObject} handle works on the primary's connection, inside that transaction. Loaded only
+ * when PgJDBC is present.
+ */
+@SuppressWarnings("deprecation")
+final class PgLargeObjectManager extends LargeObjectManager {
+
+    private final PgLogicalConnection connection;
+
+    /** {@code primary}: where PgJDBC's constructor looks up the large object functions. */
+    PgLargeObjectManager(PgLogicalConnection connection, BaseConnection primary) throws SQLException {
+        super(primary);
+        this.connection = connection;
+    }
+
+    @Override
+    public LargeObject open(int oid) throws SQLException {
+        return connection.largeObjectCall("open", m -> m.open(oid));
+    }
+
+    @Override
+    public LargeObject open(int oid, boolean commitOnClose) throws SQLException {
+        return connection.largeObjectCall("open", m -> m.open(oid, commitOnClose));
+    }
+
+    @Override
+    public LargeObject open(long oid) throws SQLException {
+        return connection.largeObjectCall("open", m -> m.open(oid));
+    }
+
+    @Override
+    public LargeObject open(long oid, boolean commitOnClose) throws SQLException {
+        return connection.largeObjectCall("open", m -> m.open(oid, commitOnClose));
+    }
+
+    @Override
+    public LargeObject open(int oid, int mode) throws SQLException {
+        return connection.largeObjectCall("open", m -> m.open(oid, mode));
+    }
+
+    @Override
+    public LargeObject open(int oid, int mode, boolean commitOnClose) throws SQLException {
+        return connection.largeObjectCall("open", m -> m.open(oid, mode, commitOnClose));
+    }
+
+    @Override
+    public LargeObject open(long oid, int mode) throws SQLException {
+        return connection.largeObjectCall("open", m -> m.open(oid, mode));
+    }
+
+    @Override
+    public LargeObject open(long oid, int mode, boolean commitOnClose) throws SQLException {
+        return connection.largeObjectCall("open", m -> m.open(oid, mode, commitOnClose));
+    }
+
+    @Override
+    public int create() throws SQLException {
+        return connection.largeObjectCall("create", LargeObjectManager::create);
+    }
+
+    @Override
+    public long createLO() throws SQLException {
+        return connection.largeObjectCall("create", LargeObjectManager::createLO);
+    }
+
+    @Override
+    public long createLO(int mode) throws SQLException {
+        return connection.largeObjectCall("create", m -> m.createLO(mode));
+    }
+
+    @Override
+    public int create(int mode) throws SQLException {
+        return connection.largeObjectCall("create", m -> m.create(mode));
+    }
+
+    @Override
+    public void delete(long oid) throws SQLException {
+        connection.largeObjectCall("delete", m -> {
+            m.delete(oid);
+            return null;
+        });
+    }
+
+    @Override
+    public void unlink(int oid) throws SQLException {
+        connection.largeObjectCall("unlink", m -> {
+            m.unlink(oid);
+            return null;
+        });
+    }
+
+    @Override
+    public void unlink(long oid) throws SQLException {
+        connection.largeObjectCall("unlink", m -> {
+            m.unlink(oid);
+            return null;
+        });
+    }
+
+    @Override
+    public void delete(int oid) throws SQLException {
+        connection.largeObjectCall("delete", m -> {
+            m.delete(oid);
+            return null;
+        });
+    }
+}

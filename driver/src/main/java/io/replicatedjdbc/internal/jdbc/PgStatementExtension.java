@@ -1,0 +1,81 @@
+package io.replicatedjdbc.internal.jdbc;
+
+import java.sql.SQLException;
+import org.postgresql.PGConnection;
+import org.postgresql.PGStatement;
+
+/**
+ * PgJDBC's {@link PGStatement} on a logical statement: settings reach every physical statement, made now or later;
+ * {@code getLastOID()} and {@code isUseServerPrepare()} answer for the physical statement that ran last. Loaded only
+ * when PgJDBC is present.
+ */
+interface PgStatementExtension extends PGStatement {
+
+    /** The logical statement this interface is implemented by. */
+    StatementProxy logical();
+
+    private PGStatement last() throws SQLException {
+        StatementProxy.Held held = logical().currentHeld();
+        return held == null ? null : held.statement.unwrap(PGStatement.class);
+    }
+
+    @Override
+    default long getLastOID() throws SQLException {
+        logical().checkOpen();
+        PGStatement last = last();
+        return last == null ? 0 : last.getLastOID();
+    }
+
+    @Override
+    @SuppressWarnings("deprecation")
+    default void setUseServerPrepare(boolean flag) throws SQLException {
+        logical().driverSetting("prepareThreshold", flag ? 1 : 0,
+                s -> s.unwrap(PGStatement.class).setUseServerPrepare(flag));
+    }
+
+    @Override
+    default boolean isUseServerPrepare() {
+        try {
+            PGStatement last = last();
+            return last != null && last.isUseServerPrepare();
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    @Override
+    default void setPrepareThreshold(int threshold) throws SQLException {
+        // PgJDBC takes a negative threshold as "binary transfers, prepared at once": a threshold of 1.
+        logical().driverSetting("prepareThreshold", threshold < 0 ? 1 : threshold,
+                s -> s.unwrap(PGStatement.class).setPrepareThreshold(threshold));
+    }
+
+    @Override
+    default int getPrepareThreshold() {
+        Integer recorded = logical().driverValue("prepareThreshold");
+        if (recorded != null) {
+            return recorded;
+        }
+        PGConnection connection = (PGConnection) (java.sql.Connection) logical().connection;
+        return connection.getPrepareThreshold();
+    }
+
+    @Override
+    default void setAdaptiveFetch(boolean adaptiveFetch) {
+        try {
+            logical().driverSetting("adaptiveFetch", adaptiveFetch ? 1 : 0,
+                    s -> s.unwrap(PGStatement.class).setAdaptiveFetch(adaptiveFetch));
+        } catch (SQLException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    @Override
+    default boolean getAdaptiveFetch() {
+        Integer recorded = logical().driverValue("adaptiveFetch");
+        if (recorded != null) {
+            return recorded != 0;
+        }
+        return ((PGConnection) (java.sql.Connection) logical().connection).getAdaptiveFetch();
+    }
+}
