@@ -9,8 +9,10 @@ import org.springframework.jdbc.datasource.DriverManagerDataSource;
  * ({@code pg_try_advisory_lock}) and sets the search path with {@code set_config}; both must reach the primary,
  * where the migration runs.
  *
- * <p>Flyway picks its database support from the URL when given one, and does not know {@code jdbc:replicated:}:
- * give it a {@code DataSource} instead (as Spring Boot does), and it recognises PostgreSQL from the connection.
+ * <p>Given a {@code DataSource} (as Spring Boot does), Flyway recognises PostgreSQL from the connection. Given a URL
+ * (its command line, its Maven and Gradle plugins, {@code spring.flyway.url}), it picks its database support by the
+ * URL's prefix: the {@code replicated-jdbc-flyway} jar on its class path supplies the one for
+ * {@code jdbc:replicated:postgresql:}.
  *
  * <p>Run: {@code FlywayExample jdbc:replicated:postgresql://primary,replica1,replica2/db user password}
  */
@@ -28,6 +30,17 @@ public final class FlywayExample {
         return Flyway.configure()
                 .dataSource(new DriverManagerDataSource(url, user, password))
                 .schemas("flyway_demo")
+                .createSchemas(true)
+                .locations("classpath:db/flyway")
+                .load()
+                .migrate();
+    }
+
+    /** Flyway configured by URL, as its command line and build plugins configure it. */
+    public static MigrateResult migrateByUrl(String url, String user, String password, String schema) {
+        return Flyway.configure()
+                .dataSource(url, user, password)
+                .schemas(schema)
                 .createSchemas(true)
                 .locations("classpath:db/flyway")
                 .load()

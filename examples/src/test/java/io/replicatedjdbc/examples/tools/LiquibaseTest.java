@@ -27,4 +27,22 @@ class LiquibaseTest {
         cluster.awaitReplicas();
         assertThat(cluster.query(2, "SELECT count(*) FROM lb_orders")).isEqualTo("1");
     }
+
+    @Test
+    void update_configuredByUrl_withTheDriverClass_runsOnThePrimary(PostgresCluster cluster) throws Exception {
+        try (java.sql.Connection connection = cluster.connect(0); java.sql.Statement statement = connection.createStatement()) {
+            statement.execute("CREATE SCHEMA IF NOT EXISTS liquibase_by_url");
+        }
+        LiquibaseExample.updateByUrl(cluster.replicatedUrl(), "io.replicatedjdbc.ReplicatedDriver", "liquibase_by_url");
+        assertThat(cluster.query(0, "SELECT server_port FROM liquibase_by_url.lb_evidence")).isEqualTo(String.valueOf(cluster.port(0)));
+        assertThat(cluster.query(0, "SELECT in_recovery FROM liquibase_by_url.lb_evidence")).isEqualTo("f");
+        assertThat(cluster.query(0, "SELECT count(*) FROM liquibase_by_url.databasechangelog")).isEqualTo("2");
+    }
+
+    @Test
+    void update_configuredByUrl_withoutTheDriverClass_saysItCannotDetermineIt(PostgresCluster cluster) {
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> LiquibaseExample.updateByUrl(cluster.replicatedUrl(), null, "public"))
+                .hasStackTraceContaining("could not be determined from the url");
+    }
 }
