@@ -56,6 +56,91 @@ class PackagedJarTest {
         }
     }
 
+    /** The repository's root: the examples module's tests run in its directory. */
+    private static Path projectRoot() {
+        Path root = Paths.get("").toAbsolutePath().getParent();
+        assertThat(root.resolve("driver/pom.xml")).exists();
+        return root;
+    }
+
+    private static String tag(String xml, String name) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("<" + name + ">\\s*([^<]*?)\\s*</" + name + ">").matcher(xml);
+        return m.find() ? m.group(1) : null;
+    }
+
+    /** The part of a POM outside its parent, dependencies and build sections: the project's own metadata. */
+    private static String ownMetadata(String pom) {
+        return pom.replaceAll("(?s)<parent>.*?</parent>", "").replaceAll("(?s)<dependencies>.*?</dependencies>", "")
+                .replaceAll("(?s)<dependencyManagement>.*?</dependencyManagement>", "").replaceAll("(?s)<build>.*?</build>", "")
+                .replaceAll("(?s)<properties>.*?</properties>", "").replaceAll("(?s)<modules>.*?</modules>", "");
+    }
+
+    @Test
+    void releaseArtifacts_carryWhatAPublicRepositoryRequires_andTheReadmeSnippetsMatchThePom() throws Exception {
+        Path root = projectRoot();
+        String parent = ownMetadata(Files.readString(root.resolve("pom.xml")));
+        String driver = ownMetadata(Files.readString(root.resolve("driver/pom.xml")));
+        // What the driver's published POM carries, itself or through its published parent.
+        assertThat(tag(driver, "artifactId")).isEqualTo("replicated-jdbc");
+        assertThat(tag(driver, "name")).isNotBlank();
+        assertThat(tag(driver, "description")).isNotBlank();
+        assertThat(tag(parent, "url")).startsWith("https://");
+        assertThat(parent).contains("<licenses>").contains("<developers>").contains("<scm>");
+        assertThat(tag(parent, "connection")).startsWith("scm:git:");
+        String groupId = tag(parent, "groupId");
+        String version = tag(parent, "version");
+
+        // The jar describes itself with the same coordinates.
+        try (JarFile jar = new JarFile(driverJar().toFile())) {
+            java.util.Properties coordinates = new java.util.Properties();
+            coordinates.load(jar.getInputStream(jar.getEntry("META-INF/maven/io.replicatedjdbc/replicated-jdbc/pom.properties")));
+            assertThat(coordinates.getProperty("groupId")).isEqualTo(groupId);
+            assertThat(coordinates.getProperty("version")).isEqualTo(version);
+        }
+        // Sources and javadoc (of the public API) beside it.
+        Path target = driverJar().getParent();
+        Path sources = target.resolve("replicated-jdbc-" + version + "-sources.jar");
+        Path javadoc = target.resolve("replicated-jdbc-" + version + "-javadoc.jar");
+        try (JarFile jar = new JarFile(sources.toFile())) {
+            assertThat(jar.getEntry("io/replicatedjdbc/ReplicatedDriver.java")).isNotNull();
+        }
+        try (JarFile jar = new JarFile(javadoc.toFile())) {
+            List<String> names = new ArrayList<>();
+            for (ZipEntry entry : Collections.list(jar.entries())) {
+                names.add(entry.getName());
+            }
+            assertThat(names).anyMatch(name -> name.endsWith("io/replicatedjdbc/ReplicatedDriver.html"));
+            assertThat(names).anyMatch(name -> name.endsWith("io/replicatedjdbc/ReplicatedDataSource.html"));
+            assertThat(names).noneMatch(name -> name.contains("io/replicatedjdbc/internal/"));
+        }
+        assertThat(root.resolve("CHANGELOG.md")).exists();
+
+        // Every Maven and Gradle snippet of the README names this project's coordinates as the POMs have them.
+        String readme = Files.readString(root.resolve("README.md"));
+        java.util.regex.Matcher maven = java.util.regex.Pattern.compile(
+                "<groupId>(io\\.replicatedjdbc)</groupId>\\s*<artifactId>([^<]+)</artifactId>\\s*<version>([^<]+)</version>")
+                .matcher(readme);
+        List<String> artifacts = new ArrayList<>();
+        while (maven.find()) {
+            artifacts.add(maven.group(2));
+            assertThat(maven.group(3)).as("version of %s in the README", maven.group(2)).isEqualTo(version);
+        }
+        assertThat(artifacts).contains("replicated-jdbc", "replicated-jdbc-flyway");
+        for (String artifact : artifacts) {
+            String module = artifact.equals("replicated-jdbc") ? "driver" : artifact.substring("replicated-jdbc-".length());
+            assertThat(tag(ownMetadata(Files.readString(root.resolve(module).resolve("pom.xml"))), "artifactId"))
+                    .isEqualTo(artifact);
+        }
+        java.util.regex.Matcher gradle = java.util.regex.Pattern.compile("\"(io\\.replicatedjdbc):([^:\"]+):([^\"]+)\"").matcher(readme);
+        int gradleSnippets = 0;
+        while (gradle.find()) {
+            gradleSnippets++;
+            assertThat(gradle.group(2)).isIn(artifacts);
+            assertThat(gradle.group(3)).isEqualTo(version);
+        }
+        assertThat(gradleSnippets).isPositive();
+    }
+
     @Test
     void javaJar_printsVersionAndHelp() throws Exception {
         Result version = java(List.of("-jar", driverJar().toString(), "--version"));
