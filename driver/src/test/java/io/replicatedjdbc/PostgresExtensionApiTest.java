@@ -156,6 +156,29 @@ class PostgresExtensionApiTest {
     }
 
     @Test
+    void copy_followsTheOpenTransaction_readWriteOnThePrimary_readOnlyOnAReplica() throws Exception {
+        try (Connection connection = connect()) {
+            connection.setAutoCommit(false);
+            try (Statement statement = connection.createStatement()) {
+                statement.executeUpdate("INSERT INTO ext_rows VALUES (20, 'twenty')");
+            }
+            // uncommitted: only the transaction's own node can show it
+            assertThat(copyOut(connection, "COPY (SELECT name, pg_is_in_recovery() FROM ext_rows WHERE id = 20) TO STDOUT"))
+                    .isEqualTo("twenty\tf\n");
+            connection.rollback();
+
+            connection.setReadOnly(true);
+            assertThat(copyOut(connection, "COPY (SELECT pg_is_in_recovery()) TO STDOUT")).isEqualTo("t\n");
+            // A COPY FROM in a read-only transaction fails as it does on one connection, and writes nothing.
+            assertThatThrownBy(() -> ((PGConnection) connection).getCopyAPI()
+                    .copyIn("COPY ext_rows FROM STDIN", new StringReader("21\ttwenty-one\n")))
+                    .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("25006"));
+            connection.rollback();
+        }
+        assertThat(cluster.query(0, "SELECT count(*) FROM ext_rows WHERE id IN (20, 21)")).isEqualTo("0");
+    }
+
+    @Test
     void copyErrors_areThoseOfPlainPgJdbc() throws Exception {
         try (Connection connection = connect(); Connection plain = cluster.connect(0)) {
             String sql = "COPY no_such_table TO STDOUT";
@@ -356,6 +379,17 @@ class PostgresExtensionApiTest {
             assertThat(replicated.isPinnedToPrimary()).isTrue();
             replicated.endRequest();
             assertThat(replicated.isPinnedToPrimary()).isFalse();
+
+            // The fast-path API is the primary's own object too: it pins the same way.
+            @SuppressWarnings("deprecation")
+            org.postgresql.fastpath.Fastpath fastpath = ((PGConnection) connection).getFastpathAPI();
+            assertThat(fastpath).isNotNull();
+            assertThat(replicated.isPinnedToPrimary()).isTrue();
+            try (Statement statement = connection.createStatement();
+                 ResultSet rs = statement.executeQuery("SELECT pg_is_in_recovery()")) {
+                rs.next();
+                assertThat(rs.getBoolean(1)).isFalse();
+            }
         }
     }
 }

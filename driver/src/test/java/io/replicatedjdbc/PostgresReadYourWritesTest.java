@@ -91,6 +91,25 @@ class PostgresReadYourWritesTest {
     }
 
     @Test
+    void aRolledBackWrite_keepsNoReadOnThePrimary_whileACommittedOneDoes() throws Exception {
+        pauseReplay();
+        try (Connection connection = connect()) {
+            connection.setAutoCommit(false);
+            execute(connection, "UPDATE ryw SET v = v + 1 WHERE id = 7");
+            connection.rollback();
+            connection.setAutoCommit(true);
+            // nothing of this connection's is committed: a stale replica is fine for it
+            assertThat(read(connection, 7)[1]).as("read after a rollback ran on a standby").isEqualTo(1);
+
+            connection.setAutoCommit(false);
+            execute(connection, "UPDATE ryw SET v = v + 1 WHERE id = 7");
+            connection.commit();
+            connection.setAutoCommit(true);
+            assertThat(read(connection, 7)[1]).as("read after a commit ran on a standby").isEqualTo(0);
+        }
+    }
+
+    @Test
     void writeThenRead_twoHundredRounds_withReplayPaused_neverStale() throws Exception {
         try (Connection connection = connect()) {
             read(connection, 1);

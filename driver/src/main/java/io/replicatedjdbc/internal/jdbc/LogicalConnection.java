@@ -900,7 +900,8 @@ public class LogicalConnection implements ReplicatedConnection {
 
     private void endTransaction(boolean committed) throws SQLException {
         Route transactionRoute = router.transactionRoute();
-        router.transactionEnded();
+        // A rolled-back transaction wrote nothing that later reads must wait for.
+        router.transactionEnded(committed);
         if (committed && !pendingSessionChanges.isEmpty()) {
             for (Physical physical : nodes.open()) {
                 if (physical.role() == transactionRoute) {

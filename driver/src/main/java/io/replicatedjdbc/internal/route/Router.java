@@ -181,9 +181,17 @@ public final class Router {
         return sqlTransaction;
     }
 
-    /** The transaction ended: commit, rollback, or autocommit switched on. */
+    /**
+     * The transaction ended in SQL ({@code COMMIT}, {@code ROLLBACK}, or the server said so): counted as committed,
+     * since a COMMIT of a failed transaction rolls back and the text alone does not always tell.
+     */
     public void transactionEnded() {
-        if (transactionWrote) {
+        transactionEnded(true);
+    }
+
+    /** The transaction ended through JDBC: {@code committed} unless it was rolled back (or lost). */
+    public void transactionEnded(boolean committed) {
+        if (transactionWrote && committed) {
             readYourWrites.onWrite(System.nanoTime());
         }
         transactionRoute = null;
