@@ -228,12 +228,40 @@ public final class Cluster {
         bound.computeIfAbsent(replica, node -> new java.util.concurrent.atomic.AtomicInteger()).addAndGet(change);
     }
 
+    private final Object moves = new Object();
+
+    /**
+     * Claims a move of one connection from {@code current} to a replica in rotation with at least two fewer
+     * connections bound, or returns null. The counts change at once, under one lock: connections that ask at the same
+     * time see the move already made, so that they do not all move together and back again. The caller then opens
+     * the new replica, or gives the claim back with {@link #moveFailed}.
+     */
+    public NodeSpec claimMoveToLessLoaded(NodeSpec current) {
+        if (lessLoadedReplica(current) == null) {
+            return null;
+        }
+        synchronized (moves) {
+            NodeSpec lighter = lessLoadedReplica(current);
+            if (lighter != null) {
+                bound(current, -1);
+                bound(lighter, 1);
+            }
+            return lighter;
+        }
+    }
+
+    /** A claimed move could not be made: the connection stays where it was. */
+    public void moveFailed(NodeSpec from, NodeSpec to) {
+        bound(to, -1);
+        bound(from, 1);
+    }
+
     /**
      * A replica in rotation with at least two fewer connections bound than {@code current}, or null: a connection
      * bound to {@code current} moves there, so that load evens out after a replica comes back. Only for the balancing
      * strategies that spread connections evenly (roundRobin, random, leastConnections).
      */
-    public NodeSpec lessLoadedReplica(NodeSpec current) {
+    NodeSpec lessLoadedReplica(NodeSpec current) {
         if (config.balance() == Config.Balance.WEIGHTED || config.balance() == Config.Balance.LOWEST_LAG
                 || config.replicas().size() < 2) {
             return null;

@@ -234,20 +234,33 @@ public final class ReplicaPositions {
             while (primarySamples.size() > 1 && (nanos - primarySamples.peekFirst()[0] > keep || primarySamples.size() > 4_096)) {
                 primarySamples.removeFirst();
             }
+            // Samples every replica has replayed tell nothing about lag: dropped, so that judging a replica reads only
+            // the few samples it has not replayed yet (under steady writes the history otherwise fills up, and every
+            // position observed walked through thousands of samples).
+            long everyoneReplayed = replayedByAll();
+            while (everyoneReplayed != WalPosition.NONE && primarySamples.size() > 1
+                    && WalPosition.covers(everyoneReplayed, primarySamples.peekFirst()[1])) {
+                primarySamples.removeFirst();
+            }
         }
         for (NodeSpec replica : config.replicas()) {
             judge(replica);
         }
     }
 
-    /** A replica known to have replayed {@code required}, other than {@code except}; null when none is known. */
-    public NodeSpec replicaCovering(long required, NodeSpec except, java.util.function.Predicate<NodeSpec> usable) {
+    /** The lowest position every replica is known to have replayed; NONE while one has not reported yet. */
+    private long replayedByAll() {
+        long lowest = WalPosition.NONE;
         for (NodeSpec replica : config.replicas()) {
-            if (!replica.equals(except) && usable.test(replica) && WalPosition.covers(replayed(replica), required)) {
-                return replica;
+            Long position = replayed.get(replica);
+            if (position == null) {
+                return WalPosition.NONE;
+            }
+            if (lowest == WalPosition.NONE || Long.compareUnsigned(position, lowest) < 0) {
+                lowest = position;
             }
         }
-        return null;
+        return lowest;
     }
 
     /** A read saw the replica's position itself. */

@@ -111,8 +111,8 @@ public class LogicalConnection implements ReplicatedConnection {
         this.router = new Router(config, session, serverSession, cluster.committedWrites());
         this.nodes = new PhysicalConnections(cluster, config, session);
         this.routingLevel = config.logRouting() ? Level.INFO : Level.FINE;
-        this.readYourWrites = new ReadYourWritesGate(cluster.positions(), cluster.health(),
-                cluster.readYourWritesStatistics(), config.readYourWritesWaitMillis());
+        this.readYourWrites = new ReadYourWritesGate(cluster.positions(), cluster.readYourWritesStatistics(),
+                config.readYourWritesWaitMillis());
     }
 
     /**
@@ -354,11 +354,6 @@ public class LogicalConnection implements ReplicatedConnection {
         }
 
         @Override
-        public boolean rebind(NodeSpec replica) throws SQLException {
-            return !readingFrom(nodes.currentReplica()) && nodes.rebind(replica) != null;
-        }
-
-        @Override
         public void pause() throws SQLException {
             try {
                 Thread.sleep(1);
@@ -379,9 +374,11 @@ public class LogicalConnection implements ReplicatedConnection {
         boolean down = !cluster.health().isAvailable(replica.node, System.nanoTime());
         if (behind == null && !down) {
             // In rotation; but after a replica came back, long-lived (pooled) connections spread out again.
-            NodeSpec lighter = cluster.lessLoadedReplica(replica.node);
-            if (lighter != null && !router.inTransaction() && !readingFrom(replica)) {
-                nodes.rebind(lighter);
+            if (!router.inTransaction() && !readingFrom(replica)) {
+                NodeSpec lighter = cluster.claimMoveToLessLoaded(replica.node);
+                if (lighter != null) {
+                    nodes.moveTo(lighter);
+                }
             }
             return null;
         }

@@ -108,6 +108,28 @@ final class PhysicalConnections {
      * now; null when it cannot be opened, and the binding is left as it was.
      */
     Physical rebind(NodeSpec node) throws SQLException {
+        return rebind(node, true);
+    }
+
+    /**
+     * Rebinds to {@code node} for a move the cluster has already counted ({@code Cluster#claimMoveToLessLoaded}); a
+     * move that cannot be made is given back, and the connection keeps its replica.
+     */
+    void moveTo(NodeSpec node) throws SQLException {
+        NodeSpec from = replica.node;
+        Physical moved;
+        try {
+            moved = rebind(node, false);
+        } catch (SQLException | RuntimeException e) {
+            cluster.moveFailed(from, node);
+            throw e;
+        }
+        if (moved == null) {
+            cluster.moveFailed(from, node);
+        }
+    }
+
+    private Physical rebind(NodeSpec node, boolean count) throws SQLException {
         Connection connection;
         try {
             connection = cluster.openReplica(node, config);
@@ -116,9 +138,9 @@ final class PhysicalConnections {
         }
         prepare(connection);
         Physical old = replica;
-        replica = track(new Physical(node, connection));
+        replica = track(new Physical(node, connection), count);
         if (old != null) {
-            untrack(old);
+            untrack(old, count);
             closeQuietly(old.connection);
         }
         return replica;
@@ -232,21 +254,30 @@ final class PhysicalConnections {
     private final java.util.Set<Physical> opened = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
 
     private Physical track(Physical physical) {
+        return track(physical, true);
+    }
+
+    /** Tracks an opened physical connection; {@code count} in the cluster's bound counts, unless already counted. */
+    private Physical track(Physical physical, boolean count) {
         synchronized (opened) {
             opened.add(physical);
         }
-        if (!physical.node.isPrimary()) {
+        if (count && !physical.node.isPrimary()) {
             cluster.bound(physical.node, 1);
         }
         return physical;
     }
 
     private void untrack(Physical physical) {
+        untrack(physical, true);
+    }
+
+    private void untrack(Physical physical, boolean count) {
         boolean removed;
         synchronized (opened) {
             removed = opened.remove(physical);
         }
-        if (removed && !physical.node.isPrimary()) {
+        if (count && removed && !physical.node.isPrimary()) {
             cluster.bound(physical.node, -1);
         }
     }

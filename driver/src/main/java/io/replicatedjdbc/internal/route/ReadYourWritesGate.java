@@ -1,7 +1,6 @@
 package io.replicatedjdbc.internal.route;
 
 import io.replicatedjdbc.internal.cluster.CommittedWrites;
-import io.replicatedjdbc.internal.cluster.NodeHealth;
 import io.replicatedjdbc.internal.cluster.ReadYourWritesStatistics;
 import io.replicatedjdbc.internal.cluster.ReplicaPositions;
 import io.replicatedjdbc.internal.cluster.WalPosition;
@@ -26,29 +25,25 @@ public final class ReadYourWritesGate {
         /** The replica the connection is bound to. */
         NodeSpec boundReplica();
 
-        /** Binds another replica; false when that cannot be done now (it cannot be opened, a result set is open). */
-        boolean rebind(NodeSpec replica) throws SQLException;
-
         /** Waits a little before asking the replica again. */
         void pause() throws SQLException;
     }
 
     private final ReplicaPositions positions;
-    private final NodeHealth health;
     private final ReadYourWritesStatistics statistics;
     private final long waitNanos;
 
-    public ReadYourWritesGate(ReplicaPositions positions, NodeHealth health, ReadYourWritesStatistics statistics,
-                              long waitMillis) {
+    public ReadYourWritesGate(ReplicaPositions positions, ReadYourWritesStatistics statistics, long waitMillis) {
         this.positions = positions;
-        this.health = health;
         this.statistics = statistics;
         this.waitNanos = waitMillis * 1_000_000L;
     }
 
     /**
-     * Null when the read may run on the bound replica (possibly another one than before: a replica known to be fresh
-     * is bound instead of a lagging one), or why it must run on the primary.
+     * Null when the read may run on the bound replica, or why it must run on the primary. A lagging replica is not
+     * traded for a fresher one: that opens a connection (a server process, a copy of the session), which costs more
+     * than the read on the primary, and pooled connections then move back to even the load (measured: under load,
+     * most of the client's time went into such moves).
      */
     public String check(ReadYourWritesPolicy.Positions own, Nodes nodes) throws SQLException {
         long required = required(own, nodes);
@@ -61,11 +56,6 @@ public final class ReadYourWritesGate {
             return null;
         }
         long start = System.nanoTime();
-        NodeSpec fresh = positions.replicaCovering(required, bound, node -> health.isAvailable(node, start));
-        if (fresh != null && nodes.rebind(fresh)) {
-            statistics.onReplicaAfterCheck.increment();
-            return null;
-        }
         long seen = askReplica(nodes, bound);
         if (!WalPosition.covers(seen, required) && waitNanos > 0) {
             statistics.waits.increment();

@@ -63,6 +63,54 @@ class BalancingTest {
     }
 
     @Test
+    void connectionsSpreadingOut_atTheSameTime_moveOnlyAsManyAsEvenTheLoad() throws Exception {
+        Cluster cluster = cluster("maxReplicaLag=0");
+        Config config = ConfigParser.parse("jdbc:replicated:postgresql://p,r1,r2/db", new Properties());
+        NodeSpec r1 = config.replicas().get(0);
+        NodeSpec r2 = config.replicas().get(1);
+        cluster.bound(r1, 14);
+        cluster.bound(r2, 2);
+        // The 14 connections on replica 1 all look at the counts at once, as pooled connections under load do.
+        java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(14);
+        java.util.concurrent.atomic.AtomicInteger moved = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.List<Thread> threads = new java.util.ArrayList<>();
+        for (int i = 0; i < 14; i++) {
+            Thread thread = new Thread(() -> {
+                try {
+                    start.await();
+                    for (int attempt = 0; attempt < 100; attempt++) {
+                        if (cluster.claimMoveToLessLoaded(r1) != null) {
+                            moved.incrementAndGet();
+                            return;
+                        }
+                    }
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            threads.add(thread);
+            thread.start();
+        }
+        for (Thread thread : threads) {
+            thread.join();
+        }
+        assertThat(moved.get()).isEqualTo(6);
+        assertThat(cluster.boundConnections(r1)).isEqualTo(8);
+        assertThat(cluster.boundConnections(r2)).isEqualTo(8);
+        // Balanced: nobody moves back.
+        assertThat(cluster.claimMoveToLessLoaded(r2)).isNull();
+        assertThat(cluster.claimMoveToLessLoaded(r1)).isNull();
+
+        // A move that could not be made is given back.
+        cluster.bound(r1, 2);
+        NodeSpec to = cluster.claimMoveToLessLoaded(r1);
+        assertThat(to).isEqualTo(r2);
+        cluster.moveFailed(r1, to);
+        assertThat(cluster.boundConnections(r1)).isEqualTo(10);
+        assertThat(cluster.boundConnections(r2)).isEqualTo(8);
+    }
+
+    @Test
     void lowestLag_prefersTheReplicaThatReplayedMost() throws SQLException {
         Cluster cluster = cluster("loadBalance=lowestLag");
         Config config = ConfigParser.parse("jdbc:replicated:postgresql://p,r1,r2/db", new Properties());
