@@ -195,8 +195,7 @@ public class LogicalConnection implements ReplicatedConnection {
                         : runEverywhere(owner, sql, c, decision, call);
             }
             boolean mayRunAgain = decision.route() == Route.REPLICA && session.autoCommit() && !router.inTransaction();
-            ReplicaFailure failures = new ReplicaFailure(mayRunAgain, config.replicas().size())
-                    .withReplicaBound(config.replicaSocketTimeoutIsOurs());
+            ReplicaFailure failures = null; // made at the first failure: most statements never need it
             boolean onPrimary = decision.route() == Route.PRIMARY;
             String fallback = null;
             Cause cause = decision.cause();
@@ -227,6 +226,7 @@ public class LogicalConnection implements ReplicatedConnection {
                             }
                             // The replica died while it was asked how far it has replayed: as if the read had failed there.
                             nodes.dropReplica(e);
+                            failures = failures != null ? failures : replicaFailure(mayRunAgain);
                             ReplicaFailure.Next next = failures.failed(e, true);
                             if (next.action() == ReplicaFailure.Action.FAIL) {
                                 throw e;
@@ -277,6 +277,7 @@ public class LogicalConnection implements ReplicatedConnection {
                         throw e;
                     }
                     boolean lost = PhysicalConnections.isConnectionFailure(e, physical);
+                    failures = failures != null ? failures : replicaFailure(mayRunAgain);
                     if (lost) {
                         nodes.dropReplica(e, failures.nodeAtFault(e));
                     }
@@ -316,6 +317,10 @@ public class LogicalConnection implements ReplicatedConnection {
             }
             lock.unlock();
         }
+    }
+
+    private ReplicaFailure replicaFailure(boolean mayRunAgain) {
+        return new ReplicaFailure(mayRunAgain, config.replicas().size()).withReplicaBound(config.replicaSocketTimeoutIsOurs());
     }
 
     // ---------------------------------------------------------------- read-your-writes by WAL position
@@ -555,7 +560,12 @@ public class LogicalConnection implements ReplicatedConnection {
             cluster.volatility().invalidate();
         }
         lastServed = physical;
-        lastRouting = new RoutingDecision(route, physical.node.toString(), reason);
+        String node = physical.node.toString();
+        RoutingDecision last = lastRouting;
+        // The same statement routed the same way again (the common case) keeps the decision it had.
+        if (last == null || last.route() != route || last.node() != node || last.reason() != reason) {
+            lastRouting = new RoutingDecision(route, node, reason);
+        }
         if (ROUTING_LOG.isLoggable(routingLevel)) {
             ROUTING_LOG.log(routingLevel, lastRouting.toString());
         }

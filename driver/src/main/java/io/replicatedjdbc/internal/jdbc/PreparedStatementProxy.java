@@ -62,8 +62,8 @@ class PreparedStatementProxy extends StatementProxy implements PreparedStatement
 
     /** A recorded parameter and the version at which it was set. */
     private static final class Entry {
-        final Parameter parameter;
-        final long version;
+        Parameter parameter;
+        long version;
 
         Entry(Parameter parameter, long version) {
             this.parameter = parameter;
@@ -98,7 +98,14 @@ class PreparedStatementProxy extends StatementProxy implements PreparedStatement
             parameters.add(null);
         }
         parametersVersion++;
-        parameters.set(index - 1, new Entry(parameter, parametersVersion));
+        Entry entry = parameters.get(index - 1);
+        if (entry == null) {
+            parameters.set(index - 1, new Entry(parameter, parametersVersion));
+        } else {
+            // reused: setting parameters is the hot path of a prepared statement
+            entry.parameter = parameter;
+            entry.version = parametersVersion;
+        }
     }
 
     /** Records a stream or reader parameter, which can be sent once. */
@@ -111,7 +118,8 @@ class PreparedStatementProxy extends StatementProxy implements PreparedStatement
         Held held = held(physical);
         PreparedStatement statement = (PreparedStatement) held.statement;
         if (held.parametersVersion != parametersVersion) {
-            for (Entry entry : parameters) {
+            for (int i = 0, n = parameters.size(); i < n; i++) {
+                Entry entry = parameters.get(i);
                 if (entry != null && entry.version > held.parametersVersion) {
                     entry.parameter.applyTo(statement);
                 }
@@ -183,12 +191,16 @@ class PreparedStatementProxy extends StatementProxy implements PreparedStatement
 
     @Override
     public ResultSet executeQuery() throws SQLException {
-        return wrap(route(sql, classification, p -> prepared(p).executeQuery()));
+        return wrap(route(sql, classification, executeQuery));
     }
+
+    /** The physical calls of the plain executions, made once per statement rather than once per execution. */
+    private final PhysicalCall<ResultSet> executeQuery = p -> prepared(p).executeQuery();
+    private final PhysicalCall<Integer> executeUpdate = p -> prepared(p).executeUpdate();
 
     @Override
     public int executeUpdate() throws SQLException {
-        return route(sql, classification, p -> prepared(p).executeUpdate());
+        return route(sql, classification, executeUpdate);
     }
 
     @Override
