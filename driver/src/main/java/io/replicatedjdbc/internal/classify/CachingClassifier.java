@@ -43,7 +43,8 @@ public final class CachingClassifier implements SqlClassifier {
         if (hit != null) {
             return hit;
         }
-        String shape = Fingerprint.of(sql, dialect, backslashStrings).shape();
+        Fingerprint fingerprint = Fingerprint.of(sql, dialect, backslashStrings);
+        String shape = fingerprint.shape();
         hit = byShape.get(shape);
         if (hit == null) {
             hit = delegate.classify(shape);
@@ -51,7 +52,9 @@ public final class CachingClassifier implements SqlClassifier {
                 byShape.put(shape, hit);
             }
         }
-        if (!backslashStrings && sql.length() <= MAX_EXACT_LENGTH) {
+        // Text with literals in it (a new id each time) would only fill the exact cache and push out the statements
+        // that do come back as they are: it is found by its shape.
+        if (!backslashStrings && !fingerprint.hadLiterals() && sql.length() <= MAX_EXACT_LENGTH) {
             exact.put(sql, hit);
         }
         return hit;

@@ -14,9 +14,19 @@ package io.replicatedjdbc.internal.classify;
 public final class Fingerprint {
 
     private final String shape;
+    private final boolean literals;
 
-    private Fingerprint(String shape) {
+    private Fingerprint(String shape, boolean literals) {
         this.shape = shape;
+        this.literals = literals;
+    }
+
+    /**
+     * Whether the statement held literals (numbers, strings) that the shape replaced: its exact text is likely to be
+     * seen once, so it is not worth a cache entry of its own.
+     */
+    public boolean hadLiterals() {
+        return literals;
     }
 
     /** The normalised text. */
@@ -43,6 +53,7 @@ public final class Fingerprint {
         int o = 0;
         boolean postgres = dialect != Dialect.SQLITE;
         boolean pendingSpace = false;
+        boolean literals = false;
         int i = 0;
         while (i < n) {
             char c = in[i];
@@ -80,6 +91,7 @@ public final class Fingerprint {
                 if ((c == 'E' || c == 'e') && postgres && i + 1 < n && in[i + 1] == '\'') {
                     i = SqlLexer.skipQuoted(sql, i + 1, '\'', true);
                     o = placeholder(out, o);
+                    literals = true;
                     continue;
                 }
                 if ((c == 'U' || c == 'u') && postgres && i + 2 < n && in[i + 1] == '&' && in[i + 2] == '"') {
@@ -100,9 +112,11 @@ public final class Fingerprint {
             } else if (c >= '0' && c <= '9') {
                 i = skipNumber(in, i);
                 o = placeholder(out, o);
+                literals = true;
             } else if (c == '\'') {
                 i = SqlLexer.skipQuoted(sql, i, '\'', backslashStrings && postgres);
                 o = placeholder(out, o);
+                literals = true;
             } else if (c == '"' || (c == '`' && !postgres)) {
                 int end = SqlLexer.skipQuoted(sql, i, c, false);
                 System.arraycopy(in, i, out, o, end - i);
@@ -124,6 +138,7 @@ public final class Fingerprint {
                 int end = SqlLexer.skipDollar(sql, i);
                 if (end > i + 1) {
                     o = placeholder(out, o);
+                    literals = true;
                 } else {
                     out[o++] = c;
                 }
@@ -139,7 +154,7 @@ public final class Fingerprint {
                 i++;
             }
         }
-        return new Fingerprint(new String(out, 0, o));
+        return new Fingerprint(new String(out, 0, o), literals);
     }
 
     /** Writes {@code ?}, unless it continues a list that already ends in one ({@code ?, ?} becomes {@code ?}). */

@@ -133,8 +133,11 @@ class ClassifierLimitsTest {
         for (int i = 0; i < 1_000; i++) {
             cache.classify("SELECT name FROM users WHERE id = " + i);
         }
-        // 1,000 exact texts, one shape: the statement was classified once.
-        assertThat(cache.size()).isEqualTo(1_000 + 1);
+        // 1,000 texts, one shape: the statement was classified once, and its texts with literals take no entries.
+        assertThat(cache.size()).isEqualTo(1);
+        // Text without literals comes back as it is: it gets an entry of its own, found without a fingerprint.
+        cache.classify("SELECT name FROM users WHERE id = ?");
+        assertThat(cache.size()).isEqualTo(2);
     }
 
     @Test

@@ -1,0 +1,177 @@
+package io.replicatedjdbc.benchmarks.load;
+
+import com.zaxxer.hikari.HikariDataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import javax.sql.DataSource;
+
+/**
+ * Scenario 3, the same mixed workload for every system: 90% of requests read one row; 10% update one row and then, as
+ * the next step of the same request, read it back on a newly borrowed connection (what a service does when one call
+ * writes and the next reads). A read-back that returns less than the update returned is a read-your-writes
+ * violation. Every read says whether a standby answered ({@code pg_is_in_recovery()} in the same query).
+ */
+final class SideBySide {
+
+    static final int ROWS = 10_000;
+
+    private SideBySide() {
+    }
+
+    static void createTable(Connection primary) throws SQLException {
+        try (Statement statement = primary.createStatement()) {
+            statement.execute("DROP TABLE IF EXISTS mix_data");
+            statement.execute("CREATE TABLE mix_data (id int PRIMARY KEY, v bigint NOT NULL, pad text NOT NULL)");
+            statement.execute("INSERT INTO mix_data SELECT g, 0, repeat('y', 60) FROM generate_series(1, " + ROWS + ") g");
+            statement.execute("VACUUM ANALYZE mix_data");
+        }
+    }
+
+    /** How one system does a request: which pool writes, which reads, and whether reads mark the connection read-only. */
+    private record System(String label, boolean ours, DataSource writes, DataSource reads, boolean readOnlyForReads) {
+    }
+
+    static Table run(Nodes nodes, Settings settings, String budget, List<NamedChart> charts) throws Exception {
+        int size = settings.threads();
+        List<HikariDataSource> pools = new ArrayList<>();
+        List<System> systems = new ArrayList<>();
+        try {
+            HikariDataSource plain = add(pools, Pools.pool("plain", nodes.plainUrl(0), size));
+            systems.add(new System("plain PgJDBC, primary only", false, plain, plain, false));
+
+            HikariDataSource writers = add(pools, Pools.pool("pgjdbc-primary", nodes.multiHostUrl("targetServerType=primary"), size));
+            HikariDataSource readers = add(pools, Pools.pool("pgjdbc-secondary",
+                    nodes.multiHostUrl("targetServerType=preferSecondary&loadBalanceHosts=true"), size));
+            systems.add(new System("PgJDBC multi-host, two pools (application picks)", false, writers, readers, false));
+
+            String primary = nodes.nodes.get(0).hostPort();
+            String replica = nodes.nodes.get(1).hostPort();
+            String parameters = nodes.nodes.get(0).parameters();
+            HikariDataSource srw = add(pools, Pools.pool("aws-srw", "jdbc:aws-wrapper:postgresql://" + primary + "/"
+                    + nodes.nodes.get(0).database() + "?" + (parameters.isEmpty() ? "" : parameters + "&")
+                    + "wrapperPlugins=srw&srwWriteEndpoint=" + primary + "&srwReadEndpoint=" + replica, size));
+            systems.add(new System("AWS JDBC Wrapper 3.3, srw plugin (setReadOnly)", false, srw, srw, true));
+
+            HikariDataSource ours = add(pools, Pools.pool("replicated", nodes.replicatedUrl(nodes.replicaCount()), size));
+            systems.add(new System("jdbc:replicated: defaults", true, ours, ours, false));
+            HikariDataSource global = add(pools, Pools.pool("replicated-global",
+                    nodes.replicatedUrl(nodes.replicaCount(), "readYourWritesScope=global"), size));
+            systems.add(new System("jdbc:replicated: readYourWritesScope=global", true, global, global, false));
+
+            Map<System, List<Load.Result>> results = new LinkedHashMap<>();
+            for (System system : systems) {
+                results.put(system, new ArrayList<>());
+                Load.run(settings.threads(), settings.smoke() ? 0.1 : 1.5, 7, request(system));
+            }
+            for (int round = 0; round < settings.rounds(); round++) {
+                for (System system : systems) {
+                    results.get(system).add(Load.run(settings.threads(), settings.mixSeconds(), round, request(system)));
+                }
+            }
+
+            Table table = new Table("side_by_side", "The 90/10 workload with read-backs, " + settings.threads()
+                    + " threads through HikariCP, every system on the same servers",
+                    "system", "requests/s (median)", "min", "max", "p50 ms", "p99 ms", "reads on replicas",
+                    "read-backs on replicas", "read-your-writes violations", "read-backs", "client CPU per request, us");
+            Chart chart = new Chart("Mixed workload throughput (90% reads, 10% write + read-back)", "requests per second");
+            for (System system : systems) {
+                Load.Rounds r = Load.Rounds.of(results.get(system));
+                long reads = 0;
+                long onReplicas = 0;
+                long readBacks = 0;
+                long readBacksOnReplicas = 0;
+                long stale = 0;
+                for (Load.Result result : results.get(system)) {
+                    reads += result.counts().get("read");
+                    onReplicas += result.counts().get("readOnReplica");
+                    readBacks += result.counts().get("readBack");
+                    readBacksOnReplicas += result.counts().get("readBackOnReplica");
+                    stale += result.counts().get("stale");
+                }
+                table.row(system.label, Stats.median(r.perSecond()), Stats.min(r.perSecond()), Stats.max(r.perSecond()),
+                        Stats.median(r.p50()), Stats.median(r.p99()), percent(onReplicas, reads),
+                        percent(readBacksOnReplicas, readBacks), stale, readBacks, Stats.median(r.cpu()));
+                chart.bar(system.label, r.perSecond(), system.ours);
+            }
+            table.note("CPU budgets: " + budget + ".");
+            table.note("The srw plugin takes one read endpoint (a DNS or proxy name that balances replicas, on AWS);"
+                    + " with none here, it reads from replica 1 only.");
+            table.note("PgJDBC's answer needs the application to pick the pool per statement; the read-back goes to the"
+                    + " read pool. HikariCP hands a thread back the connection it returned last, when it is free.");
+            charts.add(new NamedChart("side_by_side", chart));
+            return table;
+        } finally {
+            pools.forEach(HikariDataSource::close);
+        }
+    }
+
+    private static String percent(long part, long whole) {
+        return whole == 0 ? "" : String.format("%.1f%%", 100.0 * part / whole);
+    }
+
+    private static HikariDataSource add(List<HikariDataSource> pools, HikariDataSource pool) {
+        pools.add(pool);
+        return pool;
+    }
+
+    private static Load.Request request(System system) {
+        return (random, counts) -> {
+            int id = random.nextInt(ROWS) + 1;
+            if (random.nextInt(10) != 0) {
+                read(system, id, counts, -1);
+                return;
+            }
+            long written;
+            try (Connection connection = system.writes.getConnection();
+                 PreparedStatement update = connection.prepareStatement("UPDATE mix_data SET v = v + 1 WHERE id = ? RETURNING v")) {
+                update.setInt(1, id);
+                try (ResultSet rs = update.executeQuery()) {
+                    rs.next();
+                    written = rs.getLong(1);
+                }
+            }
+            read(system, id, counts, written);
+        };
+    }
+
+    private static void read(System system, int id, Load.Counts counts, long mustSee) throws SQLException {
+        try (Connection connection = system.reads.getConnection()) {
+            if (system.readOnlyForReads) {
+                connection.setReadOnly(true);
+            }
+            try (PreparedStatement select = connection.prepareStatement(
+                    "SELECT v, pg_is_in_recovery() FROM mix_data WHERE id = ?")) {
+                select.setInt(1, id);
+                try (ResultSet rs = select.executeQuery()) {
+                    rs.next();
+                    boolean replica = rs.getBoolean(2);
+                    counts.add("read");
+                    if (replica) {
+                        counts.add("readOnReplica");
+                    }
+                    if (mustSee >= 0) {
+                        counts.add("readBack");
+                        if (replica) {
+                            counts.add("readBackOnReplica");
+                        }
+                        if (rs.getLong(1) < mustSee) {
+                            counts.add("stale");
+                        }
+                    }
+                }
+            } finally {
+                if (system.readOnlyForReads) {
+                    connection.setReadOnly(false);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,49 @@
+package io.replicatedjdbc.benchmarks.load;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.replicatedjdbc.testing.PostgresCluster;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every scenario of the load suite for a moment, so that the build keeps it working. Nothing here judges a number:
+ * the measurements are made by the documented command, not by tests.
+ */
+class SuiteSmokeTest {
+
+    @Test
+    void everyScenario_runsAndWritesItsResultsAndCharts() throws Exception {
+        Assumptions.assumeTrue(PostgresCluster.unsupportedReason() == null, PostgresCluster::unsupportedReason);
+        Path out = Paths.get("target/smoke-results");
+        List<Table> tables = Suite.run(out, Settings.smokeRun(), List.of(),
+                List.of("overhead", "classifier", "scaling", "mix", "tpcb"));
+
+        assertThat(tables).extracting(t -> t.name)
+                .containsExactlyInAnyOrder("overhead", "standby_scan_cost", "read_scaling", "side_by_side", "tpcb", "classifier");
+        for (Table table : tables) {
+            assertThat(table.rows).as(table.name).isNotEmpty();
+            assertThat(out.resolve(table.name + ".csv")).exists();
+            assertThat(Files.readString(out.resolve(table.name + ".json"))).contains("\"rows\"");
+        }
+        for (String chart : List.of("overhead", "read_scaling", "side_by_side", "tpcb", "classifier")) {
+            byte[] png = Files.readAllBytes(out.resolve(chart + ".png"));
+            assertThat(png).startsWith((byte) 0x89, (byte) 'P', (byte) 'N', (byte) 'G');
+        }
+        assertThat(Files.readString(out.resolve("summary.md"))).contains("### Routing overhead").contains("smoke settings");
+
+        // The workloads did what they say: reads through the driver reached replicas, and its read-backs were fresh.
+        Table mix = tables.stream().filter(t -> t.name.equals("side_by_side")).findFirst().orElseThrow();
+        Map<String, Object> ours = mix.rows.stream()
+                .filter(r -> r.get("system").equals("jdbc:replicated: readYourWritesScope=global")).findFirst().orElseThrow();
+        assertThat(ours.get("read-your-writes violations")).isEqualTo(0L);
+        Table scaling = tables.stream().filter(t -> t.name.equals("read_scaling")).findFirst().orElseThrow();
+        assertThat(scaling.rows.stream().filter(r -> r.get("configuration").equals("driver, 2 replicas")).findFirst()
+                .orElseThrow().get("reads per node").toString()).contains("replica 1").contains("replica 2");
+    }
+}
