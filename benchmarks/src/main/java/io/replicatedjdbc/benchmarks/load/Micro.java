@@ -1,6 +1,7 @@
 package io.replicatedjdbc.benchmarks.load;
 
 import io.replicatedjdbc.benchmarks.ClassifierBenchmark;
+import io.replicatedjdbc.benchmarks.StatementPathBenchmark;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -10,7 +11,10 @@ import org.openjdk.jmh.runner.options.Options;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 
-/** The classifier's micro benchmarks (JMH), run from the suite: cache hit, fingerprint hit, cold parse. */
+/**
+ * The micro benchmarks (JMH), run from the suite: the classifier (cache hit, fingerprint hit, cold parse), and the
+ * whole statement path in process against a driver that does no I/O.
+ */
 final class Micro {
 
     private Micro() {
@@ -19,6 +23,7 @@ final class Micro {
     static Table run(Settings settings, List<NamedChart> charts) throws Exception {
         Options options = new OptionsBuilder()
                 .include(ClassifierBenchmark.class.getName() + "\\.")
+                .include(StatementPathBenchmark.class.getName() + "\\.")
                 .forks(settings.smoke() ? 0 : 1)
                 .warmupIterations(settings.smoke() ? 0 : 2)
                 .warmupTime(TimeValue.seconds(1))
@@ -28,11 +33,15 @@ final class Micro {
                 .shouldFailOnError(true)
                 .build();
         Collection<RunResult> results = new Runner(options).run();
-        Table table = new Table("classifier", "Classifier micro benchmarks (JMH, average time per call)",
-                "benchmark", "ns per call", "error (99.9%)");
+        Table table = new Table("classifier", "Micro benchmarks (JMH, average time per call): the classifier, and the"
+                + " statement path against a driver that does no I/O", "benchmark", "ns per call", "error (99.9%)");
         Chart chart = new Chart("Classifier, time per call", "nanoseconds (log-free scale; the cold parse dwarfs the rest)");
         for (RunResult result : results) {
             String name = result.getParams().getBenchmark().replaceAll(".*\\.", "");
+            String driver = result.getParams().getParam("driver");
+            if (driver != null) {
+                name = name + " (" + driver + ")";
+            }
             double score = result.getPrimaryResult().getScore();
             double error = result.getPrimaryResult().getScoreError();
             table.row(name, score, error);
