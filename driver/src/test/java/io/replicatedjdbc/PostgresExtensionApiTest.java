@@ -58,16 +58,8 @@ class PostgresExtensionApiTest {
 
     @AfterEach
     void resumeReplay() throws Exception {
-        for (int replica = 1; replica <= cluster.replicaCount(); replica++) {
-            cluster.resumeReplay(replica);
-        }
+        cluster.resumeReplayEverywhere();
         cluster.awaitReplicas();
-    }
-
-    private void pauseReplay() throws SQLException {
-        for (int replica = 1; replica <= cluster.replicaCount(); replica++) {
-            cluster.pauseReplay(replica);
-        }
     }
 
     private Connection connect(String... options) throws SQLException {
@@ -121,7 +113,7 @@ class PostgresExtensionApiTest {
 
     @Test
     void copyFromStdin_runsOnThePrimary_andIsSeenByTheNextRead_andCopyTo_withReplayPaused() throws Exception {
-        pauseReplay();
+        cluster.pauseReplayEverywhere();
         try (Connection connection = connect()) {
             long copied = ((PGConnection) connection).getCopyAPI()
                     .copyIn("COPY ext_rows (id, name) FROM STDIN", new StringReader("10\tten\n11\televen\n"));
@@ -202,7 +194,7 @@ class PostgresExtensionApiTest {
 
     @Test
     void largeObjects_areWrittenOnThePrimary_inTheConnectionsTransaction_andReadBackAfterCommit() throws Exception {
-        pauseReplay();
+        cluster.pauseReplayEverywhere();
         long oid;
         try (Connection connection = connect()) {
             connection.setAutoCommit(false);

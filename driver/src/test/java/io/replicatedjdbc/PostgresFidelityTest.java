@@ -287,18 +287,14 @@ class PostgresFidelityTest {
 
     @Test
     void functionNotYetReplayedOnTheReplica_isNeverTakenForHarmless() throws Exception {
-        for (int replica = 1; replica <= cluster.replicaCount(); replica++) {
-            cluster.pauseReplay(replica);
-        }
+        cluster.pauseReplayEverywhere();
         try (Connection connection = replicated()) {
             cluster.query(0, "CREATE OR REPLACE FUNCTION fid_lagging(k int) RETURNS int VOLATILE LANGUAGE sql"
                     + " AS $$ SELECT pg_advisory_lock(k); SELECT 1 $$");
             // The replica does not know the function yet: a replica would answer 42883, the primary runs it.
             assertThat(runAndRelease(connection, "SELECT fid_lagging(4400)")).isEqualTo(Route.PRIMARY);
         } finally {
-            for (int replica = 1; replica <= cluster.replicaCount(); replica++) {
-                cluster.resumeReplay(replica);
-            }
+            cluster.resumeReplayEverywhere();
         }
         cluster.awaitReplicas();
         try (Connection connection = replicated()) {
@@ -370,9 +366,7 @@ class PostgresFidelityTest {
 
     @Test
     void copyThroughTheUnwrappedConnection_isSeenByTheNextRead_evenWithReplayPaused() throws Exception {
-        for (int replica = 1; replica <= cluster.replicaCount(); replica++) {
-            cluster.pauseReplay(replica);
-        }
+        cluster.pauseReplayEverywhere();
         try (Connection connection = replicated()) {
             // PgJDBC's own connection class hands out the primary's physical connection, unseen by routing.
             org.postgresql.core.BaseConnection pg = connection.unwrap(org.postgresql.core.BaseConnection.class);
@@ -390,9 +384,7 @@ class PostgresFidelityTest {
                 assertThat(rs.getBoolean(1)).isTrue();
             }
         } finally {
-            for (int replica = 1; replica <= cluster.replicaCount(); replica++) {
-                cluster.resumeReplay(replica);
-            }
+            cluster.resumeReplayEverywhere();
         }
     }
 

@@ -59,16 +59,8 @@ class PostgresReadYourWritesTest {
 
     @AfterEach
     void resumeReplay() throws Exception {
-        for (int replica = 1; replica <= cluster.replicaCount(); replica++) {
-            cluster.resumeReplay(replica);
-        }
+        cluster.resumeReplayEverywhere();
         cluster.awaitReplicas();
-    }
-
-    private void pauseReplay() throws SQLException {
-        for (int replica = 1; replica <= cluster.replicaCount(); replica++) {
-            cluster.pauseReplay(replica);
-        }
     }
 
     private Connection connect(String... options) throws SQLException {
@@ -92,7 +84,7 @@ class PostgresReadYourWritesTest {
 
     @Test
     void aRolledBackWrite_keepsNoReadOnThePrimary_whileACommittedOneDoes() throws Exception {
-        pauseReplay();
+        cluster.pauseReplayEverywhere();
         try (Connection connection = connect()) {
             connection.setAutoCommit(false);
             execute(connection, "UPDATE ryw SET v = v + 1 WHERE id = 7");
@@ -113,7 +105,7 @@ class PostgresReadYourWritesTest {
     void writeThenRead_twoHundredRounds_withReplayPaused_neverStale() throws Exception {
         try (Connection connection = connect()) {
             read(connection, 1);
-            pauseReplay();
+            cluster.pauseReplayEverywhere();
             for (int round = 1; round <= 200; round++) {
                 execute(connection, "UPDATE ryw SET v = " + round + " WHERE id = 1");
                 assertThat(read(connection, 1)[0]).as("round " + round).isEqualTo(round);
@@ -126,7 +118,7 @@ class PostgresReadYourWritesTest {
     void everyKindOfWrite_isSeenByTheNextRead_withReplayPaused() throws Exception {
         try (Connection connection = connect()) {
             read(connection, 2);
-            pauseReplay();
+            cluster.pauseReplayEverywhere();
             // a transaction in SQL, several statements in one string
             execute(connection, "BEGIN; UPDATE ryw SET v = 11 WHERE id = 2; UPDATE ryw SET v = 12 WHERE id = 3; COMMIT");
             assertThat(read(connection, 3)[0]).isEqualTo(12);
@@ -166,7 +158,7 @@ class PostgresReadYourWritesTest {
     @Test
     void copyThroughCopyManager_isSeenByTheNextRead_withReplayPaused() throws Exception {
         try (Connection connection = connect()) {
-            pauseReplay();
+            cluster.pauseReplayEverywhere();
             connection.unwrap(org.postgresql.PGConnection.class).getCopyAPI()
                     .copyIn("COPY ryw (id, v) FROM STDIN", new java.io.StringReader("1001\t7\n"));
             assertThat(read(connection, 1001)[0]).isEqualTo(7);
@@ -176,7 +168,7 @@ class PostgresReadYourWritesTest {
     @Test
     void readsReturnToReplicas_withinAHundredMilliseconds_ofCatchingUp() throws Exception {
         try (Connection connection = connect()) {
-            pauseReplay();
+            cluster.pauseReplayEverywhere();
             execute(connection, "UPDATE ryw SET v = v + 1 WHERE id = 4");
             long expected = read(connection, 4)[0];
             resumeReplay();
@@ -210,7 +202,7 @@ class PostgresReadYourWritesTest {
         try (Connection writer = connect("readYourWritesScope=global");
              Connection reader = connect("readYourWritesScope=global")) {
             read(reader, 6);
-            pauseReplay();
+            cluster.pauseReplayEverywhere();
             for (int round = 1; round <= 20; round++) {
                 execute(writer, "UPDATE ryw SET v = " + round + " WHERE id = 6");
                 assertThat(read(reader, 6)[0]).as("round " + round).isEqualTo(round);
@@ -222,7 +214,7 @@ class PostgresReadYourWritesTest {
     void connectionScope_anotherConnectionMayReadFromAReplica() throws Exception {
         try (Connection writer = connect(); Connection reader = connect()) {
             read(reader, 7);
-            pauseReplay();
+            cluster.pauseReplayEverywhere();
             execute(writer, "UPDATE ryw SET v = v + 100 WHERE id = 7");
             assertThat(read(reader, 7)[1]).as("the other connection reads on a replica").isEqualTo(1);
         }
@@ -234,7 +226,7 @@ class PostgresReadYourWritesTest {
             ReplicatedConnection replicatedReader = reader.unwrap(ReplicatedConnection.class);
             assertThat(writer.unwrap(ReplicatedConnection.class).readYourWritesToken()).isNull();
             read(reader, 8);
-            pauseReplay();
+            cluster.pauseReplayEverywhere();
             execute(writer, "UPDATE ryw SET v = 555 WHERE id = 8");
             String token = writer.unwrap(ReplicatedConnection.class).readYourWritesToken();
             assertThat(token).startsWith("rjdbc-lsn:");
@@ -248,7 +240,7 @@ class PostgresReadYourWritesTest {
     void token_carriesTheWritesToAnotherJvm() throws Exception {
         try (Connection reader = connect()) {
             read(reader, 9);
-            pauseReplay();
+            cluster.pauseReplayEverywhere();
             Process writer = new ProcessBuilder(Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
                     "-cp", System.getProperty("java.class.path"), TokenWriter.class.getName(), cluster.replicatedUrl(),
                     "9", "777").redirectErrorStream(true).start();
@@ -346,7 +338,7 @@ class PostgresReadYourWritesTest {
     void aReplicaPausedBeyondMaxReplicaLag_takesNoReads_untilItCatchesUp() throws Exception {
         try (Connection connection = connect("readYourWrites=off", "maxReplicaLag=300ms")) {
             assertThat(read(connection, 13)[1]).isEqualTo(1);
-            pauseReplay();
+            cluster.pauseReplayEverywhere();
             cluster.query(0, "UPDATE ryw SET v = v + 1 WHERE id = 13");
             Thread.sleep(1_000);
             assertThat(read(connection, 13)[1]).as("a replica 1 s behind takes no reads").isZero();

@@ -252,6 +252,20 @@ public final class PostgresCluster implements AutoCloseable {
         query(replica, "SELECT pg_wal_replay_resume()");
     }
 
+    /** Pauses WAL replay on every replica: what the primary writes from now on is certainly not on any of them. */
+    public void pauseReplayEverywhere() throws SQLException {
+        for (int replica = 1; replica <= replicaCount(); replica++) {
+            pauseReplay(replica);
+        }
+    }
+
+    /** Resumes WAL replay on every replica. */
+    public void resumeReplayEverywhere() throws SQLException {
+        for (int replica = 1; replica <= replicaCount(); replica++) {
+            resumeReplay(replica);
+        }
+    }
+
     /** Waits until the replica has replayed everything the primary has written so far. */
     public void awaitReplay(int replica) throws SQLException, InterruptedException {
         // The insert position covers every commit, also one made with synchronous_commit=off that is not flushed yet.

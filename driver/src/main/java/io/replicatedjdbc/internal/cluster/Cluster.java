@@ -237,7 +237,7 @@ public final class Cluster {
      * the new replica, or gives the claim back with {@link #moveFailed}.
      */
     public NodeSpec claimMoveToLessLoaded(NodeSpec current) {
-        if (lessLoadedReplica(current) == null) {
+        if (!hasLessLoadedReplica(current)) {
             return null;
         }
         synchronized (moves) {
@@ -248,6 +248,11 @@ public final class Cluster {
             }
             return lighter;
         }
+    }
+
+    /** Whether a connection bound to {@code current} would move now (no claim, nothing changes): a cheap look first. */
+    public boolean hasLessLoadedReplica(NodeSpec current) {
+        return lessLoadedReplica(current) != null;
     }
 
     /** A claimed move could not be made: the connection stays where it was. */

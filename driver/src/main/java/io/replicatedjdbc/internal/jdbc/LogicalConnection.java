@@ -379,7 +379,8 @@ public class LogicalConnection implements ReplicatedConnection {
         boolean down = !cluster.health().isAvailable(replica.node, System.nanoTime());
         if (behind == null && !down) {
             // In rotation; but after a replica came back, long-lived (pooled) connections spread out again.
-            if (!router.inTransaction() && !readingFrom(replica)) {
+            // readingFrom walks the statements: asked only when a move is due, not on every read.
+            if (!router.inTransaction() && cluster.hasLessLoadedReplica(replica.node) && !readingFrom(replica)) {
                 NodeSpec lighter = cluster.claimMoveToLessLoaded(replica.node);
                 if (lighter != null) {
                     nodes.moveTo(lighter);

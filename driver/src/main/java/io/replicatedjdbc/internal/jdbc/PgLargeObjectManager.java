@@ -84,32 +84,28 @@ final class PgLargeObjectManager extends LargeObjectManager {
 
     @Override
     public void delete(long oid) throws SQLException {
-        connection.largeObjectCall("delete", m -> {
-            m.delete(oid);
-            return null;
-        });
+        act("delete", m -> m.delete(oid));
     }
 
     @Override
     public void unlink(int oid) throws SQLException {
-        connection.largeObjectCall("unlink", m -> {
-            m.unlink(oid);
-            return null;
-        });
+        act("unlink", m -> m.unlink(oid));
     }
 
     @Override
     public void unlink(long oid) throws SQLException {
-        connection.largeObjectCall("unlink", m -> {
-            m.unlink(oid);
-            return null;
-        });
+        act("unlink", m -> m.unlink(oid));
     }
 
     @Override
     public void delete(int oid) throws SQLException {
-        connection.largeObjectCall("delete", m -> {
-            m.delete(oid);
+        act("delete", m -> m.delete(oid));
+    }
+
+    /** A call that returns nothing. */
+    private void act(String what, SqlConsumer<LargeObjectManager> call) throws SQLException {
+        connection.largeObjectCall(what, m -> {
+            call.accept(m);
             return null;
         });
     }
