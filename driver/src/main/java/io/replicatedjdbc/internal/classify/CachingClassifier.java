@@ -21,7 +21,17 @@ public final class CachingClassifier implements SqlClassifier {
     private final StatementClassifier delegate;
     private final Dialect dialect;
     private final BoundedCache<Classification> exact = new BoundedCache<>(ENTRIES, KEY_CHARS);
-    private final BoundedCache<Classification> byShape = new BoundedCache<>(ENTRIES, KEY_CHARS);
+    private final BoundedCache<Shape> byShape = new BoundedCache<>(ENTRIES, KEY_CHARS);
+
+    /** A shape's classification, and the last text with literals seen for it (for a second sighting). */
+    private static final class Shape {
+        final Classification classification;
+        volatile String lastText;
+
+        Shape(Classification classification) {
+            this.classification = classification;
+        }
+    }
 
     public CachingClassifier(StatementClassifier delegate) {
         this.delegate = delegate;
@@ -45,17 +55,24 @@ public final class CachingClassifier implements SqlClassifier {
         }
         Fingerprint fingerprint = Fingerprint.of(sql, dialect, backslashStrings);
         String shape = fingerprint.shape();
-        hit = byShape.get(shape);
-        if (hit == null) {
-            hit = delegate.classify(shape);
+        Shape known = byShape.get(shape);
+        if (known == null) {
+            known = new Shape(delegate.classify(shape));
             if (shape.length() <= MAX_SHAPE_LENGTH) {
-                byShape.put(shape, hit);
+                byShape.put(shape, known);
             }
         }
-        // Text with literals in it (a new id each time) would only fill the exact cache and push out the statements
-        // that do come back as they are: it is found by its shape.
-        if (!backslashStrings && !fingerprint.hadLiterals() && sql.length() <= MAX_EXACT_LENGTH) {
+        hit = known.classification;
+        if (backslashStrings || sql.length() > MAX_EXACT_LENGTH) {
+            return hit;
+        }
+        // Text with literals gets an exact entry of its own only when it comes back as it is (the same status
+        // constant every time, say): a new id each time would fill the exact cache and push out the texts that
+        // do come back. Its first sighting is remembered on its shape.
+        if (!fingerprint.hadLiterals() || sql.equals(known.lastText)) {
             exact.put(sql, hit);
+        } else {
+            known.lastText = sql;
         }
         return hit;
     }

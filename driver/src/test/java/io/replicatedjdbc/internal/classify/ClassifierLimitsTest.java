@@ -138,6 +138,13 @@ class ClassifierLimitsTest {
         // Text without literals comes back as it is: it gets an entry of its own, found without a fingerprint.
         cache.classify("SELECT name FROM users WHERE id = ?");
         assertThat(cache.size()).isEqualTo(2);
+        // Text with literals that comes back as it is gets one at its second sighting.
+        cache.classify("SELECT name FROM users WHERE status = 'active'");
+        assertThat(cache.size()).isEqualTo(3);
+        cache.classify("SELECT name FROM users WHERE status = 'active'");
+        assertThat(cache.size()).isEqualTo(4);
+        cache.classify("SELECT name FROM users WHERE status = 'active'");
+        assertThat(cache.size()).isEqualTo(4);
     }
 
     @Test
