@@ -22,8 +22,6 @@ final class Chart {
     private final String title;
     private final String unit;
     private final List<Bar> bars = new ArrayList<>();
-    private Double reference;
-    private String referenceLabel;
 
     Chart(String title, String unit) {
         this.title = title;
@@ -33,13 +31,6 @@ final class Chart {
     Chart bar(String label, List<Double> values, boolean ours) {
         bars.add(new Bar(label, Stats.median(values), Stats.min(values), Stats.max(values),
                 ours ? new Color(0x2a6f97) : new Color(0x9aa5b1)));
-        return this;
-    }
-
-    /** A vertical line, such as the physical limit a configuration is judged against. */
-    Chart reference(double value, String label) {
-        this.reference = value;
-        this.referenceLabel = label;
         return this;
     }
 
@@ -66,9 +57,6 @@ final class Chart {
             for (Bar bar : bars) {
                 top = Math.max(top, Double.isNaN(bar.max) ? bar.median : bar.max);
             }
-            if (reference != null) {
-                top = Math.max(top, reference);
-            }
             top = top <= 0 || Double.isNaN(top) ? 1 : top * 1.1;
             FontMetrics metrics = g.getFontMetrics();
             int y = 64;
@@ -93,15 +81,13 @@ final class Chart {
                     g.drawLine(b, y + 10, b, y + rowHeight - 10);
                 }
                 g.setColor(Color.BLACK);
-                g.drawString(format(bar.median), x0 + length + 6, y + rowHeight / 2 + 4);
+                // the value after the bar and its whisker, so that neither covers it
+                int end = x0 + length;
+                if (!Double.isNaN(bar.max)) {
+                    end = Math.max(end, x0 + (int) Math.round(plotWidth * Math.max(0, bar.max) / top));
+                }
+                g.drawString(format(bar.median), end + 6, y + rowHeight / 2 + 4);
                 y += rowHeight;
-            }
-            if (reference != null) {
-                int x = labelWidth + (int) Math.round(plotWidth * reference / top);
-                g.setColor(new Color(0xc0392b));
-                g.setStroke(new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10, new float[] {6, 4}, 0));
-                g.drawLine(x, 56, x, y);
-                g.drawString(referenceLabel + " " + format(reference), Math.min(x + 4, width - 200), y + 18);
             }
         } finally {
             g.dispose();
