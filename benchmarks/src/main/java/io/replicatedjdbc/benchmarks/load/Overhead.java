@@ -215,12 +215,6 @@ final class Overhead {
         return new double[] {mean, 1.96 * sd / Math.sqrt(n)};
     }
 
-    /** The value at quantile {@code q} (0..1) of the values. */
-    static double quantile(List<Double> values, double q) {
-        double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-        return sorted.length == 0 ? Double.NaN : sorted[(int) Math.min(sorted.length - 1, Math.round(q * (sorted.length - 1)))];
-    }
-
     static Table run(Nodes nodes, Settings settings, List<NamedChart> charts) throws Exception {
         Table table = new Table("overhead", "Routing overhead against plain PgJDBC on the same server (one thread)",
                 "statement", "client CPU added per statement, us (trimmed mean)", "95% confidence, +/- us",

@@ -36,10 +36,4 @@ final class Stats {
         int index = (int) Math.min(count - 1, Math.ceil(p / 100 * count) - 1);
         return sorted[Math.max(0, index)] / 1e6;
     }
-
-    /** "median (min to max)" with {@code digits} decimals. */
-    static String spread(List<Double> values, int digits) {
-        String f = "%." + digits + "f";
-        return String.format(f + " (" + f + " to " + f + ")", median(values), min(values), max(values));
-    }
 }
