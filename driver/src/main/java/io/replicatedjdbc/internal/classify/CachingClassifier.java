@@ -18,18 +18,53 @@ public final class CachingClassifier implements SqlClassifier {
     /** Fingerprints longer than this are classified every time. */
     static final int MAX_SHAPE_LENGTH = 4_096;
 
+    /** Slots of the table of recent shapes, and the longest shape it holds. */
+    static final int RECENT_SLOTS = 1_024;
+    static final int MAX_RECENT_LENGTH = 1_024;
+
     private final StatementClassifier delegate;
     private final Dialect dialect;
     private final BoundedCache<Classification> exact = new BoundedCache<>(ENTRIES, KEY_CHARS);
     private final BoundedCache<Shape> byShape = new BoundedCache<>(ENTRIES, KEY_CHARS);
+    /**
+     * Recent shapes by the hash of their characters, one per slot: a shape written to a thread's buffer is found here
+     * by comparing characters, without making a String of it or hashing it again. Slots are read and written without
+     * locks: a racing reader sees a whole entry (its final fields), an older one or none, and then looks in
+     * {@link #byShape}.
+     */
+    private final Shape[] recent = new Shape[RECENT_SLOTS];
+    private static final ThreadLocal<Fingerprint.Buffer> BUFFERS = ThreadLocal.withInitial(Fingerprint.Buffer::new);
 
-    /** A shape's classification, and the last text with literals seen for it (for a second sighting). */
+    /**
+     * A shape, its classification, and the last text with literals seen for it (for a second sighting). Immutable but
+     * for that text, so that it may be shared through {@link #recent} without locks.
+     */
     private static final class Shape {
+        final String shape;
+        final int hash;
         final Classification classification;
-        volatile String lastText;
+        /**
+         * Read and written without synchronisation: a thread that misses another's latest text only delays one exact
+         * entry, and a String is safely published whatever the race.
+         */
+        String lastText;
 
-        Shape(Classification classification) {
+        Shape(String shape, int hash, Classification classification) {
+            this.shape = shape;
+            this.hash = hash;
             this.classification = classification;
+        }
+
+        boolean is(char[] chars, int length, int charsHash) {
+            if (hash != charsHash || shape.length() != length) {
+                return false;
+            }
+            for (int i = 0; i < length; i++) {
+                if (shape.charAt(i) != chars[i]) {
+                    return false;
+                }
+            }
+            return true;
         }
     }
 
@@ -53,13 +88,27 @@ public final class CachingClassifier implements SqlClassifier {
         if (hit != null) {
             return hit;
         }
-        Fingerprint fingerprint = Fingerprint.of(sql, dialect, backslashStrings);
-        String shape = fingerprint.shape();
-        Shape known = byShape.get(shape);
-        if (known == null) {
-            known = new Shape(delegate.classify(shape));
-            if (shape.length() <= MAX_SHAPE_LENGTH) {
-                byShape.put(shape, known);
+        Fingerprint.Buffer buffer = BUFFERS.get();
+        int length = Fingerprint.write(sql, dialect, backslashStrings, buffer);
+        char[] chars = buffer.shape;
+        boolean literals = buffer.literals;
+        int hash = 0;
+        for (int i = 0; i < length; i++) {
+            hash = 31 * hash + chars[i];
+        }
+        int slot = recentSlot(hash);
+        Shape known = recent[slot];
+        if (known == null || !known.is(chars, length, hash)) {
+            String shape = new String(chars, 0, length);
+            known = byShape.get(shape);
+            if (known == null) {
+                known = new Shape(shape, hash, delegate.classify(shape));
+                if (length <= MAX_SHAPE_LENGTH) {
+                    byShape.put(shape, known);
+                }
+            }
+            if (length <= MAX_RECENT_LENGTH) {
+                recent[slot] = known;
             }
         }
         hit = known.classification;
@@ -69,12 +118,17 @@ public final class CachingClassifier implements SqlClassifier {
         // Text with literals gets an exact entry of its own only when it comes back as it is (the same status
         // constant every time, say): a new id each time would fill the exact cache and push out the texts that
         // do come back. Its first sighting is remembered on its shape.
-        if (!fingerprint.hadLiterals() || sql.equals(known.lastText)) {
+        if (!literals || sql.equals(known.lastText)) {
             exact.put(sql, hit);
         } else {
             known.lastText = sql;
         }
         return hit;
+    }
+
+    /** The slot of {@link #recent} for a shape of this hash (String's hash of the shape's characters). */
+    static int recentSlot(int hash) {
+        return (hash ^ (hash >>> 16)) & (RECENT_SLOTS - 1);
     }
 
     /** Entries held now (both caches, both generations), for tests and metrics. */

@@ -45,11 +45,85 @@ public final class Fingerprint {
 
     /** With {@code backslashStrings}, {@code '...'} strings take backslash escapes (standard_conforming_strings off). */
     public static Fingerprint of(String sql, Dialect dialect, boolean backslashStrings) {
+        Buffer buffer = new Buffer();
+        int length = write(sql, dialect, backslashStrings, buffer);
+        return new Fingerprint(new String(buffer.shape, 0, length), buffer.literals);
+    }
+
+    /**
+     * Where a shape is written without allocating: the statement's characters, the shape's, and whether literals were
+     * folded. One per thread serves every statement of ordinary length.
+     */
+    static final class Buffer {
+        /** Buffers of this many characters or fewer are kept for the next statement; longer ones are let go. */
+        static final int KEPT_CHARS = 4_096;
+
+        char[] in = new char[256];
+        char[] out = new char[256 + 16];
+        /** The shape last written: its first characters, as many as {@link #write} returned. */
+        char[] shape;
+        /** Whether the shape last written folded literals. */
+        boolean literals;
+
+        private char[] input(String sql) {
+            int n = sql.length();
+            char[] chars = in.length >= n ? in : new char[n];
+            if (n <= KEPT_CHARS) {
+                in = chars;
+            }
+            sql.getChars(0, n, chars, 0);
+            return chars;
+        }
+
+        private char[] output(int n) {
+            char[] chars = out.length >= n + 16 ? out : new char[n + 16];
+            if (n <= KEPT_CHARS) {
+                out = chars;
+            }
+            return chars;
+        }
+    }
+
+    /** Character classes of ASCII, scan.l's: a table look-up instead of a chain of comparisons per character. */
+    private static final byte SPACE = 1;
+    private static final byte WORD_START = 2;
+    private static final byte WORD_PART = 4;
+    private static final byte DIGIT = 8;
+    private static final byte[] ASCII = new byte[128];
+
+    static {
+        for (char c = 0; c < 128; c++) {
+            byte k = 0;
+            if (SqlLexer.isSpace(c)) {
+                k |= SPACE;
+            }
+            if (SqlLexer.isWordStart(c)) {
+                k |= WORD_START;
+            }
+            if (SqlLexer.isWordPart(c)) {
+                k |= WORD_PART;
+            }
+            if (c >= '0' && c <= '9') {
+                k |= DIGIT;
+            }
+            ASCII[c] = k;
+        }
+    }
+
+    /** scan.l's classes, as {@link SqlLexer}'s methods define them; every character beyond ASCII starts a word. */
+    private static int classOf(char c) {
+        return c < 128 ? ASCII[c] : WORD_START | WORD_PART;
+    }
+
+    /**
+     * Writes the shape of {@code sql} to {@code buffer.shape} and returns its length; {@code buffer.literals} tells
+     * whether literals were folded.
+     */
+    static int write(String sql, Dialect dialect, boolean backslashStrings, Buffer buffer) {
         int n = sql.length();
-        char[] in = new char[n];
-        sql.getChars(0, n, in, 0);
+        char[] in = buffer.input(sql);
         // A fingerprint is never longer than its statement, except for the " /*" and "*/" around kept hints.
-        char[] out = new char[n + 16];
+        char[] out = buffer.output(n);
         int o = 0;
         boolean postgres = dialect != Dialect.SQLITE;
         boolean pendingSpace = false;
@@ -57,7 +131,8 @@ public final class Fingerprint {
         int i = 0;
         while (i < n) {
             char c = in[i];
-            if (SqlLexer.isSpace(c)) {
+            int k = classOf(c);
+            if ((k & SPACE) != 0) {
                 pendingSpace = o > 0;
                 i++;
                 continue;
@@ -87,7 +162,7 @@ public final class Fingerprint {
                 out[o++] = ' ';
                 pendingSpace = false;
             }
-            if (SqlLexer.isWordStart(c)) {
+            if ((k & WORD_START) != 0) {
                 if ((c == 'E' || c == 'e') && postgres && i + 1 < n && in[i + 1] == '\'') {
                     i = SqlLexer.skipQuoted(sql, i + 1, '\'', true);
                     o = placeholder(out, o);
@@ -98,19 +173,19 @@ public final class Fingerprint {
                     // Decoded here, so that the shape names the identifier PostgreSQL sees (and holds no UESCAPE literal).
                     SqlLexer.UnicodeIdentifier id = SqlLexer.UnicodeIdentifier.read(sql, i);
                     String quoted = "\"" + id.name.replace("\"", "\"\"") + "\"";
-                    out = ensure(out, o, quoted.length());
+                    out = ensure(out, o, quoted.length() + (n - id.end));
                     quoted.getChars(0, quoted.length(), out, o);
                     o += quoted.length();
                     i = id.end;
                     continue;
                 }
                 // PostgreSQL folds only ASCII letters of unquoted words; other characters stay as written.
-                while (i < n && SqlLexer.isWordPart(in[i])) {
+                while (i < n && (classOf(in[i]) & WORD_PART) != 0) {
                     char w = in[i++];
                     out[o++] = w >= 'A' && w <= 'Z' ? (char) (w + ('a' - 'A')) : w;
                 }
-            } else if (c >= '0' && c <= '9') {
-                i = skipNumber(in, i);
+            } else if ((k & DIGIT) != 0) {
+                i = skipNumber(in, i, n);
                 o = placeholder(out, o);
                 literals = true;
             } else if (c == '\'') {
@@ -154,7 +229,12 @@ public final class Fingerprint {
                 i++;
             }
         }
-        return new Fingerprint(new String(out, 0, o), literals);
+        if (out != buffer.out && out.length <= Buffer.KEPT_CHARS + 16) {
+            buffer.out = out;
+        }
+        buffer.shape = out;
+        buffer.literals = literals;
+        return o;
     }
 
     /** Writes {@code ?}, unless it continues a list that already ends in one ({@code ?, ?} becomes {@code ?}). */
@@ -169,8 +249,7 @@ public final class Fingerprint {
         return o + 1;
     }
 
-    private static int skipNumber(char[] in, int start) {
-        int n = in.length;
+    private static int skipNumber(char[] in, int start, int n) {
         int i = start;
         while (i < n) {
             char c = in[i];

@@ -128,6 +128,35 @@ class ClassifierLimitsTest {
     }
 
     @Test
+    void shapesSharingASlotOfTheRecentTable_keepTheirOwnRoutes() {
+        CachingClassifier cache = new CachingClassifier(new StatementClassifier(Dialect.POSTGRESQL));
+        String read = "select v from t0 where id = ?";
+        int slot = CachingClassifier.recentSlot(read.hashCode());
+        String write = null;
+        for (int i = 0; write == null; i++) {
+            String candidate = "delete from t" + i + " where id = ?";
+            if (CachingClassifier.recentSlot(candidate.hashCode()) == slot) {
+                write = candidate;
+            }
+        }
+        // Inlined literals, so that every call goes through the fingerprint and the recent table (no exact entries).
+        for (int i = 0; i < 100; i++) {
+            assertThat(cache.classify(read.replace("?", String.valueOf(i))).route()).isEqualTo(Route.REPLICA);
+            assertThat(cache.classify(write.replace("?", String.valueOf(i))).route()).isEqualTo(Route.PRIMARY);
+        }
+    }
+
+    @Test
+    void aStatementLongerThanTheThreadsBuffer_thenAShortOne_areBothFingerprinted() {
+        CachingClassifier cache = new CachingClassifier(new StatementClassifier(Dialect.POSTGRESQL));
+        String longRead = "SELECT * FROM t WHERE id IN (" + "1, ".repeat(5_000) + "1)";
+        assertThat(cache.classify(longRead + " AND v = 'x'").route()).isEqualTo(Route.REPLICA);
+        assertThat(cache.classify("DELETE FROM t WHERE id = 1").route()).isEqualTo(Route.PRIMARY);
+        assertThat(cache.classify(longRead + " FOR UPDATE").route()).isEqualTo(Route.PRIMARY);
+        assertThat(cache.classify("SELECT * FROM t WHERE id = 2").route()).isEqualTo(Route.REPLICA);
+    }
+
+    @Test
     void cache_sharesOneEntryForInlinedLiterals() {
         CachingClassifier cache = new CachingClassifier(new StatementClassifier(Dialect.POSTGRESQL));
         for (int i = 0; i < 1_000; i++) {
