@@ -10,15 +10,17 @@ public final class ReadYourWritesCounters {
     private final long readsOnReplicaAfterCheck;
     private final long directChecks;
     private final long positionFetches;
+    private final long sharedPositions;
     private final long waits;
     private final long waitNanos;
 
     public ReadYourWritesCounters(long readsKeptOnPrimary, long readsOnReplicaAfterCheck, long directChecks,
-                                  long positionFetches, long waits, long waitNanos) {
+                                  long positionFetches, long sharedPositions, long waits, long waitNanos) {
         this.readsKeptOnPrimary = readsKeptOnPrimary;
         this.readsOnReplicaAfterCheck = readsOnReplicaAfterCheck;
         this.directChecks = directChecks;
         this.positionFetches = positionFetches;
+        this.sharedPositions = sharedPositions;
         this.waits = waits;
         this.waitNanos = waitNanos;
     }
@@ -38,9 +40,20 @@ public final class ReadYourWritesCounters {
         return directChecks;
     }
 
-    /** Times a connection asked the primary for the WAL position of its writes (at most once per run of writes). */
+    /**
+     * Times a connection asked the primary for the WAL position of its writes (at most once per run of writes), or,
+     * in global scope, of the commits counted.
+     */
     public long positionFetches() {
         return positionFetches;
+    }
+
+    /**
+     * Times a read needed the position of writes and took it from a fetch another connection had sent after they
+     * committed, instead of asking the primary itself.
+     */
+    public long sharedPositions() {
+        return sharedPositions;
     }
 
     /** Reads that waited for a replica to catch up ({@code readYourWritesWait}). */
@@ -56,7 +69,8 @@ public final class ReadYourWritesCounters {
     @Override
     public String toString() {
         return "readsKeptOnPrimary=" + readsKeptOnPrimary + ", readsOnReplicaAfterCheck=" + readsOnReplicaAfterCheck
-                + ", directChecks=" + directChecks + ", positionFetches=" + positionFetches + ", waits=" + waits
+                + ", directChecks=" + directChecks + ", positionFetches=" + positionFetches
+                + ", sharedPositions=" + sharedPositions + ", waits=" + waits
                 + ", waitMillis=" + waitNanos / 1_000_000;
     }
 }

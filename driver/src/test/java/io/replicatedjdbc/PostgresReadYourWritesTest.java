@@ -221,6 +221,38 @@ class PostgresReadYourWritesTest {
     }
 
     @Test
+    void aPositionFetchedAfterAnotherConnectionsCommit_servesIt_andItStillReadsItsWrite() throws Exception {
+        try (Connection first = connect(); Connection second = connect()) {
+            ReplicatedConnection counters = second.unwrap(ReplicatedConnection.class);
+            read(first, 11);
+            read(second, 12);
+            cluster.pauseReplayEverywhere();
+            execute(first, "UPDATE ryw SET v = 1111 WHERE id = 11");
+            execute(second, "UPDATE ryw SET v = 1212 WHERE id = 12");
+            long fetches = counters.readYourWritesCounters().positionFetches();
+            long shared = counters.readYourWritesCounters().sharedPositions();
+            assertThat(read(first, 11)).containsExactly(1111, 0);
+            assertThat(read(second, 12)).as("its own write, on the primary").containsExactly(1212, 0);
+            assertThat(counters.readYourWritesCounters().positionFetches() - fetches).as("fetches").isEqualTo(1);
+            assertThat(counters.readYourWritesCounters().sharedPositions() - shared).as("shared").isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aPositionFetchedBeforeACommit_doesNotServeIt_evenWhenAReplicaHasReplayedIt() throws Exception {
+        try (Connection first = connect(); Connection second = connect()) {
+            read(second, 13);
+            execute(first, "UPDATE ryw SET v = 1313 WHERE id = 13");
+            assertThat(read(first, 13)[0]).isEqualTo(1313); // the first connection fetches a position
+            cluster.awaitReplicas(); // every replica has replayed it
+            cluster.pauseReplayEverywhere();
+            execute(second, "UPDATE ryw SET v = 1314 WHERE id = 13");
+            // The first connection's position is replayed everywhere, but the second one's commit came after it.
+            assertThat(read(second, 13)).containsExactly(1314, 0);
+        }
+    }
+
+    @Test
     void token_carriesTheWritesToAnotherConnection() throws Exception {
         try (Connection writer = connect(); Connection reader = connect()) {
             ReplicatedConnection replicatedReader = reader.unwrap(ReplicatedConnection.class);

@@ -1,46 +1,77 @@
 package io.replicatedjdbc.internal.cluster;
 
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
- * The writes committed by every logical connection of one configuration in this JVM, for
- * {@code readYourWritesScope=global}: a count of commits, and a WAL position known to cover the commits counted up to
- * some number. A read that finds commits the position does not cover yet asks the primary for its current insert
- * position, which covers every commit before it.
+ * What the connections of one configuration in this JVM know about the primary's WAL: the commits counted (for
+ * {@code readYourWritesScope=global}), and the primary's insert positions that any of them fetched lately.
+ *
+ * <p>A fetch of {@code pg_current_wal_insert_lsn()} sent after a commit returned answers a position at or after that
+ * commit. So a connection whose writes committed at time {@code t} needs no fetch of its own when another connection
+ * sent one after {@code t}: pooled connections that write now and then share one round trip to the primary instead
+ * of one each. Times are {@link System#nanoTime()} readings, which every thread of the JVM shares.
  */
 public final class CommittedWrites {
 
-    private final AtomicLong commits = new AtomicLong();
-    private long position = WalPosition.NONE;
-    private long covers;
+    /** Fetches remembered: the earliest one sent after a commit gives the smallest position that covers it. */
+    public static final int FETCHES = 16;
 
-    /** A write of some connection committed (called after the commit returned). */
-    public void committed() {
+    /** One answer of the primary: when its question was sent, and the position it answered. */
+    private static final class Fetch {
+        final long sentNanos;
+        final long position;
+
+        Fetch(long sentNanos, long position) {
+            this.sentNanos = sentNanos;
+            this.position = position;
+        }
+    }
+
+    private final AtomicLong commits = new AtomicLong();
+    /** When the latest commit counted returned; meaningful once {@link #commits} is above zero. */
+    private final AtomicLong lastCommitNanos = new AtomicLong();
+    private final AtomicReferenceArray<Fetch> fetches = new AtomicReferenceArray<>(FETCHES);
+    private final AtomicInteger next = new AtomicInteger();
+
+    /** A write of some connection committed; {@code nanos} was read after the commit returned. */
+    public void committed(long nanos) {
+        lastCommitNanos.accumulateAndGet(nanos, (current, given) -> given - current > 0 ? given : current);
         commits.incrementAndGet();
     }
 
-    /** How many commits have been counted so far; read before asking the primary. */
+    /** How many commits have been counted so far. */
     public long commits() {
         return commits.get();
     }
 
-    /** The position covering every commit counted, or NONE when a newer commit is not covered yet. */
-    public synchronized long coveringPosition() {
-        return covers == commits.get() ? position : WalPosition.NONE;
+    /** When the latest commit counted returned (a {@link System#nanoTime()} reading); only when {@link #commits()} > 0. */
+    public long lastCommitNanos() {
+        return lastCommitNanos.get();
     }
 
-    /** The latest position known, covered or not. */
-    public synchronized long position() {
-        return position;
+    /** The primary answered {@code position} to a fetch sent at {@code sentNanos}. */
+    public void fetched(long sentNanos, long position) {
+        if (position == WalPosition.NONE) {
+            return;
+        }
+        fetches.set(Math.floorMod(next.getAndIncrement(), FETCHES), new Fetch(sentNanos, position));
     }
 
-    /** The primary answered {@code fetched} after {@code commitsBefore} commits had been counted. */
-    public synchronized void fetched(long commitsBefore, long fetched) {
-        if (Long.compareUnsigned(fetched, position) > 0) {
-            position = fetched;
+    /**
+     * The smallest position fetched by a question sent after {@code nanos}: it covers every commit that returned
+     * before then. NONE when no remembered fetch was sent after it.
+     */
+    public long positionAfter(long nanos) {
+        long best = WalPosition.NONE;
+        for (int i = 0; i < FETCHES; i++) {
+            Fetch fetch = fetches.get(i);
+            if (fetch != null && fetch.sentNanos - nanos > 0
+                    && (best == WalPosition.NONE || Long.compareUnsigned(fetch.position, best) < 0)) {
+                best = fetch.position;
+            }
         }
-        if (commitsBefore > covers) {
-            covers = commitsBefore;
-        }
+        return best;
     }
 }

@@ -10,11 +10,12 @@ public final class ReadYourWritesStatistics {
     public final LongAdder onReplicaAfterCheck = new LongAdder();
     public final LongAdder directChecks = new LongAdder();
     public final LongAdder positionFetches = new LongAdder();
+    public final LongAdder sharedPositions = new LongAdder();
     public final LongAdder waits = new LongAdder();
     public final LongAdder waitNanos = new LongAdder();
 
     public ReadYourWritesCounters snapshot() {
         return new ReadYourWritesCounters(keptOnPrimary.sum(), onReplicaAfterCheck.sum(), directChecks.sum(),
-                positionFetches.sum(), waits.sum(), waitNanos.sum());
+                positionFetches.sum(), sharedPositions.sum(), waits.sum(), waitNanos.sum());
     }
 }

@@ -75,31 +75,50 @@ public final class ReadYourWritesGate {
     }
 
     /**
-     * The position a read must see: the connection's own writes (fetched from the primary once after they committed),
-     * the tokens it was given, and in global scope every commit of the configuration counted so far.
+     * The position a read must see: the connection's own writes, the tokens it was given, and in global scope every
+     * commit of the configuration counted so far. A commit is positioned by a fetch of the primary's insert position
+     * sent after it returned: one another connection sent serves as well as one of its own, which is then not sent.
      */
     public long required(ReadYourWritesPolicy.Positions own, Nodes nodes) throws SQLException {
-        CommittedWrites global = own.global();
-        long globalCommits = global == null ? 0 : global.commits();
-        boolean globalUnpositioned = global != null && globalCommits > 0 && global.coveringPosition() == WalPosition.NONE;
-        if (own.pending() || globalUnpositioned) {
-            long position = nodes.primaryInsertPosition();
-            if (position == WalPosition.NONE) {
-                return own.required();
+        CommittedWrites shared = own.shared();
+        if (own.pending()) {
+            long position = shared == null ? WalPosition.NONE : shared.positionAfter(own.pendingSince());
+            if (position != WalPosition.NONE) {
+                statistics.sharedPositions.increment();
+            } else {
+                position = fetch(shared, nodes);
+                if (position == WalPosition.NONE) {
+                    return own.required();
+                }
             }
-            statistics.positionFetches.increment();
-            if (own.pending()) {
-                own.fetched(position);
-            }
-            if (global != null) {
-                global.fetched(globalCommits, position);
-            }
+            own.fetched(position);
         }
         long required = own.required();
-        if (global != null && Long.compareUnsigned(global.position(), required) > 0) {
-            required = global.position();
+        if (own.global() && shared.commits() > 0) {
+            long position = shared.positionAfter(shared.lastCommitNanos());
+            if (position != WalPosition.NONE) {
+                statistics.sharedPositions.increment();
+            } else {
+                position = fetch(shared, nodes);
+            }
+            if (Long.compareUnsigned(position, required) > 0) {
+                required = position;
+            }
         }
         return required;
+    }
+
+    /** Asks the primary for its insert position, and shares the answer; NONE when the primary is not open. */
+    private long fetch(CommittedWrites shared, Nodes nodes) throws SQLException {
+        long sent = System.nanoTime();
+        long position = nodes.primaryInsertPosition();
+        if (position != WalPosition.NONE) {
+            statistics.positionFetches.increment();
+            if (shared != null) {
+                shared.fetched(sent, position);
+            }
+        }
+        return position;
     }
 
     private long askReplica(Nodes nodes, NodeSpec replica) throws SQLException {

@@ -23,8 +23,8 @@ public interface ReadYourWritesPolicy {
     void reset();
 
     /**
-     * The policy of one logical connection; {@code committedWrites} is the configuration's record of commits, shared
-     * by every connection when {@code readYourWritesScope=global} (null for connection scope).
+     * The policy of one logical connection; {@code committedWrites} is what the connections of its configuration know
+     * of the primary's positions (and, when {@code readYourWritesScope=global}, of each other's commits).
      */
     static ReadYourWritesPolicy of(Config config, CommittedWrites committedWrites) {
         switch (config.effectiveReadYourWrites()) {
@@ -33,7 +33,7 @@ public interface ReadYourWritesPolicy {
             case CONNECTION:
                 return new UntilClose();
             case LSN:
-                return new Positions(config.readYourWritesScope() == Config.Scope.GLOBAL ? committedWrites : null);
+                return new Positions(committedWrites, config.readYourWritesScope() == Config.Scope.GLOBAL);
             default:
                 return new Window(config.readYourWritesWindowMillis());
         }
@@ -45,11 +45,21 @@ public interface ReadYourWritesPolicy {
      * primary's position lazily (only when a read would otherwise go to a replica) and checks replicas against it.
      */
     final class Positions implements ReadYourWritesPolicy {
-        private final CommittedWrites global;
+        private final CommittedWrites shared;
+        private final boolean global;
         private boolean pending;
+        private long pendingSince;
         private long required = WalPosition.NONE;
 
-        Positions(CommittedWrites global) {
+        /**
+         * {@code shared}: the configuration's record, whose fetched positions this connection may use (null: none);
+         * {@code global}: reads must also see every other connection's commits counted there.
+         */
+        public Positions(CommittedWrites shared, boolean global) {
+            if (global && shared == null) {
+                throw new IllegalArgumentException("global scope needs the configuration's record of commits");
+            }
+            this.shared = shared;
             this.global = global;
         }
 
@@ -57,8 +67,9 @@ public interface ReadYourWritesPolicy {
         @Override
         public void onWrite(long nowNanos) {
             pending = true;
-            if (global != null) {
-                global.committed();
+            pendingSince = nowNanos;
+            if (global) {
+                shared.committed(nowNanos);
             }
         }
 
@@ -76,6 +87,11 @@ public interface ReadYourWritesPolicy {
         /** Whether this connection committed writes whose position it has not fetched yet. */
         public boolean pending() {
             return pending;
+        }
+
+        /** When the latest of those writes committed (a {@link System#nanoTime()} reading taken after it returned). */
+        public long pendingSince() {
+            return pendingSince;
         }
 
         /** The primary's insert position, fetched after the writes committed: it covers them all. */
@@ -96,8 +112,13 @@ public interface ReadYourWritesPolicy {
             return required;
         }
 
-        /** The configuration's commits when the scope is global, else null. */
-        public CommittedWrites global() {
+        /** The configuration's record of commits and fetched positions, or null. */
+        public CommittedWrites shared() {
+            return shared;
+        }
+
+        /** Whether reads must see every commit of the configuration ({@code readYourWritesScope=global}). */
+        public boolean global() {
             return global;
         }
     }

@@ -69,13 +69,13 @@ class ReadYourWritesGateTest {
     @Test
     void noWrites_noQueries() throws SQLException {
         Script script = new Script();
-        assertThat(gate(0).check(new ReadYourWritesPolicy.Positions(null), script)).isNull();
+        assertThat(gate(0).check(new ReadYourWritesPolicy.Positions(null, false), script)).isNull();
         assertThat(script.log).isEmpty();
     }
 
     @Test
     void aWrite_isPositionedOnce_andAReplicaKnownToHaveReplayedIt_servesTheRead() throws SQLException {
-        ReadYourWritesPolicy.Positions own = new ReadYourWritesPolicy.Positions(null);
+        ReadYourWritesPolicy.Positions own = new ReadYourWritesPolicy.Positions(null, false);
         own.onWrite(0);
         positions.observed(replica1, 150);
         Script script = new Script();
@@ -88,7 +88,7 @@ class ReadYourWritesGateTest {
 
     @Test
     void aLaggingReplica_isNotTradedForAFresherOne_itIsAsked_thenThePrimaryReads() throws SQLException {
-        ReadYourWritesPolicy.Positions own = new ReadYourWritesPolicy.Positions(null);
+        ReadYourWritesPolicy.Positions own = new ReadYourWritesPolicy.Positions(null, false);
         own.onWrite(0);
         positions.observed(replica1, 50);
         positions.observed(replica2, 120);
@@ -101,7 +101,7 @@ class ReadYourWritesGateTest {
 
     @Test
     void otherwiseTheReplicaIsAsked_andWhenItIsBehind_theReadGoesToThePrimary() throws SQLException {
-        ReadYourWritesPolicy.Positions own = new ReadYourWritesPolicy.Positions(null);
+        ReadYourWritesPolicy.Positions own = new ReadYourWritesPolicy.Positions(null, false);
         own.onWrite(0);
         Script script = new Script();
         script.replicaAnswers.add(99L);
@@ -115,7 +115,7 @@ class ReadYourWritesGateTest {
 
     @Test
     void withAWait_theReplicaIsAskedAgainUntilItCatchesUp() throws SQLException {
-        ReadYourWritesPolicy.Positions own = new ReadYourWritesPolicy.Positions(null);
+        ReadYourWritesPolicy.Positions own = new ReadYourWritesPolicy.Positions(null, false);
         own.onWrite(0);
         Script script = new Script();
         script.replicaAnswers.add(10L);
@@ -129,7 +129,7 @@ class ReadYourWritesGateTest {
 
     @Test
     void tokens_raiseTheRequirement_butNeverLowerIt() throws SQLException {
-        ReadYourWritesPolicy.Positions own = new ReadYourWritesPolicy.Positions(null);
+        ReadYourWritesPolicy.Positions own = new ReadYourWritesPolicy.Positions(null, false);
         own.require(500);
         own.require(200);
         assertThat(gate(0).required(own, new Script())).isEqualTo(500);
@@ -138,13 +138,78 @@ class ReadYourWritesGateTest {
     @Test
     void globalScope_anotherConnectionsCommit_isPositionedBeforeTheRead() throws SQLException {
         CommittedWrites shared = new CommittedWrites();
-        ReadYourWritesPolicy.Positions writer = new ReadYourWritesPolicy.Positions(shared);
-        ReadYourWritesPolicy.Positions reader = new ReadYourWritesPolicy.Positions(shared);
+        ReadYourWritesPolicy.Positions writer = new ReadYourWritesPolicy.Positions(shared, true);
+        ReadYourWritesPolicy.Positions reader = new ReadYourWritesPolicy.Positions(shared, true);
         writer.onWrite(0);
         Script script = new Script();
         script.primaryPosition = 300;
         assertThat(gate(0).required(reader, script)).isEqualTo(300);
         assertThat(gate(0).required(reader, script)).isEqualTo(300);
         assertThat(script.log).containsExactly("fetch");
+    }
+
+    @Test
+    void aFetchSentAfterAnotherConnectionsCommit_positionsItToo_withoutAFetchOfItsOwn() throws SQLException {
+        CommittedWrites shared = new CommittedWrites();
+        ReadYourWritesPolicy.Positions first = new ReadYourWritesPolicy.Positions(shared, false);
+        ReadYourWritesPolicy.Positions second = new ReadYourWritesPolicy.Positions(shared, false);
+        first.onWrite(System.nanoTime());
+        second.onWrite(System.nanoTime());
+        Script script = new Script();
+        script.primaryPosition = 400;
+        assertThat(gate(0).required(first, script)).isEqualTo(400);
+        assertThat(gate(0).required(second, script)).isEqualTo(400);
+        assertThat(script.log).containsExactly("fetch");
+        assertThat(statistics.sharedPositions.sum()).isEqualTo(1);
+        assertThat(second.pending()).isFalse();
+    }
+
+    @Test
+    void aFetchSentBeforeACommit_doesNotPositionIt() throws SQLException {
+        CommittedWrites shared = new CommittedWrites();
+        ReadYourWritesPolicy.Positions first = new ReadYourWritesPolicy.Positions(shared, false);
+        ReadYourWritesPolicy.Positions second = new ReadYourWritesPolicy.Positions(shared, false);
+        first.onWrite(System.nanoTime());
+        Script script = new Script();
+        script.primaryPosition = 400;
+        assertThat(gate(0).required(first, script)).isEqualTo(400);
+        second.onWrite(System.nanoTime() + 1);
+        script.primaryPosition = 500;
+        assertThat(gate(0).required(second, script)).isEqualTo(500);
+        assertThat(script.log).containsExactly("fetch", "fetch");
+        assertThat(statistics.sharedPositions.sum()).isZero();
+    }
+
+    @Test
+    void ofTheFetchesSentAfterACommit_theSmallestPositionIsTaken() {
+        CommittedWrites shared = new CommittedWrites();
+        shared.fetched(10, 100);
+        shared.fetched(30, 300);
+        shared.fetched(20, 200);
+        assertThat(shared.positionAfter(5)).isEqualTo(100);
+        assertThat(shared.positionAfter(10)).as("sent at the same reading: not after").isEqualTo(200);
+        assertThat(shared.positionAfter(25)).isEqualTo(300);
+        assertThat(shared.positionAfter(30)).isEqualTo(0);
+        // Only the latest fetches are kept: the oldest make way, and what is kept still covers later commits.
+        for (int i = 0; i < CommittedWrites.FETCHES; i++) {
+            shared.fetched(100 + i, 1_000 + i);
+        }
+        assertThat(shared.positionAfter(5)).isEqualTo(1_000);
+    }
+
+    @Test
+    void globalScope_aFetchSentBeforeTheLatestCommit_isNotEnough() throws SQLException {
+        CommittedWrites shared = new CommittedWrites();
+        ReadYourWritesPolicy.Positions writer = new ReadYourWritesPolicy.Positions(shared, true);
+        ReadYourWritesPolicy.Positions reader = new ReadYourWritesPolicy.Positions(shared, true);
+        Script script = new Script();
+        writer.onWrite(System.nanoTime());
+        script.primaryPosition = 300;
+        assertThat(gate(0).required(reader, script)).isEqualTo(300);
+        writer.onWrite(System.nanoTime() + 1);
+        script.primaryPosition = 350;
+        assertThat(gate(0).required(reader, script)).isEqualTo(350);
+        assertThat(gate(0).required(reader, script)).isEqualTo(350);
+        assertThat(script.log).containsExactly("fetch", "fetch");
     }
 }
