@@ -175,6 +175,11 @@ final class Overhead {
         throw new IllegalStateException("no node listens on port " + port);
     }
 
+    /** The calling thread's CPU time, in nanoseconds. */
+    static long threadCpu() {
+        return THREADS.getCurrentThreadCpuTime();
+    }
+
     private record Sample(long cpu, long wall, long bytes) {
     }
 
@@ -215,6 +220,48 @@ final class Overhead {
         return new double[] {mean, 1.96 * sd / Math.sqrt(n)};
     }
 
+    /** Interleaved runs of {@code kind} on both connections; one row of the table, and one bar when a chart is given. */
+    private static void compare(Kind kind, String name, Connection plainConnection, Connection replicated, Settings settings,
+                                Table table, Chart chart) throws Exception {
+        Random random = new Random(42);
+        int n = settings.overheadStatements();
+        try (Runner plain = kind.open(plainConnection); Runner ours = kind.open(replicated)) {
+            // warm-up of both paths (JIT, statement caches, server plans)
+            for (int i = 0; i < (settings.smoke() ? 1 : 2000); i++) {
+                plain.run(random, n);
+                ours.run(random, n);
+            }
+            List<Double> added = new ArrayList<>();
+            List<Double> addedBytes = new ArrayList<>();
+            List<Double> ratios = new ArrayList<>();
+            List<Double> plainCpu = new ArrayList<>();
+            List<Double> plainWall = new ArrayList<>();
+            for (int round = 0; round < settings.overheadRounds(); round++) {
+                Sample a;
+                Sample b;
+                if (round % 2 == 0) {
+                    a = measure(plain, random, n);
+                    b = measure(ours, random, n);
+                } else {
+                    b = measure(ours, random, n);
+                    a = measure(plain, random, n);
+                }
+                added.add((b.cpu - a.cpu) / 1e3 / n);
+                addedBytes.add((double) (b.bytes - a.bytes) / n);
+                ratios.add((double) b.wall / a.wall);
+                plainCpu.add(a.cpu / 1e3 / n);
+                plainWall.add(a.wall / 1e3 / n);
+            }
+            double[] mean = trimmedMean(added, 0.05);
+            table.row(name, mean[0], mean[1], Stats.median(added), Stats.median(addedBytes), Stats.median(ratios),
+                    Stats.median(plainCpu), Stats.median(plainWall), added.size(), n);
+            if (chart != null) {
+                // the chart's whisker: the 95% confidence interval of the mean
+                chart.bar(name, List.of(mean[0], mean[0] - mean[1], mean[0] + mean[1]), true);
+            }
+        }
+    }
+
     static Table run(Nodes nodes, Settings settings, List<NamedChart> charts) throws Exception {
         Table table = new Table("overhead", "Routing overhead against plain PgJDBC on the same server (one thread)",
                 "statement", "client CPU added per statement, us (trimmed mean)", "95% confidence, +/- us",
@@ -226,44 +273,17 @@ final class Overhead {
             try (Connection plainRead = nodes.connect(readNode); Connection plainWrite = nodes.connect(0)) {
                 for (Kind kind : kinds()) {
                     Connection plainConnection = kind.write() ? plainWrite : plainRead;
-                    Random random = new Random(42);
-                    int n = settings.overheadStatements();
-                    try (Runner plain = kind.open(plainConnection); Runner ours = kind.open(replicated)) {
-                    // warm-up of both paths (JIT, statement caches, server plans)
-                    for (int i = 0; i < (settings.smoke() ? 1 : 2000); i++) {
-                        plain.run(random, n);
-                        ours.run(random, n);
-                    }
-                    List<Double> added = new ArrayList<>();
-                    List<Double> addedBytes = new ArrayList<>();
-                    List<Double> ratios = new ArrayList<>();
-                    List<Double> plainCpu = new ArrayList<>();
-                    List<Double> plainWall = new ArrayList<>();
-                    for (int round = 0; round < settings.overheadRounds(); round++) {
-                        Sample a;
-                        Sample b;
-                        if (round % 2 == 0) {
-                            a = measure(plain, random, n);
-                            b = measure(ours, random, n);
-                        } else {
-                            b = measure(ours, random, n);
-                            a = measure(plain, random, n);
-                        }
-                        added.add((b.cpu - a.cpu) / 1e3 / n);
-                        addedBytes.add((double) (b.bytes - a.bytes) / n);
-                        ratios.add((double) b.wall / a.wall);
-                        plainCpu.add(a.cpu / 1e3 / n);
-                        plainWall.add(a.wall / 1e3 / n);
-                    }
-                    double[] mean = trimmedMean(added, 0.05);
-                    table.row(kind.name(), mean[0], mean[1], Stats.median(added), Stats.median(addedBytes), Stats.median(ratios), Stats.median(plainCpu), Stats.median(plainWall),
-                            added.size(), n);
-                    // the chart's whisker: the 95% confidence interval of the mean
-                    chart.bar(kind.name(), List.of(mean[0], mean[0] - mean[1], mean[0] + mean[1]), true);
+                    compare(kind, kind.name(), plainConnection, replicated, settings, table, chart);
                     if (!kind.write() && readNode(nodes, replicated) != readNode) {
                         table.note("The driver's connection moved to another replica during \"" + kind.name() + "\".");
                     }
-                    }
+                }
+                // The control: plain PgJDBC against itself (a second connection to the same server), measured the same
+                // way. What it shows is the method's own noise: JIT and cache placement differ between two connections.
+                try (Connection plainAgain = nodes.connect(readNode)) {
+                    Kind literal = kinds().get(1);
+                    compare(literal, "control: plain PgJDBC against itself (" + literal.name() + ")", plainRead, plainAgain,
+                            settings, table, null);
                 }
             }
         }
