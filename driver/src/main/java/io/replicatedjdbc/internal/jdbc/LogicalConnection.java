@@ -359,10 +359,9 @@ public class LogicalConnection implements ReplicatedConnection {
         }
 
         @Override
-        public void pause() throws SQLException {
-            try {
-                Thread.sleep(1);
-            } catch (InterruptedException e) {
+        public void pause(long nanos) throws SQLException {
+            java.util.concurrent.locks.LockSupport.parkNanos(nanos);
+            if (Thread.interrupted()) {
                 Thread.currentThread().interrupt();
                 throw Errors.interrupted("waiting for a replica to replay this connection's writes");
             }

@@ -25,9 +25,13 @@ public final class ReadYourWritesGate {
         /** The replica the connection is bound to. */
         NodeSpec boundReplica();
 
-        /** Waits a little before asking the replica again. */
-        void pause() throws SQLException;
+        /** Waits about {@code nanos} before the replica is asked again. */
+        void pause(long nanos) throws SQLException;
     }
+
+    /** The first pause of a wait ({@code readYourWritesWait}), doubled after each answer that is still behind. */
+    static final long FIRST_PAUSE_NANOS = 100_000L;
+    static final long MAX_PAUSE_NANOS = 10_000_000L;
 
     private final ReplicaPositions positions;
     private final ReadYourWritesStatistics statistics;
@@ -59,8 +63,13 @@ public final class ReadYourWritesGate {
         long seen = askReplica(nodes, bound);
         if (!WalPosition.covers(seen, required) && waitNanos > 0) {
             statistics.waits.increment();
-            while (!WalPosition.covers(seen, required) && System.nanoTime() - start < waitNanos) {
-                nodes.pause();
+            // A replica that is about to replay the writes (the common case: it trails by a fraction of a millisecond)
+            // is asked again soon; one that trails further is asked less and less often.
+            long pause = FIRST_PAUSE_NANOS;
+            long left;
+            while (!WalPosition.covers(seen, required) && (left = waitNanos - (System.nanoTime() - start)) > 0) {
+                nodes.pause(Math.min(pause, left));
+                pause = Math.min(pause * 2, MAX_PAUSE_NANOS);
                 seen = askReplica(nodes, bound);
             }
             statistics.waitNanos.add(System.nanoTime() - start);

@@ -38,6 +38,7 @@ class ReadYourWritesGateTest {
         final Deque<Long> replicaAnswers = new ArrayDeque<>();
         NodeSpec bound = replica1;
         final List<String> log = new ArrayList<>();
+        final List<Long> pauses = new ArrayList<>();
 
         @Override
         public long primaryInsertPosition() {
@@ -57,8 +58,9 @@ class ReadYourWritesGateTest {
         }
 
         @Override
-        public void pause() {
+        public void pause(long nanos) {
             log.add("pause");
+            pauses.add(nanos);
         }
     }
 
@@ -125,6 +127,8 @@ class ReadYourWritesGateTest {
         assertThat(script.log).containsExactly("fetch", "ask " + replica1, "pause", "ask " + replica1, "pause",
                 "ask " + replica1);
         assertThat(statistics.waits.sum()).isEqualTo(1);
+        // The first pause is short (a replica about to replay is asked again soon), the next one twice as long.
+        assertThat(script.pauses).containsExactly(ReadYourWritesGate.FIRST_PAUSE_NANOS, 2 * ReadYourWritesGate.FIRST_PAUSE_NANOS);
     }
 
     @Test
