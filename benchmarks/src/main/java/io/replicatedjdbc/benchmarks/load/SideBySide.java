@@ -62,18 +62,38 @@ final class SideBySide {
 
             HikariDataSource ours = add(pools, Pools.pool("replicated", nodes.replicatedUrl(nodes.replicaCount()), size));
             systems.add(new System("jdbc:replicated: defaults", true, ours, ours, false));
+            // An option, not the default: a read that must see a write waits up to 1 ms for its replica to replay it.
+            HikariDataSource wait = add(pools, Pools.pool("replicated-wait",
+                    nodes.replicatedUrl(nodes.replicaCount(), "readYourWritesWait=1ms"), size));
+            systems.add(new System("jdbc:replicated: readYourWritesWait=1ms", true, wait, wait, false));
             HikariDataSource global = add(pools, Pools.pool("replicated-global",
                     nodes.replicatedUrl(nodes.replicaCount(), "readYourWritesScope=global"), size));
             systems.add(new System("jdbc:replicated: readYourWritesScope=global", true, global, global, false));
+            // Not a choice to compare with the others: the same distribution without the guarantee, to show what
+            // read-your-writes costs, at the level of staleness the alternatives above accept.
+            HikariDataSource off = add(pools, Pools.pool("replicated-off",
+                    nodes.replicatedUrl(nodes.replicaCount(), "readYourWrites=off"), size));
+            systems.add(new System("jdbc:replicated: readYourWrites=off (reads may be stale)", true, off, off, false));
 
             Map<System, List<Load.Result>> results = new LinkedHashMap<>();
             for (System system : systems) {
                 results.put(system, new ArrayList<>());
                 Load.run(settings.threads(), settings.smoke() ? 0.1 : 1.5, 7, request(system));
             }
+            // The driver's read-your-writes counters belong to the cluster, which both of its rows use: what each row
+            // did is the counters' change over its own rounds.
+            Map<System, long[]> work = new LinkedHashMap<>();
             for (int round = 0; round < settings.rounds(); round++) {
                 for (System system : systems) {
+                    long[] before = system.ours ? rywCounters(system.reads) : null;
                     results.get(system).add(Load.run(settings.threads(), settings.mixSeconds(), round, request(system)));
+                    if (system.ours) {
+                        long[] after = rywCounters(system.reads);
+                        long[] sum = work.computeIfAbsent(system, s -> new long[after.length]);
+                        for (int i = 0; i < after.length; i++) {
+                            sum[i] += after[i] - before[i];
+                        }
+                    }
                 }
             }
 
@@ -101,6 +121,21 @@ final class SideBySide {
                         percent(readBacksOnReplicas, readBacks), stale, readBacks, Stats.median(r.cpu()));
                 chart.bar(system.label, r.perSecond(), system.ours);
             }
+            for (Map.Entry<System, long[]> entry : work.entrySet()) {
+                long requests = 0;
+                for (Load.Result result : results.get(entry.getKey())) {
+                    requests += result.requests();
+                }
+                double per = requests == 0 ? 0 : 1000.0 / requests;
+                long[] c = entry.getValue();
+                if (c[0] + c[1] + c[2] + c[3] == 0) {
+                    continue; // readYourWrites=off: nothing to tell
+                }
+                table.note(String.format("%s, read-your-writes work per 1,000 requests: %.0f position fetches on the"
+                        + " primary, %.0f positions taken from another connection's fetch, %.0f replay checks on a replica,"
+                        + " %.0f reads kept on the primary.", entry.getKey().label, c[0] * per, c[1] * per, c[2] * per,
+                        c[3] * per));
+            }
             table.note("CPU budgets: " + budget + ".");
             table.note("The srw plugin takes one read endpoint (a DNS or proxy name that balances replicas, on AWS);"
                     + " with none here, it reads from replica 1 only.");
@@ -110,6 +145,15 @@ final class SideBySide {
             return table;
         } finally {
             pools.forEach(HikariDataSource::close);
+        }
+    }
+
+    /** The driver's read-your-writes counters now: position fetches, shared positions, replay checks, kept on primary. */
+    private static long[] rywCounters(DataSource pool) throws SQLException {
+        try (Connection connection = pool.getConnection()) {
+            io.replicatedjdbc.ReadYourWritesCounters c = connection.unwrap(io.replicatedjdbc.ReplicatedConnection.class)
+                    .readYourWritesCounters();
+            return new long[] {c.positionFetches(), c.sharedPositions(), c.directChecks(), c.readsKeptOnPrimary()};
         }
     }
 
