@@ -51,29 +51,19 @@ public final class Fingerprint {
     }
 
     /**
-     * Where a shape is written without allocating: the statement's characters, the shape's, and whether literals were
-     * folded. One per thread serves every statement of ordinary length.
+     * Where a shape is written without allocating: its characters, and whether literals were folded. One per thread
+     * serves every statement of ordinary length. (The statement is read from its String: copying it first would touch
+     * memory that a network wait has left cold.)
      */
     static final class Buffer {
         /** Buffers of this many characters or fewer are kept for the next statement; longer ones are let go. */
         static final int KEPT_CHARS = 4_096;
 
-        char[] in = new char[256];
         char[] out = new char[256 + 16];
         /** The shape last written: its first characters, as many as {@link #write} returned. */
         char[] shape;
         /** Whether the shape last written folded literals. */
         boolean literals;
-
-        private char[] input(String sql) {
-            int n = sql.length();
-            char[] chars = in.length >= n ? in : new char[n];
-            if (n <= KEPT_CHARS) {
-                in = chars;
-            }
-            sql.getChars(0, n, chars, 0);
-            return chars;
-        }
 
         private char[] output(int n) {
             char[] chars = out.length >= n + 16 ? out : new char[n + 16];
@@ -121,7 +111,6 @@ public final class Fingerprint {
      */
     static int write(String sql, Dialect dialect, boolean backslashStrings, Buffer buffer) {
         int n = sql.length();
-        char[] in = buffer.input(sql);
         // A fingerprint is never longer than its statement, except for the " /*" and "*/" around kept hints.
         char[] out = buffer.output(n);
         int o = 0;
@@ -130,29 +119,29 @@ public final class Fingerprint {
         boolean literals = false;
         int i = 0;
         while (i < n) {
-            char c = in[i];
+            char c = sql.charAt(i);
             int k = classOf(c);
             if ((k & SPACE) != 0) {
                 pendingSpace = o > 0;
                 i++;
                 continue;
             }
-            if (c == '-' && i + 1 < n && in[i + 1] == '-') {
+            if (c == '-' && i + 1 < n && sql.charAt(i + 1) == '-') {
                 int end = SqlLexer.lineCommentEnd(sql, i);
                 if (Hints.mentionsHint(sql, i + 2, end)) {
                     out = ensure(out, o, end - i + 6);
-                    o = keep(out, o, in, i + 2, end);
+                    o = keep(out, o, sql, i + 2, end);
                 }
                 pendingSpace = o > 0;
                 i = end;
                 continue;
             }
-            if (c == '/' && i + 1 < n && in[i + 1] == '*') {
+            if (c == '/' && i + 1 < n && sql.charAt(i + 1) == '*') {
                 int end = SqlLexer.skipBlockComment(sql, i, dialect);
                 int to = Math.max(i + 2, end - 2);
                 if (Hints.mentionsHint(sql, i + 2, to)) {
                     out = ensure(out, o, end - i + 6);
-                    o = keep(out, o, in, i + 2, to);
+                    o = keep(out, o, sql, i + 2, to);
                 }
                 pendingSpace = o > 0;
                 i = end;
@@ -163,13 +152,13 @@ public final class Fingerprint {
                 pendingSpace = false;
             }
             if ((k & WORD_START) != 0) {
-                if ((c == 'E' || c == 'e') && postgres && i + 1 < n && in[i + 1] == '\'') {
+                if ((c == 'E' || c == 'e') && postgres && i + 1 < n && sql.charAt(i + 1) == '\'') {
                     i = SqlLexer.skipQuoted(sql, i + 1, '\'', true);
                     o = placeholder(out, o);
                     literals = true;
                     continue;
                 }
-                if ((c == 'U' || c == 'u') && postgres && i + 2 < n && in[i + 1] == '&' && in[i + 2] == '"') {
+                if ((c == 'U' || c == 'u') && postgres && i + 2 < n && sql.charAt(i + 1) == '&' && sql.charAt(i + 2) == '"') {
                     // Decoded here, so that the shape names the identifier PostgreSQL sees (and holds no UESCAPE literal).
                     SqlLexer.UnicodeIdentifier id = SqlLexer.UnicodeIdentifier.read(sql, i);
                     String quoted = "\"" + id.name.replace("\"", "\"\"") + "\"";
@@ -180,12 +169,12 @@ public final class Fingerprint {
                     continue;
                 }
                 // PostgreSQL folds only ASCII letters of unquoted words; other characters stay as written.
-                while (i < n && (classOf(in[i]) & WORD_PART) != 0) {
-                    char w = in[i++];
+                while (i < n && (classOf(sql.charAt(i)) & WORD_PART) != 0) {
+                    char w = sql.charAt(i++);
                     out[o++] = w >= 'A' && w <= 'Z' ? (char) (w + ('a' - 'A')) : w;
                 }
             } else if ((k & DIGIT) != 0) {
-                i = skipNumber(in, i, n);
+                i = skipNumber(sql, i, n);
                 o = placeholder(out, o);
                 literals = true;
             } else if (c == '\'') {
@@ -194,18 +183,18 @@ public final class Fingerprint {
                 literals = true;
             } else if (c == '"' || (c == '`' && !postgres)) {
                 int end = SqlLexer.skipQuoted(sql, i, c, false);
-                System.arraycopy(in, i, out, o, end - i);
+                sql.getChars(i, end, out, o);
                 o += end - i;
                 i = end;
             } else if (c == '[' && !postgres) {
                 int end = sql.indexOf(']', i + 1);
                 end = end < 0 ? n : end + 1;
-                System.arraycopy(in, i, out, o, end - i);
+                sql.getChars(i, end, out, o);
                 o += end - i;
                 i = end;
             } else if (c == '?') {
                 i++;
-                while (i < n && in[i] >= '0' && in[i] <= '9') {
+                while (i < n && sql.charAt(i) >= '0' && sql.charAt(i) <= '9') {
                     i++;
                 }
                 o = placeholder(out, o);
@@ -218,9 +207,9 @@ public final class Fingerprint {
                     out[o++] = c;
                 }
                 i = end;
-            } else if ((c == ':' || c == '@' || c == '$') && !postgres && i + 1 < n && SqlLexer.isWordPart(in[i + 1])) {
+            } else if ((c == ':' || c == '@' || c == '$') && !postgres && i + 1 < n && SqlLexer.isWordPart(sql.charAt(i + 1))) {
                 i++;
-                while (i < n && SqlLexer.isWordPart(in[i])) {
+                while (i < n && SqlLexer.isWordPart(sql.charAt(i))) {
                     i++;
                 }
                 o = placeholder(out, o);
@@ -249,14 +238,14 @@ public final class Fingerprint {
         return o + 1;
     }
 
-    private static int skipNumber(char[] in, int start, int n) {
+    private static int skipNumber(String sql, int start, int n) {
         int i = start;
         while (i < n) {
-            char c = in[i];
+            char c = sql.charAt(i);
             if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '.' || c == '_') {
                 i++;
-            } else if ((c == '+' || c == '-') && (in[i - 1] == 'e' || in[i - 1] == 'E')
-                    && i + 1 < n && in[i + 1] >= '0' && in[i + 1] <= '9') {
+            } else if ((c == '+' || c == '-') && (sql.charAt(i - 1) == 'e' || sql.charAt(i - 1) == 'E')
+                    && i + 1 < n && sql.charAt(i + 1) >= '0' && sql.charAt(i + 1) <= '9') {
                 i++;
             } else {
                 break;
@@ -266,13 +255,13 @@ public final class Fingerprint {
     }
 
     /** Copies a hint comment into the fingerprint as {@code /*...*}{@code /}. */
-    private static int keep(char[] out, int o, char[] in, int from, int to) {
+    private static int keep(char[] out, int o, String sql, int from, int to) {
         if (o > 0) {
             out[o++] = ' ';
         }
         out[o++] = '/';
         out[o++] = '*';
-        System.arraycopy(in, from, out, o, to - from);
+        sql.getChars(from, to, out, o);
         o += to - from;
         out[o++] = '*';
         out[o++] = '/';
