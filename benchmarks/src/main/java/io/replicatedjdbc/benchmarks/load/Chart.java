@@ -36,7 +36,19 @@ final class Chart {
 
     void write(Path file) throws IOException {
         System.setProperty("java.awt.headless", "true");
-        int labelWidth = 330;
+        // The label column fits the longest label (within reason), so that no label is cut.
+        Font labelFont = new Font(Font.SANS_SERIF, Font.PLAIN, 12);
+        Graphics2D measure = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB).createGraphics();
+        int longest = 0;
+        try {
+            FontMetrics labelMetrics = measure.getFontMetrics(labelFont);
+            for (Bar bar : bars) {
+                longest = Math.max(longest, labelMetrics.stringWidth(bar.label));
+            }
+        } finally {
+            measure.dispose();
+        }
+        int labelWidth = Math.min(640, Math.max(330, longest + 32));
         int plotWidth = 520;
         int rowHeight = 34;
         int width = labelWidth + plotWidth + 90;
@@ -51,7 +63,7 @@ final class Chart {
             g.setColor(Color.BLACK);
             g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 15));
             g.drawString(title, 12, 24);
-            g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+            g.setFont(labelFont);
             g.drawString(unit + " (bar: median; whisker: min to max)", 12, 44);
             double top = 0;
             for (Bar bar : bars) {

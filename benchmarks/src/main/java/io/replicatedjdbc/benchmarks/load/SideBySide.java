@@ -73,7 +73,7 @@ final class SideBySide {
             // read-your-writes costs, at the level of staleness the alternatives above accept.
             HikariDataSource off = add(pools, Pools.pool("replicated-off",
                     nodes.replicatedUrl(nodes.replicaCount(), "readYourWrites=off"), size));
-            systems.add(new System("jdbc:replicated: readYourWrites=off (reads may be stale)", true, off, off, false));
+            systems.add(new System("jdbc:replicated: readYourWrites=off (may read stale data)", true, off, off, false));
 
             Map<System, List<Load.Result>> results = new LinkedHashMap<>();
             for (System system : systems) {
