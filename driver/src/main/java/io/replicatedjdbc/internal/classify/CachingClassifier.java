@@ -7,7 +7,8 @@ package io.replicatedjdbc.internal.classify;
  *
  * <p>Memory is bounded whatever the number of distinct statements: each cache holds two generations of at most
  * {@link #ENTRIES} keys and {@link #KEY_CHARS} key characters, and longer statements are not cached. Entries
- * used at least once per generation survive any number of one-off statements.
+ * used at least once per generation survive any number of one-off statements. A table of {@link #RECENT_SLOTS} recent
+ * shapes of at most {@link #MAX_RECENT_LENGTH} characters each comes on top.
  */
 public final class CachingClassifier implements SqlClassifier {
 
@@ -33,7 +34,8 @@ public final class CachingClassifier implements SqlClassifier {
      * {@link #byShape}.
      */
     private final Shape[] recent = new Shape[RECENT_SLOTS];
-    private static final ThreadLocal<Fingerprint.Buffer> BUFFERS = ThreadLocal.withInitial(Fingerprint.Buffer::new);
+    /** Each thread's buffers for {@link Fingerprint#write}: JDK types only, so that no driver class stays reachable. */
+    private static final ThreadLocal<char[][]> BUFFERS = new ThreadLocal<>();
 
     /**
      * A shape, its classification, and the last text with literals seen for it (for a second sighting). Immutable but
@@ -88,10 +90,15 @@ public final class CachingClassifier implements SqlClassifier {
         if (hit != null) {
             return hit;
         }
-        Fingerprint.Buffer buffer = BUFFERS.get();
-        int length = Fingerprint.write(sql, dialect, backslashStrings, buffer);
-        char[] chars = buffer.shape;
-        boolean literals = buffer.literals;
+        char[][] buffers = BUFFERS.get();
+        if (buffers == null) {
+            buffers = new char[2][];
+            BUFFERS.set(buffers);
+        }
+        int written = Fingerprint.write(sql, dialect, backslashStrings, buffers);
+        int length = Fingerprint.length(written);
+        boolean literals = Fingerprint.hadLiterals(written);
+        char[] chars = buffers[Fingerprint.SHAPE];
         int hash = 0;
         for (int i = 0; i < length; i++) {
             hash = 31 * hash + chars[i];

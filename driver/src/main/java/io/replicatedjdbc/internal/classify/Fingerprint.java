@@ -45,33 +45,29 @@ public final class Fingerprint {
 
     /** With {@code backslashStrings}, {@code '...'} strings take backslash escapes (standard_conforming_strings off). */
     public static Fingerprint of(String sql, Dialect dialect, boolean backslashStrings) {
-        Buffer buffer = new Buffer();
-        int length = write(sql, dialect, backslashStrings, buffer);
-        return new Fingerprint(new String(buffer.shape, 0, length), buffer.literals);
+        char[][] buffers = new char[2][];
+        int written = write(sql, dialect, backslashStrings, buffers);
+        return new Fingerprint(new String(buffers[SHAPE], 0, length(written)), hadLiterals(written));
     }
 
     /**
-     * Where a shape is written without allocating: its characters, and whether literals were folded. One per thread
-     * serves every statement of ordinary length. (The statement is read from its String: copying it first would touch
-     * memory that a network wait has left cold.)
+     * The buffers {@link #write} takes: {@code buffers[KEPT]} is reused from one statement to the next (one per thread
+     * serves every statement of ordinary length), {@code buffers[SHAPE]} holds the shape last written. Plain arrays,
+     * so that a thread that keeps them holds nothing of the driver's classes (an application server can unload it).
      */
-    static final class Buffer {
-        /** Buffers of this many characters or fewer are kept for the next statement; longer ones are let go. */
-        static final int KEPT_CHARS = 4_096;
+    static final int KEPT = 0;
+    static final int SHAPE = 1;
+    /** Buffers of this many characters or fewer are kept for the next statement; longer ones are let go. */
+    static final int KEPT_CHARS = 4_096;
 
-        char[] out = new char[256 + 16];
-        /** The shape last written: its first characters, as many as {@link #write} returned. */
-        char[] shape;
-        /** Whether the shape last written folded literals. */
-        boolean literals;
+    /** The length of the shape, from what {@link #write} returned. */
+    static int length(int written) {
+        return written >>> 1;
+    }
 
-        private char[] output(int n) {
-            char[] chars = out.length >= n + 16 ? out : new char[n + 16];
-            if (n <= KEPT_CHARS) {
-                out = chars;
-            }
-            return chars;
-        }
+    /** Whether literals were folded into the shape, from what {@link #write} returned. */
+    static boolean hadLiterals(int written) {
+        return (written & 1) != 0;
     }
 
     /** Character classes of ASCII, scan.l's: a table look-up instead of a chain of comparisons per character. */
@@ -106,13 +102,14 @@ public final class Fingerprint {
     }
 
     /**
-     * Writes the shape of {@code sql} to {@code buffer.shape} and returns its length; {@code buffer.literals} tells
-     * whether literals were folded.
+     * Writes the shape of {@code sql} to {@code buffers[SHAPE]}, reusing {@code buffers[KEPT]} when it is long enough.
+     * Returns the shape's length and whether literals were folded, for {@link #length} and {@link #hadLiterals}.
      */
-    static int write(String sql, Dialect dialect, boolean backslashStrings, Buffer buffer) {
+    static int write(String sql, Dialect dialect, boolean backslashStrings, char[][] buffers) {
         int n = sql.length();
         // A fingerprint is never longer than its statement, except for the " /*" and "*/" around kept hints.
-        char[] out = buffer.output(n);
+        char[] kept = buffers[KEPT];
+        char[] out = kept != null && kept.length >= n + 16 ? kept : new char[Math.max(n + 16, 256)];
         int o = 0;
         boolean postgres = dialect != Dialect.SQLITE;
         boolean pendingSpace = false;
@@ -218,12 +215,11 @@ public final class Fingerprint {
                 i++;
             }
         }
-        if (out != buffer.out && out.length <= Buffer.KEPT_CHARS + 16) {
-            buffer.out = out;
+        if (out != kept && out.length <= KEPT_CHARS + 16) {
+            buffers[KEPT] = out;
         }
-        buffer.shape = out;
-        buffer.literals = literals;
-        return o;
+        buffers[SHAPE] = out;
+        return o << 1 | (literals ? 1 : 0);
     }
 
     /** Writes {@code ?}, unless it continues a list that already ends in one ({@code ?, ?} becomes {@code ?}). */
