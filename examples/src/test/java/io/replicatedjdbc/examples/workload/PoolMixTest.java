@@ -26,7 +26,10 @@ class PoolMixTest {
             PoolMix.Result result = PoolMix.run(dataSource, 8, REQUESTS, false, 7);
             System.out.println("Pool mix, defaults (read-back on the same connection): " + result);
             assertThat(result.staleReadBacks).isZero();
-            assertThat(result.replicaShare()).isGreaterThanOrEqualTo(0.85);
+            // Most reads on replicas (window mode keeps 98% on the primary). The share depends on how soon the replicas
+            // replay each write, which on a loaded 2-core build machine has dropped to 84% in one run of many (99.8%
+            // is usual): the bound tells the modes apart without judging the machine's speed.
+            assertThat(result.replicaShare()).isGreaterThanOrEqualTo(0.6);
         }
     }
 
