@@ -91,30 +91,33 @@ public final class ReadYourWritesGate {
     public long required(ReadYourWritesPolicy.Positions own, Nodes nodes) throws SQLException {
         CommittedWrites shared = own.shared();
         if (own.pending()) {
-            long position = shared == null ? WalPosition.NONE : shared.positionAfter(own.pendingSince());
-            if (position != WalPosition.NONE) {
-                statistics.sharedPositions.increment();
-            } else {
-                position = fetch(shared, nodes);
-                if (position == WalPosition.NONE) {
-                    return own.required();
-                }
+            long position = positionAfter(own.pendingSince(), shared, nodes);
+            if (position == WalPosition.NONE) {
+                return own.required();
             }
             own.fetched(position);
         }
         long required = own.required();
         if (own.global() && shared.commits() > 0) {
-            long position = shared.positionAfter(shared.lastCommitNanos());
-            if (position != WalPosition.NONE) {
-                statistics.sharedPositions.increment();
-            } else {
-                position = fetch(shared, nodes);
-            }
+            long position = positionAfter(shared.lastCommitNanos(), shared, nodes);
             if (Long.compareUnsigned(position, required) > 0) {
                 required = position;
             }
         }
         return required;
+    }
+
+    /**
+     * A position covering every commit that returned before {@code nanos}: from a fetch another connection sent after
+     * it, or else from a fetch of this connection's own; NONE when the primary is not open.
+     */
+    private long positionAfter(long nanos, CommittedWrites shared, Nodes nodes) throws SQLException {
+        long position = shared == null ? WalPosition.NONE : shared.positionAfter(nanos);
+        if (position != WalPosition.NONE) {
+            statistics.sharedPositions.increment();
+            return position;
+        }
+        return fetch(shared, nodes);
     }
 
     /** Asks the primary for its insert position, and shares the answer; NONE when the primary is not open. */
