@@ -1,6 +1,7 @@
 package io.replicatedjdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.replicatedjdbc.testing.PostgresCluster;
 import io.replicatedjdbc.testing.PostgresClusterExtension;
@@ -265,6 +266,21 @@ class PostgresReadYourWritesTest {
             replicatedReader.readYourWrites(token);
             assertThat(read(reader, 8)[0]).isEqualTo(555);
             assertThat(replicatedReader.readYourWritesCounters().readsKeptOnPrimary()).isPositive();
+        }
+    }
+
+    @Test
+    void tokensWithSigns_orOtherMalformedPositions_failWith22023_andChangeNothing() throws Exception {
+        try (Connection reader = connect()) {
+            ReplicatedConnection replicated = reader.unwrap(ReplicatedConnection.class);
+            for (String token : new String[] {"rjdbc-lsn:-1/-1", "rjdbc-lsn:+0/+10", "rjdbc-lsn:-0/-0", "rjdbc-lsn:1/-1",
+                "rjdbc-lsn:123456789/0", "rjdbc-lsn: 1/1", "rjdbc-lsn:"}) {
+                assertThatThrownBy(() -> replicated.readYourWrites(token)).as(token).isInstanceOf(SQLException.class)
+                        .extracting(e -> ((SQLException) e).getSQLState()).isEqualTo("22023");
+            }
+            assertThat(replicated.readYourWritesToken()).as("no position was taken from them").isNull();
+            read(reader, 8);
+            assertThat(replicated.lastRouting().route()).isEqualTo(Route.REPLICA);
         }
     }
 

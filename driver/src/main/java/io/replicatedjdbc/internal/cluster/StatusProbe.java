@@ -72,7 +72,7 @@ public final class StatusProbe {
                 statuses.add(new NodeStatus(node, true, standby ? "standby" : "primary", position, verdict));
             } catch (SQLException | RuntimeException e) {
                 statuses.add(new NodeStatus(node, false, "-", WalPosition.NONE,
-                        "UNREACHABLE: " + io.replicatedjdbc.internal.config.Redaction.redact(e.getMessage())
+                        "UNREACHABLE: " + config.redact(e.getMessage())
                                 + (node.isPrimary() ? "; writes fail, reads go to replicas" : "; takes no reads")));
             }
         }

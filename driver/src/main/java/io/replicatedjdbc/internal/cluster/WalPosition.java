@@ -15,15 +15,23 @@ public final class WalPosition {
             return NONE;
         }
         int slash = text.indexOf('/');
-        if (slash <= 0 || slash == text.length() - 1) {
+        // As the server writes it: 1 to 8 hexadecimal digits on each side, no sign, no space.
+        if (slash < 1 || slash > 8 || text.length() - slash - 1 < 1 || text.length() - slash - 1 > 8) {
             throw new IllegalArgumentException("not a WAL position: " + text);
         }
-        long high = Long.parseLong(text.substring(0, slash), 16);
-        long low = Long.parseLong(text.substring(slash + 1), 16);
-        if (high > 0xFFFF_FFFFL || low > 0xFFFF_FFFFL) {
-            throw new IllegalArgumentException("not a WAL position: " + text);
+        return (hex(text, 0, slash) << 32) | hex(text, slash + 1, text.length());
+    }
+
+    private static long hex(String text, int from, int to) {
+        long value = 0;
+        for (int i = from; i < to; i++) {
+            int digit = Character.digit(text.charAt(i), 16);
+            if (digit < 0 || text.charAt(i) > 'f') {
+                throw new IllegalArgumentException("not a WAL position: " + text);
+            }
+            value = value * 16 + digit;
         }
-        return (high << 32) | low;
+        return value;
     }
 
     public static String format(long position) {

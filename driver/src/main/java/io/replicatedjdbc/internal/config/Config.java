@@ -26,6 +26,7 @@ public final class Config {
     public enum Scope { CONNECTION, GLOBAL }
 
     private final String displayUrl;
+    private final Redaction redaction;
     private final Dialect dialect;
     private final NodeSpec primary;
     private final List<NodeSpec> replicas;
@@ -49,7 +50,7 @@ public final class Config {
     private final Set<String> readFunctions;
     private final String clusterKey;
 
-    Config(String displayUrl, Dialect dialect, NodeSpec primary, List<NodeSpec> replicas, Properties nodeProperties,
+    Config(String displayUrl, Redaction redaction, Dialect dialect, NodeSpec primary, List<NodeSpec> replicas, Properties nodeProperties,
            Balance balance, ReadYourWrites readYourWrites, long readYourWritesWindowMillis, Scope readYourWritesScope,
            long readYourWritesWaitMillis, long replicaPollIntervalMillis, long maxReplicaLagMillis,
            long maxReplicaLagBytes, int primaryReadWeight, List<Integer> replicaWeights, long failoverTimeoutMillis,
@@ -57,6 +58,7 @@ public final class Config {
            long replicaRetryIntervalMillis, long replicaConnectTimeoutMillis, boolean logRouting,
            Set<String> writeFunctions, Set<String> readFunctions) {
         this.displayUrl = displayUrl;
+        this.redaction = redaction;
         this.dialect = dialect;
         this.primary = primary;
         this.replicas = Collections.unmodifiableList(new ArrayList<>(replicas));
@@ -91,6 +93,11 @@ public final class Config {
     }
 
     /** The {@code jdbc:replicated:} URL without secrets. */
+    /** Masks this configuration's secrets (in every encoding) in text that may carry them, such as a driver's error. */
+    public String redact(String text) {
+        return redaction.apply(text);
+    }
+
     public String displayUrl() {
         return displayUrl;
     }

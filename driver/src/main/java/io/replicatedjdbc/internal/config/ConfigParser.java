@@ -52,7 +52,7 @@ public final class ConfigParser {
         }
         int question = url == null || !accepts(url) ? -1 : url.indexOf('?');
         if (question >= 0) {
-            splitQuery(Redaction.redact(url), url.substring(question + 1), ours);
+            splitQuery(Redaction.of(url, info).apply(url), url.substring(question + 1), ours);
         }
         return ours;
     }
@@ -62,7 +62,8 @@ public final class ConfigParser {
      * same options in the properties.
      */
     public static Config parse(String url, Properties info) throws SQLException {
-        String display = Redaction.redact(url);
+        Redaction redaction = Redaction.of(url, info);
+        String display = redaction.apply(url);
         String rest = url.substring(PREFIX.length());
         int colon = rest.indexOf(':');
         if (colon <= 0) {
@@ -106,16 +107,16 @@ public final class ConfigParser {
             path = slash < 0 ? "" : location.substring(slash);
             String[] hosts = authority.split(",", -1);
             String primaryHost = checkHost(display, hosts[0], "the primary host");
-            primary = new NodeSpec("primary", true, base + "//" + primaryHost + path + suffix, primaryHost);
+            primary = new NodeSpec("primary", true, base + "//" + primaryHost + path + suffix, redaction.apply(primaryHost));
             for (int i = 1; i < hosts.length; i++) {
                 String host = checkHost(display, hosts[i], "replica host " + i);
-                replicas.add(new NodeSpec("replica" + i, false, base + "//" + host + path + suffix, host));
+                replicas.add(new NodeSpec("replica" + i, false, base + "//" + host + path + suffix, redaction.apply(host)));
             }
         } else {
             if (location.isEmpty()) {
                 throw Errors.badUrl(display, "the database after '" + PREFIX + subprotocol + ":' is missing");
             }
-            primary = new NodeSpec("primary", true, base + location + suffix, location);
+            primary = new NodeSpec("primary", true, base + location + suffix, redaction.apply(location));
         }
 
         String replicaList = ours.getProperty(ReplicatedProperty.REPLICAS.getName(), "");
@@ -130,17 +131,17 @@ public final class ConfigParser {
                     if (accepts(item)) {
                         throw Errors.badUrl(display, "replica " + item + " cannot itself be a replicated URL");
                     }
-                    replicas.add(new NodeSpec(name, false, item, Redaction.redact(item)));
+                    replicas.add(new NodeSpec(name, false, item, redaction.apply(item)));
                 } else if (hostForm) {
                     String host = checkHost(display, item, "replica '" + item + "' in option replicas");
-                    replicas.add(new NodeSpec(name, false, base + "//" + host + path + suffix, host));
+                    replicas.add(new NodeSpec(name, false, base + "//" + host + path + suffix, redaction.apply(host)));
                 } else {
-                    replicas.add(new NodeSpec(name, false, base + item + suffix, item));
+                    replicas.add(new NodeSpec(name, false, base + item + suffix, redaction.apply(item)));
                 }
             }
         }
 
-        return new Config(display, Dialect.forSubprotocol(subprotocol), primary, replicas, nodeProperties,
+        return new Config(display, redaction, Dialect.forSubprotocol(subprotocol), primary, replicas, nodeProperties,
                 Config.Balance.values()[choice(ours, ReplicatedProperty.LOAD_BALANCE)],
                 Config.ReadYourWrites.values()[choice(ours, ReplicatedProperty.READ_YOUR_WRITES)],
                 millis(ours, ReplicatedProperty.READ_YOUR_WRITES_WINDOW),

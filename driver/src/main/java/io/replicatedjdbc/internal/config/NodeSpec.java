@@ -10,11 +10,12 @@ public final class NodeSpec {
     /** Built once: every routed statement names its node. */
     private final String display;
 
-    NodeSpec(String name, boolean primary, String jdbcUrl, String target) {
+    /** {@code shownTarget}: the target as a person may see it, already redacted. */
+    NodeSpec(String name, boolean primary, String jdbcUrl, String shownTarget) {
         this.name = name;
         this.primary = primary;
         this.jdbcUrl = jdbcUrl;
-        this.target = Redaction.redact(target);
+        this.target = shownTarget;
         this.display = name + " (" + this.target + ")";
     }
 
