@@ -259,6 +259,44 @@ class SqliteRoutingTest {
     }
 
     @Test
+    void aMissingReplicaFile_isNotCreated_andItsReadsRunElsewhereWithoutError() throws Exception {
+        Path missing = dir.resolve("not-yet-copied.db");
+        String url = "jdbc:replicated:sqlite:" + cluster.primary() + "?replicas=" + missing + "," + cluster.replica(2);
+        for (int i = 0; i < 4; i++) {
+            try (Connection connection = DriverManager.getConnection(url)) {
+                assertThat(node(connection)).isEqualTo("replica2");
+            }
+        }
+        String alone = "jdbc:replicated:sqlite:" + cluster.primary() + "?replicas=" + missing;
+        try (Connection connection = DriverManager.getConnection(alone)) {
+            assertThat(node(connection)).isEqualTo("primary");
+            assertThat(last(connection).reason()).contains("fell back to the primary");
+        }
+        assertThat(missing).as("sqlite-jdbc must not create the replica's file").doesNotExist();
+    }
+
+    @Test
+    void aReplicaLockedByAnotherProcess_readsRunOnTheOtherNodes_withoutError() throws Exception {
+        String url = "jdbc:replicated:sqlite:" + cluster.primary() + "?replicas=" + cluster.replica(1);
+        try (Connection locker = DriverManager.getConnection("jdbc:sqlite:" + cluster.replica(1));
+             Statement lock = locker.createStatement();
+             Connection connection = DriverManager.getConnection(url)) {
+            assertThat(node(connection)).isEqualTo("replica1");
+            // What a copy tool replacing the file in place holds: an exclusive lock, which blocks readers.
+            lock.execute("BEGIN EXCLUSIVE");
+            lock.execute("UPDATE node SET name = 'being replaced'");
+            for (int i = 0; i < 5; i++) {
+                assertThat(node(connection)).isEqualTo("primary");
+                assertThat(last(connection).reason()).contains("fell back to the primary");
+            }
+            try (Connection fresh = DriverManager.getConnection(url)) {
+                assertThat(node(fresh)).isEqualTo("primary");
+            }
+            lock.execute("ROLLBACK");
+        }
+    }
+
+    @Test
     void everyReplicaUnreachable_readsFallBackToThePrimary() throws Exception {
         String url = "jdbc:replicated:sqlite:" + cluster.primary() + "?replicas=" + dir.resolve("missing/r1.db")
                 + "," + dir.resolve("missing/r2.db");

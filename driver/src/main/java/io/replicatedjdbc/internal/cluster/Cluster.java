@@ -46,28 +46,41 @@ public final class Cluster {
         this.registry = registry;
         this.health = new NodeHealth(config.replicaRetryIntervalMillis());
         this.selector = ReplicaSelector.of(config.balance());
+        this.election = new PrimaryElection(config.primary());
         this.positions = new ReplicaPositions(config, connector, new ReplicaPositions.NodeListener() {
             @Override
-            public void answered(NodeSpec replica) {
-                monitorMarkedDown.remove(replica);
-                if (promotedReplicas.remove(replica)) {
-                    decidePrimary();
+            public void answered(NodeSpec node, boolean inRecovery, long position, int timeline) {
+                election.answered(node, !inRecovery, timeline);
+                if (!node.isPrimary()) {
+                    if (inRecovery) {
+                        positions.replicaTimeline(node, timeline);
+                        positions.observed(node, position);
+                        replicaAnswered(node);
+                    } else {
+                        // Not in recovery: a promoted node, which must not take reads as a replica.
+                        replicaFailed(node, "it is not in recovery (promoted?)");
+                    }
                 }
-                if (!health.isAvailable(replica, System.nanoTime())) {
-                    health.markUp(replica);
-                    LOG.log(Level.INFO, "Replica " + replica + " answers again: back in rotation");
+                decidePrimary();
+                if (!inRecovery && splitBrain == null && node.equals(writesGoTo)) {
+                    // Lag is measured against the node that takes the writes now, on its timeline.
+                    positions.primaryTimeline(timeline);
+                    positions.primarySample(System.nanoTime(), position);
                 }
             }
 
             @Override
-            public void failed(NodeSpec replica, String why) {
-                if (health.isAvailable(replica, System.nanoTime())) {
-                    LOG.log(Level.WARNING, "Replica " + replica + " taken out of rotation: " + why);
+            public void failed(NodeSpec node, String why) {
+                election.failed(node);
+                if (!node.isPrimary()) {
+                    replicaFailed(node, why);
                 }
-                // A lease the monitor renews while the replica keeps failing; dropped when the monitor stops.
-                health.markDownFor(replica, System.nanoTime(), MONITOR_MARK_NANOS);
-                monitorMarkedDown.add(replica);
-                abortReadsOn(replica);
+                decidePrimary();
+            }
+
+            @Override
+            public void roundDone() {
+                election.roundDone();
             }
 
             @Override
@@ -76,30 +89,30 @@ public final class Cluster {
                     health.markUp(replica);
                 }
                 monitorMarkedDown.clear();
-            }
-
-            @Override
-            public void promoted(NodeSpec replica) {
-                promotedReplicas.add(replica);
-                decidePrimary();
-            }
-
-            @Override
-            public void primaryAnswered(boolean asPrimary) {
-                configuredPrimaryIsPrimary = asPrimary;
-                configuredPrimaryAnswers = true;
-                decidePrimary();
-            }
-
-            @Override
-            public void primaryFailed() {
-                configuredPrimaryAnswers = false;
-                decidePrimary();
+                election.forget();
             }
         });
         this.statistics = new ConfigurationStatistics(config, this);
         this.classifier = new CachingClassifier(new StatementClassifier(config.dialect(),
                 new FunctionRules(config.dialect(), config.writeFunctions(), config.readFunctions())));
+    }
+
+    private void replicaAnswered(NodeSpec replica) {
+        monitorMarkedDown.remove(replica);
+        if (!health.isAvailable(replica, System.nanoTime())) {
+            health.markUp(replica);
+            LOG.log(Level.INFO, "Replica " + replica + " answers again: back in rotation");
+        }
+    }
+
+    private void replicaFailed(NodeSpec replica, String why) {
+        if (health.isAvailable(replica, System.nanoTime())) {
+            LOG.log(Level.WARNING, "Replica " + replica + " taken out of rotation: " + why);
+        }
+        // A lease the monitor renews while the replica keeps failing; dropped when the monitor stops.
+        health.markDownFor(replica, System.nanoTime(), MONITOR_MARK_NANOS);
+        monitorMarkedDown.add(replica);
+        abortReadsOn(replica);
     }
 
     public SqlClassifier classifier() {
@@ -338,18 +351,35 @@ public final class Cluster {
 
     // ---------------------------------------------------------------- failover
 
-    private final java.util.Set<NodeSpec> promotedReplicas = java.util.concurrent.ConcurrentHashMap.newKeySet();
-    private volatile boolean configuredPrimaryAnswers = true;
-    private volatile boolean configuredPrimaryIsPrimary = true;
+    private final PrimaryElection election;
     private volatile NodeSpec actingPrimary;
+    /** The node writes go to, as configured (the primary, or the replica that was promoted). */
+    private volatile NodeSpec writesGoTo;
     private volatile String splitBrain;
+    /** Changes whenever the node that takes writes changes, or writes are refused or accepted again. */
+    private volatile int primaryEpoch;
+    /** How long the first write of a configuration waits for the monitor to have asked every node once. */
+    private static final long FIRST_ROUND_MILLIS = 10_000;
 
     /**
-     * The node writes go to: the configured primary; or, when it does not answer (or answers as a standby) and
-     * exactly one replica answers as a primary, that promoted replica. Two nodes that both claim to be the primary
-     * refuse writes rather than guess.
+     * The node writes go to, as {@link PrimaryElection} decides from what the nodes say of themselves: the configured
+     * primary, or a promoted replica on a newer timeline. Throws 08001 while writes are refused (two nodes claim to be
+     * the primary on the same timeline, or only a stale one answers). A configuration's first call waits until every
+     * node has been asked once, so that a configuration created after a promotion never writes to the old primary.
      */
     public NodeSpec currentPrimary() throws SQLException {
+        if (!election.decided() && !config.replicas().isEmpty() && config.hasWalPositions()) {
+            positions.ensureRunning();
+            try {
+                if (!election.awaitRound(FIRST_ROUND_MILLIS)) {
+                    LOG.log(Level.WARNING, "The nodes' roles are not all known after " + FIRST_ROUND_MILLIS
+                            + " ms; writes go where what is known says");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw Errors.interrupted("asking the nodes which one is the primary");
+            }
+        }
         String refusal = splitBrain;
         if (refusal != null) {
             throw Errors.splitBrain(refusal);
@@ -358,39 +388,54 @@ public final class Cluster {
         return acting != null ? acting : config.primary();
     }
 
-    private synchronized void decidePrimary() {
-        boolean configuredIsPrimary = configuredPrimaryAnswers && configuredPrimaryIsPrimary;
-        if (configuredIsPrimary && promotedReplicas.isEmpty()) {
-            setPrimary(null, null);
-        } else if (configuredIsPrimary || promotedReplicas.size() > 1) {
-            java.util.List<String> claims = new java.util.ArrayList<>();
-            if (configuredIsPrimary) {
-                claims.add(config.primary().toString());
-            }
-            for (NodeSpec replica : promotedReplicas) {
-                claims.add(replica.toString());
-            }
-            setPrimary(null, "several nodes claim to be the primary: " + String.join(", ", claims));
-        } else if (promotedReplicas.size() == 1) {
-            setPrimary(promotedReplicas.iterator().next().promoted(), null);
-        } else {
-            setPrimary(null, null);
+    /** The node writes go to now (as {@link #currentPrimary()} names it), or null while writes are refused. */
+    public NodeSpec writesNodeOrNull() {
+        if (splitBrain != null) {
+            return null;
         }
+        NodeSpec acting = actingPrimary;
+        return acting != null ? acting : config.primary();
+    }
+
+    /**
+     * A number that changes whenever {@link #currentPrimary()} would answer differently: a connection that opened its
+     * primary under another number asks again before it sends anything there.
+     */
+    public int primaryEpoch() {
+        return primaryEpoch;
+    }
+
+    private synchronized void decidePrimary() {
+        PrimaryElection.Verdict verdict = election.decide();
+        writesGoTo = verdict.node == null ? config.primary() : verdict.node;
+        setPrimary(verdict.node == null ? null : verdict.node.promoted(), verdict.refusal);
     }
 
     private void setPrimary(NodeSpec acting, String refusal) {
+        boolean changed = false;
         if (!java.util.Objects.equals(refusal, splitBrain)) {
             LOG.log(refusal == null ? Level.INFO : Level.SEVERE,
                     refusal == null ? "Writes accepted again: one primary" : "Writes refused: " + refusal);
+            changed = true;
         }
         NodeSpec before = actingPrimary;
         if (!java.util.Objects.equals(acting, before)) {
             LOG.log(Level.WARNING, acting == null ? "Writes go to the configured primary " + config.primary() + " again"
-                    : "Failover: " + config.primary() + " does not answer as the primary; writes go to " + acting);
+                    : "Failover: " + config.primary() + " is not the primary; writes go to " + acting);
+            changed = true;
         }
         actingPrimary = acting;
         splitBrain = refusal;
+        if (changed) {
+            primaryEpoch++;
+        }
     }
+
+    /** sqlite-jdbc's connection properties: its open flags (1: read-only, no create) and its busy timeout. */
+    private static final String SQLITE_OPEN_MODE = "open_mode";
+    private static final String SQLITE_READ_ONLY = "1";
+    private static final String SQLITE_BUSY_TIMEOUT = "busy_timeout";
+    static final int SQLITE_REPLICA_BUSY_MILLIS = 100;
 
     /**
      * A hung replica host accepts TCP connections but never answers the login: without a bound, the read waits
@@ -398,6 +443,16 @@ public final class Cluster {
      */
     static Properties replicaProperties(NodeSpec replica, Config config) {
         Properties properties = config.nodeProperties();
+        if (config.dialect() == Dialect.SQLITE && !replica.isPrimary()) {
+            // A replica file is only read: opened read-only, a missing file is an error at open (sqlite-jdbc would
+            // otherwise create it empty, and every read there would fail with "no such table"); and a replica locked
+            // by another process (a copy being published) answers SQLITE_BUSY at once, so that the read runs on
+            // another node instead of waiting the primary's busy timeout.
+            if (!properties.containsKey(SQLITE_OPEN_MODE) && !replica.jdbcUrl().contains(SQLITE_OPEN_MODE + "=")) {
+                properties.setProperty(SQLITE_OPEN_MODE, SQLITE_READ_ONLY);
+            }
+            properties.setProperty(SQLITE_BUSY_TIMEOUT, String.valueOf(SQLITE_REPLICA_BUSY_MILLIS));
+        }
         if (config.dialect() == Dialect.POSTGRESQL && config.replicaSocketTimeoutMillis() > 0 && !replica.isPrimary()) {
             properties.setProperty("socketTimeout", String.valueOf((config.replicaSocketTimeoutMillis() + 999) / 1000));
         }

@@ -24,12 +24,19 @@ public final class ReplicaPositions {
 
     private static final Logger LOG = Logger.getLogger("io.replicatedjdbc.positions");
     private static final AtomicInteger THREADS = new AtomicInteger();
-    /** The replay position; NULL once the node is out of recovery (promoted), where the function would still answer. */
-    static final String REPLAYED = "SELECT CASE WHEN pg_catalog.pg_is_in_recovery()"
-            + " THEN pg_catalog.pg_last_wal_replay_lsn() END";
-    /** The primary's write position; NULL when the configured primary is in recovery (it became a standby). */
-    static final String WRITTEN = "SELECT CASE WHEN pg_catalog.pg_is_in_recovery() THEN NULL"
-            + " ELSE pg_catalog.pg_current_wal_lsn() END";
+    /**
+     * What a node says of itself in one round trip: whether it is in recovery; its replay position (a standby) or its
+     * write position (a primary); the timeline it receives (a standby, when its WAL receiver runs and the role may
+     * see it, else the timeline of its last restartpoint, a lower bound) or writes (a primary, from the name of its
+     * current WAL file).
+     */
+    static final String NODE_STATE = "SELECT s.r,"
+            + " CASE WHEN s.r THEN pg_catalog.pg_last_wal_replay_lsn() ELSE pg_catalog.pg_current_wal_lsn() END,"
+            + " CASE WHEN s.r THEN (SELECT w.received_tli FROM pg_catalog.pg_stat_wal_receiver w LIMIT 1) END,"
+            + " CASE WHEN NOT s.r THEN pg_catalog.pg_walfile_name(pg_catalog.pg_current_wal_lsn()) END"
+            + " FROM (SELECT pg_catalog.pg_is_in_recovery() AS r) s";
+    /** A standby's restartpoint timeline, where the role may read the control file (not granted to everyone). */
+    static final String CHECKPOINT_TIMELINE = "SELECT timeline_id FROM pg_catalog.pg_control_checkpoint()";
     /** The primary is asked at most this often: lag limits are in seconds. */
     private static final long PRIMARY_INTERVAL_NANOS = 100_000_000L;
     /** The application_name of the monitor's connections, so that operators (and tests) can tell them apart. */
@@ -62,51 +69,37 @@ public final class ReplicaPositions {
         this.listener = listener;
     }
 
-    /** What the monitor tells about a replica's health as it polls. */
+    /** What the monitor tells about each node (the configured primary and the replicas) as it polls. */
     interface NodeListener {
         NodeListener NONE = new NodeListener() {
             @Override
-            public void answered(NodeSpec replica) {
+            public void answered(NodeSpec node, boolean inRecovery, long position, int timeline) {
             }
 
             @Override
-            public void failed(NodeSpec replica, String why) {
+            public void failed(NodeSpec node, String why) {
+            }
+
+            @Override
+            public void roundDone() {
             }
 
             @Override
             public void stopped() {
             }
-
-            @Override
-            public void promoted(NodeSpec replica) {
-            }
-
-            @Override
-            public void primaryAnswered(boolean asPrimary) {
-            }
-
-            @Override
-            public void primaryFailed() {
-            }
         };
 
-        /** The replica answered as a replica. */
-        void answered(NodeSpec replica);
+        /** The node answered: in recovery or not, its position, and its timeline (0 when not known). */
+        void answered(NodeSpec node, boolean inRecovery, long position, int timeline);
 
-        /** The replica did not answer in time, or answered as a primary. */
-        void failed(NodeSpec replica, String why);
+        /** The node did not answer in time. */
+        void failed(NodeSpec node, String why);
+
+        /** Every node has been asked once since the monitor started. */
+        void roundDone();
 
         /** The monitor stopped: what it alone knew is no longer being kept up to date. */
         void stopped();
-
-        /** The replica answered as a primary: promoted. */
-        void promoted(NodeSpec replica);
-
-        /** The configured primary answered, as a primary or (false) as a standby. */
-        void primaryAnswered(boolean asPrimary);
-
-        /** The configured primary did not answer. */
-        void primaryFailed();
     }
 
     private final NodeListener listener;
@@ -162,7 +155,7 @@ public final class ReplicaPositions {
      * it is not, or when its position is not known yet. Starts the monitor; does not make it poll faster.
      */
     public String tooFarBehind(NodeSpec replica) {
-        if (!lagLimits()) {
+        if (!config.hasWalPositions()) {
             return null;
         }
         if (monitor == null) {
@@ -181,7 +174,7 @@ public final class ReplicaPositions {
 
     /** Recomputes whether the replica is too far behind, from the positions known now. */
     private void judge(NodeSpec replica) {
-        if (!lagLimits()) {
+        if (!config.hasWalPositions()) {
             return;
         }
         String reason = computeBehind(replica);
@@ -193,6 +186,10 @@ public final class ReplicaPositions {
     }
 
     private String computeBehind(NodeSpec replica) {
+        String timeline = offTimeline(replica);
+        if (timeline != null || !lagLimits()) {
+            return timeline;
+        }
         Long replayedPosition = replayed.get(replica);
         if (replayedPosition == null) {
             return null;
@@ -220,6 +217,63 @@ public final class ReplicaPositions {
                     + config.maxReplicaLagBytes() + ")";
         }
         return null;
+    }
+
+    // ---------------------------------------------------------------- timelines
+
+    /** The timeline each replica receives, as far as known; it only grows (a standby follows newer timelines). */
+    private final ConcurrentHashMap<NodeSpec, Integer> timelines = new ConcurrentHashMap<>();
+    /** The timeline of the node that takes writes; 0 until known. */
+    private volatile int primaryTimeline;
+    /** Whether the primary's timeline changed while this configuration watched (a promotion). */
+    private volatile boolean timelineChanged;
+
+    /**
+     * Why the replica cannot take reads whatever its position: it is on an older timeline than the primary writes, so
+     * that its positions do not compare with the primary's (it may have replayed further on an abandoned history), or
+     * its timeline is unknown after a promotion. Null when it follows the primary's timeline, or nothing is known.
+     */
+    private String offTimeline(NodeSpec replica) {
+        int primary = primaryTimeline;
+        if (primary == 0) {
+            return null;
+        }
+        Integer own = timelines.get(replica);
+        if (own == null) {
+            return timelineChanged ? replica + " has not shown its timeline since the primary moved to timeline " + primary
+                    + " (the monitor's role needs pg_read_all_stats to see it)" : null;
+        }
+        return own < primary ? replica + " is on timeline " + own + " while the primary writes timeline " + primary
+                + ": it does not follow the primary" : null;
+    }
+
+    /** The replica said which timeline it receives. */
+    void replicaTimeline(NodeSpec replica, int timeline) {
+        if (timeline > 0) {
+            timelines.merge(replica, timeline, Math::max);
+            judge(replica);
+        }
+    }
+
+    /**
+     * The node that takes writes writes {@code timeline}: a new one (a promotion) drops the samples of the old
+     * primary, whose positions do not compare with the new one's.
+     */
+    void primaryTimeline(int timeline) {
+        int before = primaryTimeline;
+        if (timeline <= 0 || timeline == before) {
+            return;
+        }
+        primaryTimeline = timeline;
+        if (before != 0) {
+            timelineChanged = true;
+            synchronized (primarySamples) {
+                primarySamples.clear();
+            }
+        }
+        for (NodeSpec replica : config.replicas()) {
+            judge(replica);
+        }
     }
 
     /** The primary was at {@code position} at {@code nanos}. */
@@ -298,73 +352,72 @@ public final class ReplicaPositions {
 
     private void poll() {
         Map<NodeSpec, Connection> connections = new HashMap<>();
-        // One prepared statement per replica: the server plans the query once, so a poll costs it little.
+        // One prepared statement per node: the server plans the query once, so a poll costs it little.
         Map<NodeSpec, PreparedStatement> queries = new HashMap<>();
         long interval = Math.max(1, config.replicaPollIntervalMillis());
-        // The primary too: its positions measure lag, and whether it answers decides failover.
+        // Every node: the configured primary and the replicas, whatever they claim to be now. Whether each is in
+        // recovery and on which timeline decides where writes go; the primary's positions measure lag.
         java.util.List<NodeSpec> nodes = new java.util.ArrayList<>();
         nodes.add(config.primary());
         nodes.addAll(config.replicas());
-        long primaryAskedAt = 0;
+        // Nodes that answered as a primary are asked at most every PRIMARY_INTERVAL_NANOS: lag limits are in seconds.
+        Map<NodeSpec, Long> primaryAskedAt = new HashMap<>();
+        boolean firstRound = true;
+        // Nodes whose control file the monitor's role may not read: not asked again.
+        java.util.Set<NodeSpec> noControlFile = new java.util.HashSet<>();
         try {
             while (running && !stopIfUnused()) {
-                for (NodeSpec replica : nodes) {
-                    if (replica.isPrimary()) {
-                        if (System.nanoTime() - primaryAskedAt < PRIMARY_INTERVAL_NANOS) {
-                            continue;
-                        }
-                        primaryAskedAt = System.nanoTime();
+                for (NodeSpec node : nodes) {
+                    Long askedAt = primaryAskedAt.get(node);
+                    if (askedAt != null && System.nanoTime() - askedAt < PRIMARY_INTERVAL_NANOS) {
+                        continue;
                     }
-                    Connection connection = connections.get(replica);
+                    Connection connection = connections.get(node);
                     try {
-                        PreparedStatement query = queries.get(replica);
+                        PreparedStatement query = queries.get(node);
                         if (connection == null) {
-                            java.util.Properties properties = replica.isPrimary() ? config.nodeProperties()
-                                    : Cluster.replicaProperties(replica, config);
-                            if (config.dialect() == io.replicatedjdbc.internal.classify.Dialect.POSTGRESQL) {
-                                properties.setProperty("ApplicationName", MONITOR_NAME);
-                                // A frozen host must not stall the monitor: its answer is due within a second.
-                                properties.setProperty("socketTimeout", "1");
-                                properties.setProperty("connectTimeout", "1");
-                                properties.setProperty("loginTimeout", "1");
-                            }
-                            connection = connector.open(replica, properties);
-                            connections.put(replica, connection);
-                            query = connection.prepareStatement(replica.isPrimary() ? WRITTEN : REPLAYED);
-                            queries.put(replica, query);
+                            connection = connector.open(node, monitorProperties(node));
+                            connections.put(node, connection);
+                            query = connection.prepareStatement(NODE_STATE);
+                            queries.put(node, query);
                         }
+                        boolean inRecovery;
+                        long position;
+                        int timeline;
                         try (ResultSet rs = query.executeQuery()) {
                             rs.next();
                             polls.increment();
-                            long position = WalPosition.parse(rs.getString(1));
-                            if (replica.isPrimary()) {
-                                if (position != WalPosition.NONE) {
-                                    primarySample(System.nanoTime(), position);
-                                }
-                                listener.primaryAnswered(position != WalPosition.NONE);
-                            } else if (position != WalPosition.NONE) {
-                                observed(replica, position);
-                                listener.answered(replica);
-                            } else {
-                                // Not in recovery: a promoted node, which must not take reads as a replica.
-                                listener.failed(replica, "it is not in recovery (promoted?)");
-                                listener.promoted(replica);
+                            inRecovery = rs.getBoolean(1);
+                            position = WalPosition.parse(rs.getString(2));
+                            timeline = inRecovery ? rs.getInt(3) : timelineOfWalFile(rs.getString(4));
+                        }
+                        if (inRecovery && timeline <= 0 && !noControlFile.contains(node)) {
+                            timeline = checkpointTimeline(connection);
+                            if (timeline <= 0) {
+                                noControlFile.add(node);
                             }
                         }
+                        if (inRecovery) {
+                            primaryAskedAt.remove(node);
+                        } else {
+                            primaryAskedAt.put(node, System.nanoTime());
+                        }
+                        listener.answered(node, inRecovery, position, timeline);
                     } catch (SQLException | RuntimeException e) {
-                        LOG.log(Level.FINE, "Replay position of " + replica + " unknown: " + e.getMessage());
+                        LOG.log(Level.FINE, "State of " + node + " unknown: " + e.getMessage());
                         if (running && !Thread.currentThread().isInterrupted()) {
                             // (a poll cut short by stopping the monitor says nothing about the node)
-                            if (replica.isPrimary()) {
-                                listener.primaryFailed();
-                            } else {
-                                listener.failed(replica, e.getMessage());
-                            }
+                            listener.failed(node, e.getMessage());
                         }
-                        connections.remove(replica);
-                        queries.remove(replica);
+                        primaryAskedAt.remove(node);
+                        connections.remove(node);
+                        queries.remove(node);
                         closeQuietly(connection);
                     }
+                }
+                if (firstRound) {
+                    firstRound = false;
+                    listener.roundDone();
                 }
                 Thread.sleep(System.nanoTime() - lastDemand > IDLE_AFTER_NANOS ? Math.max(interval, IDLE_INTERVAL_MILLIS) : interval);
             }
@@ -375,6 +428,52 @@ public final class ReplicaPositions {
                 closeQuietly(connection);
             }
             listener.stopped();
+        }
+    }
+
+    private java.util.Properties monitorProperties(NodeSpec node) {
+        java.util.Properties properties = node.isPrimary() ? config.nodeProperties()
+                : Cluster.replicaProperties(node, config);
+        properties.setProperty("ApplicationName", MONITOR_NAME);
+        // A frozen host must not stall the monitor: its answer is due within a second.
+        properties.setProperty("socketTimeout", "1");
+        properties.setProperty("connectTimeout", "1");
+        properties.setProperty("loginTimeout", "1");
+        return properties;
+    }
+
+    /** The timeline in a WAL file's name (its first eight hexadecimal digits); 0 when there is none. */
+    static int timelineOfWalFile(String name) {
+        if (name == null || name.length() < 8) {
+            return 0;
+        }
+        try {
+            return (int) Long.parseLong(name.substring(0, 8), 16);
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    /** The standby's last restartpoint's timeline, or 0 where the role may not read it. */
+    private int checkpointTimeline(Connection connection) {
+        boolean autoCommit = true;
+        try {
+            autoCommit = connection.getAutoCommit();
+        } catch (SQLException e) {
+            return 0;
+        }
+        try (java.sql.Statement statement = connection.createStatement();
+             ResultSet rs = statement.executeQuery(CHECKPOINT_TIMELINE)) {
+            return rs.next() ? rs.getInt(1) : 0;
+        } catch (SQLException e) {
+            if (!autoCommit) {
+                try {
+                    connection.rollback();
+                } catch (SQLException ignored) {
+                    // the next poll finds out
+                }
+            }
+            return 0;
         }
     }
 

@@ -1415,6 +1415,11 @@ public class LogicalConnection implements ReplicatedConnection {
                 transactionLost = true;
             }
         }
+        if (router.inTransaction() && router.transactionRoute() == Route.PRIMARY && nodes.primaryMovedAway()) {
+            // A promotion moved the writes while this transaction was open on the old primary: it cannot go on there
+            // (that node takes no writes any more) nor elsewhere (the new primary never saw its start).
+            transactionLost = true;
+        }
     }
 
     /**

@@ -9,6 +9,8 @@ final class Physical {
 
     final NodeSpec node;
     final Connection connection;
+    /** For a primary: the cluster's primary epoch when it was last known to take the writes. */
+    int primaryEpoch;
 
     Physical(NodeSpec node, Connection connection) {
         this.node = node;

@@ -40,10 +40,15 @@ final class PhysicalConnections {
     }
 
     Physical primary() throws SQLException {
+        Physical current = primary;
+        if (current != null && current.primaryEpoch != cluster.primaryEpoch()) {
+            followPrimary(current);
+        }
         if (primary == null) {
             // With failoverTimeout, an unreachable primary is waited for: the monitor may find a promoted replica.
             long deadline = System.nanoTime() + config.failoverTimeoutMillis() * 1_000_000L;
             while (true) {
+                int epoch = cluster.primaryEpoch();
                 NodeSpec node = cluster.currentPrimary();
                 Connection connection;
                 try {
@@ -56,11 +61,39 @@ final class PhysicalConnections {
                     continue;
                 }
                 prepare(connection);
-                primary = track(new Physical(node, connection));
+                Physical opened = new Physical(node, connection);
+                opened.primaryEpoch = epoch;
+                primary = track(opened);
                 break;
             }
         }
         return primary;
+    }
+
+    /**
+     * The node that takes writes changed (or writes were refused) since this connection last sent anything to its
+     * primary: nothing is sent there before the cluster is asked again. Writes refused fail here with 08001; a primary
+     * that is no longer the one is dropped, and the next statement opens the node that takes the writes now.
+     */
+    private void followPrimary(Physical current) throws SQLException {
+        int epoch = cluster.primaryEpoch();
+        NodeSpec now = cluster.currentPrimary();
+        if (now.equals(current.node)) {
+            current.primaryEpoch = epoch;
+        } else {
+            LOG.log(Level.INFO, "Writes moved from " + current.node + " to " + now + ": this connection follows");
+            dropPrimary();
+        }
+    }
+
+    /**
+     * Whether the primary this connection holds no longer takes the writes (a promotion moved them elsewhere), asked
+     * without opening anything: a transaction open there cannot go on elsewhere.
+     */
+    boolean primaryMovedAway() {
+        Physical current = primary;
+        return current != null && current.primaryEpoch != cluster.primaryEpoch()
+                && !current.node.equals(cluster.writesNodeOrNull());
     }
 
     /**
@@ -312,10 +345,20 @@ final class PhysicalConnections {
         }
     }
 
+    /**
+     * SQLite result codes (sqlite-jdbc reports them as the vendor code, with no SQLState) that say the file cannot
+     * serve now, not that the statement is wrong: busy and locked (another process holds the file), I/O error, corrupt,
+     * cannot open, not a database. On a replica, the read runs elsewhere.
+     */
+    private static final java.util.Set<Integer> SQLITE_NODE_FAULTS = java.util.Set.of(5, 6, 10, 11, 14, 26);
+
     /** Whether the error means the physical connection is lost (SQLState class 08, or the connection closed). */
     static boolean isConnectionFailure(SQLException e, Physical physical) {
         String state = e.getSQLState();
         if (state != null && state.startsWith("08")) {
+            return true;
+        }
+        if (state == null && SQLITE_NODE_FAULTS.contains(e.getErrorCode() & 0xFF)) {
             return true;
         }
         try {
