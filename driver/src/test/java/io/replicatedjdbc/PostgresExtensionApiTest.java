@@ -233,6 +233,44 @@ class PostgresExtensionApiTest {
         assertThat(cluster.query(0, "SELECT count(*) FROM pg_largeobject_metadata WHERE oid = " + oid)).isEqualTo("0");
     }
 
+    /** Scans of pg_proc in this session's transaction so far (PgJDBC looks up the large object functions there). */
+    private static long procScans(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement();
+             ResultSet rs = statement.executeQuery("SELECT coalesce(seq_scan, 0) + coalesce(idx_scan, 0)"
+                     + " FROM pg_stat_xact_sys_tables WHERE relname = 'pg_proc'")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    /** Uses the large object API as an application would, and returns the pg_proc scans that cost. */
+    private static long procScansOfLargeObjectUse(Connection connection) throws SQLException {
+        connection.setAutoCommit(false);
+        procScans(connection);
+        long before = procScans(connection);
+        LargeObjectManager objects = connection.unwrap(PGConnection.class).getLargeObjectAPI();
+        long oid = objects.createLO();
+        try (LargeObject object = objects.open(oid, LargeObjectManager.WRITE)) {
+            object.write(new byte[] {1, 2, 3});
+        }
+        objects.delete(oid);
+        long used = procScans(connection) - before;
+        connection.rollback();
+        return used;
+    }
+
+    @Test
+    void largeObjects_lookTheFunctionsUpOnce_asPlainPgJdbcDoes() throws Exception {
+        long plain;
+        try (Connection direct = cluster.connect(0)) {
+            plain = procScansOfLargeObjectUse(direct);
+        }
+        try (Connection connection = connect()) {
+            assertThat(procScansOfLargeObjectUse(connection)).isEqualTo(plain);
+        }
+        assertThat(plain).as("the look-up is seen at all").isPositive();
+    }
+
     @Test
     void largeObjects_inAutocommit_failAsWithPlainPgJdbc() throws Exception {
         try (Connection connection = connect(); Connection plain = cluster.connect(0)) {

@@ -47,7 +47,8 @@ class PostgresJdbcContractTest {
         try {
             return "ok " + call.run(connection);
         } catch (SQLException e) {
-            return "error " + e.getSQLState();
+            // The class too: code that catches PSQLException must catch the driver's errors in PgJDBC's place.
+            return "error " + e.getSQLState() + " " + e.getClass().getName();
         } catch (Exception e) {
             return "thrown " + e.getClass().getName();
         }
@@ -119,7 +120,84 @@ class PostgresJdbcContractTest {
                 closer.join();
             }
         });
+        calls.put("a statement used after close", c -> {
+            Statement s = c.createStatement();
+            s.close();
+            return s.executeQuery("SELECT 1") != null;
+        });
+        calls.put("a prepared statement used after close", c -> {
+            PreparedStatement p = c.prepareStatement("SELECT ?");
+            p.close();
+            p.setInt(1, 1);
+            return "set";
+        });
+        calls.put("cancel after close", c -> {
+            Statement s = c.createStatement();
+            s.close();
+            s.cancel();
+            return "cancelled";
+        });
+        calls.put("a connection used after close", c -> {
+            c.close();
+            return c.createStatement() != null;
+        });
+        calls.put("isValid with a negative timeout", c -> c.isValid(-1));
+        calls.put("a parameter index out of range", c -> {
+            PreparedStatement p = c.prepareStatement("SELECT ?");
+            p.setInt(2, 1);
+            return "set";
+        });
+        calls.put("setObject of a string that is no boolean, as BOOLEAN", c -> {
+            PreparedStatement p = c.prepareStatement("SELECT ?");
+            p.setObject(1, "nope", java.sql.Types.BOOLEAN);
+            return "set";
+        });
+        calls.put("addBatch of two statements on a prepared statement", c -> {
+            PreparedStatement p = c.prepareStatement("SELECT 1");
+            p.addBatch("SELECT 1; SELECT 2");
+            return "added";
+        });
+        calls.put("addBatch of two statements, before it runs", c -> {
+            Statement s = c.createStatement();
+            s.addBatch("SELECT 1; SELECT 2");
+            return "added";
+        });
+        calls.put("isUseServerPrepare after setUseServerPrepare(true), before it runs", c -> {
+            PreparedStatement p = c.prepareStatement("SELECT 1");
+            p.unwrap(org.postgresql.PGStatement.class).setUseServerPrepare(true);
+            return p.unwrap(org.postgresql.PGStatement.class).isUseServerPrepare();
+        });
+        calls.put("parameter metadata after setNull(DATE) on a timestamp", c -> {
+            PreparedStatement p = c.prepareStatement("SELECT ?::timestamp");
+            p.setNull(1, java.sql.Types.DATE);
+            return p.getParameterMetaData().getParameterTypeName(1);
+        });
+        calls.put("PreparedStatement.toString after addBatch", c -> {
+            PreparedStatement p = c.prepareStatement("SELECT ?");
+            p.setInt(1, 7);
+            p.addBatch();
+            return p.toString();
+        });
+        calls.put("PreparedStatement.toString with a stream", c -> {
+            PreparedStatement p = c.prepareStatement("SELECT ?");
+            p.setBinaryStream(1, new java.io.ByteArrayInputStream(new byte[] {1, 2}), 2);
+            return p.toString();
+        });
         return calls;
+    }
+
+    @Test
+    void prepareThresholdFromTheUrl_isReportedAsPgJdbcReportsIt() throws Exception {
+        for (String threshold : new String[] {"-1", "0", "3"}) {
+            try (Connection plain = DriverManager.getConnection(cluster.nodeUrl(0) + "&prepareThreshold=" + threshold);
+                 Connection replicated = DriverManager.getConnection(cluster.replicatedUrl("prepareThreshold=" + threshold))) {
+                assertThat(replicated.unwrap(org.postgresql.PGConnection.class).getPrepareThreshold()).as(threshold)
+                        .isEqualTo(plain.unwrap(org.postgresql.PGConnection.class).getPrepareThreshold());
+                assertThat(replicated.prepareStatement("SELECT 1").unwrap(org.postgresql.PGStatement.class).getPrepareThreshold())
+                        .as(threshold).isEqualTo(plain.prepareStatement("SELECT 1")
+                                .unwrap(org.postgresql.PGStatement.class).getPrepareThreshold());
+            }
+        }
     }
 
     @Test

@@ -51,6 +51,12 @@ class PostgresRobustnessTest {
                     statement.executeQuery("SELECT pg_sleep(1.5)");
                 }
             }).isInstanceOf(SQLException.class);
+            // As PgJDBC's own connection after a socket timeout: closed, so that a pool discards it.
+            try (Connection plain = DriverManager.getConnection(cluster.nodeUrl(1) + "&socketTimeout=1")) {
+                assertThatThrownBy(() -> plain.createStatement().executeQuery("SELECT pg_sleep(1.5)"))
+                        .isInstanceOf(SQLException.class);
+                assertThat(connection.isClosed()).isEqualTo(plain.isClosed()).isTrue();
+            }
             // Not run again elsewhere: no session of this connection is still sleeping on another node.
             assertThat(Integer.parseInt(cluster.query(0, "SELECT count(*) FROM pg_stat_activity"
                     + " WHERE application_name = 'rob_timeout' AND query LIKE '%pg_sleep(1.5)%' AND state = 'active'")))

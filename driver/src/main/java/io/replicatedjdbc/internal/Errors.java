@@ -26,6 +26,8 @@ public final class Errors {
     public static final String NULL_VALUE = "22004";
     /** A connection to a node broke. */
     public static final String CONNECTION_LOST = "08006";
+    /** Object not in prerequisite state. */
+    public static final String OBJECT_NOT_IN_STATE = "55000";
     /** A write inside a read-only transaction. */
     public static final String READ_ONLY_TRANSACTION = "25006";
     /** No transaction is open: commit() or rollback() in autocommit mode. */
@@ -56,6 +58,14 @@ public final class Errors {
         return new SQLNonTransientConnectionException(
                 "No JDBC driver accepts the URL of " + node + " (" + url + "): put that database's JDBC driver"
                         + " on the class path beside replicated-jdbc", CONNECTION_FAILED);
+    }
+
+    /**
+     * A statement used after close(): 55000, as PgJDBC answers ("object not in prerequisite state"). Never a class-08
+     * state: pools evict a connection on those, and a closed statement says nothing about the connection.
+     */
+    public static SQLException statementClosed() {
+        return new SQLException("This statement has been closed.", OBJECT_NOT_IN_STATE);
     }
 
     public static SQLException closed(String what) {

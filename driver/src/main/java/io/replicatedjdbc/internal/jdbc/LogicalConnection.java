@@ -273,6 +273,13 @@ public class LogicalConnection implements ReplicatedConnection {
                     }
                     noteSessionClosedBy(c, physical);
                     afterStatement(physical, sql, c, false);
+                    if (ReplicaFailure.socketTimedOut(e)
+                            && (!nodes.isReplica(physical) || !config.replicaSocketTimeoutIsOurs())) {
+                        // The application's socketTimeout ran out: PgJDBC closes its connection then, and so does
+                        // this one (a pool sees isClosed() and discards it), wherever the statement ran.
+                        closeQuietly();
+                        throw e;
+                    }
                     if (!nodes.isReplica(physical)) {
                         throw e;
                     }
@@ -678,6 +685,51 @@ public class LogicalConnection implements ReplicatedConnection {
         return call;
     }
 
+    /**
+     * With PgJDBC, a prepared statement's physical statement is made at once, on the node it will most likely run on
+     * (opening nothing), as PgJDBC makes its own: see {@link StatementProxy#makeOn}.
+     */
+    private PreparedStatementProxy madeNow(PreparedStatementProxy statement) throws SQLException {
+        if (validatesAtOnce()) {
+            Physical likely = likelyNode(statement.classification());
+            if (likely != null) {
+                statement.makeOn(likely);
+            }
+        }
+        return statement;
+    }
+
+    /** Whether statements are made at once and checked as the node's driver checks them (with PgJDBC). */
+    boolean validatesAtOnce() {
+        return serverSession != null;
+    }
+
+    /** The open physical connection a statement classified as {@code c} would most likely run on; opens nothing. */
+    private Physical likelyNode(Classification c) {
+        if (c.route() == Route.REPLICA && !router.isPinned() && !router.inTransaction()) {
+            Physical replica = nodes.currentReplica();
+            if (replica != null) {
+                return replica;
+            }
+        }
+        return nodes.anyOpen();
+    }
+
+    /** Whether close() was called (no check, no side effect). */
+    boolean closedFlag() {
+        return closed;
+    }
+
+    /** Whether the physical connection is one this logical connection uses now (not dropped or replaced). */
+    boolean isInUse(Physical physical) {
+        return physical == nodes.primaryIfOpen() || physical == nodes.currentReplica();
+    }
+
+    /** The primary's physical connection if it is open and in use, or null; opens nothing. */
+    Physical primaryIfInUse() {
+        return nodes.primaryIfOpen();
+    }
+
     private <S extends StatementProxy> S track(S statement) {
         synchronized (statements) {
             statements.add(statement);
@@ -704,15 +756,14 @@ public class LogicalConnection implements ReplicatedConnection {
             throws SQLException {
         checkOpen();
         checkResultSetArguments(resultSetType, resultSetConcurrency, resultSetHoldability);
-        return track(new StatementProxy(this,
-                c -> c.createStatement(resultSetType, resultSetConcurrency, resultSetHoldability))
+        return track(newStatement(c -> c.createStatement(resultSetType, resultSetConcurrency, resultSetHoldability))
                 .updatable(resultSetConcurrency));
     }
 
     @Override
     public PreparedStatement prepareStatement(String sql) throws SQLException {
         checkOpen(sql);
-        return track(newPrepared(sql, c -> c.prepareStatement(sql)));
+        return track(madeNow(newPrepared(sql, c -> c.prepareStatement(sql))));
     }
 
     @Override
@@ -720,8 +771,8 @@ public class LogicalConnection implements ReplicatedConnection {
             throws SQLException {
         checkOpen(sql);
         checkResultSetArguments(resultSetType, resultSetConcurrency, ResultSet.CLOSE_CURSORS_AT_COMMIT);
-        return track(newPrepared(sql,
-                c -> c.prepareStatement(sql, resultSetType, resultSetConcurrency)).updatable(resultSetConcurrency));
+        return track(madeNow(newPrepared(sql, c -> c.prepareStatement(sql, resultSetType, resultSetConcurrency))
+                .updatable(resultSetConcurrency)));
     }
 
     @Override
@@ -729,30 +780,29 @@ public class LogicalConnection implements ReplicatedConnection {
                                               int resultSetHoldability) throws SQLException {
         checkOpen(sql);
         checkResultSetArguments(resultSetType, resultSetConcurrency, resultSetHoldability);
-        checkResultSetArguments(resultSetType, resultSetConcurrency, resultSetHoldability);
-        return track(newPrepared(sql,
+        return track(madeNow(newPrepared(sql,
                 c -> c.prepareStatement(sql, resultSetType, resultSetConcurrency, resultSetHoldability))
-                .updatable(resultSetConcurrency));
+                .updatable(resultSetConcurrency)));
     }
 
     @Override
     public PreparedStatement prepareStatement(String sql, int autoGeneratedKeys) throws SQLException {
         checkOpen(sql);
-        return track(newPrepared(sql, c -> c.prepareStatement(sql, autoGeneratedKeys)));
+        return track(madeNow(newPrepared(sql, c -> c.prepareStatement(sql, autoGeneratedKeys))));
     }
 
     @Override
     public PreparedStatement prepareStatement(String sql, int[] columnIndexes) throws SQLException {
         checkOpen(sql);
         int[] copy = columnIndexes == null ? null : columnIndexes.clone();
-        return track(newPrepared(sql, c -> c.prepareStatement(sql, copy)));
+        return track(madeNow(newPrepared(sql, c -> c.prepareStatement(sql, copy))));
     }
 
     @Override
     public PreparedStatement prepareStatement(String sql, String[] columnNames) throws SQLException {
         checkOpen(sql);
         String[] copy = columnNames == null ? null : columnNames.clone();
-        return track(newPrepared(sql, c -> c.prepareStatement(sql, copy)));
+        return track(madeNow(newPrepared(sql, c -> c.prepareStatement(sql, copy))));
     }
 
     @Override
@@ -1275,7 +1325,7 @@ public class LogicalConnection implements ReplicatedConnection {
         lock.lock();
         try {
             if (timeout < 0) {
-                throw Errors.badArgument("isValid timeout must not be negative: " + timeout);
+                throw asNodeDriverError(Errors.badArgument("isValid timeout must not be negative: " + timeout));
             }
             if (closed) {
                 return false;
@@ -1372,17 +1422,25 @@ public class LogicalConnection implements ReplicatedConnection {
     }
 
     /** The wrapped driver would refuse these when the statement is created, not when it first runs: so do we. */
-    private static void checkResultSetArguments(int type, int concurrency, int holdability) throws SQLException {
+    private void checkResultSetArguments(int type, int concurrency, int holdability) throws SQLException {
         if (type != ResultSet.TYPE_FORWARD_ONLY && type != ResultSet.TYPE_SCROLL_INSENSITIVE
                 && type != ResultSet.TYPE_SCROLL_SENSITIVE) {
-            throw Errors.badArgument("Unknown value for ResultSet type: " + type);
+            throw asNodeDriverError(Errors.badArgument("Unknown value for ResultSet type: " + type));
         }
         if (concurrency != ResultSet.CONCUR_READ_ONLY && concurrency != ResultSet.CONCUR_UPDATABLE) {
-            throw Errors.badArgument("Unknown value for ResultSet concurrency: " + concurrency);
+            throw asNodeDriverError(Errors.badArgument("Unknown value for ResultSet concurrency: " + concurrency));
         }
         if (holdability != ResultSet.HOLD_CURSORS_OVER_COMMIT && holdability != ResultSet.CLOSE_CURSORS_AT_COMMIT) {
-            throw Errors.badArgument("Unknown value for ResultSet holdability: " + holdability);
+            throw asNodeDriverError(Errors.badArgument("Unknown value for ResultSet holdability: " + holdability));
         }
+    }
+
+    /**
+     * An error the driver raises where the node's driver would have raised its own: of that driver's class, where it
+     * has one applications catch (PgJDBC's {@code PSQLException}), with the same SQLState and message.
+     */
+    SQLException asNodeDriverError(SQLException error) {
+        return error;
     }
 
     /** Checks what every statement-creating method needs: an open connection and some SQL. */
@@ -1395,7 +1453,7 @@ public class LogicalConnection implements ReplicatedConnection {
 
     void checkOpen() throws SQLException {
         if (closed) {
-            throw Errors.closed("Connection");
+            throw asNodeDriverError(Errors.closed("Connection"));
         }
         if (sessionClosedByServer) {
             closeQuietly();

@@ -55,6 +55,22 @@ final class PgLogicalConnection extends LogicalConnection implements PGConnectio
         return new PgLogicalConnection(cluster, config);
     }
 
+    @Override
+    SQLException asNodeDriverError(SQLException error) {
+        if (error instanceof org.postgresql.util.PSQLException) {
+            return error;
+        }
+        for (org.postgresql.util.PSQLState state : org.postgresql.util.PSQLState.values()) {
+            if (state.getState().equals(error.getSQLState())) {
+                org.postgresql.util.PSQLException same = new org.postgresql.util.PSQLException(error.getMessage(), state,
+                        error.getCause());
+                same.setStackTrace(error.getStackTrace());
+                return same;
+            }
+        }
+        return error;
+    }
+
     static PGConnection pg(Physical physical) throws SQLException {
         return physical.connection.unwrap(PGConnection.class);
     }
@@ -106,7 +122,7 @@ final class PgLogicalConnection extends LogicalConnection implements PGConnectio
     /** Runs one call of the large object API on the primary, as a write. */
     <T> T largeObjectCall(String what, LargeObjectCall<T> call) throws SQLException {
         return runDriverCall("large object API: " + what, LARGE_OBJECT_WRITE,
-                physical -> call.run(pg(physical).getLargeObjectAPI()));
+                physical -> largeObjects.run(base(physical), call));
     }
 
     @FunctionalInterface

@@ -6,7 +6,7 @@ import org.postgresql.PGStatement;
 
 /**
  * PgJDBC's {@link PGStatement} on a logical statement: settings reach every physical statement, made now or later;
- * {@code getLastOID()} and {@code isUseServerPrepare()} answer for the physical statement that ran last. Loaded only
+ * the getters answer for the physical statement that ran last, or was made with the logical one. Loaded only
  * when PgJDBC is present.
  */
 interface PgStatementExtension extends PGStatement {
@@ -52,6 +52,15 @@ interface PgStatementExtension extends PGStatement {
 
     @Override
     default int getPrepareThreshold() {
+        try {
+            PGStatement last = last();
+            if (last != null) {
+                // PgJDBC's own answer (a threshold of -1 in the URL is reported as 1 by its statements).
+                return last.getPrepareThreshold();
+            }
+        } catch (SQLException e) {
+            // answered from what was recorded
+        }
         Integer recorded = logical().driverValue("prepareThreshold");
         if (recorded != null) {
             return recorded;

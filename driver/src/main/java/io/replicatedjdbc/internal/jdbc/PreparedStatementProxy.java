@@ -92,12 +92,24 @@ class PreparedStatementProxy extends StatementProxy implements PreparedStatement
     final void parameter(int index, Parameter parameter) throws SQLException {
         checkOpen();
         if (index < 1) {
-            throw Errors.badArgument("Parameter index out of range: " + index + " (parameters are numbered from 1)");
+            throw connection.asNodeDriverError(
+                    Errors.badArgument("Parameter index out of range: " + index + " (parameters are numbered from 1)"));
+        }
+        // Written through to the physical statement in use, so that its driver checks the value now (PgJDBC checks
+        // the index and conversions at the setter). A stream is only recorded: it can be read once, by the node that
+        // runs the statement.
+        Held target = parameter instanceof OneShot ? null : liveCurrent();
+        boolean targetWasCurrent = target != null && target.parametersVersion == parametersVersion;
+        if (target != null) {
+            parameter.applyTo((PreparedStatement) target.statement);
         }
         while (parameters.size() < index) {
             parameters.add(null);
         }
         parametersVersion++;
+        if (targetWasCurrent) {
+            target.parametersVersion = parametersVersion;
+        }
         Entry entry = parameters.get(index - 1);
         if (entry == null) {
             parameters.set(index - 1, new Entry(parameter, parametersVersion));
@@ -265,19 +277,23 @@ class PreparedStatementProxy extends StatementProxy implements PreparedStatement
 
     /** The physical statement that ran last, or the one an execution would use now. */
     private PreparedStatement describing() throws SQLException {
-        Physical served = connection.lastServed();
-        for (Held held : helds()) {
-            if (held.physical == served) {
-                return (PreparedStatement) held.statement;
-            }
+        Held live = liveCurrent();
+        if (live != null) {
+            return prepared(live.physical);
         }
-        return (PreparedStatement) held(connection.resolve(classification)).statement;
+        return prepared(connection.resolve(classification));
     }
 
     // The query-string methods of Statement are not for prepared statements (JDBC).
 
     private SQLException queryStringNotAllowed(String method) {
-        return Errors.wrongState(method + "(String) cannot be called on a PreparedStatement: use " + method + "()");
+        // 42809 (wrong object type), as PgJDBC answers.
+        return connection.asNodeDriverError(new SQLException("Can't use query methods that take a query string on a"
+                + " PreparedStatement (" + method + "(String)): use " + method + "()", "42809"));
+    }
+
+    Classification classification() {
+        return classification;
     }
 
     @Override

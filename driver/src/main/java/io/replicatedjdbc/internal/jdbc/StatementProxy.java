@@ -73,9 +73,15 @@ class StatementProxy implements Statement {
      * current one at once, so that {@link #cancel()} from another thread reaches a statement while it runs.
      */
     final Held held(Physical physical) throws SQLException {
+        Held held = holder(physical);
+        current = held;
+        return held;
+    }
+
+    /** The physical statement for this physical connection, created and configured on first use; current unchanged. */
+    private Held holder(Physical physical) throws SQLException {
         Held existing = physical.node.isPrimary() ? onPrimary : onReplica;
         if (existing != null && existing.physical == physical) {
-            current = existing;
             return existing;
         }
         if (existing != null) {
@@ -94,8 +100,32 @@ class StatementProxy implements Statement {
         } else {
             onReplica = created;
         }
-        current = created;
         return created;
+    }
+
+    /**
+     * Makes the physical statement on {@code physical} now, as the node's driver makes its statement when the
+     * application asks for one: its checks (of the SQL, and later of each parameter or batch entry, written through to
+     * it) then happen at the moment they would without this driver, and its getters answer as its own. A physical
+     * connection found broken only leaves the statement to be made when it runs.
+     */
+    final void makeOn(Physical physical) throws SQLException {
+        try {
+            held(physical);
+        } catch (SQLException e) {
+            if (!physical.connection.isClosed()) {
+                throw e;
+            }
+        }
+    }
+
+    /**
+     * The physical statement that ran last, or that was made when the statement was, if its connection is still the
+     * one in use there: setters and batch entries are written through to it. Null when there is none.
+     */
+    final Held liveCurrent() {
+        Held held = current;
+        return held != null && connection.isInUse(held.physical) ? held : null;
     }
 
     private void applySettings(Statement statement) throws SQLException {
@@ -220,7 +250,9 @@ class StatementProxy implements Statement {
 
     final void checkOpen() throws SQLException {
         if (closed) {
-            throw Errors.closed("Statement");
+            // Closed with its connection: the connection's 08003, as PgJDBC answers then; closed alone: 55000.
+            throw connection.asNodeDriverError(connection.closedFlag() ? Errors.closed("Connection")
+                    : Errors.statementClosed());
         }
         connection.checkOpen();
     }
@@ -305,13 +337,34 @@ class StatementProxy implements Statement {
     @Override
     public void addBatch(String sql) throws SQLException {
         checkOpen();
+        // Batches run on the primary: the entry is handed to the primary's statement at once, so that its driver
+        // checks it now (PgJDBC refuses some at addBatch), as it would alone.
+        Physical primary = connection.primaryIfInUse();
+        if (primary != null && connection.validatesAtOnce()) {
+            Held held = holder(primary);
+            if (batchIn != held) {
+                for (String earlier : batch) {
+                    held.statement.addBatch(earlier);
+                }
+                batchIn = held;
+            }
+            held.statement.addBatch(sql);
+        }
         batch.add(sql);
     }
+
+    /** The physical statement that holds the batch's entries already, or null. */
+    private Held batchIn;
 
     @Override
     public void clearBatch() throws SQLException {
         checkOpen();
         batch.clear();
+        Held held = batchIn;
+        batchIn = null;
+        if (held != null && connection.isInUse(held.physical)) {
+            held.statement.clearBatch();
+        }
     }
 
     @Override
@@ -341,11 +394,16 @@ class StatementProxy implements Statement {
 
     /** Hands the recorded batch to the physical statement; the batch is cleared, as JDBC requires, even on error. */
     Statement fillBatch(Physical physical) throws SQLException {
-        Statement statement = held(physical).statement;
+        Held held = held(physical);
+        Statement statement = held.statement;
         List<String> entries = new ArrayList<>(batch);
+        boolean there = batchIn == held;
         batch.clear();
-        for (String sql : entries) {
-            statement.addBatch(sql);
+        batchIn = null;
+        if (!there) {
+            for (String sql : entries) {
+                statement.addBatch(sql);
+            }
         }
         return statement;
     }
@@ -428,7 +486,8 @@ class StatementProxy implements Statement {
     @Override
     public void cancel() throws SQLException {
         if (closed) {
-            throw Errors.closed("Statement");
+            // As PgJDBC: cancelling a closed statement does nothing.
+            return;
         }
         Held held = current;
         if (held != null) {

@@ -70,7 +70,8 @@ public final class ReplicaFailure {
                 || socketTimedOut(error);
     }
 
-    private static boolean socketTimedOut(SQLException error) {
+    /** Whether the driver's socket read timed out (PgJDBC then closes its connection). */
+    public static boolean socketTimedOut(SQLException error) {
         for (Throwable cause = error.getCause(); cause != null && cause != cause.getCause(); cause = cause.getCause()) {
             if (cause instanceof java.net.SocketTimeoutException) {
                 return true;
