@@ -83,6 +83,47 @@ class PostgresReadYourWritesTest {
         }
     }
 
+    /** A write the classifier cannot see (readFunctions says ryw_bump only reads), sent to the primary another way. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"hint", "no load balance hint", "prepared hint", "updatable"})
+    void aWriteThatReachedThePrimaryByAHintOrAnUpdatableStatement_isReadBack(String form) throws Exception {
+        int id = 20 + java.util.Arrays.asList("hint", "no load balance hint", "prepared hint", "updatable").indexOf(form);
+        try (Connection connection = connect("readFunctions=ryw_bump")) {
+            read(connection, id);
+            cluster.pauseReplayEverywhere();
+            long written;
+            switch (form) {
+                case "hint":
+                case "no load balance hint":
+                    String hint = form.equals("hint") ? "/* replicated:primary */ " : "/*NO LOAD BALANCE*/ ";
+                    try (Statement statement = connection.createStatement();
+                         ResultSet rs = statement.executeQuery(hint + "SELECT ryw_bump(" + id + ")")) {
+                        rs.next();
+                        written = rs.getLong(1);
+                    }
+                    break;
+                case "prepared hint":
+                    try (PreparedStatement statement = connection.prepareStatement("/* replicated:primary */ SELECT ryw_bump(?)")) {
+                        statement.setInt(1, id);
+                        try (ResultSet rs = statement.executeQuery()) {
+                            rs.next();
+                            written = rs.getLong(1);
+                        }
+                    }
+                    break;
+                default:
+                    try (Statement statement = connection.createStatement(ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_UPDATABLE);
+                         ResultSet rs = statement.executeQuery("SELECT ryw_bump(" + id + ")")) {
+                        rs.next();
+                        written = rs.getLong(1);
+                    }
+            }
+            long[] back = read(connection, id);
+            assertThat(back[0]).as("the read-back sees the write").isEqualTo(written);
+            assertThat(back[1]).as("served by a standby").isZero();
+        }
+    }
+
     @Test
     void aRolledBackWrite_keepsNoReadOnThePrimary_whileACommittedOneDoes() throws Exception {
         cluster.pauseReplayEverywhere();

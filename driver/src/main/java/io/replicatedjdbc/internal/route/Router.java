@@ -164,7 +164,7 @@ public final class Router {
         if (c.pinsSession() && served == Route.PRIMARY && sessionPin == null) {
             sessionPin = c.reason();
         }
-        if (c.isWrite() && served == Route.PRIMARY) {
+        if (served == Route.PRIMARY && possibleWrite(c)) {
             if (transactionRoute != null) {
                 transactionWrote = true;
             } else {
@@ -174,6 +174,16 @@ public final class Router {
         if (status == TxStatus.UNKNOWN && c.txEffect() == Classification.TxEffect.END) {
             transactionEnded();
         }
+    }
+
+    /**
+     * Whether a statement that ran on the primary may have written. Only what the classifier proved to be a read (a
+     * read that ran on the primary for lag, read-your-writes or a fallback) and transaction control cannot: a
+     * statement sent to the primary by a hint or an updatable result set, unresolved functions included, counts as
+     * a write, since the driver did not prove it a read.
+     */
+    static boolean possibleWrite(Classification c) {
+        return c.isWrite() || (c.route() == Route.PRIMARY && c.txEffect() == Classification.TxEffect.NONE);
     }
 
     /** Whether the open transaction was begun in SQL while in autocommit mode. */
