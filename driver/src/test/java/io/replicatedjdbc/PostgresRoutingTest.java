@@ -147,6 +147,17 @@ class PostgresRoutingTest {
             assertThat(single(connection, "SELECT touch_account('bob')")).isEqualTo(String.valueOf(primaryPort));
             assertThat(last(connection).route()).isEqualTo(Route.PRIMARY);
             assertThat(last(connection).reason()).contains("the replica refused it as a write").contains("read-only transaction");
+            // From then on it goes to the primary at once, and explain and the routing decision say why: what it did
+            // before the refusal ran twice.
+            ReplicatedConnection replicated = connection.unwrap(ReplicatedConnection.class);
+            assertThat(replicated.explain("SELECT touch_account('bob')").route()).isEqualTo(Route.PRIMARY);
+            assertThat(replicated.explain("SELECT touch_account('bob')").reason()).contains("25006").contains("ran twice");
+            assertThat(single(connection, "SELECT touch_account('bob')")).isEqualTo(String.valueOf(primaryPort));
+            assertThat(last(connection).reason()).contains("25006").doesNotContain("the replica refused it as a write (");
+        }
+        try (Connection other = connect("readYourWrites=off", "readFunctions=touch_account")) {
+            assertThat(other.unwrap(ReplicatedConnection.class).explain("SELECT touch_account('bob')").route())
+                    .as("for every connection of the configuration").isEqualTo(Route.PRIMARY);
         }
     }
 

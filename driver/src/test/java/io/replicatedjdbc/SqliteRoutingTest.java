@@ -259,6 +259,31 @@ class SqliteRoutingTest {
     }
 
     @Test
+    void aReplicaFileReplacedByRename_isReadAfresh_byAConnectionThatHadItOpen() throws Exception {
+        String url = "jdbc:replicated:sqlite:" + cluster.primary() + "?replicas=" + cluster.replica(1);
+        try (Connection connection = DriverManager.getConnection(url)) {
+            assertThat(node(connection)).isEqualTo("replica1");
+            // What a file-replication tool does: write the new copy beside the old one, then rename it over it.
+            Path copy = dir.resolve("replica1.db.new");
+            java.nio.file.Files.copy(cluster.replica(1), copy);
+            try (Connection direct = DriverManager.getConnection("jdbc:sqlite:" + copy);
+                 Statement statement = direct.createStatement()) {
+                statement.execute("UPDATE node SET name = 'replica1, published again'");
+            }
+            java.nio.file.Files.move(copy, cluster.replica(1), java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            String seen = node(connection);
+            while (!seen.equals("replica1, published again") && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+                seen = node(connection);
+            }
+            assertThat(seen).isEqualTo("replica1, published again");
+            assertThat(last(connection).route()).isEqualTo(Route.REPLICA);
+        }
+    }
+
+    @Test
     void aMissingReplicaFile_isNotCreated_andItsReadsRunElsewhereWithoutError() throws Exception {
         Path missing = dir.resolve("not-yet-copied.db");
         String url = "jdbc:replicated:sqlite:" + cluster.primary() + "?replicas=" + missing + "," + cluster.replica(2);

@@ -27,6 +27,7 @@ public final class Classification {
     private final SessionReset sessionReset;
     private final boolean changesSession;
     private final boolean changesSchema;
+    private final List<String> relations;
 
     private Classification(Route route, boolean write, TxEffect txEffect, String reason, boolean replicaHint,
                            boolean pinsSession, List<String> functions) {
@@ -37,6 +38,14 @@ public final class Classification {
     private Classification(Route route, boolean write, TxEffect txEffect, String reason, boolean replicaHint,
                            boolean pinsSession, List<String> functions, SessionReset sessionReset,
                            boolean changesSession, boolean changesSchema) {
+        this(route, write, txEffect, reason, replicaHint, pinsSession, functions, sessionReset, changesSession,
+                changesSchema, Collections.emptyList());
+    }
+
+    private Classification(Route route, boolean write, TxEffect txEffect, String reason, boolean replicaHint,
+                           boolean pinsSession, List<String> functions, SessionReset sessionReset,
+                           boolean changesSession, boolean changesSchema, List<String> relations) {
+        this.relations = relations;
         this.route = route;
         this.write = write;
         this.txEffect = txEffect;
@@ -104,7 +113,7 @@ public final class Classification {
             return this;
         }
         return new Classification(route, write, txEffect, reason, replicaHint, pinsSession, functions, sessionReset, true,
-                changesSchema);
+                changesSchema, relations);
     }
 
     /** This statement, marked as one that may create, change or drop functions (DDL, or code that may run DDL). */
@@ -113,7 +122,7 @@ public final class Classification {
             return this;
         }
         return new Classification(route, write, txEffect, reason, replicaHint, pinsSession, functions, sessionReset,
-                changesSession, true);
+                changesSession, true, relations);
     }
 
     /** Whether running this statement may change which functions exist or how volatile they are. */
@@ -168,7 +177,7 @@ public final class Classification {
     /** This read, marked with a {@code replicated:replica} hint. */
     Classification withReplicaHint() {
         return new Classification(route, write, txEffect, reason + " (" + Hints.Hint.REPLICA.reason + ")", true, false,
-                functions, sessionReset, changesSession, changesSchema);
+                functions, sessionReset, changesSession, changesSchema, relations);
     }
 
     /** This read, with the user functions it calls, to be checked for volatility where a database can answer. */
@@ -177,7 +186,30 @@ public final class Classification {
             return this;
         }
         return new Classification(route, write, txEffect, reason, replicaHint, pinsSession,
-                Collections.unmodifiableList(new ArrayList<>(names)), sessionReset, changesSession, changesSchema);
+                Collections.unmodifiableList(new ArrayList<>(names)), sessionReset, changesSession, changesSchema,
+                relations);
+    }
+
+    /** This read, with the relations it names, to be checked for views that call functions which may write. */
+    Classification withRelations(List<String> names) {
+        if (names.isEmpty()) {
+            return this;
+        }
+        return new Classification(route, write, txEffect, reason, replicaHint, pinsSession, functions, sessionReset,
+                changesSession, changesSchema, Collections.unmodifiableList(new ArrayList<>(names)));
+    }
+
+    /**
+     * The relations this read names (PostgreSQL only, lower case unless quoted, without schema): a view among them
+     * runs what its definition calls, which only the database can tell.
+     */
+    public List<String> relations() {
+        return relations;
+    }
+
+    /** Whether the database must be asked before this read may run on a replica (functions or relations to resolve). */
+    public boolean needsResolving() {
+        return route == Route.REPLICA && (!functions.isEmpty() || !relations.isEmpty());
     }
 
     /**

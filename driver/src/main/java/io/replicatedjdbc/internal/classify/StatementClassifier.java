@@ -95,7 +95,8 @@ public final class StatementClassifier implements SqlClassifier {
         if (result.route() == Route.REPLICA) {
             result = confirmWithParser(sql, lexed.tokens, result);
             if (result.route() == Route.REPLICA && dialect == Dialect.POSTGRESQL) {
-                result = result.withFunctions(calledFunctions(queryTokens(lexed.tokens)));
+                List<Token> query = queryTokens(lexed.tokens);
+                result = result.withFunctions(calledFunctions(query)).withRelations(namedRelations(query));
             }
         }
         return applyHints(result, lexed.comments);
@@ -466,9 +467,12 @@ public final class StatementClassifier implements SqlClassifier {
             return Classification.read("EXPLAIN");
         }
         Classification inner = classifyStatement(t, i, to);
-        return inner.route() == Route.REPLICA
-                ? Classification.read("EXPLAIN ANALYZE of a read")
-                : Classification.write("EXPLAIN ANALYZE runs it: " + inner.reason());
+        if (inner.route() == Route.REPLICA) {
+            return Classification.read("EXPLAIN ANALYZE of a read");
+        }
+        Classification runs = Classification.write("EXPLAIN ANALYZE runs it: " + inner.reason());
+        // What the statement does to the session it also does when EXPLAIN ANALYZE runs it.
+        return inner.changesSession() ? runs.withSessionChange() : runs;
     }
 
     private static Classification set(List<Token> t, int from, int to, String next) {
@@ -626,6 +630,68 @@ public final class StatementClassifier implements SqlClassifier {
         }
         return names == null ? Collections.emptyList() : names;
     }
+
+    /**
+     * The relations a read names after {@code FROM} or {@code JOIN} (and after commas of a {@code FROM} list), without
+     * schema: each may be a view, whose definition the database knows. A name that is not a view (a table, a CTE, an
+     * alias) costs one look-up per configuration.
+     */
+    private static List<String> namedRelations(List<Token> tokens) {
+        List<String> names = null;
+        for (int i = 0; i < tokens.size(); i++) {
+            if (!tokens.get(i).is("FROM") && !tokens.get(i).is("JOIN")) {
+                continue;
+            }
+            int at = i + 1;
+            while (at < tokens.size()) {
+                if (tokens.get(at).is("ONLY") || tokens.get(at).is("LATERAL")) {
+                    at++;
+                    continue;
+                }
+                int end = at;
+                String name = null;
+                // a qualified name: part [. part ...]; the last part names the relation
+                while (end < tokens.size() && (tokens.get(end).kind == Kind.WORD || tokens.get(end).kind == Kind.QUOTED)) {
+                    Token part = tokens.get(end);
+                    name = part.kind == Kind.QUOTED ? part.text : lower(part.text);
+                    if (end + 1 < tokens.size() && tokens.get(end + 1).isSymbol('.')) {
+                        end += 2;
+                    } else {
+                        end++;
+                        break;
+                    }
+                }
+                if (name == null || (end < tokens.size() && tokens.get(end).isSymbol('('))) {
+                    break; // a subquery or a function: neither is a relation name
+                }
+                if (names == null) {
+                    names = new ArrayList<>(2);
+                }
+                if (!names.contains(name)) {
+                    names.add(name);
+                }
+                // an alias, then perhaps a comma and the next relation of the FROM list
+                at = end;
+                if (at < tokens.size() && tokens.get(at).is("AS")) {
+                    at++;
+                }
+                if (at < tokens.size() && tokens.get(at).kind == Kind.WORD && !RELATION_LIST_ENDS.contains(tokens.get(at).text)) {
+                    at++;
+                }
+                if (at < tokens.size() && tokens.get(at).isSymbol(',')) {
+                    at++;
+                    continue;
+                }
+                break;
+            }
+        }
+        return names == null ? Collections.emptyList() : names;
+    }
+
+    /** Words that end a FROM item where an alias could stand. */
+    private static final Set<String> RELATION_LIST_ENDS = new HashSet<>(Arrays.asList("WHERE", "GROUP", "ORDER",
+            "LIMIT", "OFFSET", "HAVING", "WINDOW", "UNION", "INTERSECT", "EXCEPT", "JOIN", "INNER", "LEFT", "RIGHT",
+            "FULL", "CROSS", "NATURAL", "ON", "USING", "FOR", "FETCH", "RETURNING", "TABLESAMPLE"));
 
     private static Classification applyHints(Classification c, List<String> comments) {
         if (comments.isEmpty()) {

@@ -32,7 +32,7 @@ public final class Cluster {
     private final ReplicaSelector selector;
     private final SqlClassifier classifier;
     private final NodeConnector connector = new NodeConnector();
-    private final FunctionVolatility volatility = new FunctionVolatility();
+    private final FunctionVolatility volatility;
     private final ReplicaPositions positions;
     private final CommittedWrites committedWrites = new CommittedWrites();
     private final ReadYourWritesStatistics readYourWrites = new ReadYourWritesStatistics();
@@ -93,8 +93,9 @@ public final class Cluster {
             }
         });
         this.statistics = new ConfigurationStatistics(config, this);
-        this.classifier = new CachingClassifier(new StatementClassifier(config.dialect(),
-                new FunctionRules(config.dialect(), config.writeFunctions(), config.readFunctions())));
+        FunctionRules rules = new FunctionRules(config.dialect(), config.writeFunctions(), config.readFunctions());
+        this.classifier = new CachingClassifier(new StatementClassifier(config.dialect(), rules));
+        this.volatility = new FunctionVolatility(classifier);
     }
 
     private void replicaAnswered(NodeSpec replica) {
@@ -113,6 +114,29 @@ public final class Cluster {
         health.markDownFor(replica, System.nanoTime(), MONITOR_MARK_NANOS);
         monitorMarkedDown.add(replica);
         abortReadsOn(replica);
+    }
+
+    /** Statements a replica refused as writes (25006), by exact text: they go to the primary from then on. */
+    private final java.util.Map<String, String> refusedByReplica = java.util.Collections.synchronizedMap(
+            new java.util.LinkedHashMap<String, String>(16, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(java.util.Map.Entry<String, String> eldest) {
+                    return size() > 1_024;
+                }
+            });
+    private volatile boolean anyRefusedByReplica;
+
+    /** A replica refused {@code sql} as a write: remembered, with why, for every connection of the configuration. */
+    public void refusedByReplica(String sql, String why) {
+        if (sql != null) {
+            refusedByReplica.put(sql, why);
+            anyRefusedByReplica = true;
+        }
+    }
+
+    /** Why {@code sql} goes to the primary although it looks like a read (a replica refused it), or null. */
+    public String refusedByReplica(String sql) {
+        return anyRefusedByReplica && sql != null ? refusedByReplica.get(sql) : null;
     }
 
     public SqlClassifier classifier() {

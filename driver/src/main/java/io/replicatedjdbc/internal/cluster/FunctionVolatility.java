@@ -1,6 +1,8 @@
 package io.replicatedjdbc.internal.cluster;
 
+import io.replicatedjdbc.Route;
 import io.replicatedjdbc.internal.classify.Classification;
+import io.replicatedjdbc.internal.classify.SqlClassifier;
 import io.replicatedjdbc.internal.classify.FunctionRules;
 import java.sql.Array;
 import java.sql.Connection;
@@ -30,19 +32,153 @@ public final class FunctionVolatility {
         Connection get() throws SQLException;
     }
 
-    /** Per name: whether some user-defined function of that name is VOLATILE, and whether any function has it. */
+    /**
+     * Per name: whether some function of that name may write, and whether any function has it. A user-defined function
+     * may write when it is VOLATILE. A built-in one (pg_catalog) when it is VOLATILE and PARALLEL UNSAFE, which is how
+     * PostgreSQL marks the built-ins that change state (slots, replication origins, sequences, large objects, ...);
+     * the parallel-safe administration functions that act on one server (pg_terminate_backend, pg_reload_conf) are in
+     * the static lists.
+     */
     private static final String LOOKUP = "SELECT p.proname,"
-            + " bool_or(p.provolatile = 'v' AND n.nspname NOT IN ('pg_catalog', 'information_schema'))"
+            + " bool_or(p.provolatile = 'v' AND (n.nspname NOT IN ('pg_catalog', 'information_schema')"
+            + " OR p.proparallel = 'u'))"
             + " FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace"
             + " WHERE p.proname = ANY (?) GROUP BY p.proname";
 
+    /** The definitions of the views among the names, as the server prints them. */
+    private static final String VIEW_LOOKUP = "SELECT c.relname, pg_catalog.pg_get_viewdef(c.oid)"
+            + " FROM pg_catalog.pg_class c WHERE c.relkind = 'v' AND c.relname = ANY (?)";
+    /** Views nested deeper than this are taken to write: a bound on the look-ups one statement may cause. */
+    private static final int MAX_VIEW_DEPTH = 8;
+
+    /**
+     * Custom settings that functions set by name ({@code set_config('app.tenant', ...)}, {@code SET app.tenant ...}
+     * in a body): such a setting changes the session without appearing in the statement that called the function,
+     * and PostgreSQL lists no custom setting in {@code pg_settings}.
+     */
+    private static final String SETTINGS_SET_BY_FUNCTIONS = "SELECT DISTINCT pg_catalog.lower(coalesce(m[1], m[2]))"
+            + " FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace"
+            + " CROSS JOIN LATERAL pg_catalog.regexp_matches(p.prosrc,"
+            + " 'set_config\\s*\\(\\s*''([A-Za-z_][A-Za-z0-9_$]*\\.[A-Za-z_][A-Za-z0-9_$]*)''"
+            + "|SET\\s+(?:SESSION\\s+)?([A-Za-z_][A-Za-z0-9_$]*\\.[A-Za-z_][A-Za-z0-9_$]*)', 'gi') m"
+            + " WHERE n.nspname NOT IN ('pg_catalog', 'information_schema')";
+
     private final ConcurrentHashMap<String, Boolean> volatileUserFunction = new ConcurrentHashMap<>();
+    /** Per relation name: why reading it may write (a view calling such a function), or "" when it cannot. */
+    private final ConcurrentHashMap<String, String> viewWrites = new ConcurrentHashMap<>();
+    private volatile java.util.Set<String> settingsSetByFunctions;
+    private final SqlClassifier classifier;
+
+    /** {@code classifier}: the configuration's, which also classifies the definitions of the views a read names. */
+    public FunctionVolatility(SqlClassifier classifier) {
+        this.classifier = classifier;
+    }
 
     /**
      * The read unchanged, or a write when it calls a user-defined VOLATILE function, one that cannot be checked, or
      * one that does not exist on the node asked.
      */
     public Classification refine(Classification read, ConnectionSource source) {
+        return refine(read, source, 0);
+    }
+
+    private Classification refine(Classification read, ConnectionSource source, int depth) {
+        Classification functions = refineFunctions(read, source);
+        return functions != read || read.relations().isEmpty() ? functions : refineRelations(read, source, depth);
+    }
+
+    /**
+     * The read unchanged, or a write when it reads a view whose definition, classified by the same rules as the
+     * statement itself (its functions and the views it reads resolved in turn), may write.
+     */
+    private Classification refineRelations(Classification read, ConnectionSource source, int depth) {
+        List<String> unknown = null;
+        for (String name : read.relations()) {
+            String why = viewWrites.get(name);
+            if (why == null) {
+                if (unknown == null) {
+                    unknown = new ArrayList<>(2);
+                }
+                unknown.add(name);
+            } else if (!why.isEmpty()) {
+                return Classification.write(why).withSessionChange();
+            }
+        }
+        if (unknown == null) {
+            return read;
+        }
+        try {
+            lookUpViews(unknown, source, depth);
+        } catch (SQLException e) {
+            return Classification.write("reads " + unknown.get(0) + ", which could not be checked for a view that"
+                    + " may write: " + e.getMessage()).withSessionChange();
+        }
+        for (String name : unknown) {
+            String why = viewWrites.get(name);
+            if (why != null && !why.isEmpty()) {
+                return Classification.write(why).withSessionChange();
+            }
+        }
+        return read;
+    }
+
+    private void lookUpViews(List<String> names, ConnectionSource source, int depth) throws SQLException {
+        java.util.Map<String, String> definitions = new java.util.HashMap<>();
+        Connection connection = source.get();
+        Array array = connection.createArrayOf("text", names.toArray());
+        try (PreparedStatement statement = connection.prepareStatement(VIEW_LOOKUP)) {
+            statement.setArray(1, array);
+            try (ResultSet rs = statement.executeQuery()) {
+                while (rs.next()) {
+                    definitions.merge(rs.getString(1), rs.getString(2), (a, b) -> a + ";\n" + b);
+                }
+            }
+        } finally {
+            array.free();
+        }
+        for (String name : names) {
+            String definition = definitions.get(name);
+            String why = "";
+            if (definition != null) {
+                Classification body = classifier.classify(definition);
+                if (body.route() == Route.REPLICA && depth >= MAX_VIEW_DEPTH) {
+                    body = Classification.write("views nested more than " + MAX_VIEW_DEPTH + " deep");
+                } else if (body.route() == Route.REPLICA) {
+                    body = refine(body, source, depth + 1);
+                }
+                if (body.route() != Route.REPLICA) {
+                    why = "reads the view " + name + ", which may write: " + body.reason();
+                }
+            }
+            // A name that is no view (a table, a CTE, an alias) reads nothing more than itself.
+            viewWrites.put(name, why);
+        }
+    }
+
+    /**
+     * The custom settings functions of this database set by name; listed again after function DDL passes through the
+     * driver, or a function name is looked up for the first time (a function created since); empty when they cannot
+     * be read.
+     */
+    public java.util.Set<String> settingsSetByFunctions(Connection connection) {
+        java.util.Set<String> known = settingsSetByFunctions;
+        if (known != null) {
+            return known;
+        }
+        java.util.Set<String> names = new java.util.LinkedHashSet<>();
+        try (java.sql.Statement statement = connection.createStatement();
+             ResultSet rs = statement.executeQuery(SETTINGS_SET_BY_FUNCTIONS)) {
+            while (rs.next()) {
+                names.add(rs.getString(1));
+            }
+        } catch (SQLException e) {
+            return java.util.Collections.emptySet();
+        }
+        settingsSetByFunctions = names;
+        return names;
+    }
+
+    private Classification refineFunctions(Classification read, ConnectionSource source) {
         List<String> unknown = null;
         for (String name : read.functions()) {
             Boolean writes = volatileUserFunction.get(name);
@@ -80,6 +216,8 @@ public final class FunctionVolatility {
     /** Function DDL ran through the driver: every name is looked up again. */
     public void invalidate() {
         volatileUserFunction.clear();
+        viewWrites.clear();
+        settingsSetByFunctions = null;
     }
 
     private static Classification volatileCall(String name) {
@@ -88,6 +226,8 @@ public final class FunctionVolatility {
 
     /** Looks the names up and remembers what was found; returns the names found nowhere. */
     private List<String> lookUp(List<String> names, Connection connection) throws SQLException {
+        // A name not seen before may be a function created since the settings functions set were listed.
+        settingsSetByFunctions = null;
         List<String> found = new ArrayList<>();
         Array array = connection.createArrayOf("text", names.toArray());
         try (PreparedStatement statement = connection.prepareStatement(LOOKUP)) {

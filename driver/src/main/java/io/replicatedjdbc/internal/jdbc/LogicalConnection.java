@@ -171,6 +171,20 @@ public class LogicalConnection implements ReplicatedConnection {
     }
 
     /**
+     * The classification as the database resolves it: a read that calls user functions, or names relations that may
+     * be views, becomes a write when the catalog says one may write (looked up once per name and configuration).
+     */
+    private Classification resolved(String sql, Classification c) {
+        if (c.route() == Route.REPLICA) {
+            String refused = cluster.refusedByReplica(sql);
+            if (refused != null) {
+                return Classification.write(refused);
+            }
+        }
+        return c.needsResolving() ? cluster.volatility().refine(c, () -> resolve(c).connection) : c;
+    }
+
+    /**
      * Runs one statement's physical call where the router sends it: on the primary, on this connection's
      * replica (another replica, then the primary, when it cannot be reached during an autocommit read), or,
      * for a session change, on every open physical connection, recording it for those opened later.
@@ -183,11 +197,7 @@ public class LogicalConnection implements ReplicatedConnection {
             if (transactionLost) {
                 throw Errors.transactionLost();
             }
-            Classification c = classification;
-            if (c.route() == Route.REPLICA && !c.functions().isEmpty()) {
-                Classification read = c;
-                c = cluster.volatility().refine(read, () -> resolve(read).connection);
-            }
+            Classification c = resolved(sql, classification);
             Decision decision = router.decide(c);
             if (decision.route() == Route.ALL) {
                 return serverSession != null
@@ -301,6 +311,10 @@ public class LogicalConnection implements ReplicatedConnection {
                     cluster.statistics().retried();
                     if (next.write()) {
                         c = Classification.write(c.reason());
+                        // Whatever it did before the refusal (a remote call through dblink, say) ran twice: the
+                        // statement goes to the primary from now on, and explain says why.
+                        cluster.refusedByReplica(sql, c.reason() + "; a replica refused it as a write (25006) and it"
+                                + " was retried on the primary, so what it did before the refusal ran twice");
                     }
                     continue;
                 }
@@ -381,6 +395,11 @@ public class LogicalConnection implements ReplicatedConnection {
      * replica, or why no replica may take it (a replica too far behind, and none other).
      */
     private String replicaWithinLagLimit(Physical replica) throws SQLException {
+        if (nodes.replicaFileReplaced(replica) && !router.inTransaction() && !readingFrom(replica)) {
+            // A new copy of the SQLite file was published: read it, not the old one this connection still has open.
+            nodes.rebind(replica.node);
+            return null;
+        }
         String behind = cluster.positions().tooFarBehind(replica.node);
         boolean down = !cluster.health().isAvailable(replica.node, System.nanoTime());
         if (behind == null && !down) {
@@ -498,6 +517,10 @@ public class LogicalConnection implements ReplicatedConnection {
         router.observed(c, physical.role(), physical.node.toString(), status);
         if (serverSession != null) {
             if (c.changesSession()) {
+                if (status == TxStatus.IDLE) {
+                    // A function may set a custom setting by name, unseen in this statement's text.
+                    serverSession.learnNames(cluster.volatility().settingsSetByFunctions(physical.connection));
+                }
                 serverSession.changed(physical.connection, sql, status, succeeded);
             } else if (status == TxStatus.IDLE) {
                 serverSession.transactionEnded();
@@ -1617,7 +1640,8 @@ public class LogicalConnection implements ReplicatedConnection {
         lock.lock();
         try {
             checkOpen();
-            Decision decision = router.decide(classify(sql));
+            // What the statement would do now: resolved against the catalog, as run() resolves it.
+            Decision decision = router.decide(resolved(sql, classify(sql)));
             String node;
             switch (decision.route()) {
                 case PRIMARY:

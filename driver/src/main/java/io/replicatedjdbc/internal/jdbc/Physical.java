@@ -11,6 +11,9 @@ final class Physical {
     final Connection connection;
     /** For a primary: the cluster's primary epoch when it was last known to take the writes. */
     int primaryEpoch;
+    /** For a SQLite replica: the identity of the file when it was opened (null: not a file), and when last checked. */
+    Object fileKey;
+    long fileCheckedAt;
 
     Physical(NodeSpec node, Connection connection) {
         this.node = node;

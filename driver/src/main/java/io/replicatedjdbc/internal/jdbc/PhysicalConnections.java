@@ -122,6 +122,7 @@ final class PhysicalConnections {
                 return primary();
             }
             Connection connection;
+            Object fileKey = fileKey(node);
             try {
                 connection = cluster.openReplica(node, config);
             } catch (SQLException e) {
@@ -131,7 +132,7 @@ final class PhysicalConnections {
                 continue;
             }
             prepare(connection);
-            replica = track(new Physical(node, connection));
+            replica = track(withFileKey(new Physical(node, connection), fileKey));
             return replica;
         }
     }
@@ -164,6 +165,7 @@ final class PhysicalConnections {
 
     private Physical rebind(NodeSpec node, boolean count) throws SQLException {
         Connection connection;
+        Object fileKey = fileKey(node);
         try {
             connection = cluster.openReplica(node, config);
         } catch (SQLException e) {
@@ -171,12 +173,67 @@ final class PhysicalConnections {
         }
         prepare(connection);
         Physical old = replica;
-        replica = track(new Physical(node, connection), count);
+        replica = track(withFileKey(new Physical(node, connection), fileKey), count);
         if (old != null) {
             untrack(old, count);
             closeQuietly(old.connection);
         }
         return replica;
+    }
+
+    /** How often a SQLite replica's file is checked for having been replaced. */
+    private static final long FILE_CHECK_NANOS = 1_000_000_000L;
+
+    /**
+     * Whether the bound replica is a SQLite file that was replaced since its connection opened it (a file-replication
+     * tool publishes a new copy by renaming it over the old one; the open connection keeps reading the old file for
+     * as long as it lives). Checked at most once a second, by the file's identity (its inode).
+     */
+    boolean replicaFileReplaced(Physical physical) {
+        if (physical.fileKey == null) {
+            return false;
+        }
+        long now = System.nanoTime();
+        if (now - physical.fileCheckedAt < FILE_CHECK_NANOS) {
+            return false;
+        }
+        physical.fileCheckedAt = now;
+        Object current = fileKey(physical.node);
+        return current != null && !current.equals(physical.fileKey);
+    }
+
+    private static Physical withFileKey(Physical physical, Object fileKey) {
+        physical.fileKey = fileKey;
+        physical.fileCheckedAt = System.nanoTime();
+        return physical;
+    }
+
+    /** The identity of a SQLite node's file, or null when the node is no file (or not SQLite). */
+    private Object fileKey(NodeSpec node) {
+        if (config.dialect() != io.replicatedjdbc.internal.classify.Dialect.SQLITE) {
+            return null;
+        }
+        String url = node.jdbcUrl();
+        if (!url.regionMatches(true, 0, "jdbc:sqlite:", 0, 12)) {
+            return null;
+        }
+        String path = url.substring(12);
+        if (path.startsWith("file:")) {
+            path = path.substring(5);
+        }
+        int query = path.indexOf('?');
+        if (query >= 0) {
+            path = path.substring(0, query);
+        }
+        if (path.isEmpty() || path.startsWith(":memory:")) {
+            return null;
+        }
+        try {
+            return java.nio.file.Files.readAttributes(java.nio.file.Paths.get(path),
+                    java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+        } catch (java.io.IOException | RuntimeException e) {
+            return null;
+        }
     }
 
     /** The bound replica, or null; opens nothing. */

@@ -189,6 +189,16 @@ public final class ServerSession {
         return current == null ? Collections.emptyMap() : Collections.unmodifiableMap(current);
     }
 
+    /** Custom settings that the session may have changed without naming them (set inside functions). */
+    public void learnNames(java.util.Collection<String> names) {
+        for (String name : names) {
+            if (customNames.size() >= MAX_CUSTOM_NAMES) {
+                return;
+            }
+            customNames.add(name);
+        }
+    }
+
     private void learnNames(String sql) {
         if (sql == null || customNames.size() >= MAX_CUSTOM_NAMES || sql.indexOf('.') < 0) {
             return;
