@@ -199,6 +199,16 @@ class PostgresFailoverTest {
                     }
                 }
             }
+            // The status command judges as the driver does.
+            java.util.Map<String, String> status = new java.util.HashMap<>();
+            for (io.replicatedjdbc.internal.cluster.StatusProbe.NodeStatus node : io.replicatedjdbc.internal.cluster.StatusProbe
+                    .probe(io.replicatedjdbc.internal.config.ConfigParser.parse(url, new java.util.Properties()))) {
+                status.put(node.node.name(), node.verdict);
+            }
+            assertThat(status.get("replica2")).isEqualTo("takes writes (promoted); timeline 2");
+            assertThat(status.get("replica1"))
+                    .isEqualTo("on timeline 1 while the primary writes timeline 2: does not follow the primary; takes no reads");
+            assertThat(status.get("primary")).startsWith("UNREACHABLE");
             // Fresh connections with no writes of their own: none reads from the replica left on timeline 1.
             for (int i = 0; i < 20; i++) {
                 try (Connection reader = DriverManager.getConnection(url);

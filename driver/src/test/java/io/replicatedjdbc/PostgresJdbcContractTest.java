@@ -183,6 +183,34 @@ class PostgresJdbcContractTest {
             p.setBinaryStream(1, new java.io.ByteArrayInputStream(new byte[] {1, 2}), 2);
             return p.toString();
         });
+        calls.put("addBatch with a parameter not set", c -> {
+            PreparedStatement p = c.prepareStatement("UPDATE pg_class SET relname = relname WHERE oid = ? AND false");
+            p.addBatch();
+            return "added";
+        });
+        calls.put("executeBatch with a parameter not set", c -> {
+            PreparedStatement p = c.prepareStatement("UPDATE pg_class SET relname = relname WHERE oid = ? AND false");
+            p.addBatch();
+            return Arrays.toString(p.executeBatch());
+        });
+        calls.put("setObject of an unconvertible value on a callable statement", c -> {
+            java.sql.CallableStatement call = c.prepareCall("{call contract_notice()}");
+            call.setObject(1, "x", java.sql.Types.BOOLEAN);
+            return "set";
+        });
+        calls.put("setBigDecimal on a prepared read, then execute", c -> {
+            PreparedStatement p = c.prepareStatement("SELECT ?::numeric + 1");
+            p.setBigDecimal(1, new java.math.BigDecimal("1.5"));
+            ResultSet rs = p.executeQuery();
+            rs.next();
+            return rs.getString(1);
+        });
+        calls.put("parameters set, cleared, then executed", c -> {
+            PreparedStatement p = c.prepareStatement("SELECT ?::int");
+            p.setInt(1, 3);
+            p.clearParameters();
+            return p.executeQuery() != null;
+        });
         return calls;
     }
 

@@ -102,7 +102,7 @@ public final class Main {
             out.println(status.node + "\t" + (status.reachable ? "yes" : "no") + "\t" + status.role + "\t"
                     + (status.reachable ? io.replicatedjdbc.internal.cluster.WalPosition.format(status.position) : "-")
                     + "\t" + status.verdict);
-            if (status.node.isPrimary() && status.reachable && status.role.equals("primary")) {
+            if (status.reachable && status.verdict.startsWith("takes writes")) {
                 primaryUp = true;
             }
         }
@@ -128,8 +128,8 @@ public final class Main {
         out.println("  status '<url>'");
         out.println("               ask every node of a PostgreSQL configuration whether it answers, its role, how far");
         out.println("               it has written or replayed the WAL, and what the driver would do with it. Exits 0");
-        out.println("               when the primary answers as a primary, 3 when it does not. PgJDBC must be on the");
-        out.println("               class path: java -cp replicated-jdbc.jar:postgresql.jar io.replicatedjdbc.internal.cli.Main status ...");
+        out.println("               when a node takes writes (the configured primary, or a promoted replica), 3 when");
+        out.println("               none does. PgJDBC must be on the class path: java -cp replicated-jdbc.jar:postgresql.jar io.replicatedjdbc.internal.cli.Main status ...");
         out.println();
         out.println("Options (in the URL's query string or the connection properties):");
         for (ReplicatedProperty property : ReplicatedProperty.values()) {

@@ -455,7 +455,7 @@ public final class ReplicaPositions {
     }
 
     /** The standby's last restartpoint's timeline, or 0 where the role may not read it. */
-    private int checkpointTimeline(Connection connection) {
+    static int checkpointTimeline(Connection connection) {
         boolean autoCommit = true;
         try {
             autoCommit = connection.getAutoCommit();

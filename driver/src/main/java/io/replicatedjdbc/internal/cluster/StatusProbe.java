@@ -8,6 +8,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 
 /**
@@ -37,44 +38,82 @@ public final class StatusProbe {
     private StatusProbe() {
     }
 
-    /** Probes every node; a node that cannot be reached within the connect timeout is reported so. */
+    /** What one node said of itself, or why it could not be asked. */
+    private static final class Answer {
+        boolean standby;
+        long position;
+        int timeline;
+        String failure;
+    }
+
+    /**
+     * Probes every node; a node that cannot be reached within the connect timeout is reported so. The primary is
+     * the one the driver would elect ({@link PrimaryElection}: the node that answers as a primary on the newest
+     * timeline), and each replica is judged against it: one on an older timeline does not follow it and takes no
+     * reads; how far behind it is stays unknown while no primary answers.
+     */
     public static List<NodeStatus> probe(Config config) {
         NodeConnector connector = new NodeConnector();
-        List<NodeStatus> statuses = new ArrayList<>();
         List<NodeSpec> nodes = new ArrayList<>();
         nodes.add(config.primary());
         nodes.addAll(config.replicas());
-        long primaryPosition = WalPosition.NONE;
+        java.util.Map<NodeSpec, Answer> answers = new java.util.LinkedHashMap<>();
+        PrimaryElection election = new PrimaryElection(config.primary());
         for (NodeSpec node : nodes) {
             Properties properties = Cluster.replicaProperties(node, config);
+            Answer answer = new Answer();
             try (Connection connection = connector.open(node, properties);
                  Statement statement = connection.createStatement();
-                 ResultSet rs = statement.executeQuery("SELECT pg_catalog.pg_is_in_recovery(), CASE WHEN"
-                         + " pg_catalog.pg_is_in_recovery() THEN pg_catalog.pg_last_wal_replay_lsn()"
-                         + " ELSE pg_catalog.pg_current_wal_lsn() END")) {
+                 ResultSet rs = statement.executeQuery(ReplicaPositions.NODE_STATE)) {
                 rs.next();
-                boolean standby = rs.getBoolean(1);
-                long position = WalPosition.parse(rs.getString(2));
-                String verdict;
-                if (node.isPrimary()) {
-                    primaryPosition = standby ? WalPosition.NONE : position;
-                    verdict = standby ? "IN RECOVERY: writes would fail (a standby is configured as the primary)"
-                            : "takes writes";
-                } else if (!standby) {
-                    verdict = "NOT IN RECOVERY: a primary (promoted?) listed as a replica; takes no reads";
-                } else {
-                    long behind = primaryPosition == WalPosition.NONE || WalPosition.covers(position, primaryPosition)
-                            ? 0 : primaryPosition - position;
-                    boolean tooFar = config.maxReplicaLagBytes() > 0 && behind > config.maxReplicaLagBytes();
-                    verdict = (tooFar ? "too far behind, takes no reads" : "takes reads") + "; " + behind
-                            + " bytes of WAL behind the primary";
+                answer.standby = rs.getBoolean(1);
+                answer.position = WalPosition.parse(rs.getString(2));
+                answer.timeline = answer.standby ? rs.getInt(3) : ReplicaPositions.timelineOfWalFile(rs.getString(4));
+                if (answer.standby && answer.timeline <= 0) {
+                    // No WAL receiver running (its upstream is gone): the last restartpoint's timeline, as the monitor.
+                    answer.timeline = ReplicaPositions.checkpointTimeline(connection);
                 }
-                statuses.add(new NodeStatus(node, true, standby ? "standby" : "primary", position, verdict));
+                election.answered(node, !answer.standby, answer.timeline);
             } catch (SQLException | RuntimeException e) {
-                statuses.add(new NodeStatus(node, false, "-", WalPosition.NONE,
-                        "UNREACHABLE: " + config.redact(e.getMessage())
-                                + (node.isPrimary() ? "; writes fail, reads go to replicas" : "; takes no reads")));
+                answer.failure = config.redact(e.getMessage());
+                election.failed(node);
             }
+            answers.put(node, answer);
+        }
+        PrimaryElection.Verdict verdict = election.decide();
+        NodeSpec writes = verdict.refusal != null ? null : verdict.node != null ? verdict.node : config.primary();
+        Answer primary = writes == null ? null : answers.get(writes);
+        boolean primaryAnswers = primary != null && primary.failure == null && !primary.standby;
+        List<NodeStatus> statuses = new ArrayList<>();
+        for (Map.Entry<NodeSpec, Answer> entry : answers.entrySet()) {
+            NodeSpec node = entry.getKey();
+            Answer answer = entry.getValue();
+            if (answer.failure != null) {
+                statuses.add(new NodeStatus(node, false, "-", WalPosition.NONE, "UNREACHABLE: " + answer.failure
+                        + (node.isPrimary() ? "; writes fail, reads go to replicas" : "; takes no reads")));
+                continue;
+            }
+            String what;
+            if (node.equals(writes) && primaryAnswers) {
+                what = "takes writes" + (node.isPrimary() ? "" : " (promoted)") + "; timeline " + answer.timeline;
+            } else if (!answer.standby) {
+                what = verdict.refusal != null ? "NOT IN RECOVERY: writes refused: " + verdict.refusal
+                        : "NOT IN RECOVERY on timeline " + answer.timeline + ", older than " + writes
+                        + "'s: a stale primary; takes no writes and no reads";
+            } else if (node.isPrimary()) {
+                what = "IN RECOVERY: writes would fail (a standby is configured as the primary)";
+            } else if (!primaryAnswers) {
+                what = "takes reads; how far behind is unknown (no primary answers)";
+            } else if (answer.timeline > 0 && answer.timeline < primary.timeline) {
+                what = "on timeline " + answer.timeline + " while the primary writes timeline " + primary.timeline
+                        + ": does not follow the primary; takes no reads";
+            } else {
+                long behind = WalPosition.covers(answer.position, primary.position) ? 0 : primary.position - answer.position;
+                boolean tooFar = config.maxReplicaLagBytes() > 0 && behind > config.maxReplicaLagBytes();
+                what = (tooFar ? "too far behind, takes no reads" : "takes reads") + "; " + behind
+                        + " bytes of WAL behind the primary";
+            }
+            statuses.add(new NodeStatus(node, true, answer.standby ? "standby" : "primary", answer.position, what));
         }
         return statuses;
     }
