@@ -26,10 +26,13 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class FunctionVolatility {
 
-    /** The connection to ask, opened only when a name has not been looked up yet. */
+    /**
+     * The connection to ask about a statement, opened only when a name has not been looked up yet. One object per
+     * logical connection, given the statement: nothing is allocated per statement.
+     */
     @FunctionalInterface
     public interface ConnectionSource {
-        Connection get() throws SQLException;
+        Connection get(Classification statement) throws SQLException;
     }
 
     /**
@@ -79,19 +82,22 @@ public final class FunctionVolatility {
      * one that does not exist on the node asked.
      */
     public Classification refine(Classification read, ConnectionSource source) {
-        return refine(read, source, 0);
+        return refine(read, read, source, 0);
     }
 
-    private Classification refine(Classification read, ConnectionSource source, int depth) {
-        Classification functions = refineFunctions(read, source);
-        return functions != read || read.relations().isEmpty() ? functions : refineRelations(read, source, depth);
+    /** {@code statement}: the statement being run, whose connection answers for the views nested in it too. */
+    private Classification refine(Classification read, Classification statement, ConnectionSource source, int depth) {
+        Classification functions = refineFunctions(read, statement, source);
+        return functions != read || read.relations().isEmpty() ? functions
+                : refineRelations(read, statement, source, depth);
     }
 
     /**
      * The read unchanged, or a write when it reads a view whose definition, classified by the same rules as the
      * statement itself (its functions and the views it reads resolved in turn), may write.
      */
-    private Classification refineRelations(Classification read, ConnectionSource source, int depth) {
+    private Classification refineRelations(Classification read, Classification statement, ConnectionSource source,
+                                           int depth) {
         List<String> unknown = null;
         for (String name : read.relations()) {
             String why = viewWrites.get(name);
@@ -108,7 +114,7 @@ public final class FunctionVolatility {
             return read;
         }
         try {
-            lookUpViews(unknown, source, depth);
+            lookUpViews(unknown, statement, source, depth);
         } catch (SQLException e) {
             return Classification.write("reads " + unknown.get(0) + ", which could not be checked for a view that"
                     + " may write: " + e.getMessage()).withSessionChange();
@@ -122,13 +128,14 @@ public final class FunctionVolatility {
         return read;
     }
 
-    private void lookUpViews(List<String> names, ConnectionSource source, int depth) throws SQLException {
+    private void lookUpViews(List<String> names, Classification statement, ConnectionSource source, int depth)
+            throws SQLException {
         java.util.Map<String, String> definitions = new java.util.HashMap<>();
-        Connection connection = source.get();
+        Connection connection = source.get(statement);
         Array array = connection.createArrayOf("text", names.toArray());
-        try (PreparedStatement statement = connection.prepareStatement(VIEW_LOOKUP)) {
-            statement.setArray(1, array);
-            try (ResultSet rs = statement.executeQuery()) {
+        try (PreparedStatement lookup = connection.prepareStatement(VIEW_LOOKUP)) {
+            lookup.setArray(1, array);
+            try (ResultSet rs = lookup.executeQuery()) {
                 while (rs.next()) {
                     definitions.merge(rs.getString(1), rs.getString(2), (a, b) -> a + ";\n" + b);
                 }
@@ -144,7 +151,7 @@ public final class FunctionVolatility {
                 if (body.route() == Route.REPLICA && depth >= MAX_VIEW_DEPTH) {
                     body = Classification.write("views nested more than " + MAX_VIEW_DEPTH + " deep");
                 } else if (body.route() == Route.REPLICA) {
-                    body = refine(body, source, depth + 1);
+                    body = refine(body, statement, source, depth + 1);
                 }
                 if (body.route() != Route.REPLICA) {
                     why = "reads the view " + name + ", which may write: " + body.reason();
@@ -178,7 +185,7 @@ public final class FunctionVolatility {
         return names;
     }
 
-    private Classification refineFunctions(Classification read, ConnectionSource source) {
+    private Classification refineFunctions(Classification read, Classification statement, ConnectionSource source) {
         List<String> unknown = null;
         for (String name : read.functions()) {
             Boolean writes = volatileUserFunction.get(name);
@@ -196,7 +203,7 @@ public final class FunctionVolatility {
         }
         List<String> missing;
         try {
-            missing = lookUp(unknown, source.get());
+            missing = lookUp(unknown, source.get(statement));
         } catch (SQLException e) {
             return Classification.write("calls " + unknown.get(0) + "(), whose volatility could not be checked: "
                     + e.getMessage()).withSessionChange();

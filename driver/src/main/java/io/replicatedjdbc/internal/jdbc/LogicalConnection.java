@@ -7,6 +7,7 @@ import io.replicatedjdbc.internal.Errors;
 import io.replicatedjdbc.internal.classify.Classification;
 import io.replicatedjdbc.internal.classify.Dialect;
 import io.replicatedjdbc.internal.cluster.Cluster;
+import io.replicatedjdbc.internal.cluster.FunctionVolatility;
 import io.replicatedjdbc.internal.cluster.WalPosition;
 import io.replicatedjdbc.internal.config.Config;
 import io.replicatedjdbc.internal.config.NodeSpec;
@@ -181,8 +182,11 @@ public class LogicalConnection implements ReplicatedConnection {
                 return Classification.write(refused);
             }
         }
-        return c.needsResolving() ? cluster.volatility().refine(c, () -> resolve(c).connection) : c;
+        return c.needsResolving() ? cluster.volatility().refine(c, catalogSource) : c;
     }
+
+    /** Where the catalog is asked about a statement: the connection it would use. */
+    private final FunctionVolatility.ConnectionSource catalogSource = statement -> resolve(statement).connection;
 
     /**
      * Runs one statement's physical call where the router sends it: on the primary, on this connection's

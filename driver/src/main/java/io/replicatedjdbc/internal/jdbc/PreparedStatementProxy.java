@@ -120,6 +120,12 @@ class PreparedStatementProxy extends StatementProxy implements PreparedStatement
         }
     }
 
+    /** Made before any parameter was set, a physical statement is as current as the logical one. */
+    @Override
+    long parametersVersionOfANewStatement() {
+        return parameters.isEmpty() ? parametersVersion : -1;
+    }
+
     /** Records a stream or reader parameter, which can be sent once. */
     final void stream(int index, Parameter parameter) throws SQLException {
         parameter(index, new OneShot(index, parameter));

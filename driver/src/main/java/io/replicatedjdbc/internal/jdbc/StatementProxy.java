@@ -111,12 +111,17 @@ class StatementProxy implements Statement {
      */
     final void makeOn(Physical physical) throws SQLException {
         try {
-            held(physical);
+            held(physical).parametersVersion = parametersVersionOfANewStatement();
         } catch (SQLException e) {
             if (!physical.connection.isClosed()) {
                 throw e;
             }
         }
+    }
+
+    /** The parameter version a physical statement made now carries: none applied yet. */
+    long parametersVersionOfANewStatement() {
+        return -1;
     }
 
     /**
