@@ -251,7 +251,7 @@ public class ReplicatedDataSource implements DataSource, Serializable, Reference
         Connection connection = ReplicatedDriver.instance().connect(url, info);
         if (connection == null) {
             throw new SQLException("Not a replicated URL (it must start with jdbc:replicated:): "
-                    + io.replicatedjdbc.internal.config.Redaction.redact(url), "08001");
+                    + io.replicatedjdbc.internal.config.Redaction.of(url, info).apply(url), "08001");
         }
         return connection;
     }
@@ -310,7 +310,7 @@ public class ReplicatedDataSource implements DataSource, Serializable, Reference
 
     @Override
     public String toString() {
-        return "ReplicatedDataSource[" + io.replicatedjdbc.internal.config.Redaction.redact(url) + "]";
+        return "ReplicatedDataSource[" + io.replicatedjdbc.internal.config.Redaction.of(url, properties).apply(url) + "]";
     }
 
     /** Rebuilds a {@link ReplicatedDataSource} from its JNDI {@link Reference}. */

@@ -211,6 +211,35 @@ class PostgresJdbcContractTest {
             p.clearParameters();
             return p.executeQuery() != null;
         });
+        calls.put("setFetchSize(-1)", c -> {
+            c.createStatement().setFetchSize(-1);
+            return "set";
+        });
+        calls.put("setMaxRows(-1)", c -> {
+            c.createStatement().setMaxRows(-1);
+            return "set";
+        });
+        calls.put("setQueryTimeout(-1)", c -> {
+            c.createStatement().setQueryTimeout(-1);
+            return "set";
+        });
+        calls.put("setFetchDirection(999)", c -> {
+            c.createStatement().setFetchDirection(999);
+            return "set";
+        });
+        calls.put("setLargeMaxRows(-1)", c -> {
+            c.createStatement().setLargeMaxRows(-1);
+            return "set";
+        });
+        calls.put("setMaxFieldSize(-1)", c -> {
+            c.createStatement().setMaxFieldSize(-1);
+            return "set";
+        });
+        calls.put("setFetchSize(-1) on a prepared statement", c -> {
+            c.prepareStatement("SELECT 1").setFetchSize(-1);
+            return "set";
+        });
+        calls.put("getGeneratedKeys before any statement ran", c -> c.createStatement().getGeneratedKeys() != null);
         return calls;
     }
 

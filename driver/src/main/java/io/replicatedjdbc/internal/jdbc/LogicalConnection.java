@@ -731,9 +731,12 @@ public class LogicalConnection implements ReplicatedConnection {
         return serverSession != null;
     }
 
-    /** The open physical connection a statement classified as {@code c} would most likely run on; opens nothing. */
-    private Physical likelyNode(Classification c) {
-        if (c.route() == Route.REPLICA && !router.isPinned() && !router.inTransaction()) {
+    /**
+     * The open physical connection a statement classified as {@code c} would most likely run on (null: a statement
+     * whose SQL comes later, which the session's node answers for); opens nothing.
+     */
+    Physical likelyNode(Classification c) {
+        if (c != null && c.route() == Route.REPLICA && !router.isPinned() && !router.inTransaction()) {
             Physical replica = nodes.currentReplica();
             if (replica != null) {
                 return replica;

@@ -119,6 +119,20 @@ class StatementProxy implements Statement {
         }
     }
 
+    /**
+     * The physical statements a setting goes to now. With PgJDBC one is made first if there is none (on the node the
+     * statement would most likely use), so that PgJDBC checks the value at the call and its error is the one raised.
+     */
+    private List<Held> settingTargets() throws SQLException {
+        if (onPrimary == null && onReplica == null && connection.validatesAtOnce()) {
+            Physical likely = connection.likelyNode(null);
+            if (likely != null) {
+                makeOn(likely);
+            }
+        }
+        return helds();
+    }
+
     /** The parameter version a physical statement made now carries: none applied yet. */
     long parametersVersionOfANewStatement() {
         return -1;
@@ -466,6 +480,11 @@ class StatementProxy implements Statement {
     public ResultSet getGeneratedKeys() throws SQLException {
         checkOpen();
         Held held = current;
+        if (held == null && connection.validatesAtOnce()) {
+            // PgJDBC answers with no keys: so does its statement, made now.
+            settingTargets();
+            held = current;
+        }
         if (held == null) {
             throw Errors.wrongState("getGeneratedKeys() before any statement of this Statement ran");
         }
@@ -505,10 +524,10 @@ class StatementProxy implements Statement {
     @Override
     public void setFetchSize(int rows) throws SQLException {
         checkOpen();
-        if (rows < 0) {
-            throw Errors.badOption("fetchSize", String.valueOf(rows), "0 or more");
+        if (!connection.validatesAtOnce() && rows < 0) {
+            throw connection.asNodeDriverError(Errors.badOption("fetchSize", String.valueOf(rows), "0 or more"));
         }
-        for (Held held : helds()) {
+        for (Held held : settingTargets()) {
             held.statement.setFetchSize(rows);
         }
         fetchSize = rows;
@@ -525,10 +544,10 @@ class StatementProxy implements Statement {
         checkOpen();
         if (direction != ResultSet.FETCH_FORWARD && direction != ResultSet.FETCH_REVERSE
                 && direction != ResultSet.FETCH_UNKNOWN) {
-            throw Errors.badOption("fetchDirection", String.valueOf(direction),
-                    "ResultSet.FETCH_FORWARD, FETCH_REVERSE or FETCH_UNKNOWN");
+            throw connection.asNodeDriverError(Errors.badOption("fetchDirection", String.valueOf(direction),
+                    "ResultSet.FETCH_FORWARD, FETCH_REVERSE or FETCH_UNKNOWN"));
         }
-        for (Held held : helds()) {
+        for (Held held : settingTargets()) {
             held.statement.setFetchDirection(direction);
         }
         fetchDirection = direction;
@@ -543,10 +562,10 @@ class StatementProxy implements Statement {
     @Override
     public void setMaxRows(int max) throws SQLException {
         checkOpen();
-        if (max < 0) {
-            throw Errors.badOption("maxRows", String.valueOf(max), "0 or more");
+        if (!connection.validatesAtOnce() && max < 0) {
+            throw connection.asNodeDriverError(Errors.badOption("maxRows", String.valueOf(max), "0 or more"));
         }
-        for (Held held : helds()) {
+        for (Held held : settingTargets()) {
             held.statement.setMaxRows(max);
         }
         maxRows = max;
@@ -565,10 +584,10 @@ class StatementProxy implements Statement {
     @Override
     public void setLargeMaxRows(long max) throws SQLException {
         checkOpen();
-        if (max < 0) {
-            throw Errors.badOption("largeMaxRows", String.valueOf(max), "0 or more");
+        if (!connection.validatesAtOnce() && max < 0) {
+            throw connection.asNodeDriverError(Errors.badOption("largeMaxRows", String.valueOf(max), "0 or more"));
         }
-        for (Held held : helds()) {
+        for (Held held : settingTargets()) {
             held.statement.setLargeMaxRows(max);
         }
         largeMaxRows = max;
@@ -584,10 +603,10 @@ class StatementProxy implements Statement {
     @Override
     public void setMaxFieldSize(int max) throws SQLException {
         checkOpen();
-        if (max < 0) {
-            throw Errors.badOption("maxFieldSize", String.valueOf(max), "0 or more");
+        if (!connection.validatesAtOnce() && max < 0) {
+            throw connection.asNodeDriverError(Errors.badOption("maxFieldSize", String.valueOf(max), "0 or more"));
         }
-        for (Held held : helds()) {
+        for (Held held : settingTargets()) {
             held.statement.setMaxFieldSize(max);
         }
         maxFieldSize = max;
@@ -602,10 +621,10 @@ class StatementProxy implements Statement {
     @Override
     public void setQueryTimeout(int seconds) throws SQLException {
         checkOpen();
-        if (seconds < 0) {
-            throw Errors.badOption("queryTimeout", String.valueOf(seconds), "0 or more seconds");
+        if (!connection.validatesAtOnce() && seconds < 0) {
+            throw connection.asNodeDriverError(Errors.badOption("queryTimeout", String.valueOf(seconds), "0 or more seconds"));
         }
-        for (Held held : helds()) {
+        for (Held held : settingTargets()) {
             held.statement.setQueryTimeout(seconds);
         }
         queryTimeout = seconds;
@@ -620,7 +639,7 @@ class StatementProxy implements Statement {
     @Override
     public void setEscapeProcessing(boolean enable) throws SQLException {
         checkOpen();
-        for (Held held : helds()) {
+        for (Held held : settingTargets()) {
             held.statement.setEscapeProcessing(enable);
         }
         escapeProcessing = enable;
@@ -629,7 +648,7 @@ class StatementProxy implements Statement {
     @Override
     public void setPoolable(boolean value) throws SQLException {
         checkOpen();
-        for (Held held : helds()) {
+        for (Held held : settingTargets()) {
             held.statement.setPoolable(value);
         }
         poolable = value;
@@ -649,7 +668,7 @@ class StatementProxy implements Statement {
     @Override
     public void setCursorName(String name) throws SQLException {
         checkOpen();
-        for (Held held : helds()) {
+        for (Held held : settingTargets()) {
             held.statement.setCursorName(name);
         }
         cursorName = name;
