@@ -47,6 +47,7 @@ public final class Cluster {
         this.health = new NodeHealth(config.replicaRetryIntervalMillis());
         this.selector = ReplicaSelector.of(config.balance());
         this.election = new PrimaryElection(config.primary());
+        this.writes = new Writes(config.primary(), config.primary(), null, 0);
         this.positions = new ReplicaPositions(config, connector, new ReplicaPositions.NodeListener() {
             @Override
             public void answered(NodeSpec node, boolean inRecovery, long position, int timeline) {
@@ -62,7 +63,8 @@ public final class Cluster {
                     }
                 }
                 decidePrimary();
-                if (!inRecovery && splitBrain == null && node.equals(writesGoTo)) {
+                Writes now = writes;
+                if (!inRecovery && now.refusal == null && node.equals(now.source)) {
                     // Lag is measured against the node that takes the writes now, on its timeline.
                     positions.primaryTimeline(timeline);
                     positions.primarySample(System.nanoTime(), position);
@@ -376,13 +378,28 @@ public final class Cluster {
     // ---------------------------------------------------------------- failover
 
     private final PrimaryElection election;
-    private volatile NodeSpec actingPrimary;
-    /** The node writes go to, as configured (the primary, or the replica that was promoted). */
-    private volatile NodeSpec writesGoTo;
-    private volatile String splitBrain;
-    /** Changes whenever the node that takes writes changes, or writes are refused or accepted again. */
-    private volatile int primaryEpoch;
-    /** How long the first write of a configuration waits for the monitor to have asked every node once. */
+    /**
+     * Where writes go, as one value so that a reader never sees the node of one decision with the refusal of another:
+     * {@code source}, the node as configured (the primary, or the replica that was promoted); {@code node}, what
+     * primary connections are opened to (a promoted replica in its primary role); {@code refusal}, why writes are
+     * refused, or null; {@code epoch}, a number that changes with each new decision.
+     */
+    private static final class Writes {
+        final NodeSpec source;
+        final NodeSpec node;
+        final String refusal;
+        final int epoch;
+
+        Writes(NodeSpec source, NodeSpec node, String refusal, int epoch) {
+            this.source = source;
+            this.node = node;
+            this.refusal = refusal;
+            this.epoch = epoch;
+        }
+    }
+
+    private volatile Writes writes;
+    /** How long the first connection of a configuration waits for the monitor to have asked every node once. */
     private static final long FIRST_ROUND_MILLIS = 10_000;
 
     /**
@@ -404,21 +421,17 @@ public final class Cluster {
                 throw Errors.interrupted("asking the nodes which one is the primary");
             }
         }
-        String refusal = splitBrain;
-        if (refusal != null) {
-            throw Errors.splitBrain(refusal);
+        Writes now = writes;
+        if (now.refusal != null) {
+            throw Errors.splitBrain(now.refusal);
         }
-        NodeSpec acting = actingPrimary;
-        return acting != null ? acting : config.primary();
+        return now.node;
     }
 
     /** The node writes go to now (as {@link #currentPrimary()} names it), or null while writes are refused. */
     public NodeSpec writesNodeOrNull() {
-        if (splitBrain != null) {
-            return null;
-        }
-        NodeSpec acting = actingPrimary;
-        return acting != null ? acting : config.primary();
+        Writes now = writes;
+        return now.refusal != null ? null : now.node;
     }
 
     /**
@@ -426,33 +439,26 @@ public final class Cluster {
      * primary under another number asks again before it sends anything there.
      */
     public int primaryEpoch() {
-        return primaryEpoch;
+        return writes.epoch;
     }
 
     private synchronized void decidePrimary() {
         PrimaryElection.Verdict verdict = election.decide();
-        writesGoTo = verdict.node == null ? config.primary() : verdict.node;
-        setPrimary(verdict.node == null ? null : verdict.node.promoted(), verdict.refusal);
-    }
-
-    private void setPrimary(NodeSpec acting, String refusal) {
-        boolean changed = false;
-        if (!java.util.Objects.equals(refusal, splitBrain)) {
-            LOG.log(refusal == null ? Level.INFO : Level.SEVERE,
-                    refusal == null ? "Writes accepted again: one primary" : "Writes refused: " + refusal);
-            changed = true;
+        NodeSpec source = verdict.node == null ? config.primary() : verdict.node;
+        NodeSpec node = verdict.node == null ? config.primary() : verdict.node.promoted();
+        Writes before = writes;
+        if (java.util.Objects.equals(verdict.refusal, before.refusal) && node.equals(before.node)) {
+            return;
         }
-        NodeSpec before = actingPrimary;
-        if (!java.util.Objects.equals(acting, before)) {
-            LOG.log(Level.WARNING, acting == null ? "Writes go to the configured primary " + config.primary() + " again"
-                    : "Failover: " + config.primary() + " is not the primary; writes go to " + acting);
-            changed = true;
+        if (!java.util.Objects.equals(verdict.refusal, before.refusal)) {
+            LOG.log(verdict.refusal == null ? Level.INFO : Level.SEVERE,
+                    verdict.refusal == null ? "Writes accepted again: one primary" : "Writes refused: " + verdict.refusal);
         }
-        actingPrimary = acting;
-        splitBrain = refusal;
-        if (changed) {
-            primaryEpoch++;
+        if (!node.equals(before.node)) {
+            LOG.log(Level.WARNING, verdict.node == null ? "Writes go to the configured primary " + config.primary() + " again"
+                    : "Failover: " + config.primary() + " is not the primary; writes go to " + node);
         }
+        writes = new Writes(source, node, verdict.refusal, before.epoch + 1);
     }
 
     /** sqlite-jdbc's connection properties: its open flags (1: read-only, no create) and its busy timeout. */
