@@ -74,4 +74,25 @@ class PostgresObservabilityTest {
         }
         assertThat(server.isRegistered(name)).as("unregistered with the last connection").isFalse();
     }
+
+    @Test
+    void theMonitorsSessions_areNamedAsTheDrivers_evenWhenTheUrlNamesTheApplication() throws Exception {
+        try (Connection connection = DriverManager.getConnection(
+                cluster.replicatedUrl("ApplicationName=obs_named", "socketTimeout=30"))) {
+            assertThat(onReplica(connection, "SELECT pg_is_in_recovery()")).isTrue();
+            for (int node = 0; node <= cluster.replicaCount(); node++) {
+                assertThat(Integer.parseInt(cluster.query(node, "SELECT count(*) FROM pg_stat_activity"
+                        + " WHERE application_name = '" + io.replicatedjdbc.internal.cluster.ReplicaPositions.MONITOR_NAME
+                        + "'"))).as("monitor sessions on node " + node).isPositive();
+            }
+            // The application's own sessions carry its name: one on the primary, one on the replica it reads from; the
+            // monitor's three do not, although the URL names the application.
+            int named = 0;
+            for (int node = 0; node <= cluster.replicaCount(); node++) {
+                named += Integer.parseInt(cluster.query(node,
+                        "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'obs_named'"));
+            }
+            assertThat(named).isEqualTo(2);
+        }
+    }
 }

@@ -13,11 +13,12 @@ import java.util.List;
 
 /**
  * The whole measured suite, one command: routing overhead against plain PgJDBC, the classifier's micro benchmarks,
+ * the backends a pool holds on each node,
  * why a standby scans slower, read scaling on equal CPU budgets, the mixed workload beside the alternatives, and a
  * TPC-B-like mix. Writes one CSV and one JSON file per scenario, PNG charts and {@code summary.md}.
  *
  * <p>Arguments: {@code --out DIR}, {@code --full} (the default) or {@code --smoke} (every scenario for a moment),
- * {@code --only overhead,classifier,scaling,mix,tpcb}, and {@code --primary URL --replica URL --replica URL} to
+ * {@code --only overhead,classifier,scaling,mix,tpcb,connections}, and {@code --primary URL --replica URL --replica URL} to
  * run against servers elsewhere (PgJDBC URLs with credentials; no CPU budgets are set then).
  */
 public final class Suite {
@@ -31,7 +32,7 @@ public final class Suite {
         Path out = Paths.get("benchmarks/results");
         Settings settings = Settings.fullRun();
         List<String> external = new ArrayList<>();
-        String only = "overhead,classifier,scaling,mix,tpcb";
+        String only = "overhead,classifier,scaling,mix,tpcb,connections";
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--out" -> out = Paths.get(args[++i]);
@@ -73,6 +74,10 @@ public final class Suite {
                     overhead.note("CPU placement: " + placement + ".");
                     tables.add(overhead);
                 }
+            }
+            if (only.contains("connections")) {
+                log("backends per node for a pool");
+                tables.add(Connections.run(nodes, settings));
             }
             if (only.contains("scaling")) {
                 log("standby scan cost");

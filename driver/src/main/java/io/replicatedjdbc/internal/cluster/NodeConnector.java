@@ -36,6 +36,28 @@ final class NodeConnector {
         return connection;
     }
 
+    /**
+     * Opens the node with {@code settings} that must hold whatever the node's URL says: they are appended to its
+     * query string, where PgJDBC lets a later parameter win over an earlier one and over the properties (the
+     * monitor's own application name and timeouts, whatever the application wrote in its URL).
+     */
+    Connection open(NodeSpec node, Properties properties, java.util.Map<String, String> settings) throws SQLException {
+        StringBuilder url = new StringBuilder(node.jdbcUrl());
+        char separator = node.jdbcUrl().indexOf('?') >= 0 ? '&' : '?';
+        for (java.util.Map.Entry<String, String> setting : settings.entrySet()) {
+            url.append(separator).append(setting.getKey()).append('=')
+                    .append(java.net.URLEncoder.encode(setting.getValue(), java.nio.charset.StandardCharsets.UTF_8)
+                            .replace("+", "%20"));
+            separator = '&';
+        }
+        Driver driver = driverFor(node);
+        Connection connection = driver.connect(url.toString(), properties);
+        if (connection == null) {
+            throw Errors.noDriver(node.toString(), node.target());
+        }
+        return connection;
+    }
+
     private Driver driverFor(NodeSpec node) throws SQLException {
         Driver cached = drivers.get(node.jdbcUrl());
         if (cached != null) {

@@ -376,7 +376,8 @@ public final class ReplicaPositions {
                     try {
                         PreparedStatement query = queries.get(node);
                         if (connection == null) {
-                            connection = connector.open(node, monitorProperties(node));
+                            connection = connector.open(node, node.isPrimary() ? config.nodeProperties()
+                                    : Cluster.replicaProperties(node, config), MONITOR_SETTINGS);
                             connections.put(node, connection);
                             query = connection.prepareStatement(NODE_STATE);
                             queries.put(node, query);
@@ -431,16 +432,13 @@ public final class ReplicaPositions {
         }
     }
 
-    private java.util.Properties monitorProperties(NodeSpec node) {
-        java.util.Properties properties = node.isPrimary() ? config.nodeProperties()
-                : Cluster.replicaProperties(node, config);
-        properties.setProperty("ApplicationName", MONITOR_NAME);
-        // A frozen host must not stall the monitor: its answer is due within a second.
-        properties.setProperty("socketTimeout", "1");
-        properties.setProperty("connectTimeout", "1");
-        properties.setProperty("loginTimeout", "1");
-        return properties;
-    }
+    /**
+     * The monitor's own connection settings, over whatever the application's URL says: its name, so that operators
+     * (and the tests) tell its sessions apart in pg_stat_activity; and bounds, so that a frozen host cannot stall it
+     * (its answer is due within a second).
+     */
+    private static final java.util.Map<String, String> MONITOR_SETTINGS = java.util.Map.of(
+            "ApplicationName", MONITOR_NAME, "socketTimeout", "1", "connectTimeout", "1", "loginTimeout", "1");
 
     /** The timeline in a WAL file's name (its first eight hexadecimal digits); 0 when there is none. */
     static int timelineOfWalFile(String name) {
