@@ -78,4 +78,27 @@ class ReplicatedDriverTest {
         assertThat(driver.getPropertyInfo("jdbc:sqlite:/a.db", new Properties()))
                 .hasSize(ReplicatedProperty.values().length);
     }
+
+    @Test
+    void aReplicaUrlNoDriverAccepts_failsConnectWith08001_namingIt_beforeAnyNodeIsOpened(@TempDir Path dir) {
+        Path primary = dir.resolve("p.db");
+        String url = "jdbc:replicated:sqlite:" + primary + "?replicas=" + java.net.URLEncoder.encode(
+                "jdbc:postgresql//127.0.0.1:1/db", java.nio.charset.StandardCharsets.UTF_8);
+        assertThatThrownBy(() -> driver.connect(url, null))
+                .isInstanceOf(SQLException.class)
+                .hasMessageContaining("jdbc:postgresql//127.0.0.1:1/db")
+                .hasMessageContaining("replica1")
+                .extracting(e -> ((SQLException) e).getSQLState()).isEqualTo("08001");
+        assertThat(primary).as("nothing was opened").doesNotExist();
+    }
+
+    @Test
+    void aWrongSubprotocol_namesTheUrlBuilt_andTheOneMeant() {
+        assertThatThrownBy(() -> driver.connect("jdbc:replicated:postgres://127.0.0.1:1/db?password=Zq7s%26tail", null))
+                .isInstanceOf(SQLException.class)
+                .hasMessageContaining("jdbc:postgres://127.0.0.1:1/db")
+                .hasMessageContaining("did you mean jdbc:replicated:postgresql:")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("Zq7s").doesNotContain("tail"))
+                .extracting(e -> ((SQLException) e).getSQLState()).isEqualTo("08001");
+    }
 }

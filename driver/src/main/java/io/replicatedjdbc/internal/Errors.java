@@ -54,10 +54,31 @@ public final class Errors {
                 "Cannot connect to the primary " + node + ": " + cause.getMessage(), CONNECTION_FAILED, cause);
     }
 
-    public static SQLException noDriver(String node, String url) {
-        return new SQLNonTransientConnectionException(
-                "No JDBC driver accepts the URL of " + node + " (" + url + "): put that database's JDBC driver"
-                        + " on the class path beside replicated-jdbc", CONNECTION_FAILED);
+    /**
+     * No driver accepts the URL built for {@code node} ({@code builtUrl}, redacted): a configuration error. Names the
+     * URL, and the subprotocol meant where a known one is near ({@code postgres} for {@code postgresql}).
+     */
+    public static SQLException noDriver(String node, String builtUrl) {
+        String subprotocol = subprotocolOf(builtUrl);
+        String meant = null;
+        for (String known : new String[] {"postgresql", "sqlite"}) {
+            if (subprotocol != null && !subprotocol.equals(known)
+                    && (known.startsWith(subprotocol) || subprotocol.startsWith(known.substring(0, 4)))) {
+                meant = known;
+            }
+        }
+        return new SQLNonTransientConnectionException("No JDBC driver accepts " + builtUrl + ", the URL built for "
+                + node + ": " + (meant != null ? "did you mean jdbc:replicated:" + meant + ":...? Otherwise put"
+                : "check the URL, or put") + " that database's JDBC driver on the class path beside replicated-jdbc",
+                CONNECTION_FAILED);
+    }
+
+    private static String subprotocolOf(String url) {
+        if (url == null || !url.regionMatches(true, 0, "jdbc:", 0, 5)) {
+            return null;
+        }
+        int colon = url.indexOf(':', 5);
+        return colon < 0 ? null : url.substring(5, colon).toLowerCase(java.util.Locale.ROOT);
     }
 
     /**

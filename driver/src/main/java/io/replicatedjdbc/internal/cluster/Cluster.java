@@ -141,6 +141,18 @@ public final class Cluster {
         return anyRefusedByReplica && sql != null ? refusedByReplica.get(sql) : null;
     }
 
+    /**
+     * Every node's URL is accepted by some JDBC driver on the class path, or this fails with 08001 naming the URL
+     * built for the node (a {@code replicas} item with a typo, a wrong subprotocol): a configuration error, found at
+     * connect. Drivers found are remembered, so this costs a look-up once per node.
+     */
+    public void checkDrivers() throws SQLException {
+        connector.checkDriver(config.primary());
+        for (NodeSpec replica : config.replicas()) {
+            connector.checkDriver(replica);
+        }
+    }
+
     public SqlClassifier classifier() {
         return classifier;
     }

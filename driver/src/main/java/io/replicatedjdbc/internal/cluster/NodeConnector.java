@@ -1,6 +1,7 @@
 package io.replicatedjdbc.internal.cluster;
 
 import io.replicatedjdbc.internal.Errors;
+import io.replicatedjdbc.internal.config.Redaction;
 import io.replicatedjdbc.internal.config.NodeSpec;
 import java.sql.Connection;
 import java.sql.Driver;
@@ -31,7 +32,7 @@ final class NodeConnector {
         Driver driver = driverFor(node);
         Connection connection = driver.connect(node.jdbcUrl(), properties);
         if (connection == null) {
-            throw Errors.noDriver(node.toString(), node.target());
+            throw Errors.noDriver(node.toString(), Redaction.redact(node.jdbcUrl()));
         }
         return connection;
     }
@@ -53,9 +54,14 @@ final class NodeConnector {
         Driver driver = driverFor(node);
         Connection connection = driver.connect(url.toString(), properties);
         if (connection == null) {
-            throw Errors.noDriver(node.toString(), node.target());
+            throw Errors.noDriver(node.toString(), Redaction.redact(node.jdbcUrl()));
         }
         return connection;
+    }
+
+    /** Fails with 08001 naming the node's URL when no JDBC driver accepts it (a configuration error). */
+    void checkDriver(NodeSpec node) throws SQLException {
+        driverFor(node);
     }
 
     private Driver driverFor(NodeSpec node) throws SQLException {
@@ -73,7 +79,7 @@ final class NodeConnector {
             }
         }
         if (found == null) {
-            throw new NoDriverException(Errors.noDriver(node.toString(), node.target()));
+            throw new NoDriverException(Errors.noDriver(node.toString(), Redaction.redact(node.jdbcUrl())));
         }
         drivers.put(node.jdbcUrl(), found);
         return found;

@@ -60,7 +60,8 @@ public final class StatusProbe {
         java.util.Map<NodeSpec, Answer> answers = new java.util.LinkedHashMap<>();
         PrimaryElection election = new PrimaryElection(config.primary());
         for (NodeSpec node : nodes) {
-            Properties properties = Cluster.replicaProperties(node, config);
+            // The primary with the application's own timeouts, as the driver opens it; replicas with their bounds.
+            Properties properties = node.isPrimary() ? config.nodeProperties() : Cluster.replicaProperties(node, config);
             Answer answer = new Answer();
             try (Connection connection = connector.open(node, properties);
                  Statement statement = connection.createStatement();

@@ -128,6 +128,12 @@ public class LogicalConnection implements ReplicatedConnection {
         LogicalConnection connection = observesServer(config)
                 ? PgLogicalConnection.create(cluster, config) : new LogicalConnection(cluster, config);
         try {
+            cluster.checkDrivers();
+        } catch (SQLException notConfigured) {
+            connection.close();
+            throw notConfigured;
+        }
+        try {
             connection.nodes.primary();
         } catch (SQLException primaryFailure) {
             if (!"08001".equals(primaryFailure.getSQLState()) || connection.nodes.replica() == null) {
