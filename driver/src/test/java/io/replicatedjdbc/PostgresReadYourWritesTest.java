@@ -424,7 +424,48 @@ class PostgresReadYourWritesTest {
     }
 
     @Test
-    void aReplicaPausedBeyondMaxReplicaLag_takesNoReads_untilItCatchesUp() throws Exception {
+    void aReplicaPausedBeyondMaxReplicaLag_takesNoReads_untilItCatchesUp_andEachTransitionIsLoggedOnce() throws Exception {
+        List<java.util.logging.LogRecord> records = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Handler handler = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord record) {
+                records.add(record);
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        java.util.logging.Logger positions = java.util.logging.Logger.getLogger("io.replicatedjdbc.positions");
+        positions.addHandler(handler);
+        try {
+            pausedBeyondTheLimit();
+            // Each replica is judged again as the monitor sees it catch up (it polls for 2 s after the last close).
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (records.stream().filter(r -> r.getMessage().contains("takes reads again")).count() < cluster.replicaCount()
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+        } finally {
+            positions.removeHandler(handler);
+        }
+        for (int replica = 1; replica <= cluster.replicaCount(); replica++) {
+            String port = String.valueOf(cluster.port(replica));
+            assertThat(records).as("replica " + replica).filteredOn(r -> r.getMessage().contains(port)
+                    && r.getMessage().contains("takes no reads")).singleElement()
+                    .satisfies(r -> assertThat(r.getLevel()).isEqualTo(java.util.logging.Level.WARNING))
+                    .satisfies(r -> assertThat(r.getMessage()).contains("ms behind the primary (maxReplicaLag=300ms)"));
+            assertThat(records).filteredOn(r -> r.getMessage().contains(port)
+                    && r.getMessage().contains("takes reads again")).singleElement()
+                    .satisfies(r -> assertThat(r.getLevel()).isEqualTo(java.util.logging.Level.INFO));
+        }
+    }
+
+    private void pausedBeyondTheLimit() throws Exception {
         try (Connection connection = connect("readYourWrites=off", "maxReplicaLag=300ms")) {
             assertThat(read(connection, 13)[1]).isEqualTo(1);
             cluster.pauseReplayEverywhere();

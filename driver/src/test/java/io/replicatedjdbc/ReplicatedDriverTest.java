@@ -101,4 +101,44 @@ class ReplicatedDriverTest {
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("Zq7s").doesNotContain("tail"))
                 .extracting(e -> ((SQLException) e).getSQLState()).isEqualTo("08001");
     }
+
+    @Test
+    void anOptionNeitherDriverKnows_isLoggedOnce_withTheNearestKnownOption(@TempDir Path dir) throws SQLException {
+        java.util.List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Handler handler = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord record) {
+                if (record.getLevel().intValue() >= java.util.logging.Level.WARNING.intValue()) {
+                    warnings.add(record.getMessage());
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        java.util.logging.Logger logger = java.util.logging.Logger.getLogger("io.replicatedjdbc");
+        logger.addHandler(handler);
+        try {
+            String url = "jdbc:replicated:sqlite:" + dir.resolve("p.db") + "?loadBalence=random&busy_timeout=2000";
+            Properties info = new Properties();
+            info.setProperty("readYourWritesWindw", "1s");
+            for (int i = 0; i < 3; i++) {
+                try (Connection connection = driver.connect(url, info)) {
+                    assertThat(connection).isNotNull();
+                }
+            }
+        } finally {
+            logger.removeHandler(handler);
+        }
+        assertThat(warnings).filteredOn(w -> w.contains("'loadBalence'")).singleElement().asString()
+                .contains("did you mean 'loadBalance'?");
+        assertThat(warnings).filteredOn(w -> w.contains("'readYourWritesWindw'")).singleElement().asString()
+                .contains("did you mean 'readYourWritesWindow'?");
+        assertThat(warnings).noneMatch(w -> w.contains("busy_timeout"));
+    }
 }

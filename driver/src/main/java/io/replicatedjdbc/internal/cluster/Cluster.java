@@ -153,6 +153,34 @@ public final class Cluster {
         }
     }
 
+    private final java.util.concurrent.atomic.AtomicBoolean optionsChecked = new java.util.concurrent.atomic.AtomicBoolean();
+
+    /**
+     * Once per configuration: an option that is neither this driver's nor one the node's driver publishes (a typo such
+     * as {@code loadBalence}) would be ignored in silence by both; it is logged, with the nearest known option.
+     */
+    public void warnAboutUnknownOptions() {
+        if (!optionsChecked.compareAndSet(false, true)) {
+            return;
+        }
+        java.util.Set<String> known = connector.driverOptions(config.primary());
+        if (known.isEmpty()) {
+            return;
+        }
+        for (io.replicatedjdbc.ReplicatedProperty property : io.replicatedjdbc.ReplicatedProperty.values()) {
+            known.add(property.getName());
+        }
+        known.add("user");
+        known.add("password");
+        for (String name : config.foreignOptionNames()) {
+            if (!known.contains(name)) {
+                String nearest = OptionNames.nearest(name, known);
+                LOG.log(Level.WARNING, "Option '" + name + "' is known neither to replicated-jdbc nor to the driver of "
+                        + config.primary() + ", so it has no effect" + (nearest == null ? "" : "; did you mean '" + nearest + "'?"));
+            }
+        }
+    }
+
     public SqlClassifier classifier() {
         return classifier;
     }

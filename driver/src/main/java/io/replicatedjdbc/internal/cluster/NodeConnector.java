@@ -59,6 +59,19 @@ final class NodeConnector {
         return connection;
     }
 
+    /** The option names the node's driver publishes ({@code Driver.getPropertyInfo}); empty when it publishes none. */
+    java.util.Set<String> driverOptions(NodeSpec node) {
+        java.util.Set<String> names = new java.util.HashSet<>();
+        try {
+            for (java.sql.DriverPropertyInfo info : driverFor(node).getPropertyInfo(node.jdbcUrl(), new Properties())) {
+                names.add(info.name);
+            }
+        } catch (SQLException | RuntimeException e) {
+            // a driver that cannot list its options: nothing is known to be wrong
+        }
+        return names;
+    }
+
     /** Fails with 08001 naming the node's URL when no JDBC driver accepts it (a configuration error). */
     void checkDriver(NodeSpec node) throws SQLException {
         driverFor(node);

@@ -178,10 +178,12 @@ public final class ReplicaPositions {
             return;
         }
         String reason = computeBehind(replica);
-        if (reason == null) {
-            behind.remove(replica);
-        } else {
-            behind.put(replica, reason);
+        String before = reason == null ? behind.remove(replica) : behind.put(replica, reason);
+        // Each transition is logged once: trouble as a warning, with what was measured; recovery as information.
+        if (before == null && reason != null) {
+            LOG.log(Level.WARNING, "Replica " + replica + " takes no reads: " + reason);
+        } else if (before != null && reason == null) {
+            LOG.log(Level.INFO, "Replica " + replica + " takes reads again: it has caught up (" + before + " before)");
         }
     }
 

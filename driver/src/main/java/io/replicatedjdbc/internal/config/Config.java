@@ -115,6 +115,26 @@ public final class Config {
     }
 
     /** A fresh copy of the properties every node's driver receives (user, password, driver options). */
+    /**
+     * The names of the options that are not this driver's, from the connection properties and the primary's query
+     * string: what the nodes' driver gets.
+     */
+    public java.util.Set<String> foreignOptionNames() {
+        java.util.Set<String> names = new java.util.TreeSet<>(nodeProperties.stringPropertyNames());
+        String url = primary.jdbcUrl();
+        int question = url.indexOf('?');
+        if (question >= 0) {
+            for (String pair : url.substring(question + 1).split("&")) {
+                int eq = pair.indexOf('=');
+                String name = eq < 0 ? pair : pair.substring(0, eq);
+                if (!name.isEmpty()) {
+                    names.add(name);
+                }
+            }
+        }
+        return names;
+    }
+
     public Properties nodeProperties() {
         Properties copy = new Properties();
         copy.putAll(nodeProperties);

@@ -133,6 +133,7 @@ public class LogicalConnection implements ReplicatedConnection {
             connection.close();
             throw notConfigured;
         }
+        cluster.warnAboutUnknownOptions();
         try {
             connection.nodes.primary();
         } catch (SQLException primaryFailure) {
