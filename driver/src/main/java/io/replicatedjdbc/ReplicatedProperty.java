@@ -34,8 +34,10 @@ public enum ReplicatedProperty {
 
     /** Logs the route and reason of every statement. */
     LOG_ROUTING("logRouting", "false",
-            "Log the node, route and reason of every statement at INFO on the java.util.logging "
-                    + "logger io.replicatedjdbc.routing (when false they are logged at FINE).",
+            "Log every statement at INFO on the java.util.logging logger io.replicatedjdbc.routing (when false "
+                    + "at FINE), one line each: the logical connection's id, the route, the node (with its server "
+                    + "process id on PostgreSQL, as log_line_prefix %p shows it), the reason, and the statement's shape "
+                    + "(literals and lists masked, as the classification cache keys it).",
             "true", "false"),
 
     /** How far behind a replica may be and still take reads. */

@@ -6,6 +6,7 @@ import io.replicatedjdbc.RoutingDecision;
 import io.replicatedjdbc.internal.Errors;
 import io.replicatedjdbc.internal.classify.Classification;
 import io.replicatedjdbc.internal.classify.Dialect;
+import io.replicatedjdbc.internal.classify.Fingerprint;
 import io.replicatedjdbc.internal.cluster.Cluster;
 import io.replicatedjdbc.internal.cluster.FunctionVolatility;
 import io.replicatedjdbc.internal.cluster.WalPosition;
@@ -338,7 +339,7 @@ public class LogicalConnection implements ReplicatedConnection {
                     // A session change inside a transaction: the other nodes get it only if the transaction commits.
                     pendingSessionChanges.add(new PendingChange(settingOf(c), owner.replayAction(sql), c.sessionReset()));
                 }
-                served(physical, physical.role(), c, fallback == null ? decision.reason() : decision.reason() + "; " + fallback,
+                served(sql, physical, physical.role(), c, fallback == null ? decision.reason() : decision.reason() + "; " + fallback,
                         status, cause);
                 return result;
             }
@@ -468,7 +469,7 @@ public class LogicalConnection implements ReplicatedConnection {
         if (c.sessionReset() == Classification.SessionReset.EVERYTHING) {
             router.sessionDiscarded();
         }
-        served(home, Route.ALL, c, decision.reason() + "; read back from the server and copied to this connection's"
+        served(sql, home, Route.ALL, c, decision.reason() + "; read back from the server and copied to this connection's"
                 + " other nodes before they next run a statement", status, Cause.SESSION);
         return result;
     }
@@ -570,7 +571,7 @@ public class LogicalConnection implements ReplicatedConnection {
         for (Physical physical : targets) {
             nodes.append(nodes.length() == 0 ? "" : ", ").append(physical.node);
         }
-        served(targets.get(0), Route.ALL, c, decision.reason() + "; replayed on connections opened later",
+        served(sql, targets.get(0), Route.ALL, c, decision.reason() + "; replayed on connections opened later",
                 TxStatus.UNKNOWN, Cause.SESSION);
         lastRouting = new RoutingDecision(Route.ALL, nodes.toString(), lastRouting.reason());
         return first;
@@ -594,7 +595,8 @@ public class LogicalConnection implements ReplicatedConnection {
         }
     }
 
-    private void served(Physical physical, Route route, Classification c, String reason, TxStatus status, Cause cause) {
+    private void served(String sql, Physical physical, Route route, Classification c, String reason, TxStatus status,
+                        Cause cause) {
         router.completed(c, physical.role(), physical.node.toString(), status);
         cluster.statistics().served(physical.node, c.route() == Route.REPLICA || c.isHinted(), cause);
         if (c.changesSchema()) {
@@ -608,9 +610,20 @@ public class LogicalConnection implements ReplicatedConnection {
             lastRouting = new RoutingDecision(route, node, reason);
         }
         if (ROUTING_LOG.isLoggable(routingLevel)) {
-            ROUTING_LOG.log(routingLevel, lastRouting.toString());
+            // One line to match with the server's own log: this connection, where and why, and what (literals masked).
+            ROUTING_LOG.log(routingLevel, "c" + id + " " + route + " " + node + serverProcess(physical) + ": " + reason
+                    + " | " + (sql == null ? "-" : Fingerprint.of(sql, config.dialect()).shape()));
         }
     }
+
+    /** The server process that holds the physical connection's session, for log lines; empty where unknown. */
+    String serverProcess(Physical physical) {
+        return "";
+    }
+
+    private static final java.util.concurrent.atomic.AtomicLong IDS = new java.util.concurrent.atomic.AtomicLong();
+    /** This logical connection's number in this JVM, in routing log lines. */
+    private final long id = IDS.incrementAndGet();
 
     /** A row was changed through an updatable result set: a write, for read-your-writes. */
     void wroteDirectly(String what) {

@@ -56,6 +56,15 @@ final class PgLogicalConnection extends LogicalConnection implements PGConnectio
     }
 
     @Override
+    String serverProcess(Physical physical) {
+        try {
+            return " pid " + pg(physical).getBackendPID();
+        } catch (SQLException | RuntimeException e) {
+            return "";
+        }
+    }
+
+    @Override
     SQLException asNodeDriverError(SQLException error) {
         if (error instanceof org.postgresql.util.PSQLException) {
             return error;
