@@ -125,7 +125,7 @@ class PostgresObservabilityTest {
             routing.removeHandler(handler);
         }
         assertThat(lines).filteredOn(line -> line.contains("pg_backend_pid")).singleElement().asString()
-                .matches("c[0-9]+ REPLICA replica[12] \\(127\\.0\\.0\\.1:[0-9]+\\) pid " + pid + ": SELECT \\| .*")
+                .matches("c[0-9]+ REPLICA on replica[12] \\(127\\.0\\.0\\.1:[0-9]+\\) pid " + pid + ": SELECT \\| .*")
                 .containsIgnoringCase("select pg_backend_pid(), ?")
                 .doesNotContain("secret-literal").doesNotContain("4242");
     }

@@ -611,7 +611,7 @@ public class LogicalConnection implements ReplicatedConnection {
         }
         if (ROUTING_LOG.isLoggable(routingLevel)) {
             // One line to match with the server's own log: this connection, where and why, and what (literals masked).
-            ROUTING_LOG.log(routingLevel, "c" + id + " " + route + " " + node + serverProcess(physical) + ": " + reason
+            ROUTING_LOG.log(routingLevel, "c" + id + " " + route + " on " + node + serverProcess(physical) + ": " + reason
                     + " | " + (sql == null ? "-" : Fingerprint.of(sql, config.dialect()).shape()));
         }
     }
