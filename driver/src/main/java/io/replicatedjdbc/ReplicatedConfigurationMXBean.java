@@ -9,6 +9,12 @@ import java.util.Map;
  */
 public interface ReplicatedConfigurationMXBean {
 
+    /**
+     * The configuration's name: the {@code name} option, or else its URL without secrets. The MBean is registered as
+     * {@code io.replicatedjdbc:type=Configuration,name=<this, quoted>}, the same in every run.
+     */
+    String getName();
+
     /** The {@code jdbc:replicated:} URL, without secrets. */
     String getUrl();
 

@@ -51,6 +51,12 @@ public enum ReplicatedProperty {
             "A replica more than this many bytes of WAL behind the primary takes no reads until it catches up "
                     + "(PostgreSQL); 0 sets no limit. A number of bytes, or with kB, MB or GB."),
 
+    /** The configuration's name in JMX and logs. */
+    NAME("name", null,
+            "A name for this configuration where operators see it: the MBean io.replicatedjdbc:type=Configuration,"
+                    + "name=... and the statistics. Unset: the URL, without its password. The same name for the same "
+                    + "URL in every run, so that dashboards keep their keys."),
+
     /** The primary's share of reads. */
     PRIMARY_READ_WEIGHT("primaryReadWeight", "0",
             "The primary's weight among the read nodes when a connection binds one: 0 keeps reads off the primary; with "

@@ -59,7 +59,7 @@ class PostgresObservabilityTest {
             connection.unwrap(ReplicatedConnection.class).pinToPrimary();
             assertThat(onReplica(connection, "SELECT pg_is_in_recovery()")).isFalse();
 
-            name = beans(server).stream().filter(bean -> bean.getKeyProperty("url").contains("obs_test")).findFirst()
+            name = beans(server).stream().filter(bean -> bean.getKeyProperty("name").contains("obs_test")).findFirst()
                     .orElseThrow();
             assertThat((Long) server.getAttribute(name, "ReadsOnReplicas")).isEqualTo(1);
             TabularData byCause = (TabularData) server.getAttribute(name, "ReadsOnPrimaryByCause");
@@ -128,5 +128,29 @@ class PostgresObservabilityTest {
                 .matches("c[0-9]+ REPLICA on replica[12] \\(127\\.0\\.0\\.1:[0-9]+\\) pid " + pid + ": SELECT \\| .*")
                 .containsIgnoringCase("select pg_backend_pid(), ?")
                 .doesNotContain("secret-literal").doesNotContain("4242");
+    }
+
+    @Test
+    void theMBeansName_isTheSameInEveryRunAndAfterReopening_andTheNameOptionSetsIt() throws Exception {
+        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+        String url = cluster.replicatedUrl("ApplicationName=obs_stable", "password=Zq7sSecret");
+        ObjectName first;
+        try (Connection connection = DriverManager.getConnection(url)) {
+            first = ((io.replicatedjdbc.internal.cluster.ConfigurationStatistics) connection
+                    .unwrap(ReplicatedConnection.class).configurationStatistics()).objectName();
+        }
+        try (Connection connection = DriverManager.getConnection(url)) {
+            ObjectName again = ((io.replicatedjdbc.internal.cluster.ConfigurationStatistics) connection
+                    .unwrap(ReplicatedConnection.class).configurationStatistics()).objectName();
+            assertThat(again).isEqualTo(first);
+        }
+        assertThat(first.toString()).startsWith("io.replicatedjdbc:type=Configuration,name=")
+                .contains("obs_stable").doesNotContain("Zq7sSecret").doesNotContain("id=");
+        try (Connection connection = DriverManager.getConnection(cluster.replicatedUrl("name=orders-db"))) {
+            assertThat(server.isRegistered(new ObjectName("io.replicatedjdbc:type=Configuration,name=\"orders-db\"")))
+                    .isTrue();
+            assertThat(connection.unwrap(ReplicatedConnection.class).configurationStatistics().getName())
+                    .isEqualTo("orders-db");
+        }
     }
 }

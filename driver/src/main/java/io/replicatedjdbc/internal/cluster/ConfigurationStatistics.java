@@ -11,7 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -21,7 +20,6 @@ import javax.management.ObjectName;
 public final class ConfigurationStatistics implements ReplicatedConfigurationMXBean {
 
     private static final Logger LOG = Logger.getLogger("io.replicatedjdbc");
-    private static final AtomicInteger IDS = new AtomicInteger();
 
     private final Config config;
     private final Cluster cluster;
@@ -54,6 +52,11 @@ public final class ConfigurationStatistics implements ReplicatedConfigurationMXB
     /** A statement ran again on another node after a replica failed. */
     public void retried() {
         retries.increment();
+    }
+
+    @Override
+    public String getName() {
+        return config.name();
     }
 
     @Override
@@ -123,13 +126,20 @@ public final class ConfigurationStatistics implements ReplicatedConfigurationMXB
         if (registeredAs != null) {
             return;
         }
-        try {
-            ObjectName name = new ObjectName("io.replicatedjdbc:type=Configuration,id=" + IDS.incrementAndGet() + ",url="
-                    + ObjectName.quote(config.displayUrl()));
-            ManagementFactory.getPlatformMBeanServer().registerMBean(this, name);
-            registeredAs = name;
-        } catch (Exception | LinkageError e) {
-            LOG.log(Level.FINE, "No MBean for " + config.displayUrl() + ": " + e);
+        // The same name for the same configuration in every run and after every reopening, so that dashboards keep
+        // their keys; a second configuration of the same name in this JVM (other credentials) gets a variant number.
+        String base = "io.replicatedjdbc:type=Configuration,name=" + ObjectName.quote(config.name());
+        for (int variant = 1; variant < 100 && registeredAs == null; variant++) {
+            try {
+                ObjectName name = new ObjectName(variant == 1 ? base : base + ",variant=" + variant);
+                ManagementFactory.getPlatformMBeanServer().registerMBean(this, name);
+                registeredAs = name;
+            } catch (javax.management.InstanceAlreadyExistsException taken) {
+                // try the next variant
+            } catch (Exception | LinkageError e) {
+                LOG.log(Level.FINE, "No MBean for " + config.displayUrl() + ": " + e);
+                return;
+            }
         }
     }
 

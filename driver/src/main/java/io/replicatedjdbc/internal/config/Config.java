@@ -49,6 +49,7 @@ public final class Config {
     private final Set<String> writeFunctions;
     private final Set<String> readFunctions;
     private final String clusterKey;
+    private final String name;
 
     Config(String displayUrl, Redaction redaction, Dialect dialect, NodeSpec primary, List<NodeSpec> replicas, Properties nodeProperties,
            Balance balance, ReadYourWrites readYourWrites, long readYourWritesWindowMillis, Scope readYourWritesScope,
@@ -56,7 +57,8 @@ public final class Config {
            long maxReplicaLagBytes, int primaryReadWeight, List<Integer> replicaWeights, long failoverTimeoutMillis,
            long replicaSocketTimeoutMillis,
            long replicaRetryIntervalMillis, long replicaConnectTimeoutMillis, boolean logRouting,
-           Set<String> writeFunctions, Set<String> readFunctions) {
+           Set<String> writeFunctions, Set<String> readFunctions, String name) {
+        this.name = name;
         this.displayUrl = displayUrl;
         this.redaction = redaction;
         this.dialect = dialect;
@@ -88,11 +90,17 @@ public final class Config {
                 .append(replicaPollIntervalMillis).append(' ').append(maxReplicaLagMillis).append(' ')
                 .append(maxReplicaLagBytes).append(' ').append(primaryReadWeight).append(' ').append(replicaWeights)
                 .append(' ').append(replicaSocketTimeoutMillis)
-                .append("\nwrite ").append(this.writeFunctions).append("\nread ").append(this.readFunctions);
+                .append("\nwrite ").append(this.writeFunctions).append("\nread ").append(this.readFunctions)
+                .append("\nname ").append(name);
         this.clusterKey = key.toString();
     }
 
     /** The {@code jdbc:replicated:} URL without secrets. */
+    /** The name operators see this configuration by: the {@code name} option, else the URL without secrets. */
+    public String name() {
+        return name != null && !name.isBlank() ? name : displayUrl;
+    }
+
     /** Masks this configuration's secrets (in every encoding) in text that may carry them, such as a driver's error. */
     public String redact(String text) {
         return redaction.apply(text);

@@ -159,7 +159,8 @@ public final class ConfigParser {
                 millis(ours, ReplicatedProperty.REPLICA_CONNECT_TIMEOUT),
                 choice(ours, ReplicatedProperty.LOG_ROUTING) == 0,
                 functionNames(ours, ReplicatedProperty.WRITE_FUNCTIONS),
-                functionNames(ours, ReplicatedProperty.READ_FUNCTIONS));
+                functionNames(ours, ReplicatedProperty.READ_FUNCTIONS),
+                ReplicatedProperty.NAME.get(ours));
     }
 
     private static long millis(Properties ours, ReplicatedProperty property) throws SQLException {
