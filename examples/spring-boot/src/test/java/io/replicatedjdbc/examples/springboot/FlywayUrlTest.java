@@ -21,7 +21,7 @@ class FlywayUrlTest {
     @Test
     void springFlywayUrl_migratesThroughTheDriver_onThePrimary(PostgresCluster cluster) throws Exception {
         try (ConfigurableApplicationContext application = SpringApplication.run(ShopApplication.class,
-                "--REPLICATED_URL=" + cluster.replicatedUrl(), "--server.port=0",
+                "--REPLICATED_URL=" + cluster.replicatedUrl(), "--server.port=0", "--server.tomcat.basedir=target/tomcat",
                 "--spring.flyway.url=" + cluster.replicatedUrl(),
                 "--spring.flyway.user=" + PostgresCluster.USER,
                 "--spring.flyway.driver-class-name=io.replicatedjdbc.ReplicatedDriver",

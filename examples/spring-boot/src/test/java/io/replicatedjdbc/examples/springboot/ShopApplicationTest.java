@@ -33,7 +33,7 @@ class ShopApplicationTest {
         cluster = started;
         application = SpringApplication.run(ShopApplication.class,
                 "--REPLICATED_URL=" + cluster.replicatedUrl("readYourWritesScope=global"),
-                "--server.port=0");
+                "--server.port=0", "--server.tomcat.basedir=target/tomcat");
     }
 
     @AfterAll
