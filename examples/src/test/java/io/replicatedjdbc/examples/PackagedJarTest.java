@@ -52,7 +52,7 @@ class PackagedJarTest {
                     .isEqualTo("io.replicatedjdbc.ReplicatedDriver");
             Manifest manifest = jar.getManifest();
             assertThat(manifest.getMainAttributes().getValue("Automatic-Module-Name")).isEqualTo("io.replicatedjdbc");
-            assertThat(manifest.getMainAttributes().getValue("Main-Class")).isEqualTo("io.replicatedjdbc.internal.cli.Main");
+            assertThat(manifest.getMainAttributes().getValue("Main-Class")).isEqualTo("io.replicatedjdbc.Cli");
         }
     }
 
@@ -171,6 +171,29 @@ class PackagedJarTest {
         } finally {
             Files.deleteIfExists(input);
         }
+    }
+
+    @Test
+    void javaJarStatus_asTheReadmeShowsIt_asksEveryNodeOfARealCluster() throws Exception {
+        String readme = Files.readString(projectRoot().resolve("README.md"));
+        int marker = readme.indexOf("<!-- status-command");
+        assertThat(marker).as("the README's status command").isPositive();
+        String block = readme.substring(readme.indexOf("```bash", marker) + 7, readme.indexOf("```", readme.indexOf("```bash", marker) + 7));
+        String shown = block.lines().filter(line -> !line.trim().startsWith("#")).map(String::trim)
+                .map(line -> line.endsWith("\\") ? line.substring(0, line.length() - 1).trim() : line)
+                .reduce((a, b) -> a + " " + b).orElseThrow().trim();
+        assertThat(shown).startsWith("java -jar replicated-jdbc-0.1.0-SNAPSHOT.jar --driver postgresql.jar status '");
+        try (io.replicatedjdbc.testing.PostgresCluster cluster = io.replicatedjdbc.testing.PostgresCluster.start(1)) {
+            Result status = java(List.of("-jar", driverJar().toString(), "--driver",
+                    jarOf(org.postgresql.Driver.class).toString(), "status", cluster.replicatedUrl()));
+            assertThat(status.exitCode).as(status.output).isZero();
+            assertThat(status.output).contains("primary (127.0.0.1:" + cluster.port(0) + ")\tyes\tprimary\t")
+                    .contains("takes writes; timeline 1")
+                    .contains("replica1 (127.0.0.1:" + cluster.port(1) + ")\tyes\tstandby\t").contains("takes reads");
+        }
+        Result missing = java(List.of("-jar", driverJar().toString(), "--driver", "no-such.jar", "status", "x"));
+        assertThat(missing.exitCode).isEqualTo(2);
+        assertThat(missing.output).contains("--driver no-such.jar: no such file");
     }
 
     @Test

@@ -25,7 +25,48 @@ public final class Main {
         System.exit(run(args, System.in, System.out, System.err));
     }
 
-    static int run(String[] args, InputStream in, PrintStream out, PrintStream err) {
+    /** Runs one command; {@code --driver JAR} options first add node drivers' jars. Public for {@code io.replicatedjdbc.Cli}. */
+    public static int run(String[] args, InputStream in, PrintStream out, PrintStream err) {
+        java.util.List<java.net.URL> jars = new java.util.ArrayList<>();
+        int first = 0;
+        while (first + 1 < args.length && args[first].equals("--driver")) {
+            java.nio.file.Path jar = java.nio.file.Paths.get(args[first + 1]);
+            if (!java.nio.file.Files.isRegularFile(jar)) {
+                err.println("replicated-jdbc: --driver " + args[first + 1] + ": no such file (the node driver's jar,"
+                        + " for example postgresql-42.7.11.jar)");
+                return 2;
+            }
+            try {
+                jars.add(jar.toUri().toURL());
+            } catch (java.net.MalformedURLException e) {
+                err.println("replicated-jdbc: --driver " + args[first + 1] + ": " + e.getMessage());
+                return 2;
+            }
+            first += 2;
+        }
+        String[] command = java.util.Arrays.copyOfRange(args, first, args.length);
+        if (jars.isEmpty()) {
+            return command(command, in, out, err);
+        }
+        // The node's driver is found through the service files of the thread's class loader (NodeConnector).
+        Thread thread = Thread.currentThread();
+        ClassLoader before = thread.getContextClassLoader();
+        java.net.URLClassLoader drivers = new java.net.URLClassLoader(jars.toArray(new java.net.URL[0]),
+                Main.class.getClassLoader());
+        try {
+            thread.setContextClassLoader(drivers);
+            return command(command, in, out, err);
+        } finally {
+            thread.setContextClassLoader(before);
+            try {
+                drivers.close();
+            } catch (IOException e) {
+                // the command has run; nothing is left to release that matters
+            }
+        }
+    }
+
+    private static int command(String[] args, InputStream in, PrintStream out, PrintStream err) {
         if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help")) {
             printHelp(out);
             return 0;
@@ -129,7 +170,8 @@ public final class Main {
         out.println("               ask every node of a PostgreSQL configuration whether it answers, its role, how far");
         out.println("               it has written or replayed the WAL, and what the driver would do with it. Exits 0");
         out.println("               when a node takes writes (the configured primary, or a promoted replica), 3 when");
-        out.println("               none does. PgJDBC must be on the class path: java -cp replicated-jdbc.jar:postgresql.jar io.replicatedjdbc.internal.cli.Main status ...");
+        out.println("               none does. PgJDBC must be given: java -jar replicated-jdbc.jar --driver postgresql.jar");
+        out.println("               status ..., or java -cp replicated-jdbc.jar:postgresql.jar io.replicatedjdbc.Cli status ...");
         out.println();
         out.println("Options (in the URL's query string or the connection properties):");
         for (ReplicatedProperty property : ReplicatedProperty.values()) {
