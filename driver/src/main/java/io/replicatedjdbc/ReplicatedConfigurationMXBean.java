@@ -19,6 +19,16 @@ public interface ReplicatedConfigurationMXBean {
     String getUrl();
 
     /**
+     * Each node's state by its name ({@code primary}, {@code replica1}, ...): for the primary {@code up}, or
+     * {@code refused} while writes are refused (two nodes claim to be the primary); for a replica {@code up},
+     * {@code down} (it failed and is skipped) or {@code lagging} (too far behind, or not on the primary's timeline).
+     */
+    Map<String, String> getNodeStates();
+
+    /** Each replica's distance behind the primary's last known WAL position, in bytes; -1 when unknown. */
+    Map<String, Long> getReplicaLagBytes();
+
+    /**
      * One line per node: its name and address, role, state ({@code up}, {@code down} after a failure,
      * {@code lagging} beyond {@code maxReplicaLag}), last known replay position, connections bound to it and
      * statements routed to it.

@@ -83,6 +83,15 @@ public class ReplicatedDataSource implements DataSource, Serializable, Reference
     }
 
     /** Sets {@code logRouting}: see {@link ReplicatedProperty}. */
+    /** The configuration's name where operators see it (the {@code name} option). */
+    public void setName(String value) {
+        setOption("name", value);
+    }
+
+    public String getName() {
+        return properties.getProperty("name");
+    }
+
     public void setLogRouting(String value) {
         setOption("logRouting", value);
     }

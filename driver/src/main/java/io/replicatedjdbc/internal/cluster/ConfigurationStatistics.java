@@ -65,13 +65,37 @@ public final class ConfigurationStatistics implements ReplicatedConfigurationMXB
     }
 
     @Override
+    public Map<String, String> getNodeStates() {
+        Map<String, String> states = new LinkedHashMap<>();
+        states.put(config.primary().name(), cluster.writesNodeOrNull() == null ? "refused" : "up");
+        long now = System.nanoTime();
+        for (NodeSpec replica : config.replicas()) {
+            states.put(replica.name(), replicaState(replica, now));
+        }
+        return states;
+    }
+
+    private String replicaState(NodeSpec replica, long now) {
+        return !cluster.health().isAvailable(replica, now) ? "down"
+                : cluster.positions().tooFarBehind(replica) != null ? "lagging" : "up";
+    }
+
+    @Override
+    public Map<String, Long> getReplicaLagBytes() {
+        Map<String, Long> lag = new LinkedHashMap<>();
+        for (NodeSpec replica : config.replicas()) {
+            lag.put(replica.name(), cluster.positions().lagBytes(replica));
+        }
+        return lag;
+    }
+
+    @Override
     public String[] getNodes() {
         List<String> lines = new ArrayList<>();
         long now = System.nanoTime();
         lines.add(config.primary() + ": primary, statements " + count(config.primary()));
         for (NodeSpec replica : config.replicas()) {
-            String state = !cluster.health().isAvailable(replica, now) ? "down"
-                    : cluster.positions().tooFarBehind(replica) != null ? "lagging" : "up";
+            String state = replicaState(replica, now);
             long replayed = cluster.positions().replayed(replica);
             lines.add(replica + ": replica, " + state + ", replayed "
                     + (replayed == WalPosition.NONE ? "unknown" : WalPosition.format(replayed)) + ", bound connections "

@@ -319,6 +319,23 @@ public final class ReplicaPositions {
         return lowest;
     }
 
+    /**
+     * How many bytes of WAL the replica is behind the last position the primary was seen at, 0 when it has replayed
+     * it, -1 when unknown (no position of either yet, or the replica is not on the primary's timeline).
+     */
+    public long lagBytes(NodeSpec replica) {
+        Long replayedPosition = replayed.get(replica);
+        long primary;
+        synchronized (primarySamples) {
+            long[] last = primarySamples.peekLast();
+            primary = last == null ? WalPosition.NONE : last[1];
+        }
+        if (replayedPosition == null || primary == WalPosition.NONE || offTimeline(replica) != null) {
+            return -1;
+        }
+        return WalPosition.covers(replayedPosition, primary) ? 0 : primary - replayedPosition;
+    }
+
     /** A read saw the replica's position itself. */
     public void observed(NodeSpec replica, long position) {
         replayed.merge(replica, position, (a, b) -> Long.compareUnsigned(a, b) >= 0 ? a : b);
