@@ -92,5 +92,25 @@ class ShopApplicationTest {
                 HttpResponse.BodyHandlers.ofString());
         assertThat(health.statusCode()).isEqualTo(200);
         assertThat(health.body()).contains("\"status\":\"UP\"").contains("\"db\"").contains("PostgreSQL");
+        // The replicated-jdbc module's contributor: every node by name, with its state.
+        assertThat(health.body()).contains("\"replicatedJdbc\"").contains("\"nodes\"")
+                .contains("\"primary\":\"up\"").contains("\"replica1\":\"up\"").contains("\"replica2\":\"up\"")
+                .contains("\"replicaLagBytes\"");
+    }
+
+    @Test
+    void micrometer_hasEachNodesStatements_asTheServersSawThem() throws Exception {
+        io.micrometer.core.instrument.MeterRegistry registry =
+                application.getBean(io.micrometer.core.instrument.MeterRegistry.class);
+        double before = registry.get("replicated.statements").tag("node", "replica1").functionCounter().count()
+                + registry.get("replicated.statements").tag("node", "replica2").functionCounter().count();
+        ShopService shop = application.getBean(ShopService.class);
+        for (int i = 0; i < 5; i++) {
+            shop.catalogue("metrics");
+        }
+        double after = registry.get("replicated.statements").tag("node", "replica1").functionCounter().count()
+                + registry.get("replicated.statements").tag("node", "replica2").functionCounter().count();
+        assertThat(after - before).as("reads counted on the replicas").isGreaterThanOrEqualTo(5);
+        assertThat(registry.get("replicated.node.up").tag("node", "primary").gauge().value()).isOne();
     }
 }
