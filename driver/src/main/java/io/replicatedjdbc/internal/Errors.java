@@ -38,9 +38,13 @@ public final class Errors {
     private Errors() {
     }
 
+    /**
+     * The URL and the problem are masked apart and joined by "; ", which no secret value runs across: masked as one
+     * text, a password at the URL's end took the separator with it ("...password=*** replica host 1 ...").
+     */
     public static SQLException badUrl(String url, String problem) {
         return new SQLNonTransientConnectionException(
-                Redaction.redact("Invalid replicated URL " + url + ": " + problem), CONNECTION_FAILED);
+                "Invalid replicated URL " + Redaction.redact(url) + "; " + Redaction.redact(problem), CONNECTION_FAILED);
     }
 
     public static SQLException badOption(String option, String value, String expected) {

@@ -63,6 +63,21 @@ public final class ConfigParser {
      */
     public static Config parse(String url, Properties info) throws SQLException {
         Redaction redaction = Redaction.of(url, info);
+        try {
+            return parse(url, info, redaction);
+        } catch (SQLException e) {
+            // A message may quote a part of the URL that is a secret by value only (a password with a bad escape).
+            String safe = redaction.apply(e.getMessage());
+            if (safe.equals(e.getMessage())) {
+                throw e;
+            }
+            throw e instanceof java.sql.SQLSyntaxErrorException
+                    ? new java.sql.SQLSyntaxErrorException(safe, e.getSQLState())
+                    : new java.sql.SQLNonTransientConnectionException(safe, e.getSQLState());
+        }
+    }
+
+    private static Config parse(String url, Properties info, Redaction redaction) throws SQLException {
         String display = redaction.apply(url);
         String rest = url.substring(PREFIX.length());
         int colon = rest.indexOf(':');

@@ -201,4 +201,16 @@ class ConfigParserTest {
         assertThat(parse("jdbc:replicated:sqlite:/a.db?replicas=/b.db&loadBalance=random").clusterKey())
                 .isNotEqualTo(parse("jdbc:replicated:sqlite:/a.db?replicas=/b.db").clusterKey());
     }
+
+    @Test
+    void anErrorMessage_keepsItsSeparator_afterAPasswordAtTheUrlsEnd_andMasksAPasswordQuotedByValue() {
+        assertThatThrownBy(() -> ConfigParser.parse("jdbc:replicated:postgresql://p,r 1/db?password=Zq7sEnd", new Properties()))
+                .hasMessageContaining("password=***; replica host 1 'r 1' is not a host[:port]")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("Zq7s"));
+        // A bad escape in a replica item that carries a password: the message quotes the item, masked.
+        assertThatThrownBy(() -> ConfigParser.parse(
+                "jdbc:replicated:postgresql://p/db?replicas=jdbc:postgresql://h/db%3Fpassword%3DZq7s%ZZtail", new Properties()))
+                .hasMessageContaining("bad percent-escape")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("Zq7s").doesNotContain("tail"));
+    }
 }
