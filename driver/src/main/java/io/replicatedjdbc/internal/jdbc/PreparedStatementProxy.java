@@ -101,7 +101,15 @@ class PreparedStatementProxy extends StatementProxy implements PreparedStatement
         Held target = parameter instanceof OneShot ? null : liveCurrent();
         boolean targetWasCurrent = target != null && target.parametersVersion == parametersVersion;
         if (target != null) {
-            parameter.applyTo((PreparedStatement) target.statement);
+            try {
+                parameter.applyTo((PreparedStatement) target.statement);
+            } catch (SQLException e) {
+                if (!target.statement.isClosed()) {
+                    throw e;
+                }
+                // Its connection went away meanwhile: the parameter is recorded, and applied where the statement runs.
+                targetWasCurrent = false;
+            }
         }
         while (parameters.size() < index) {
             parameters.add(null);
