@@ -98,31 +98,15 @@ class PostgresObservabilityTest {
 
     @Test
     void routingLogLines_nameTheConnectionTheServerProcessAndTheStatement_withLiteralsMasked() throws Exception {
-        java.util.List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
-        java.util.logging.Handler handler = new java.util.logging.Handler() {
-            @Override
-            public void publish(java.util.logging.LogRecord record) {
-                lines.add(record.getMessage());
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        java.util.logging.Logger routing = java.util.logging.Logger.getLogger("io.replicatedjdbc.routing");
-        routing.addHandler(handler);
+        java.util.List<String> lines;
         int pid;
-        try (Connection connection = DriverManager.getConnection(cluster.replicatedUrl("logRouting=true"));
+        try (io.replicatedjdbc.testing.LogCapture log = io.replicatedjdbc.testing.LogCapture.of("io.replicatedjdbc.routing");
+             Connection connection = DriverManager.getConnection(cluster.replicatedUrl("logRouting=true"));
              Statement statement = connection.createStatement();
              ResultSet rs = statement.executeQuery("SELECT pg_backend_pid(), 'secret-literal', 4242")) {
             rs.next();
             pid = rs.getInt(1);
-        } finally {
-            routing.removeHandler(handler);
+            lines = log.messages(java.util.logging.Level.ALL);
         }
         assertThat(lines).filteredOn(line -> line.contains("pg_backend_pid")).singleElement().asString()
                 .matches("c[0-9]+ REPLICA on replica[12] \\(127\\.0\\.0\\.1:[0-9]+\\) pid " + pid + ": SELECT \\| .*")

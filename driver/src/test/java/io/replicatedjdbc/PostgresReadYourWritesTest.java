@@ -425,24 +425,9 @@ class PostgresReadYourWritesTest {
 
     @Test
     void aReplicaPausedBeyondMaxReplicaLag_takesNoReads_untilItCatchesUp_andEachTransitionIsLoggedOnce() throws Exception {
-        List<java.util.logging.LogRecord> records = new java.util.concurrent.CopyOnWriteArrayList<>();
-        java.util.logging.Handler handler = new java.util.logging.Handler() {
-            @Override
-            public void publish(java.util.logging.LogRecord record) {
-                records.add(record);
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        java.util.logging.Logger positions = java.util.logging.Logger.getLogger("io.replicatedjdbc.positions");
-        positions.addHandler(handler);
-        try {
+        List<java.util.logging.LogRecord> records;
+        try (io.replicatedjdbc.testing.LogCapture log = io.replicatedjdbc.testing.LogCapture.of("io.replicatedjdbc.positions")) {
+            records = log.records();
             pausedBeyondTheLimit();
             // Each replica is judged again as the monitor sees it catch up (it polls for 2 s after the last close).
             long deadline = System.nanoTime() + 5_000_000_000L;
@@ -450,8 +435,6 @@ class PostgresReadYourWritesTest {
                     && System.nanoTime() < deadline) {
                 Thread.sleep(20);
             }
-        } finally {
-            positions.removeHandler(handler);
         }
         for (int replica = 1; replica <= cluster.replicaCount(); replica++) {
             String port = String.valueOf(cluster.port(replica));

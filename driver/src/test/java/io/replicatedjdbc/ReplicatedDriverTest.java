@@ -104,26 +104,8 @@ class ReplicatedDriverTest {
 
     @Test
     void anOptionNeitherDriverKnows_isLoggedOnce_withTheNearestKnownOption(@TempDir Path dir) throws SQLException {
-        java.util.List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
-        java.util.logging.Handler handler = new java.util.logging.Handler() {
-            @Override
-            public void publish(java.util.logging.LogRecord record) {
-                if (record.getLevel().intValue() >= java.util.logging.Level.WARNING.intValue()) {
-                    warnings.add(record.getMessage());
-                }
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        java.util.logging.Logger logger = java.util.logging.Logger.getLogger("io.replicatedjdbc");
-        logger.addHandler(handler);
-        try {
+        java.util.List<String> warnings;
+        try (io.replicatedjdbc.testing.LogCapture log = io.replicatedjdbc.testing.LogCapture.of("io.replicatedjdbc")) {
             String url = "jdbc:replicated:sqlite:" + dir.resolve("p.db") + "?loadBalence=random&busy_timeout=2000";
             Properties info = new Properties();
             info.setProperty("readYourWritesWindw", "1s");
@@ -132,8 +114,7 @@ class ReplicatedDriverTest {
                     assertThat(connection).isNotNull();
                 }
             }
-        } finally {
-            logger.removeHandler(handler);
+            warnings = log.messages(java.util.logging.Level.WARNING);
         }
         assertThat(warnings).filteredOn(w -> w.contains("'loadBalence'")).singleElement().asString()
                 .contains("did you mean 'loadBalance'?");

@@ -587,28 +587,12 @@ class SqliteRoutingTest {
 
     @Test
     void logRouting_logsEveryDecisionAtInfo() throws SQLException {
-        java.util.logging.Logger logger = java.util.logging.Logger.getLogger("io.replicatedjdbc.routing");
-        List<java.util.logging.LogRecord> records = new java.util.concurrent.CopyOnWriteArrayList<>();
-        java.util.logging.Handler handler = new java.util.logging.Handler() {
-            @Override
-            public void publish(java.util.logging.LogRecord record) {
-                records.add(record);
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        logger.addHandler(handler);
-        try (Connection connection = connect("logRouting=true")) {
+        List<java.util.logging.LogRecord> records;
+        try (io.replicatedjdbc.testing.LogCapture log = io.replicatedjdbc.testing.LogCapture.of("io.replicatedjdbc.routing");
+             Connection connection = connect("logRouting=true")) {
+            records = log.records();
             node(connection);
             insert(connection, "apple");
-        } finally {
-            logger.removeHandler(handler);
         }
         assertThat(records).extracting(java.util.logging.LogRecord::getLevel).containsOnly(java.util.logging.Level.INFO);
         assertThat(records).extracting(java.util.logging.LogRecord::getMessage)
