@@ -46,45 +46,141 @@ public final class StatusProbe {
         String failure;
     }
 
+    /** The longest a probe watches replicas that are behind, to judge maxReplicaLag as the driver does. */
+    static final long WATCH_MILLIS = 5_000;
+    private static final long WATCH_STEP_MILLIS = 100;
+
     /**
      * Probes every node; a node that cannot be reached within the connect timeout is reported so. The primary is
      * the one the driver would elect ({@link PrimaryElection}: the node that answers as a primary on the newest
      * timeline), and each replica is judged against it: one on an older timeline does not follow it and takes no
-     * reads; how far behind it is stays unknown while no primary answers.
+     * reads; how far behind it is stays unknown while no primary answers. A replica behind the primary in bytes is
+     * watched, with the primary, and judged by the driver's own rule ({@link ReplicaPositions#tooFarBehind}): until it
+     * catches up, or has been behind for longer than {@code maxReplicaLag}, for at most {@link #WATCH_MILLIS}.
      */
     public static List<NodeStatus> probe(Config config) {
         NodeConnector connector = new NodeConnector();
         List<NodeSpec> nodes = new ArrayList<>();
         nodes.add(config.primary());
         nodes.addAll(config.replicas());
-        java.util.Map<NodeSpec, Answer> answers = new java.util.LinkedHashMap<>();
+        Map<NodeSpec, Answer> answers = new java.util.LinkedHashMap<>();
+        Map<NodeSpec, Connection> open = new java.util.HashMap<>();
         PrimaryElection election = new PrimaryElection(config.primary());
-        for (NodeSpec node : nodes) {
-            // The primary with the application's own timeouts, as the driver opens it; replicas with their bounds.
-            Properties properties = node.isPrimary() ? config.nodeProperties() : Cluster.replicaProperties(node, config);
-            Answer answer = new Answer();
-            try (Connection connection = connector.open(node, properties);
-                 Statement statement = connection.createStatement();
-                 ResultSet rs = statement.executeQuery(ReplicaPositions.NODE_STATE)) {
-                rs.next();
-                answer.standby = rs.getBoolean(1);
-                answer.position = WalPosition.parse(rs.getString(2));
-                answer.timeline = answer.standby ? rs.getInt(3) : ReplicaPositions.timelineOfWalFile(rs.getString(4));
-                if (answer.standby && answer.timeline <= 0) {
-                    // No WAL receiver running (its upstream is gone): the last restartpoint's timeline, as the monitor.
-                    answer.timeline = ReplicaPositions.checkpointTimeline(connection);
+        try {
+            for (NodeSpec node : nodes) {
+                // The primary with the application's own timeouts, as the driver opens it; replicas with their bounds.
+                Properties properties = node.isPrimary() ? config.nodeProperties() : Cluster.replicaProperties(node, config);
+                Answer answer = new Answer();
+                try {
+                    Connection connection = connector.open(node, properties);
+                    open.put(node, connection);
+                    ask(connection, answer);
+                    election.answered(node, !answer.standby, answer.timeline);
+                } catch (SQLException | RuntimeException e) {
+                    answer.failure = config.redact(e.getMessage());
+                    election.failed(node);
                 }
-                election.answered(node, !answer.standby, answer.timeline);
-            } catch (SQLException | RuntimeException e) {
-                answer.failure = config.redact(e.getMessage());
-                election.failed(node);
+                answers.put(node, answer);
             }
-            answers.put(node, answer);
+            PrimaryElection.Verdict verdict = election.decide();
+            NodeSpec writes = verdict.refusal != null ? null : verdict.node != null ? verdict.node : config.primary();
+            Answer primary = writes == null ? null : answers.get(writes);
+            boolean primaryAnswers = primary != null && primary.failure == null && !primary.standby;
+            Map<NodeSpec, String> lag = primaryAnswers ? watchLag(config, open, answers, writes) : Map.of();
+            return verdicts(config, answers, verdict, writes, primaryAnswers, lag);
+        } finally {
+            for (Connection connection : open.values()) {
+                try {
+                    connection.close();
+                } catch (SQLException e) {
+                    // the probe is done with it
+                }
+            }
         }
-        PrimaryElection.Verdict verdict = election.decide();
-        NodeSpec writes = verdict.refusal != null ? null : verdict.node != null ? verdict.node : config.primary();
+    }
+
+    private static void ask(Connection connection, Answer answer) throws SQLException {
+        try (Statement statement = connection.createStatement();
+             ResultSet rs = statement.executeQuery(ReplicaPositions.NODE_STATE)) {
+            rs.next();
+            answer.standby = rs.getBoolean(1);
+            answer.position = WalPosition.parse(rs.getString(2));
+            answer.timeline = answer.standby ? rs.getInt(3) : ReplicaPositions.timelineOfWalFile(rs.getString(4));
+        }
+        if (answer.standby && answer.timeline <= 0) {
+            // No WAL receiver running (its upstream is gone): the last restartpoint's timeline, as the monitor.
+            answer.timeline = ReplicaPositions.checkpointTimeline(connection);
+        }
+    }
+
+    /**
+     * For each replica behind the primary in bytes (on its timeline), what the driver's lag rule says after watching
+     * both: "too far behind" with the driver's own reason, caught up, or still behind but for less than the limit.
+     */
+    private static Map<NodeSpec, String> watchLag(Config config, Map<NodeSpec, Connection> open,
+                                                  Map<NodeSpec, Answer> answers, NodeSpec writes) {
+        Answer primary = answers.get(writes);
+        List<NodeSpec> behind = new ArrayList<>();
+        for (NodeSpec replica : config.replicas()) {
+            Answer answer = answers.get(replica);
+            if (answer.failure == null && answer.standby && answer.timeline >= primary.timeline
+                    && !WalPosition.covers(answer.position, primary.position)) {
+                behind.add(replica);
+            }
+        }
+        if (behind.isEmpty() || config.maxReplicaLagMillis() <= 0) {
+            return Map.of();
+        }
+        ReplicaPositions judge = new ReplicaPositions(config);
+        long start = System.nanoTime();
+        judge.primaryTimeline(primary.timeline);
+        judge.primarySample(start, primary.position);
+        for (NodeSpec replica : behind) {
+            judge.observed(replica, answers.get(replica).position);
+        }
+        long until = start + Math.min(config.maxReplicaLagMillis() + 2 * WATCH_STEP_MILLIS, WATCH_MILLIS) * 1_000_000L;
+        List<NodeSpec> watched = new ArrayList<>(behind);
+        long previous = primary.position;
+        try {
+            while (!watched.isEmpty() && System.nanoTime() < until) {
+                Thread.sleep(WATCH_STEP_MILLIS);
+                Answer now = new Answer();
+                ask(open.get(writes), now);
+                judge.primarySample(System.nanoTime(), now.position);
+                for (java.util.Iterator<NodeSpec> it = watched.iterator(); it.hasNext(); ) {
+                    NodeSpec replica = it.next();
+                    Answer seen = new Answer();
+                    ask(open.get(replica), seen);
+                    judge.observed(replica, seen.position);
+                    answers.get(replica).position = seen.position;
+                    // Keeping up (less than a step behind, under steady writes), or judged too far behind: done.
+                    if (WalPosition.covers(seen.position, previous) || judge.tooFarBehind(replica) != null) {
+                        it.remove();
+                    }
+                }
+                previous = now.position;
+            }
+        } catch (SQLException | RuntimeException e) {
+            // judged with what was seen
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        long watchedMillis = (System.nanoTime() - start) / 1_000_000L;
+        Map<NodeSpec, String> verdicts = new java.util.HashMap<>();
+        for (NodeSpec replica : behind) {
+            String reason = judge.tooFarBehind(replica);
+            long bytes = judge.lagBytes(replica);
+            verdicts.put(replica, reason != null ? "too far behind, takes no reads: " + reason
+                    : "takes reads; " + Math.max(bytes, 0) + " bytes of WAL behind the primary, within maxReplicaLag="
+                    + config.maxReplicaLagMillis() + "ms while watched for " + watchedMillis + " ms");
+        }
+        return verdicts;
+    }
+
+    private static List<NodeStatus> verdicts(Config config, Map<NodeSpec, Answer> answers,
+                                             PrimaryElection.Verdict verdict, NodeSpec writes, boolean primaryAnswers,
+                                             Map<NodeSpec, String> lag) {
         Answer primary = writes == null ? null : answers.get(writes);
-        boolean primaryAnswers = primary != null && primary.failure == null && !primary.standby;
         List<NodeStatus> statuses = new ArrayList<>();
         for (Map.Entry<NodeSpec, Answer> entry : answers.entrySet()) {
             NodeSpec node = entry.getKey();
@@ -108,6 +204,8 @@ public final class StatusProbe {
             } else if (answer.timeline > 0 && answer.timeline < primary.timeline) {
                 what = "on timeline " + answer.timeline + " while the primary writes timeline " + primary.timeline
                         + ": does not follow the primary; takes no reads";
+            } else if (lag.containsKey(node)) {
+                what = lag.get(node);
             } else {
                 long behind = WalPosition.covers(answer.position, primary.position) ? 0 : primary.position - answer.position;
                 boolean tooFar = config.maxReplicaLagBytes() > 0 && behind > config.maxReplicaLagBytes();

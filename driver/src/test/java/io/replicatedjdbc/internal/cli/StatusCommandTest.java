@@ -50,6 +50,25 @@ class StatusCommandTest {
     }
 
     @Test
+    void aReplicaBehindLongerThanMaxReplicaLag_isJudgedAsTheDriverJudgesIt(PostgresCluster cluster) throws Exception {
+        cluster.query(0, "CREATE TABLE IF NOT EXISTS status_lag (v int)");
+        cluster.awaitReplicas();
+        cluster.pauseReplay(1);
+        try {
+            cluster.query(0, "INSERT INTO status_lag VALUES (1)");
+            String[] result = run("status", cluster.replicatedUrl("maxReplicaLag=1s"));
+            assertThat(result[0]).isEqualTo("0");
+            String replica1 = result[1].lines().filter(line -> line.startsWith("replica1 ")).findFirst().orElseThrow();
+            assertThat(replica1).contains("too far behind, takes no reads").contains("(maxReplicaLag=1000ms)");
+            String replica2 = result[1].lines().filter(line -> line.startsWith("replica2 ")).findFirst().orElseThrow();
+            assertThat(replica2).contains("takes reads");
+        } finally {
+            cluster.resumeReplay(1);
+            cluster.awaitReplicas();
+        }
+    }
+
+    @Test
     void aMalformedUrl_exitsTwo() {
         assertThat(run("status", "jdbc:replicated:postgresql://p:99999/db")[0]).isEqualTo("2");
         assertThat(run("status")[0]).isEqualTo("2");
