@@ -77,7 +77,7 @@ public final class StatusProbe {
                     ask(connection, answer);
                     election.answered(node, !answer.standby, answer.timeline);
                 } catch (SQLException | RuntimeException e) {
-                    answer.failure = config.redact(e.getMessage());
+                    answer.failure = config.redact(e.getMessage()) + timedOut(e, node, properties);
                     election.failed(node);
                 }
                 answers.put(node, answer);
@@ -97,6 +97,29 @@ public final class StatusProbe {
                 }
             }
         }
+    }
+
+    /** Which bound ran out, when the node did not answer in time: the timeouts and where their values came from. */
+    private static String timedOut(Throwable error, NodeSpec node, Properties properties) {
+        for (Throwable cause = error; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            String message = cause.getMessage() == null ? "" : cause.getMessage().toLowerCase(java.util.Locale.ROOT);
+            if (cause instanceof java.net.SocketTimeoutException || message.contains("timed out")) {
+                return " (timed out: connectTimeout " + bound("connectTimeout", node, properties) + ", loginTimeout "
+                        + bound("loginTimeout", node, properties) + ")";
+            }
+        }
+        return "";
+    }
+
+    private static String bound(String name, NodeSpec node, Properties properties) {
+        String value = properties.getProperty(name);
+        if (node.jdbcUrl().contains(name + "=")) {
+            return "as the URL sets it";
+        }
+        if (value == null) {
+            return "the node driver's default";
+        }
+        return value + " s" + (node.isPrimary() ? "" : " (replicaConnectTimeout, unless the application set it)");
     }
 
     private static void ask(Connection connection, Answer answer) throws SQLException {

@@ -69,6 +69,19 @@ class StatusCommandTest {
     }
 
     @Test
+    void aHungReplica_isReported_withTheTimeoutThatRanOut(PostgresCluster cluster) throws Exception {
+        cluster.freeze(2);
+        try {
+            String[] result = run("status", cluster.replicatedUrl());
+            assertThat(result[0]).isEqualTo("0");
+            String replica2 = result[1].lines().filter(line -> line.startsWith("replica2 ")).findFirst().orElseThrow();
+            assertThat(replica2).contains("UNREACHABLE").contains("timed out: connectTimeout 1 s (replicaConnectTimeout");
+        } finally {
+            cluster.thaw(2);
+        }
+    }
+
+    @Test
     void aMalformedUrl_exitsTwo() {
         assertThat(run("status", "jdbc:replicated:postgresql://p:99999/db")[0]).isEqualTo("2");
         assertThat(run("status")[0]).isEqualTo("2");
