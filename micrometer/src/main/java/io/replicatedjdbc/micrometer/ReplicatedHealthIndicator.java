@@ -18,8 +18,12 @@ public final class ReplicatedHealthIndicator extends AbstractHealthIndicator {
     private final Supplier<ReplicatedConfigurationMXBean> source;
 
     public ReplicatedHealthIndicator(ReplicatedConfigurationMXBean statistics) {
-        this(() -> statistics);
+        this(fixed(statistics));
+    }
+
+    private static Supplier<ReplicatedConfigurationMXBean> fixed(ReplicatedConfigurationMXBean statistics) {
         Objects.requireNonNull(statistics, "statistics");
+        return () -> statistics;
     }
 
     /** The statistics as found at each check until found (for a data source: {@link ReplicatedStatistics}). */

@@ -1,8 +1,8 @@
 package io.replicatedjdbc.internal.cluster;
 
 import io.replicatedjdbc.internal.Errors;
-import io.replicatedjdbc.internal.config.Redaction;
 import io.replicatedjdbc.internal.config.NodeSpec;
+import io.replicatedjdbc.internal.config.Redaction;
 import java.sql.Connection;
 import java.sql.Driver;
 import java.sql.DriverManager;
@@ -29,12 +29,7 @@ final class NodeConnector {
     private final ConcurrentHashMap<String, Driver> drivers = new ConcurrentHashMap<>();
 
     Connection open(NodeSpec node, Properties properties) throws SQLException {
-        Driver driver = driverFor(node);
-        Connection connection = driver.connect(node.jdbcUrl(), properties);
-        if (connection == null) {
-            throw Errors.noDriver(node.toString(), Redaction.redact(node.jdbcUrl()));
-        }
-        return connection;
+        return open(node, properties, java.util.Collections.emptyMap());
     }
 
     /**

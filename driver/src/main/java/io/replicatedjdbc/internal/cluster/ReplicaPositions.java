@@ -24,19 +24,6 @@ public final class ReplicaPositions {
 
     private static final Logger LOG = Logger.getLogger("io.replicatedjdbc.positions");
     private static final AtomicInteger THREADS = new AtomicInteger();
-    /**
-     * What a node says of itself in one round trip: whether it is in recovery; its replay position (a standby) or its
-     * write position (a primary); the timeline it receives (a standby, when its WAL receiver runs and the role may
-     * see it, else the timeline of its last restartpoint, a lower bound) or writes (a primary, from the name of its
-     * current WAL file).
-     */
-    static final String NODE_STATE = "SELECT s.r,"
-            + " CASE WHEN s.r THEN pg_catalog.pg_last_wal_replay_lsn() ELSE pg_catalog.pg_current_wal_lsn() END,"
-            + " CASE WHEN s.r THEN (SELECT w.received_tli FROM pg_catalog.pg_stat_wal_receiver w LIMIT 1) END,"
-            + " CASE WHEN NOT s.r THEN pg_catalog.pg_walfile_name(pg_catalog.pg_current_wal_lsn()) END"
-            + " FROM (SELECT pg_catalog.pg_is_in_recovery() AS r) s";
-    /** A standby's restartpoint timeline, where the role may read the control file (not granted to everyone). */
-    static final String CHECKPOINT_TIMELINE = "SELECT timeline_id FROM pg_catalog.pg_control_checkpoint()";
     /** The primary is asked at most this often: lag limits are in seconds. */
     private static final long PRIMARY_INTERVAL_NANOS = 100_000_000L;
     /** The application_name of the monitor's connections, so that operators (and tests) can tell them apart. */
@@ -398,31 +385,26 @@ public final class ReplicaPositions {
                             connection = connector.open(node, node.isPrimary() ? config.nodeProperties()
                                     : Cluster.replicaProperties(node, config), MONITOR_SETTINGS);
                             connections.put(node, connection);
-                            query = connection.prepareStatement(NODE_STATE);
+                            query = connection.prepareStatement(NodeState.QUERY);
                             queries.put(node, query);
                         }
-                        boolean inRecovery;
-                        long position;
-                        int timeline;
+                        NodeState state;
                         try (ResultSet rs = query.executeQuery()) {
-                            rs.next();
+                            state = NodeState.read(rs);
                             polls.increment();
-                            inRecovery = rs.getBoolean(1);
-                            position = WalPosition.parse(rs.getString(2));
-                            timeline = inRecovery ? rs.getInt(3) : timelineOfWalFile(rs.getString(4));
                         }
-                        if (inRecovery && timeline <= 0 && !noControlFile.contains(node)) {
-                            timeline = checkpointTimeline(connection);
-                            if (timeline <= 0) {
+                        if (state.lacksTimeline() && !noControlFile.contains(node)) {
+                            state = state.withCheckpointTimeline(connection);
+                            if (state.lacksTimeline()) {
                                 noControlFile.add(node);
                             }
                         }
-                        if (inRecovery) {
+                        if (state.inRecovery) {
                             primaryAskedAt.remove(node);
                         } else {
                             primaryAskedAt.put(node, System.nanoTime());
                         }
-                        listener.answered(node, inRecovery, position, timeline);
+                        listener.answered(node, state.inRecovery, state.position, state.timeline);
                     } catch (SQLException | RuntimeException e) {
                         LOG.log(Level.FINE, "State of " + node + " unknown: " + e.getMessage());
                         if (running && !Thread.currentThread().isInterrupted()) {
@@ -458,41 +440,6 @@ public final class ReplicaPositions {
      */
     private static final java.util.Map<String, String> MONITOR_SETTINGS = java.util.Map.of(
             "ApplicationName", MONITOR_NAME, "socketTimeout", "1", "connectTimeout", "1", "loginTimeout", "1");
-
-    /** The timeline in a WAL file's name (its first eight hexadecimal digits); 0 when there is none. */
-    static int timelineOfWalFile(String name) {
-        if (name == null || name.length() < 8) {
-            return 0;
-        }
-        try {
-            return (int) Long.parseLong(name.substring(0, 8), 16);
-        } catch (NumberFormatException e) {
-            return 0;
-        }
-    }
-
-    /** The standby's last restartpoint's timeline, or 0 where the role may not read it. */
-    static int checkpointTimeline(Connection connection) {
-        boolean autoCommit = true;
-        try {
-            autoCommit = connection.getAutoCommit();
-        } catch (SQLException e) {
-            return 0;
-        }
-        try (java.sql.Statement statement = connection.createStatement();
-             ResultSet rs = statement.executeQuery(CHECKPOINT_TIMELINE)) {
-            return rs.next() ? rs.getInt(1) : 0;
-        } catch (SQLException e) {
-            if (!autoCommit) {
-                try {
-                    connection.rollback();
-                } catch (SQLException ignored) {
-                    // the next poll finds out
-                }
-            }
-            return 0;
-        }
-    }
 
     private static void closeQuietly(Connection connection) {
         if (connection == null) {

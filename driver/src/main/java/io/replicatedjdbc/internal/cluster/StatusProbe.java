@@ -3,9 +3,7 @@ package io.replicatedjdbc.internal.cluster;
 import io.replicatedjdbc.internal.config.Config;
 import io.replicatedjdbc.internal.config.NodeSpec;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -123,17 +121,10 @@ public final class StatusProbe {
     }
 
     private static void ask(Connection connection, Answer answer) throws SQLException {
-        try (Statement statement = connection.createStatement();
-             ResultSet rs = statement.executeQuery(ReplicaPositions.NODE_STATE)) {
-            rs.next();
-            answer.standby = rs.getBoolean(1);
-            answer.position = WalPosition.parse(rs.getString(2));
-            answer.timeline = answer.standby ? rs.getInt(3) : ReplicaPositions.timelineOfWalFile(rs.getString(4));
-        }
-        if (answer.standby && answer.timeline <= 0) {
-            // No WAL receiver running (its upstream is gone): the last restartpoint's timeline, as the monitor.
-            answer.timeline = ReplicaPositions.checkpointTimeline(connection);
-        }
+        NodeState state = NodeState.ask(connection);
+        answer.standby = state.inRecovery;
+        answer.position = state.position;
+        answer.timeline = state.timeline;
     }
 
     /**
