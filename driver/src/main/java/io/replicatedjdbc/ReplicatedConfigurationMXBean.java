@@ -29,6 +29,23 @@ public interface ReplicatedConfigurationMXBean {
     Map<String, Long> getReplicaLagBytes();
 
     /**
+     * With {@code connectionMode=pooled}, one line per node pool, by node: its size, connections in use and idle,
+     * statements waiting, connections opened and closed so far, the wait for a connection (median, 99th percentile,
+     * maximum of the last 1,024 borrows) and the logical connections pinned to one of its connections. Empty when
+     * dedicated.
+     */
+    Map<String, String> getPools();
+
+    /** Pooled: each node pool's connections in use now, by node. */
+    Map<String, Integer> getPoolActiveConnections();
+
+    /** Pooled: each node pool's idle connections now, by node. */
+    Map<String, Integer> getPoolIdleConnections();
+
+    /** Pooled: statements waiting for a connection of each node now, by node. */
+    Map<String, Integer> getPoolWaiting();
+
+    /**
      * One line per node: its name and address, role, state ({@code up}, {@code down} after a failure,
      * {@code lagging} beyond {@code maxReplicaLag}), last known replay position, connections bound to it and
      * statements routed to it.

@@ -217,6 +217,78 @@ public class ReplicatedDataSource implements DataSource, Serializable, Reference
         return properties.getProperty("replicaSocketTimeout");
     }
 
+    /** Sets {@code connectionMode}: see {@link ReplicatedProperty}. */
+    public void setConnectionMode(String value) {
+        setOption("connectionMode", value);
+    }
+
+    public String getConnectionMode() {
+        return properties.getProperty("connectionMode");
+    }
+
+    /** Sets {@code poolIdleTimeout}: see {@link ReplicatedProperty}. */
+    public void setPoolIdleTimeout(String value) {
+        setOption("poolIdleTimeout", value);
+    }
+
+    public String getPoolIdleTimeout() {
+        return properties.getProperty("poolIdleTimeout");
+    }
+
+    /** Sets {@code poolLeakThreshold}: see {@link ReplicatedProperty}. */
+    public void setPoolLeakThreshold(String value) {
+        setOption("poolLeakThreshold", value);
+    }
+
+    public String getPoolLeakThreshold() {
+        return properties.getProperty("poolLeakThreshold");
+    }
+
+    /** Sets {@code poolMaxLifetime}: see {@link ReplicatedProperty}. */
+    public void setPoolMaxLifetime(String value) {
+        setOption("poolMaxLifetime", value);
+    }
+
+    public String getPoolMaxLifetime() {
+        return properties.getProperty("poolMaxLifetime");
+    }
+
+    /** Sets {@code poolTimeout}: see {@link ReplicatedProperty}. */
+    public void setPoolTimeout(String value) {
+        setOption("poolTimeout", value);
+    }
+
+    public String getPoolTimeout() {
+        return properties.getProperty("poolTimeout");
+    }
+
+    /** Sets {@code poolValidateIdle}: see {@link ReplicatedProperty}. */
+    public void setPoolValidateIdle(String value) {
+        setOption("poolValidateIdle", value);
+    }
+
+    public String getPoolValidateIdle() {
+        return properties.getProperty("poolValidateIdle");
+    }
+
+    /** Sets {@code primaryPoolSize}: see {@link ReplicatedProperty}. */
+    public void setPrimaryPoolSize(String value) {
+        setOption("primaryPoolSize", value);
+    }
+
+    public String getPrimaryPoolSize() {
+        return properties.getProperty("primaryPoolSize");
+    }
+
+    /** Sets {@code replicaPoolSize}: see {@link ReplicatedProperty}. */
+    public void setReplicaPoolSize(String value) {
+        setOption("replicaPoolSize", value);
+    }
+
+    public String getReplicaPoolSize() {
+        return properties.getProperty("replicaPoolSize");
+    }
+
     /** Sets {@code replicaWeights}: see {@link ReplicatedProperty}. */
     public void setReplicaWeights(String value) {
         setOption("replicaWeights", value);

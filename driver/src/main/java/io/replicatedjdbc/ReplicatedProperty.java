@@ -18,6 +18,15 @@ import java.util.Properties;
  */
 public enum ReplicatedProperty {
 
+    /** Whether logical connections share per-node pools of physical connections or hold their own. */
+    CONNECTION_MODE("connectionMode", "dedicated",
+            "dedicated: each logical connection holds its own primary and replica connections for life. pooled "
+                    + "(preview): the logical connections of one configuration share one pool of physical connections "
+                    + "per node, and each statement borrows one from the node it runs on (a transaction keeps its one "
+                    + "until it ends; session objects such as temporary tables, session locks and LISTEN keep the "
+                    + "primary's until the logical connection closes).",
+            "pooled", "dedicated"),
+
     /** How long a write waits for a new primary when the primary cannot be reached. */
     FAILOVER_TIMEOUT("failoverTimeout", "0",
             "How long a write (or connect) waits, when the primary cannot be reached, for the monitor to find a "
@@ -56,6 +65,41 @@ public enum ReplicatedProperty {
             "A name for this configuration where operators see it: the MBean io.replicatedjdbc:type=Configuration,"
                     + "name=... and the statistics. Unset: the URL, without its password. The same name for the same "
                     + "URL in every run, so that dashboards keep their keys."),
+
+    /** How long an idle pooled connection is kept. */
+    POOL_IDLE_TIMEOUT("poolIdleTimeout", "10m",
+            "With connectionMode=pooled: a physical connection idle this long is closed; 0 keeps idle connections. A "
+                    + "duration: 500ms, 5s, 1m, or plain milliseconds."),
+
+    /** A physical connection held this long is logged once, with where it was taken. */
+    POOL_LEAK_THRESHOLD("poolLeakThreshold", "0",
+            "With connectionMode=pooled: a physical connection that one logical connection holds for longer than this "
+                    + "(an open transaction or result set left behind) is logged once at WARNING on io.replicatedjdbc.pool, "
+                    + "with the stack of the call that took it; 0 turns this off. A duration: 500ms, 5s, 1m, or plain "
+                    + "milliseconds."),
+
+    /** How long a pooled connection lives at most. */
+    POOL_MAX_LIFETIME("poolMaxLifetime", "30m",
+            "With connectionMode=pooled: a physical connection is closed when it is next idle after this long, less a "
+                    + "random part of up to 2.5% so that a pool does not renew every connection at once; 0 sets no "
+                    + "limit. A duration: 500ms, 5s, 1m, or plain milliseconds."),
+
+    /** How long a statement waits for a free pooled connection. */
+    POOL_TIMEOUT("poolTimeout", "30s",
+            "With connectionMode=pooled: how long a statement (or connect) waits for a free physical connection of the "
+                    + "node it runs on before it fails with a SQLTransientConnectionException naming the node and its pool "
+                    + "size. A duration: 500ms, 5s, 1m, or plain milliseconds."),
+
+    /** Idle connections older than this are checked before use. */
+    POOL_VALIDATE_IDLE("poolValidateIdle", "500ms",
+            "With connectionMode=pooled: a physical connection idle for longer than this is checked with isValid before "
+                    + "a statement uses it, and replaced if it is broken. A duration: 500ms, 5s, 1m, or plain "
+                    + "milliseconds."),
+
+    /** The primary's pool size. */
+    PRIMARY_POOL_SIZE("primaryPoolSize", "10",
+            "With connectionMode=pooled: how many physical connections the primary's pool holds at most, shared by "
+                    + "every logical connection of the configuration in this JVM. A whole number from 1 to 1000."),
 
     /** The primary's share of reads. */
     PRIMARY_READ_WEIGHT("primaryReadWeight", "0",
@@ -106,6 +150,12 @@ public enum ReplicatedProperty {
             "How often one shared monitor per configuration asks each replica how far it has replayed the WAL "
                     + "(pg_last_wal_replay_lsn), for readYourWrites=lsn. A read that finds the last answer too old "
                     + "asks its replica directly. A duration: 500ms, 5s, 1m, or plain milliseconds."),
+
+    /** Each replica pool's size. */
+    REPLICA_POOL_SIZE("replicaPoolSize", null,
+            "With connectionMode=pooled: how many physical connections each replica's pool holds at most; one number "
+                    + "for all, or comma-separated, one per replica in the order they are listed (for example 20,5 where "
+                    + "weights differ). Unset: twice primaryPoolSize."),
 
     /** How long a failed replica is skipped. */
     REPLICA_RETRY_INTERVAL("replicaRetryInterval", "30s",

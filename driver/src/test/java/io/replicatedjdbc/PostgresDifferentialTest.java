@@ -18,6 +18,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Generated scripts run through plain PgJDBC on the primary and through the driver with read-your-writes off, from the
@@ -171,12 +173,19 @@ class PostgresDifferentialTest {
     }
 
     /** Runs a script; returns one outcome per step, and counts the steps that ran on a replica. */
-    private static List<String> run(Connection connection, List<String> script, boolean waitForReplay, int[] onReplica)
-            throws Exception {
+    private static List<String> run(Connection connection, List<String> script, boolean waitForReplay, int[] onReplica,
+                                    Connection noise) throws Exception {
         List<String> outcomes = new ArrayList<>(script.size());
         List<Savepoint> savepoints = new ArrayList<>();
         for (String step : script) {
             outcomes.add(step + " -> " + RUNNER.run(connection, step, savepoints));
+            if (noise != null) {
+                // Another logical connection of the same pools, with a session of its own, reads in between: it may
+                // get the backend the script's connection just used, and must leave it as the script expects.
+                try (Statement statement = noise.createStatement()) {
+                    statement.execute("SELECT 1");
+                }
+            }
             if (waitForReplay) {
                 RoutingDecision last = connection.unwrap(ReplicatedConnection.class).lastRouting();
                 if (last != null && last.route() == Route.REPLICA) {
@@ -190,8 +199,9 @@ class PostgresDifferentialTest {
 
     private static final ScriptSteps RUNNER = new ScriptSteps("dif");
 
-    @Test
-    void generatedScripts_answerAsPlainPgJdbcDoes() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"dedicated", "pooled"})
+    void generatedScripts_answerAsPlainPgJdbcDoes(String mode) throws Exception {
         String seedProperty = System.getProperty("differential.seed", "20261128");
         long seed = seedProperty.equals("random") ? System.nanoTime() : Long.parseLong(seedProperty);
         Random random = new Random(seed);
@@ -205,12 +215,22 @@ class PostgresDifferentialTest {
             resetData();
             List<String> expected;
             try (Connection plain = cluster.connect(0)) {
-                expected = run(plain, script, false, onReplica);
+                expected = run(plain, script, false, onReplica, null);
             }
             resetData();
             List<String> actual;
-            try (Connection replicated = DriverManager.getConnection(cluster.replicatedUrl("readYourWrites=off"))) {
-                actual = run(replicated, script, true, onReplica);
+            String url = cluster.replicatedUrl("readYourWrites=off", "connectionMode=" + mode, "primaryPoolSize=2",
+                    "replicaPoolSize=2");
+            try (Connection replicated = DriverManager.getConnection(url);
+                 Connection noise = mode.equals("pooled") ? DriverManager.getConnection(url) : null) {
+                if (noise != null) {
+                    try (Statement statement = noise.createStatement()) {
+                        statement.execute("SET statement_timeout = '7s'");
+                        statement.execute("SET search_path = pg_catalog");
+                        statement.execute("SELECT set_config('app.noise', 'n', false)");
+                    }
+                }
+                actual = run(replicated, script, true, onReplica, noise);
             }
             if (!actual.equals(expected)) {
                 differing++;
@@ -222,7 +242,7 @@ class PostgresDifferentialTest {
             statements += script.size();
             scripts++;
         }
-        System.out.printf("Differential run: seed %d, %d scripts, %d statements, %d on a replica, %d scripts differed%n",
+        System.out.printf("Differential run (" + mode + "): seed %d, %d scripts, %d statements, %d on a replica, %d scripts differed%n",
                 seed, scripts, statements, onReplica[0], differing);
         assertThat(differences).as("seed " + seed).isEmpty();
         assertThat(onReplica[0]).as("statements that ran on a replica").isGreaterThan(statements / 10);

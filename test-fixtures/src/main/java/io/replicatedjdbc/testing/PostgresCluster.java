@@ -197,13 +197,22 @@ public final class PostgresCluster implements AutoCloseable {
         return "jdbc:postgresql://127.0.0.1:" + port(node) + "/" + DATABASE + "?user=" + USER;
     }
 
+    /**
+     * Options every replicated URL of the tests starts with, before the test's own (which win): the system property
+     * {@code replicated.testOptions}, such as {@code connectionMode=pooled}, to run a whole suite in another mode.
+     */
+    private static String testOptions() {
+        String options = System.getProperty("replicated.testOptions", "");
+        return options.isEmpty() ? "" : "&" + options;
+    }
+
     /** {@code jdbc:replicated:postgresql://primary,replica1,.../postgres?user=postgres&<options>}: the host-list form. */
     public String replicatedUrl(String... options) {
         StringBuilder url = new StringBuilder("jdbc:replicated:postgresql://");
         for (int node = 0; node < ports.size(); node++) {
             url.append(node == 0 ? "" : ",").append("127.0.0.1:").append(port(node));
         }
-        url.append('/').append(DATABASE).append("?user=").append(USER);
+        url.append('/').append(DATABASE).append("?user=").append(USER).append(testOptions());
         for (String option : options) {
             url.append('&').append(option);
         }
@@ -213,7 +222,7 @@ public final class PostgresCluster implements AutoCloseable {
     /** The same cluster in the {@code replicas=} form: {@code jdbc:replicated:postgresql://primary/postgres?replicas=...}. */
     public String replicatedUrlWithReplicasOption(String... options) {
         StringBuilder url = new StringBuilder("jdbc:replicated:postgresql://127.0.0.1:").append(port(0))
-                .append('/').append(DATABASE).append("?user=").append(USER).append("&replicas=");
+                .append('/').append(DATABASE).append("?user=").append(USER).append(testOptions()).append("&replicas=");
         for (int node = 1; node < ports.size(); node++) {
             url.append(node == 1 ? "" : ",").append("127.0.0.1:").append(port(node));
         }

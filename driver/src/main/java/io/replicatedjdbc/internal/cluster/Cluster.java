@@ -116,6 +116,58 @@ public final class Cluster {
         health.markDownFor(replica, System.nanoTime(), MONITOR_MARK_NANOS);
         monitorMarkedDown.add(replica);
         abortReadsOn(replica);
+        evictPools(replica);
+    }
+
+    // ---------------------------------------------------------------- per-node pools
+
+    /** The pools of each set of connection properties (user, password, driver options) this configuration met. */
+    private final java.util.concurrent.ConcurrentHashMap<String, io.replicatedjdbc.internal.pool.NodePools> pools =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * The node pools for connections made with {@code connectionConfig}'s properties, counting one more user: a
+     * logical connection calls this once when it opens ({@code connectionMode=pooled}) and {@link
+     * io.replicatedjdbc.internal.pool.NodePools#release()} when it closes.
+     */
+    public io.replicatedjdbc.internal.pool.NodePools acquirePools(Config connectionConfig) {
+        String key = propertiesKey(connectionConfig.nodeProperties());
+        io.replicatedjdbc.internal.pool.NodePools set = pools.computeIfAbsent(key,
+                k -> new io.replicatedjdbc.internal.pool.NodePools(connectionConfig,
+                        node -> node.isPrimary() ? openPrimary(node, connectionConfig) : openReplica(node, connectionConfig)));
+        set.acquire();
+        return set;
+    }
+
+    private static String propertiesKey(Properties properties) {
+        StringBuilder key = new StringBuilder();
+        for (String name : new java.util.TreeSet<>(properties.stringPropertyNames())) {
+            key.append(name).append('=').append(properties.getProperty(name)).append('\n');
+        }
+        return key.toString();
+    }
+
+    /** Every pool's statistics, for the MBean and the status command. */
+    public List<io.replicatedjdbc.internal.pool.PoolStatistics> poolStatistics() {
+        List<io.replicatedjdbc.internal.pool.PoolStatistics> all = new ArrayList<>();
+        for (io.replicatedjdbc.internal.pool.NodePools set : pools.values()) {
+            all.addAll(set.statistics());
+        }
+        return all;
+    }
+
+    /** Closes every pool of this configuration now (a data source closed). */
+    public void closePools() {
+        for (io.replicatedjdbc.internal.pool.NodePools set : pools.values()) {
+            set.close();
+        }
+    }
+
+    /** The node was found down: no pool of it lends a connection opened before. */
+    public void evictPools(NodeSpec node) {
+        for (io.replicatedjdbc.internal.pool.NodePools set : pools.values()) {
+            set.evict(node);
+        }
     }
 
     /** Statements a replica refused as writes (25006), by exact text: they go to the primary from then on. */

@@ -90,6 +90,38 @@ public final class ConfigurationStatistics implements ReplicatedConfigurationMXB
     }
 
     @Override
+    public Map<String, String> getPools() {
+        Map<String, String> pools = new LinkedHashMap<>();
+        for (io.replicatedjdbc.internal.pool.PoolStatistics pool : cluster.poolStatistics()) {
+            pools.merge(pool.node, pool.toString(), (a, b) -> a + "; " + b);
+        }
+        return pools;
+    }
+
+    @Override
+    public Map<String, Integer> getPoolActiveConnections() {
+        return poolNumbers(pool -> pool.active);
+    }
+
+    @Override
+    public Map<String, Integer> getPoolIdleConnections() {
+        return poolNumbers(pool -> pool.idle);
+    }
+
+    @Override
+    public Map<String, Integer> getPoolWaiting() {
+        return poolNumbers(pool -> pool.waiting);
+    }
+
+    private Map<String, Integer> poolNumbers(java.util.function.ToIntFunction<io.replicatedjdbc.internal.pool.PoolStatistics> number) {
+        Map<String, Integer> numbers = new LinkedHashMap<>();
+        for (io.replicatedjdbc.internal.pool.PoolStatistics pool : cluster.poolStatistics()) {
+            numbers.merge(pool.node, number.applyAsInt(pool), Integer::sum);
+        }
+        return numbers;
+    }
+
+    @Override
     public String[] getNodes() {
         List<String> lines = new ArrayList<>();
         long now = System.nanoTime();

@@ -50,6 +50,7 @@ public final class Config {
     private final Set<String> readFunctions;
     private final String clusterKey;
     private final String name;
+    private final PoolSettings pool;
 
     Config(String displayUrl, Redaction redaction, Dialect dialect, NodeSpec primary, List<NodeSpec> replicas, Properties nodeProperties,
            Balance balance, ReadYourWrites readYourWrites, long readYourWritesWindowMillis, Scope readYourWritesScope,
@@ -57,8 +58,9 @@ public final class Config {
            long maxReplicaLagBytes, int primaryReadWeight, List<Integer> replicaWeights, long failoverTimeoutMillis,
            long replicaSocketTimeoutMillis,
            long replicaRetryIntervalMillis, long replicaConnectTimeoutMillis, boolean logRouting,
-           Set<String> writeFunctions, Set<String> readFunctions, String name) {
+           Set<String> writeFunctions, Set<String> readFunctions, String name, PoolSettings pool) {
         this.name = name;
+        this.pool = pool;
         this.displayUrl = displayUrl;
         this.redaction = redaction;
         this.dialect = dialect;
@@ -91,7 +93,7 @@ public final class Config {
                 .append(maxReplicaLagBytes).append(' ').append(primaryReadWeight).append(' ').append(replicaWeights)
                 .append(' ').append(replicaSocketTimeoutMillis)
                 .append("\nwrite ").append(this.writeFunctions).append("\nread ").append(this.readFunctions)
-                .append("\nname ").append(name);
+                .append("\nname ").append(name).append("\npool ").append(pool);
         this.clusterKey = key.toString();
     }
 
@@ -240,6 +242,11 @@ public final class Config {
     /** Functions that never send a statement to the primary ({@code readFunctions}). */
     public Set<String> readFunctions() {
         return readFunctions;
+    }
+
+    /** How physical connections are held: pooled per node (and the pools' sizes and timeouts), or dedicated. */
+    public PoolSettings pool() {
+        return pool;
     }
 
     /** Identifies the cluster: equal for configurations that must share health and balancing state. */

@@ -175,7 +175,42 @@ public final class ConfigParser {
                 choice(ours, ReplicatedProperty.LOG_ROUTING) == 0,
                 functionNames(ours, ReplicatedProperty.WRITE_FUNCTIONS),
                 functionNames(ours, ReplicatedProperty.READ_FUNCTIONS),
-                ReplicatedProperty.NAME.get(ours));
+                ReplicatedProperty.NAME.get(ours), poolSettings(ours, replicas.size()));
+    }
+
+    private static PoolSettings poolSettings(Properties ours, int replicas) throws SQLException {
+        PoolSettings.Mode mode = PoolSettings.Mode.values()[choice(ours, ReplicatedProperty.CONNECTION_MODE)];
+        int primarySize = poolSizes(ReplicatedProperty.PRIMARY_POOL_SIZE, ours).get(0);
+        List<Integer> replicaSizes = ReplicatedProperty.REPLICA_POOL_SIZE.get(ours) == null
+                ? new ArrayList<>() : poolSizes(ReplicatedProperty.REPLICA_POOL_SIZE, ours);
+        if (replicaSizes.size() > 1 && replicaSizes.size() != replicas) {
+            throw Errors.badOption(ReplicatedProperty.REPLICA_POOL_SIZE.getName(),
+                    ReplicatedProperty.REPLICA_POOL_SIZE.get(ours),
+                    "one size for all replicas, or one per replica (" + replicas + " listed)");
+        }
+        long timeout = millis(ours, ReplicatedProperty.POOL_TIMEOUT);
+        if (timeout == 0) {
+            throw Errors.badOption(ReplicatedProperty.POOL_TIMEOUT.getName(), ReplicatedProperty.POOL_TIMEOUT.get(ours),
+                    "a duration longer than 0, such as 500ms or 30s");
+        }
+        return new PoolSettings(mode, primarySize, replicaSizes, timeout,
+                millis(ours, ReplicatedProperty.POOL_IDLE_TIMEOUT), millis(ours, ReplicatedProperty.POOL_MAX_LIFETIME),
+                millis(ours, ReplicatedProperty.POOL_VALIDATE_IDLE), millis(ours, ReplicatedProperty.POOL_LEAK_THRESHOLD));
+    }
+
+    /** Comma-separated pool sizes, each a whole number from 1 to 1000. */
+    private static List<Integer> poolSizes(ReplicatedProperty property, Properties ours) throws SQLException {
+        String value = property.get(ours);
+        List<Integer> sizes = new ArrayList<>();
+        for (String item : String.valueOf(value).split(",", -1)) {
+            String number = item.trim();
+            if (number.isEmpty() || number.length() > 4 || !number.chars().allMatch(c -> c >= '0' && c <= '9')
+                    || Integer.parseInt(number) < 1 || Integer.parseInt(number) > 1000) {
+                throw Errors.badOption(property.getName(), value, "whole numbers from 1 to 1000, separated by commas");
+            }
+            sizes.add(Integer.parseInt(number));
+        }
+        return sizes;
     }
 
     private static long millis(Properties ours, ReplicatedProperty property) throws SQLException {

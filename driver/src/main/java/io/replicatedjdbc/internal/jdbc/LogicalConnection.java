@@ -76,6 +76,8 @@ public class LogicalConnection implements ReplicatedConnection {
     private final ReadYourWritesGate readYourWrites;
 
     private final PhysicalConnections nodes;
+    /** The node pools this connection borrows from ({@code connectionMode=pooled}), or null. */
+    private final io.replicatedjdbc.internal.pool.NodePools pools;
     /** A session change made inside the open transaction: it reaches the other nodes only if it commits. */
     private static final class PendingChange {
         final SessionAction action;
@@ -111,7 +113,8 @@ public class LogicalConnection implements ReplicatedConnection {
         this.session = new SessionState(config.dialect() != Dialect.SQLITE);
         this.serverSession = observesServer(config) ? new ServerSession() : null;
         this.router = new Router(config, session, serverSession, cluster.committedWrites());
-        this.nodes = new PhysicalConnections(cluster, config, session);
+        this.pools = config.pool().pooled() ? cluster.acquirePools(config) : null;
+        this.nodes = new PhysicalConnections(cluster, config, session, pools, this::prepareBorrowed);
         this.routingLevel = config.logRouting() ? Level.INFO : Level.FINE;
         this.readYourWrites = new ReadYourWritesGate(cluster.positions(), cluster.readYourWritesStatistics(),
                 config.readYourWritesWaitMillis());
@@ -138,11 +141,15 @@ public class LogicalConnection implements ReplicatedConnection {
         try {
             connection.nodes.primary();
         } catch (SQLException primaryFailure) {
-            if (!"08001".equals(primaryFailure.getSQLState()) || connection.nodes.replica() == null) {
+            if (!"08001".equals(primaryFailure.getSQLState())
+                    || primaryFailure instanceof io.replicatedjdbc.internal.pool.NodePool.Unavailable
+                    || connection.nodes.replica() == null) {
                 connection.close();
                 throw primaryFailure;
             }
         }
+        // Pooled: the node answered (and took the credentials); its connection goes back until a statement needs it.
+        connection.releaseUnneeded();
         return connection;
     }
 
@@ -174,7 +181,8 @@ public class LogicalConnection implements ReplicatedConnection {
         boolean backslashStrings = false;
         if (serverSession != null) {
             Physical home = nodes.anyOpen();
-            backslashStrings = home != null && ServerObservation.backslashStrings(home.connection);
+            backslashStrings = home != null ? ServerObservation.backslashStrings(home.connection)
+                    : "off".equals(serverSession.state().get("standard_conforming_strings"));
         }
         return cluster.classifier().classify(sql, backslashStrings);
     }
@@ -346,9 +354,106 @@ public class LogicalConnection implements ReplicatedConnection {
         } finally {
             if (closed) {
                 // closed from another thread meanwhile: release what this statement may have opened after close()
-                nodes.closeAll();
+                nodes.closeAll(router.isPinned());
+            } else {
+                releaseUnneeded();
             }
             lock.unlock();
+        }
+    }
+
+    // ---------------------------------------------------------------- pooled physical connections
+
+    /**
+     * Pooled: gives back the physical connections this logical connection does not need now. It keeps one while a
+     * transaction is open on it (as the router knows it, or as the server says), while a result set read from it is
+     * open, and the primary's while the connection is pinned there (session objects such as temporary tables, locks,
+     * listeners and prepared statements live in that backend; or the application holds its PgJDBC connection).
+     */
+    void releaseUnneeded() {
+        if (pools == null || router.inTransaction()) {
+            return;
+        }
+        Physical primary = nodes.primaryIfOpen();
+        if (primary != null && !router.isPinned() && !readingFrom(primary) && !openOnServer(primary)) {
+            nodes.releasePrimary();
+            primary = null;
+        }
+        countPin(primary != null && router.isPinned() ? primary : null);
+        Physical replica = nodes.currentReplica();
+        if (replica != null && !readingFrom(replica) && !openOnServer(replica)) {
+            nodes.releaseReplica();
+        }
+    }
+
+    /** The pool whose statistics count this logical connection as pinned to one of its connections, or null. */
+    private io.replicatedjdbc.internal.pool.NodePool pinnedIn;
+
+    private void countPin(Physical pinnedTo) {
+        io.replicatedjdbc.internal.pool.NodePool pool = pinnedTo == null || pinnedTo.entry == null ? null : pinnedTo.entry.pool();
+        if (pool != pinnedIn) {
+            if (pinnedIn != null) {
+                pinnedIn.pinned(-1);
+            }
+            if (pool != null) {
+                pool.pinned(1);
+            }
+            pinnedIn = pool;
+        }
+    }
+
+    /** Whether the server says a transaction is open on the physical connection (begun in SQL, say). */
+    private boolean openOnServer(Physical physical) {
+        return serverSession != null && ServerObservation.transactionStatus(physical.connection).open();
+    }
+
+    /**
+     * Brings a physical connection just borrowed from its pool to this logical connection's state: the JDBC state it
+     * carries (autocommit, read-only, network timeout) by difference; what else the application set through JDBC in
+     * full, the connection then closed instead of returned; and the server's session state by difference. False when
+     * the server state cannot be reached from what the connection carries.
+     */
+    private boolean prepareBorrowed(Physical physical) throws SQLException {
+        transferJdbcState(physical);
+        if (serverSession == null) {
+            return true;
+        }
+        try {
+            return serverSession.bringUpToDate(physical);
+        } catch (SQLException e) {
+            if (physical.node.isPrimary() || router.inTransaction()) {
+                throw e;
+            }
+            // A replica that cannot take the session's state (a role not replayed there yet): not lent again.
+            physical.discardOnRelease = true;
+            serverSession.forget(physical);
+            return true;
+        }
+    }
+
+    private void transferJdbcState(Physical physical) throws SQLException {
+        Connection c = physical.connection;
+        if (!session.onlyPooledState(serverSession != null)) {
+            session.applyTo(c);
+            physical.discardOnRelease = true;
+            return;
+        }
+        if (session.propagatesReadOnly() && c.isReadOnly() != session.readOnly()) {
+            c.setReadOnly(session.readOnly());
+        }
+        Integer timeout = session.networkTimeoutMillis();
+        if (timeout != null || physical.defaultNetworkTimeout != null) {
+            int want = timeout != null ? timeout : physical.defaultNetworkTimeout;
+            int have = c.getNetworkTimeout();
+            if (have != want) {
+                if (physical.defaultNetworkTimeout == null) {
+                    physical.defaultNetworkTimeout = have;
+                }
+                c.setNetworkTimeout(session.networkTimeoutExecutor(), want);
+            }
+        }
+        if (c.getAutoCommit() != session.autoCommit()) {
+            c.setAutoCommit(session.autoCommit());
         }
     }
 
@@ -366,6 +471,19 @@ public class LogicalConnection implements ReplicatedConnection {
         @Override
         public long primaryInsertPosition() throws SQLException {
             Physical primary = nodes.primaryIfOpen();
+            if (primary == null && nodes.pooled()) {
+                // Pooled, the write's connection went back to its pool: any connection of the primary tells a position
+                // at or past it (the position is the server's, not the session's).
+                try {
+                    primary = nodes.primary();
+                } catch (SQLException unreachable) {
+                    if (unreachable instanceof io.replicatedjdbc.internal.pool.NodePool.Unavailable
+                            || !Errors.CONNECTION_FAILED.equals(unreachable.getSQLState())) {
+                        throw unreachable;
+                    }
+                    return WalPosition.NONE;
+                }
+            }
             if (primary == null) {
                 return WalPosition.NONE;
             }
@@ -417,7 +535,8 @@ public class LogicalConnection implements ReplicatedConnection {
         if (behind == null && !down) {
             // In rotation; but after a replica came back, long-lived (pooled) connections spread out again.
             // readingFrom walks the statements: asked only when a move is due, not on every read.
-            if (!router.inTransaction() && cluster.hasLessLoadedReplica(replica.node) && !readingFrom(replica)) {
+            if (pools == null && !router.inTransaction() && cluster.hasLessLoadedReplica(replica.node)
+                    && !readingFrom(replica)) {
                 NodeSpec lighter = cluster.claimMoveToLessLoaded(replica.node);
                 if (lighter != null) {
                     nodes.moveTo(lighter);
@@ -494,7 +613,7 @@ public class LogicalConnection implements ReplicatedConnection {
             }
         }
         router.bind(home.role(), home.node.toString());
-        serverSession.bringUpToDate(home.connection);
+        serverSession.bringUpToDate(home);
         return home;
     }
 
@@ -507,14 +626,23 @@ public class LogicalConnection implements ReplicatedConnection {
             return true;
         }
         try {
-            serverSession.bringUpToDate(physical.connection);
+            if (!serverSession.bringUpToDate(physical)) {
+                // It carries a custom setting this session never defined (pooled): not lent again. A primary's is
+                // replaced by another (the statement then runs there); a read runs on the primary.
+                if (physical == nodes.primaryIfOpen()) {
+                    nodes.dropPrimary();
+                } else {
+                    physical.discardOnRelease = true;
+                }
+                return false;
+            }
             return true;
         } catch (SQLException e) {
             if (!nodes.isReplica(physical) || router.inTransaction()) {
                 throw e;
             }
             LOG.log(Level.FINE, "Replica " + physical.node + " could not take the session state: " + e.getMessage());
-            serverSession.forget(physical.connection);
+            serverSession.forget(physical);
             return false;
         }
     }
@@ -533,7 +661,7 @@ public class LogicalConnection implements ReplicatedConnection {
                     // A function may set a custom setting by name, unseen in this statement's text.
                     serverSession.learnNames(cluster.volatility().settingsSetByFunctions(physical.connection));
                 }
-                serverSession.changed(physical.connection, sql, status, succeeded);
+                serverSession.changed(physical, sql, status, succeeded);
             } else if (status == TxStatus.IDLE) {
                 serverSession.transactionEnded();
             }
@@ -738,12 +866,48 @@ public class LogicalConnection implements ReplicatedConnection {
      */
     private PreparedStatementProxy madeNow(PreparedStatementProxy statement) throws SQLException {
         if (validatesAtOnce()) {
-            Physical likely = likelyNode(statement.classification());
+            makeNow(statement, statement.classification());
+        }
+        return statement;
+    }
+
+    /**
+     * Makes the statement's physical statement now on the node a statement classified as {@code c} would most likely
+     * run on (null: the session's node): one held already, or, pooled, one borrowed for the moment.
+     */
+    void makeNow(StatementProxy statement, Classification c) throws SQLException {
+        lock.lock();
+        try {
+            Physical likely = likelyNode(c);
+            if (likely == null && pools != null) {
+                likely = resolve(c == null ? Classification.read("make the statement") : c);
+            }
             if (likely != null) {
                 statement.makeOn(likely);
             }
+        } finally {
+            lock.unlock();
         }
-        return statement;
+    }
+
+    /**
+     * The primary's physical connection for a batch entry, which PgJDBC checks as it is added: the one held, or,
+     * pooled, one borrowed and held until the batch runs (or the next statement ends). Null when none is held
+     * (dedicated) or the primary cannot be reached now: the entry is checked when the batch runs.
+     */
+    Physical primaryForBatch() {
+        Physical held = nodes.primaryIfOpen();
+        if (held != null || pools == null) {
+            return held;
+        }
+        lock.lock();
+        try {
+            return nodes.primary();
+        } catch (SQLException e) {
+            return null;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Whether statements are made at once and checked as the node's driver checks them (with PgJDBC). */
@@ -1030,6 +1194,7 @@ public class LogicalConnection implements ReplicatedConnection {
         if (serverSession != null) {
             serverSession.transactionEnded();
         }
+        releaseUnneeded();
     }
 
     @Override
@@ -1151,7 +1316,7 @@ public class LogicalConnection implements ReplicatedConnection {
         try {
             change.accept(home.connection);
         } finally {
-            serverSession.changed(home.connection, null, ServerObservation.transactionStatus(home.connection));
+            serverSession.changed(home, null, ServerObservation.transactionStatus(home.connection));
         }
     }
 
@@ -1436,6 +1601,11 @@ public class LogicalConnection implements ReplicatedConnection {
         }
         closed = true;
         cluster.connectionClosed();
+        Physical busy = running;
+        if (busy != null) {
+            // A statement runs there now (closed from another thread): the connection is closed, not lent again.
+            busy.discardOnRelease = true;
+        }
         List<StatementProxy> open;
         synchronized (statements) {
             open = new ArrayList<>(statements);
@@ -1449,7 +1619,11 @@ public class LogicalConnection implements ReplicatedConnection {
                 failure = Errors.chain(failure, e);
             }
         }
-        SQLException closing = nodes.closeAll();
+        SQLException closing = nodes.closeAll(router.isPinned());
+        if (pools != null) {
+            countPin(null);
+            pools.release();
+        }
         if (closing != null) {
             failure = Errors.chain(failure, closing);
         }
@@ -1468,7 +1642,13 @@ public class LogicalConnection implements ReplicatedConnection {
         }
         closed = true;
         cluster.connectionClosed();
-        nodes.abortAll(executor);
+        try {
+            nodes.abortAll(executor);
+        } finally {
+            if (pools != null) {
+                pools.release();
+            }
+        }
     }
 
     /** The wrapped driver would refuse these when the statement is created, not when it first runs: so do we. */
@@ -1603,6 +1783,12 @@ public class LogicalConnection implements ReplicatedConnection {
     public void endRequest() throws SQLException {
         checkOpen();
         router.requestEnded();
+        lock.lock();
+        try {
+            releaseUnneeded();
+        } finally {
+            lock.unlock();
+        }
     }
 
     private static final String TOKEN_PREFIX = "rjdbc-lsn:";

@@ -4,6 +4,8 @@ import io.replicatedjdbc.internal.Errors;
 import io.replicatedjdbc.internal.cluster.Cluster;
 import io.replicatedjdbc.internal.config.Config;
 import io.replicatedjdbc.internal.config.NodeSpec;
+import io.replicatedjdbc.internal.pool.NodePool;
+import io.replicatedjdbc.internal.pool.NodePools;
 import io.replicatedjdbc.internal.session.SessionState;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -14,11 +16,20 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The physical connections of one logical connection: the primary and one replica, each opened on first use and
- * brought to the logical connection's session state. A replica that cannot be opened or breaks is marked down
- * for every connection of the cluster, and another one is bound on the next read.
+ * The physical connections a logical connection holds now: at most one of the primary and one of a replica. Dedicated
+ * ({@code connectionMode=dedicated}): each opened on first use and held for life. Pooled: each borrowed from its
+ * node's pool when a statement needs it and given back when the logical connection no longer needs it (the caller
+ * says when: {@link #releasePrimary}, {@link #releaseReplica}); every borrowed connection is first brought to the
+ * logical connection's state by the {@link Preparer}. A replica that cannot be opened or breaks is marked down for
+ * every connection of the cluster, and another one is used on the next read.
  */
 final class PhysicalConnections {
+
+    /** Brings a borrowed physical connection to the logical connection's state; false when it cannot be. */
+    @FunctionalInterface
+    interface Preparer {
+        boolean prepare(Physical physical) throws SQLException;
+    }
 
     private static final Logger LOG = Logger.getLogger("io.replicatedjdbc.routing");
 
@@ -33,10 +44,113 @@ final class PhysicalConnections {
     /** Why the last replica this connection tried could not serve, for the fallback reason. */
     private String replicaFailure;
 
-    PhysicalConnections(Cluster cluster, Config config, SessionState session) {
+    /** The node pools (pooled), or null (dedicated). */
+    private final NodePools pools;
+    private final Preparer preparer;
+
+    PhysicalConnections(Cluster cluster, Config config, SessionState session, NodePools pools, Preparer preparer) {
         this.cluster = cluster;
         this.config = config;
         this.session = session;
+        this.pools = pools;
+        this.preparer = preparer;
+    }
+
+    /** Whether physical connections are borrowed per statement from the nodes' pools. */
+    boolean pooled() {
+        return pools != null;
+    }
+
+    /**
+     * A physical connection of {@code node}: borrowed from its pool and brought to the session's state (a connection
+     * that cannot be is closed, and another taken), or, dedicated, opened for this logical connection alone.
+     */
+    private Physical obtain(NodeSpec node) throws SQLException {
+        if (pools == null) {
+            Object fileKey = node.isPrimary() ? null : fileKey(node);
+            Connection connection = node.isPrimary() ? cluster.openPrimary(node, config) : cluster.openReplica(node, config);
+            prepare(connection);
+            return withFileKey(new Physical(node, connection), fileKey);
+        }
+        NodePool pool = pools.pool(node);
+        while (true) {
+            Object fileKey = node.isPrimary() ? null : fileKey(node);
+            NodePool.Entry entry = pool.borrow();
+            Physical physical = (Physical) entry.attachment();
+            if (physical == null) {
+                physical = withFileKey(new Physical(node, entry.connection(), entry), fileKey);
+                entry.attach(physical);
+            } else if (fileKey != null && !fileKey.equals(physical.fileKey)) {
+                // A new copy of the SQLite file was published since this connection opened the old one.
+                pool.discard(entry);
+                continue;
+            }
+            physical.closeLeftStatements();
+            physical.discardOnRelease = false;
+            boolean ready;
+            try {
+                ready = preparer.prepare(physical);
+            } catch (SQLException | RuntimeException e) {
+                pool.discard(entry);
+                throw e;
+            }
+            if (ready) {
+                return physical;
+            }
+            // It carries state from another logical connection that cannot be undone here: a new connection can.
+            pool.discard(entry);
+        }
+    }
+
+    /**
+     * Gives a physical connection back to its pool, or closes it when it carries what the next borrower must not
+     * see or is broken; dedicated connections are closed.
+     */
+    private void giveBack(Physical physical) {
+        if (physical.entry == null) {
+            closeQuietly(physical.connection);
+            return;
+        }
+        NodePool pool = physical.entry.pool();
+        boolean broken;
+        try {
+            broken = physical.connection.isClosed();
+        } catch (SQLException e) {
+            broken = true;
+        }
+        if (broken || physical.discardOnRelease) {
+            pool.discard(physical.entry);
+        } else {
+            pool.release(physical.entry);
+        }
+    }
+
+    /** Pooled: gives the primary's connection back; the next statement that needs the primary borrows one. */
+    void releasePrimary() {
+        Physical held = primary;
+        if (held == null || held.entry == null) {
+            return;
+        }
+        primary = null;
+        untrack(held);
+        giveBack(held);
+    }
+
+    /** Pooled: gives the replica's connection back; the next read chooses a replica anew. */
+    void releaseReplica() {
+        readsOnPrimary = false;
+        Physical held = replica;
+        if (held == null || held.entry == null) {
+            return;
+        }
+        replica = null;
+        untrack(held);
+        giveBack(held);
+    }
+
+    /** The physical connection must not be lent again (its state is unknown): closed when it is given back. */
+    void spoiled(Physical physical) {
+        physical.discardOnRelease = true;
     }
 
     Physical primary() throws SQLException {
@@ -50,18 +164,17 @@ final class PhysicalConnections {
             while (true) {
                 int epoch = cluster.primaryEpoch();
                 NodeSpec node = cluster.currentPrimary();
-                Connection connection;
+                Physical opened;
                 try {
-                    connection = cluster.openPrimary(node, config);
+                    opened = obtain(node);
                 } catch (SQLException e) {
-                    if (!Errors.CONNECTION_FAILED.equals(e.getSQLState()) || System.nanoTime() - deadline >= 0) {
+                    if (!Errors.CONNECTION_FAILED.equals(e.getSQLState()) || System.nanoTime() - deadline >= 0
+                            || e instanceof io.replicatedjdbc.internal.pool.NodePool.Unavailable) {
                         throw e;
                     }
                     pause();
                     continue;
                 }
-                prepare(connection);
-                Physical opened = new Physical(node, connection);
                 opened.primaryEpoch = epoch;
                 primary = track(opened);
                 break;
@@ -121,18 +234,19 @@ final class PhysicalConnections {
                 readsOnPrimary = true;
                 return primary();
             }
-            Connection connection;
-            Object fileKey = fileKey(node);
+            Physical opened;
             try {
-                connection = cluster.openReplica(node, config);
+                opened = obtain(node);
+            } catch (io.replicatedjdbc.internal.pool.NodePool.Unavailable exhausted) {
+                // Its pool is busy, not the node down: the read fails as a statement on a full pool does.
+                throw exhausted;
             } catch (SQLException e) {
                 replicaFailure = node + " failed: " + e.getMessage();
                 LOG.log(Level.WARNING, "Replica " + node + " cannot be reached; skipped for "
                         + config.replicaRetryIntervalMillis() + " ms: " + e.getMessage());
                 continue;
             }
-            prepare(connection);
-            replica = track(withFileKey(new Physical(node, connection), fileKey));
+            replica = track(opened);
             return replica;
         }
     }
@@ -164,19 +278,19 @@ final class PhysicalConnections {
     }
 
     private Physical rebind(NodeSpec node, boolean count) throws SQLException {
-        Connection connection;
-        Object fileKey = fileKey(node);
+        Physical opened;
         try {
-            connection = cluster.openReplica(node, config);
+            opened = obtain(node);
+        } catch (io.replicatedjdbc.internal.pool.NodePool.Unavailable exhausted) {
+            throw exhausted;
         } catch (SQLException e) {
             return null;
         }
-        prepare(connection);
         Physical old = replica;
-        replica = track(withFileKey(new Physical(node, connection), fileKey), count);
+        replica = track(opened, count);
         if (old != null) {
             untrack(old, count);
-            closeQuietly(old.connection);
+            giveBack(old);
         }
         return replica;
     }
@@ -279,8 +393,12 @@ final class PhysicalConnections {
             LOG.log(Level.WARNING, "Replica " + broken.node + " failed; skipped for "
                     + config.replicaRetryIntervalMillis() + " ms: " + cause.getMessage());
         }
+        if (markDown) {
+            cluster.evictPools(broken.node);
+        }
         untrack(broken);
-        closeQuietly(broken.connection);
+        broken.discardOnRelease = true;
+        giveBack(broken);
     }
 
     /** The primary's connection broke with the primary: forget it; the next statement that needs it opens a new one. */
@@ -289,7 +407,8 @@ final class PhysicalConnections {
         primary = null;
         if (broken != null) {
             untrack(broken);
-            closeQuietly(broken.connection);
+            broken.discardOnRelease = true;
+            giveBack(broken);
         }
     }
 
@@ -322,12 +441,26 @@ final class PhysicalConnections {
         }
     }
 
-    /** Closes every physical connection; returns the failures, chained, or null. */
-    SQLException closeAll() {
+    /**
+     * Closes every physical connection (dedicated), or gives it back (pooled): a transaction still open there is rolled
+     * back first, as the server does when a connection closes, and a connection that holds session objects ({@code
+     * keepsObjects}: temporary tables, locks, listeners) is closed, so that they go as they would. Returns the
+     * failures, chained, or null.
+     */
+    SQLException closeAll(boolean keepsObjects) {
         primary = null;
         replica = null;
         SQLException failure = null;
         for (Physical physical : drainOpened()) {
+            if (physical.entry != null) {
+                if (keepsObjects && physical.node.isPrimary()) {
+                    physical.discardOnRelease = true;
+                } else {
+                    endTransaction(physical);
+                }
+                giveBack(physical);
+                continue;
+            }
             try {
                 physical.connection.close();
             } catch (SQLException e) {
@@ -335,6 +468,18 @@ final class PhysicalConnections {
             }
         }
         return failure;
+    }
+
+    /** Rolls back what the logical connection left open on a pooled connection; one that fails is not lent again. */
+    private static void endTransaction(Physical physical) {
+        try {
+            if (!physical.connection.getAutoCommit()
+                    || io.replicatedjdbc.internal.session.ServerObservation.transactionStatus(physical.connection).open()) {
+                physical.connection.rollback();
+            }
+        } catch (SQLException | RuntimeException e) {
+            physical.discardOnRelease = true;
+        }
     }
 
     /**
@@ -392,7 +537,11 @@ final class PhysicalConnections {
         SQLException failure = null;
         for (Physical physical : drainOpened()) {
             try {
+                physical.discardOnRelease = true;
                 physical.connection.abort(executor);
+                if (physical.entry != null) {
+                    giveBack(physical);
+                }
             } catch (SQLException e) {
                 failure = Errors.chain(failure, e);
             }

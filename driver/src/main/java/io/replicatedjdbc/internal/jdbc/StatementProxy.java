@@ -12,9 +12,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A logical statement. It holds at most one physical statement per physical connection (the primary's,
- * the replica's), created when a statement first runs there and given the settings recorded here. Each
- * execution is routed by the connection; this class holds no routing logic.
+ * A logical statement. It holds at most one physical statement per physical connection it ran on, created when it
+ * first runs there and given the settings recorded here, and at most {@link #MAX_HELD} of them (pooled connections
+ * change between executions; the least recently made goes first), so that a server-prepared statement is reused
+ * whenever an execution lands on a connection it ran on before. Each execution is routed by the connection; this class
+ * holds no routing logic.
  */
 class StatementProxy implements Statement {
 
@@ -39,8 +41,10 @@ class StatementProxy implements Statement {
     final LogicalConnection connection;
     private final SqlFunction<Connection, ? extends Statement> creator;
 
-    private Held onPrimary;
-    private Held onReplica;
+    /** The most physical statements one logical statement keeps. */
+    static final int MAX_HELD = 4;
+    /** Its physical statements, the oldest first. */
+    private final List<Held> made = new ArrayList<>(2);
     private volatile Held current;
     private boolean updatable;
     private ResultSetProxy currentResultSet;
@@ -80,12 +84,9 @@ class StatementProxy implements Statement {
 
     /** The physical statement for this physical connection, created and configured on first use; current unchanged. */
     private Held holder(Physical physical) throws SQLException {
-        Held existing = physical.node.isPrimary() ? onPrimary : onReplica;
-        if (existing != null && existing.physical == physical) {
-            return existing;
-        }
+        Held existing = find(physical);
         if (existing != null) {
-            closeQuietly(existing.statement);
+            return existing;
         }
         Statement statement = creator.apply(physical.connection);
         try {
@@ -95,12 +96,48 @@ class StatementProxy implements Statement {
             throw e;
         }
         Held created = new Held(physical, statement);
-        if (physical.node.isPrimary()) {
-            onPrimary = created;
-        } else {
-            onReplica = created;
+        // Statements on connections that are gone are dropped; beyond the bound, the oldest goes.
+        for (int i = made.size() - 1; i >= 0; i--) {
+            if (isGone(made.get(i).physical)) {
+                release(made.remove(i));
+            }
         }
+        if (made.size() >= MAX_HELD) {
+            release(made.remove(0));
+        }
+        made.add(created);
         return created;
+    }
+
+    /** This statement's physical statement on {@code physical}, or null. */
+    private Held find(Physical physical) {
+        for (int i = made.size() - 1; i >= 0; i--) {
+            Held h = made.get(i);
+            if (h.physical == physical) {
+                return h;
+            }
+        }
+        return null;
+    }
+
+    private static boolean isGone(Physical physical) {
+        try {
+            return physical.connection.isClosed();
+        } catch (SQLException e) {
+            return true;
+        }
+    }
+
+    /**
+     * Closes a physical statement: now, when its connection is this logical connection's (or its own, dedicated);
+     * else when its connection is next borrowed, since another logical connection may be using it now.
+     */
+    private void release(Held h) {
+        if (h.physical.entry == null || connection.isInUse(h.physical)) {
+            closeQuietly(h.statement);
+        } else {
+            h.physical.closeLater(h.statement);
+        }
     }
 
     /**
@@ -124,11 +161,8 @@ class StatementProxy implements Statement {
      * statement would most likely use), so that PgJDBC checks the value at the call and its error is the one raised.
      */
     private List<Held> settingTargets() throws SQLException {
-        if (onPrimary == null && onReplica == null && connection.validatesAtOnce()) {
-            Physical likely = connection.likelyNode(null);
-            if (likely != null) {
-                makeOn(likely);
-            }
+        if (made.isEmpty() && connection.validatesAtOnce()) {
+            connection.makeNow(this, null);
         }
         return helds();
     }
@@ -205,14 +239,7 @@ class StatementProxy implements Statement {
     }
 
     final List<Held> helds() {
-        List<Held> all = new ArrayList<>(2);
-        if (onPrimary != null) {
-            all.add(onPrimary);
-        }
-        if (onReplica != null) {
-            all.add(onReplica);
-        }
-        return all;
+        return new ArrayList<>(made);
     }
 
     /** Marks a statement created with {@code CONCUR_UPDATABLE}: its reads run on the primary. */
@@ -245,7 +272,10 @@ class StatementProxy implements Statement {
         currentResultSet = null;
         T result = connection.run(this, sql, updatable && c.route() == io.replicatedjdbc.Route.REPLICA ? UPDATABLE : c, call);
         Physical served = connection.lastServed();
-        current = served.node.isPrimary() ? onPrimary : onReplica;
+        Held ran = find(served);
+        if (ran != null) {
+            current = ran;
+        }
         return result;
     }
 
@@ -358,8 +388,8 @@ class StatementProxy implements Statement {
         checkOpen();
         // Batches run on the primary: the entry is handed to the primary's statement at once, so that its driver
         // checks it now (PgJDBC refuses some at addBatch), as it would alone.
-        Physical primary = connection.primaryIfInUse();
-        if (primary != null && connection.validatesAtOnce()) {
+        Physical primary = connection.validatesAtOnce() ? connection.primaryForBatch() : null;
+        if (primary != null) {
             Held held = holder(primary);
             if (batchIn != held) {
                 for (String earlier : batch) {
@@ -692,11 +722,12 @@ class StatementProxy implements Statement {
     /** A physical statement that can answer questions about how this statement was created. */
     private Statement describingStatement() throws SQLException {
         checkOpen();
-        Held held = current != null ? current : onPrimary != null ? onPrimary : onReplica;
-        if (held == null) {
-            held = held(connection.resolve(Classification.read("describe statement")));
+        Held describing = current != null ? current : made.isEmpty() ? null : made.get(made.size() - 1);
+        if (describing == null) {
+            connection.makeNow(this, Classification.read("describe statement"));
+            describing = current;
         }
-        return held.statement;
+        return describing.statement;
     }
 
     @Override
@@ -743,15 +774,18 @@ class StatementProxy implements Statement {
     void closeFromConnection() throws SQLException {
         closed = true;
         SQLException failure = null;
-        for (Held held : helds()) {
+        for (Held h : helds()) {
+            if (h.physical.entry != null && !connection.isInUse(h.physical)) {
+                h.physical.closeLater(h.statement);
+                continue;
+            }
             try {
-                held.statement.close();
+                h.statement.close();
             } catch (SQLException e) {
                 failure = Errors.chain(failure, e);
             }
         }
-        onPrimary = null;
-        onReplica = null;
+        made.clear();
         current = null;
         if (failure != null) {
             throw failure;

@@ -5,7 +5,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Collections;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Objects;
@@ -53,19 +52,40 @@ public final class ServerSession {
             "time", "names", "role", "schema", "session", "local", "xml", "transaction", "all", "constraints",
             "characteristics", "authorization"));
 
+    /**
+     * A physical connection and the session state it is known to carry (null: not known; a new connection carries
+     * {@link #FRESH}). The state lives with the physical connection, so that one shared by several logical connections
+     * (pooled) is brought from whatever the last one left, by the differences only.
+     */
+    public interface Carrier {
+        Connection connection();
+
+        Map<String, String> carried();
+
+        void carried(Map<String, String> state);
+    }
+
+    /** What {@link #READ} says of a new connection: no setting of the session's own, no role, the login user. */
+    public static final Map<String, String> FRESH;
+
+    static {
+        Map<String, String> fresh = new TreeMap<>();
+        fresh.put(ROLE, "none");
+        fresh.put(AUTHORIZATION, null);
+        FRESH = Collections.unmodifiableMap(fresh);
+    }
+
     /** The state every physical connection is brought to; null while this connection never changed its session. */
     private Map<String, String> current;
-    /** The state each physical connection is known to be in. */
-    private final Map<Connection, Map<String, String>> known = new IdentityHashMap<>();
     /** The physical connection whose session changed inside a transaction still open there. */
-    private Connection pending;
+    private Carrier pending;
     private final Set<String> customNames = new LinkedHashSet<>();
 
     /**
      * A statement that may have changed the session ran on {@code node} (successfully or not). When the node has no
      * transaction open the session is read back now; otherwise when that transaction ends ({@link #transactionEnded}).
      */
-    public void changed(Connection node, String sql, TxStatus status) throws SQLException {
+    public void changed(Carrier node, String sql, TxStatus status) throws SQLException {
         changed(node, sql, status, false);
     }
 
@@ -73,9 +93,9 @@ public final class ServerSession {
      * As {@link #changed(Connection, String, TxStatus)}; {@code succeeded} when the statement ran without error, so
      * that a statement setting one plain setting need only have that setting read back.
      */
-    public void changed(Connection node, String sql, TxStatus status, boolean succeeded) throws SQLException {
+    public void changed(Carrier node, String sql, TxStatus status, boolean succeeded) throws SQLException {
         learnNames(sql);
-        Map<String, String> before = known.get(node);
+        Map<String, String> before = node.carried();
         if (succeeded && status == TxStatus.IDLE && pending == null && before != null && sql != null
                 && readBackOne(node, sql, before)) {
             return;
@@ -87,7 +107,7 @@ public final class ServerSession {
     }
 
     /** Reads back the one setting a {@code SET name ...} or {@code RESET name} changed; false for any other statement. */
-    private boolean readBackOne(Connection node, String sql, Map<String, String> before) throws SQLException {
+    private boolean readBackOne(Carrier node, String sql, Map<String, String> before) throws SQLException {
         int semicolon = sql.indexOf(';');
         if ((semicolon >= 0 && !sql.substring(semicolon + 1).trim().isEmpty()) || sql.contains("--")
                 || sql.contains("/*") || sql.indexOf('"') >= 0) {
@@ -109,7 +129,7 @@ public final class ServerSession {
         if ((reset || value.trim().equalsIgnoreCase("DEFAULT")) && name.indexOf('.') < 0) {
             state.remove(name);
         } else {
-            String read = outsideTransaction(node, connection -> {
+            String read = outsideTransaction(node.connection(), connection -> {
                 try (java.sql.PreparedStatement statement = connection.prepareStatement(
                         "SELECT pg_catalog.current_setting(?, true)")) {
                     statement.setString(1, name);
@@ -122,7 +142,7 @@ public final class ServerSession {
             state.put(name, read);
         }
         current = state;
-        known.put(node, state);
+        node.carried(state);
         return true;
     }
 
@@ -134,45 +154,61 @@ public final class ServerSession {
     }
 
     private void readBack() throws SQLException {
-        Connection node = pending;
+        Carrier node = pending;
         pending = null;
-        if (node.isClosed()) {
+        if (node.connection().isClosed()) {
             return;
         }
-        Map<String, String> state = read(node);
+        Map<String, String> state = read(node.connection());
         current = state;
-        known.put(node, state);
+        node.carried(state);
     }
 
-    /** Brings {@code node} to this session's state before it runs a statement for the connection. */
-    public void bringUpToDate(Connection node) throws SQLException {
-        Map<String, String> target = current;
-        if (target == null) {
-            return;
-        }
-        Map<String, String> have = known.get(node);
-        if (have == target) {
-            return;
+    /**
+     * Brings {@code node} to this session's state before it runs a statement for the connection: nothing when it
+     * carries it already (the common case, one comparison), else the differences. False when the node cannot be
+     * brought there faithfully: it carries a custom setting this session never defined, which no statement can
+     * undefine (a {@code RESET} leaves it defined and empty, where a new connection has it undefined); the caller
+     * then uses another physical connection.
+     */
+    public boolean bringUpToDate(Carrier node) throws SQLException {
+        Map<String, String> target = current != null ? current : FRESH;
+        Map<String, String> have = node.carried();
+        if (have == target || (have == null && current == null)) {
+            return true;
         }
         if (have == null) {
-            forgetClosed();
-            have = read(node);
+            have = read(node.connection());
+        }
+        if (definesUnknownCustom(have, target)) {
+            return false;
         }
         String sql = changes(have, target);
         if (!sql.isEmpty()) {
-            outsideTransaction(node, connection -> {
+            outsideTransaction(node.connection(), connection -> {
                 try (Statement statement = connection.createStatement()) {
                     statement.execute(sql);
                 }
                 return null;
             });
         }
-        known.put(node, target);
+        node.carried(target);
+        return true;
     }
 
-    /** The physical connection is gone: forget what was known of it. */
-    public void forget(Connection node) {
-        known.remove(node);
+    /** Whether {@code have} defines a custom (dotted) setting that {@code want} does not. */
+    private static boolean definesUnknownCustom(Map<String, String> have, Map<String, String> want) {
+        for (Map.Entry<String, String> entry : have.entrySet()) {
+            if (entry.getValue() != null && entry.getKey().indexOf('.') > 0 && want.get(entry.getKey()) == null) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The physical connection is gone, or its state unknown: forget what was known of it. */
+    public void forget(Carrier node) {
+        node.carried(null);
         if (pending == node) {
             pending = null;
         }
@@ -210,19 +246,6 @@ public final class ServerSession {
                 customNames.add(name);
             }
         }
-    }
-
-    private void forgetClosed() throws SQLException {
-        if (known.size() < 8) {
-            return;
-        }
-        known.keySet().removeIf(connection -> {
-            try {
-                return connection.isClosed();
-            } catch (SQLException e) {
-                return true;
-            }
-        });
     }
 
     private Map<String, String> read(Connection node) throws SQLException {

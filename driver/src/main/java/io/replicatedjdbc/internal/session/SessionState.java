@@ -159,6 +159,21 @@ public final class SessionState {
         actions.clear();
     }
 
+    public Executor networkTimeoutExecutor() {
+        return networkTimeoutExecutor;
+    }
+
+    /**
+     * Whether the application set nothing but what a pooled physical connection carries from one borrower to the next
+     * (autocommit, read-only, network timeout, compared with the connection's own getters). With the server's session
+     * observed ({@code serverObserved}), isolation, schema and client info live there and are carried too; the catalog
+     * is nothing to PostgreSQL.
+     */
+    public boolean onlyPooledState(boolean serverObserved) {
+        return holdability == null && typeMap == null && actions.isEmpty() && driverSettings.isEmpty()
+                && (serverObserved || (isolation == null && schema == null && clientInfo == null && catalog == null));
+    }
+
     /** Brings a newly opened physical connection to this state. */
     public void applyTo(Connection connection) throws SQLException {
         if (catalog != null) {

@@ -1,0 +1,277 @@
+package io.replicatedjdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.replicatedjdbc.testing.PostgresCluster;
+import io.replicatedjdbc.testing.PostgresClusterExtension;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * connectionMode=pooled on the real cluster: logical connections share a few backends per node, each statement
+ * borrows one, and nothing of one logical connection's session reaches another through a shared backend. Where each
+ * statement ran, and how many backends a node holds, is asked of the servers.
+ */
+@ExtendWith(PostgresClusterExtension.class)
+class PostgresPooledConnectionsTest {
+
+    private final PostgresCluster cluster;
+
+    PostgresPooledConnectionsTest(PostgresCluster cluster) {
+        this.cluster = cluster;
+    }
+
+    @BeforeEach
+    void table() throws Exception {
+        try (Connection primary = cluster.connect(0); Statement statement = primary.createStatement()) {
+            statement.execute("CREATE TABLE IF NOT EXISTS pooled_t (id serial PRIMARY KEY, v text)");
+        }
+        cluster.awaitReplicas();
+    }
+
+    private String url(String application, String... options) {
+        List<String> all = new ArrayList<>(List.of("connectionMode=pooled", "ApplicationName=" + application));
+        all.addAll(List.of(options));
+        return cluster.replicatedUrl(all.toArray(new String[0]));
+    }
+
+    private static String one(Connection connection, String sql) throws SQLException {
+        try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery(sql)) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    /** Client backends of the application on a node, as the node counts them. */
+    private int backends(int node, String application) throws SQLException {
+        return Integer.parseInt(cluster.query(node, "SELECT count(*) FROM pg_stat_activity WHERE application_name = '"
+                + application + "'"));
+    }
+
+    @Test
+    void fortyLogicalConnections_holdNoMoreBackendsThanThePools_andReadsStillRunOnReplicas() throws Exception {
+        String url = url("pool_share", "primaryPoolSize=2", "replicaPoolSize=3");
+        List<Connection> open = new ArrayList<>();
+        Set<String> readPorts = new HashSet<>();
+        try {
+            for (int i = 0; i < 40; i++) {
+                Connection connection = DriverManager.getConnection(url);
+                open.add(connection);
+                try (Statement statement = connection.createStatement()) {
+                    statement.executeUpdate("INSERT INTO pooled_t (v) VALUES ('share')");
+                }
+            }
+            cluster.awaitReplicas();
+            for (Connection connection : open) {
+                readPorts.add(one(connection, "SELECT inet_server_port()"));
+            }
+            assertThat(backends(0, "pool_share")).isBetween(1, 2);
+            ReplicatedConfigurationMXBean statistics = open.get(0).unwrap(ReplicatedConnection.class).configurationStatistics();
+            assertThat(statistics.getPoolActiveConnections().values()).containsOnly(0);
+            assertThat(statistics.getPoolIdleConnections().values().stream().mapToInt(Integer::intValue).sum())
+                    .isBetween(3, 8);
+            assertThat(backends(1, "pool_share")).isBetween(1, 3);
+            assertThat(backends(2, "pool_share")).isBetween(1, 3);
+            // Balanced per statement: both replicas served reads, the primary none.
+            assertThat(readPorts).containsExactlyInAnyOrder(String.valueOf(cluster.port(1)), String.valueOf(cluster.port(2)));
+        } finally {
+            for (Connection connection : open) {
+                connection.close();
+            }
+        }
+    }
+
+    @Test
+    void logicalConnectionsOpenedOneAfterAnother_reuseOneIdleBackend() throws Exception {
+        String url = url("pool_reuse", "primaryPoolSize=5");
+        Set<String> pids = new HashSet<>();
+        for (int i = 0; i < 20; i++) {
+            try (Connection connection = DriverManager.getConnection(url);
+                 Statement statement = connection.createStatement();
+                 ResultSet rs = statement.executeQuery("INSERT INTO pooled_t (v) VALUES ('reuse') RETURNING pg_backend_pid()")) {
+                rs.next();
+                pids.add(rs.getString(1));
+            }
+        }
+        assertThat(pids).hasSize(1);
+    }
+
+    @Test
+    void sessionSettings_doNotLeakToAnotherLogicalConnection_throughASharedBackend_andStayWithTheirOwn() throws Exception {
+        String url = url("pool_leak", "primaryPoolSize=1", "replicaPoolSize=1");
+        String plainTimeout;
+        String plainPath;
+        try (Connection plain = cluster.connect(0)) {
+            plainTimeout = one(plain, "SHOW statement_timeout");
+            plainPath = one(plain, "SHOW search_path");
+        }
+        try (Connection a = DriverManager.getConnection(url); Connection b = DriverManager.getConnection(url)) {
+            try (Statement statement = a.createStatement()) {
+                statement.execute("SET statement_timeout = '12s'");
+                statement.execute("SET search_path = pooled_s, public");
+                statement.execute("SELECT set_config('app.tenant', 'a', false)");
+            }
+            // b shares the one backend of each node with a: it sees what a fresh connection sees, on both nodes.
+            assertThat(one(b, "SHOW statement_timeout")).isEqualTo(plainTimeout);
+            assertThat(one(b, "SHOW search_path")).isEqualTo(plainPath);
+            assertThat(one(b, "SELECT current_setting('app.tenant', true)")).isNull();
+            try (Statement statement = b.createStatement();
+                 ResultSet rs = statement.executeQuery("INSERT INTO pooled_t (v) VALUES ('b') RETURNING "
+                         + "current_setting('statement_timeout') || ' ' || current_setting('search_path')")) {
+                rs.next();
+                assertThat(rs.getString(1)).isEqualTo(plainTimeout + " " + plainPath);
+            }
+            // a keeps its own, on reads and writes, after b used the same backends.
+            assertThat(one(a, "SHOW statement_timeout")).isEqualTo("12s");
+            assertThat(one(a, "SELECT current_setting('app.tenant', true)")).isEqualTo("a");
+            try (Statement statement = a.createStatement();
+                 ResultSet rs = statement.executeQuery("INSERT INTO pooled_t (v) VALUES ('a') RETURNING "
+                         + "current_setting('statement_timeout')")) {
+                rs.next();
+                assertThat(rs.getString(1)).isEqualTo("12s");
+            }
+        }
+    }
+
+    @Test
+    void aRoleSetByOneLogicalConnection_isNotTheNextOnes() throws Exception {
+        try (Connection primary = cluster.connect(0); Statement statement = primary.createStatement()) {
+            statement.execute("DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'pooled_reader') "
+                    + "THEN CREATE ROLE pooled_reader; END IF; END $$");
+        }
+        cluster.awaitReplicas();
+        String url = url("pool_role", "primaryPoolSize=1", "replicaPoolSize=1");
+        try (Connection a = DriverManager.getConnection(url); Connection b = DriverManager.getConnection(url)) {
+            try (Statement statement = a.createStatement()) {
+                statement.execute("SET ROLE pooled_reader");
+            }
+            assertThat(one(a, "SELECT current_user")).isEqualTo("pooled_reader");
+            assertThat(one(b, "SELECT current_user")).isEqualTo("postgres");
+            assertThat(one(a, "SELECT current_user")).isEqualTo("pooled_reader");
+        }
+    }
+
+    @Test
+    void moreTransactionsThanThePrimaryPoolHolds_endInTheClearError_afterTheTimeout_andLeakNothing() throws Exception {
+        String url = url("pool_full", "primaryPoolSize=1", "poolTimeout=300ms");
+        try (Connection holder = DriverManager.getConnection(url); Connection other = DriverManager.getConnection(url)) {
+            holder.setAutoCommit(false);
+            try (Statement statement = holder.createStatement()) {
+                statement.executeUpdate("INSERT INTO pooled_t (v) VALUES ('holder')");
+            }
+            assertThatThrownBy(() -> {
+                try (Statement statement = other.createStatement()) {
+                    statement.executeUpdate("INSERT INTO pooled_t (v) VALUES ('other')");
+                }
+            }).isInstanceOf(SQLTransientConnectionException.class)
+                    .hasMessageContaining("primary")
+                    .hasMessageContaining("all 1 of its pool");
+            // An interrupted wait ends at once, and the interrupt is kept.
+            Thread.currentThread().interrupt();
+            try {
+                assertThatThrownBy(() -> {
+                    try (Statement statement = other.createStatement()) {
+                        statement.executeUpdate("INSERT INTO pooled_t (v) VALUES ('other')");
+                    }
+                }).isInstanceOf(SQLTransientConnectionException.class).hasMessageContaining("Interrupted");
+                assertThat(Thread.currentThread().isInterrupted()).isTrue();
+            } finally {
+                Thread.interrupted();
+            }
+            holder.commit();
+            try (Statement statement = other.createStatement()) {
+                assertThat(statement.executeUpdate("INSERT INTO pooled_t (v) VALUES ('other')")).isEqualTo(1);
+            }
+            assertThat(backends(0, "pool_full")).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aTemporaryTable_keepsItsBackend_whileOthersUseThePool_andGoesWithTheLogicalConnection() throws Exception {
+        String url = url("pool_temp", "primaryPoolSize=2");
+        String pid;
+        try (Connection owner = DriverManager.getConnection(url); Connection other = DriverManager.getConnection(url)) {
+            try (Statement statement = owner.createStatement()) {
+                statement.execute("CREATE TEMP TABLE pooled_tmp (x int)");
+                statement.execute("INSERT INTO pooled_tmp VALUES (1)");
+            }
+            pid = one(owner, "SELECT pg_backend_pid()");
+            // The statistics say one logical connection is pinned to a connection of the primary's pool.
+            java.util.Map<String, String> pools = owner.unwrap(ReplicatedConnection.class).configurationStatistics().getPools();
+            assertThat(pools.entrySet()).anySatisfy(pool -> {
+                assertThat(pool.getKey()).startsWith("primary");
+                assertThat(pool.getValue()).contains("pool 2:").endsWith("1 pinned");
+            });
+            for (int i = 0; i < 10; i++) {
+                try (Statement statement = other.createStatement()) {
+                    statement.executeUpdate("INSERT INTO pooled_t (v) VALUES ('other')");
+                }
+                assertThat(one(owner, "SELECT count(*) FROM pooled_tmp")).isEqualTo("1");
+                assertThat(one(owner, "SELECT pg_backend_pid()")).isEqualTo(pid);
+            }
+            // The other logical connection never got the pinned backend.
+            try (Statement statement = other.createStatement();
+                 ResultSet rs = statement.executeQuery("INSERT INTO pooled_t (v) VALUES ('o') RETURNING pg_backend_pid()")) {
+                rs.next();
+                assertThat(rs.getString(1)).isNotEqualTo(pid);
+            }
+        }
+        // Closed with its logical connection, as a plain connection's session would end: the temporary table is gone.
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (!cluster.query(0, "SELECT count(*) FROM pg_stat_activity WHERE pid = " + pid).equals("0")
+                && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(cluster.query(0, "SELECT count(*) FROM pg_stat_activity WHERE pid = " + pid)).isEqualTo("0");
+    }
+
+    @Test
+    void aWrite_isSeenByTheNextRead_whenItsBackendWentBackToThePool_withReplayPaused() throws Exception {
+        String url = url("pool_ryw", "primaryPoolSize=2");
+        cluster.pauseReplayEverywhere();
+        try (Connection connection = DriverManager.getConnection(url)) {
+            for (int i = 0; i < 20; i++) {
+                String marker = "ryw" + i;
+                try (Statement statement = connection.createStatement()) {
+                    statement.executeUpdate("INSERT INTO pooled_t (v) VALUES ('" + marker + "')");
+                }
+                assertThat(one(connection, "SELECT count(*) FROM pooled_t WHERE v = '" + marker + "'")).isEqualTo("1");
+            }
+        } finally {
+            cluster.resumeReplayEverywhere();
+        }
+    }
+
+    @Test
+    void aTransactionBegunInSql_keepsItsBackend_untilItEnds() throws Exception {
+        String url = url("pool_sqltx", "primaryPoolSize=2");
+        try (Connection connection = DriverManager.getConnection(url); Connection other = DriverManager.getConnection(url)) {
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("BEGIN");
+                statement.executeUpdate("INSERT INTO pooled_t (v) VALUES ('in-tx')");
+            }
+            String pid = one(connection, "SELECT pg_backend_pid()");
+            try (Statement statement = other.createStatement()) {
+                statement.executeUpdate("INSERT INTO pooled_t (v) VALUES ('outside')");
+            }
+            assertThat(one(connection, "SELECT pg_backend_pid()")).isEqualTo(pid);
+            assertThat(one(other, "SELECT count(*) FROM pooled_t WHERE v = 'in-tx'")).isEqualTo("0");
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("ROLLBACK");
+            }
+            assertThat(one(connection, "SELECT count(*) FROM pooled_t WHERE v = 'in-tx'")).isEqualTo("0");
+        }
+    }
+}
