@@ -313,6 +313,17 @@ public final class Cluster {
         return selector.choose(candidates, facts);
     }
 
+    /** Why no replica may take a read now: the first replica's reason (too far behind), or that all are marked down. */
+    public String whyNoReplica() {
+        for (NodeSpec replica : config.replicas()) {
+            String behind = health.isAvailable(replica, System.nanoTime()) ? positions.tooFarBehind(replica) : null;
+            if (behind != null) {
+                return behind;
+            }
+        }
+        return "every replica is marked down for replicaRetryInterval";
+    }
+
     /** Physical connections running an autocommit read on each replica now: aborted when the monitor finds it dead. */
     private final java.util.concurrent.ConcurrentHashMap<NodeSpec, java.util.Set<Connection>> reading =
             new java.util.concurrent.ConcurrentHashMap<>();

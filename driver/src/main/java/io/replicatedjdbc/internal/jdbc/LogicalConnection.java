@@ -349,6 +349,10 @@ public class LogicalConnection implements ReplicatedConnection {
                 }
                 served(sql, physical, physical.role(), c, fallback == null ? decision.reason() : decision.reason() + "; " + fallback,
                         status, cause);
+                if (pools != null && status == TxStatus.IDLE && physical.node.isPrimary() && !router.isPinned()
+                        && (classification.needsResolving() || runsCode(sql))) {
+                    observeSessionObjects(physical, sql);
+                }
                 return result;
             }
         } finally {
@@ -383,6 +387,46 @@ public class LogicalConnection implements ReplicatedConnection {
         Physical replica = nodes.currentReplica();
         if (replica != null && !readingFrom(replica) && !openOnServer(replica)) {
             nodes.releaseReplica();
+        }
+    }
+
+    /** What the server holds for a session beyond its settings: objects that cannot move to another connection. */
+    private static final String SESSION_OBJECTS = "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_locks"
+            + " WHERE pid = pg_catalog.pg_backend_pid() AND locktype = 'advisory')"
+            + " OR EXISTS (SELECT 1 FROM pg_catalog.pg_listening_channels())"
+            + " OR EXISTS (SELECT 1 FROM pg_catalog.pg_prepared_statements WHERE from_sql)"
+            + " OR EXISTS (SELECT 1 FROM pg_catalog.pg_cursors WHERE is_holdable)"
+            + " OR EXISTS (SELECT 1 FROM pg_catalog.pg_class WHERE relnamespace = pg_catalog.pg_my_temp_schema())";
+
+    /** Whether the statement runs code the classifier cannot see into: {@code DO} or {@code CALL}. */
+    private static boolean runsCode(String sql) {
+        if (sql == null) {
+            return false;
+        }
+        String start = sql.stripLeading();
+        return start.regionMatches(true, 0, "DO", 0, 2) && (start.length() == 2 || !Character.isLetterOrDigit(start.charAt(2)))
+                || start.regionMatches(true, 0, "CALL", 0, 4) && (start.length() == 4 || !Character.isLetterOrDigit(start.charAt(4)));
+    }
+
+    /**
+     * Pooled: after code ran on the primary that may have left objects in its session (a function, a view, a DO
+     * block), the server is asked; if it holds some, the logical connection keeps this connection, as after the
+     * statements that make them openly. One round trip, only after such statements.
+     */
+    private void observeSessionObjects(Physical primary, String sql) {
+        if (serverSession == null) {
+            return;
+        }
+        try (Statement statement = primary.connection.createStatement();
+             ResultSet rs = statement.executeQuery(SESSION_OBJECTS)) {
+            if (rs.next() && rs.getBoolean(1)) {
+                router.sessionObjectsObserved("the server reported session objects (a temporary table, a session lock,"
+                        + " a listener, a prepared statement or a holdable cursor) after "
+                        + Fingerprint.of(sql, config.dialect()).shape());
+            }
+        } catch (SQLException e) {
+            // Not known: the connection is not lent again, so that nothing of this session reaches another.
+            primary.discardOnRelease = true;
         }
     }
 

@@ -224,8 +224,8 @@ final class PhysicalConnections {
         while (true) {
             NodeSpec node = cluster.chooseReplica(tried);
             if (node == null) {
-                if (tried.isEmpty() && replicaFailure == null && !config.replicas().isEmpty()) {
-                    replicaFailure = "every replica is marked down for replicaRetryInterval";
+                if (tried.isEmpty() && (replicaFailure == null || pools != null) && !config.replicas().isEmpty()) {
+                    replicaFailure = cluster.whyNoReplica();
                 }
                 return null;
             }

@@ -246,6 +246,17 @@ public final class Router {
         }
     }
 
+    /**
+     * The server says the primary's session holds objects a statement left there (a temporary table, a session lock,
+     * a listener, a prepared statement or holdable cursor made by a function or a view): pinned as the statements
+     * that make them openly pin.
+     */
+    public void sessionObjectsObserved(String reason) {
+        if (sessionPin == null) {
+            sessionPin = reason;
+        }
+    }
+
     /** {@code DISCARD ALL} dropped the session's temporary tables, listeners, prepared statements and locks. */
     public void sessionDiscarded() {
         sessionPin = null;
