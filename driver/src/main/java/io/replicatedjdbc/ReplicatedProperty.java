@@ -19,12 +19,13 @@ import java.util.Properties;
 public enum ReplicatedProperty {
 
     /** Whether logical connections share per-node pools of physical connections or hold their own. */
-    CONNECTION_MODE("connectionMode", "dedicated",
-            "dedicated: each logical connection holds its own primary and replica connections for life. pooled "
-                    + "(preview): the logical connections of one configuration share one pool of physical connections "
-                    + "per node, and each statement borrows one from the node it runs on (a transaction keeps its one "
-                    + "until it ends; session objects such as temporary tables, session locks and LISTEN keep the "
-                    + "primary's until the logical connection closes).",
+    CONNECTION_MODE("connectionMode", "pooled",
+            "pooled: the logical connections of one configuration share one pool of physical connections per node "
+                    + "(primaryPoolSize, replicaPoolSize), and each statement borrows one from the node it runs on; a "
+                    + "transaction keeps its one until it ends, an open result set until it is closed, and session "
+                    + "objects (temporary tables, session locks, LISTEN, PREPARE, holdable cursors) keep the primary's "
+                    + "until the logical connection closes. dedicated: each logical connection holds its own primary "
+                    + "and replica connections for life, as before pools.",
             "pooled", "dedicated"),
 
     /** How long a write waits for a new primary when the primary cannot be reached. */

@@ -63,7 +63,9 @@ class PostgresBalancingTest {
 
     @Test
     void leastConnections_evensOutBoundConnections_afterAReplicaRestarts() throws Exception {
-        String[] options = {"loadBalance=leastConnections", "replicaRetryInterval=200ms", "ApplicationName=bal_least"};
+        // Dedicated: connections bound for life, which leastConnections evens out after a replica comes back.
+        String[] options = {"loadBalance=leastConnections", "replicaRetryInterval=200ms", "ApplicationName=bal_least",
+            "connectionMode=dedicated"};
         List<Connection> open = new ArrayList<>();
         try {
             cluster.stopNode(2, PostgresCluster.StopMode.FAST);

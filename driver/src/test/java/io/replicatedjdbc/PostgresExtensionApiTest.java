@@ -317,7 +317,7 @@ class PostgresExtensionApiTest {
 
     @Test
     void prepareThreshold_onTheConnection_reachesReplicasOpenedLater() throws Exception {
-        try (Connection connection = connect()) {
+        try (Connection connection = connect("connectionMode=dedicated")) {
             PGConnection pg = (PGConnection) connection;
             pg.setPrepareThreshold(1);
             assertThat(pg.getPrepareThreshold()).isEqualTo(1);
@@ -330,7 +330,7 @@ class PostgresExtensionApiTest {
             assertThat(preparedOnReplica(connection)).isGreaterThan(0);
         }
         // Compare: the default threshold (5) prepares nothing on the server after one execution.
-        try (Connection connection = connect()) {
+        try (Connection connection = connect("connectionMode=dedicated")) {
             try (PreparedStatement statement = connection.prepareStatement("SELECT name FROM ext_rows WHERE id = ?")) {
                 statement.setInt(1, 2);
                 statement.executeQuery().close();
@@ -341,7 +341,7 @@ class PostgresExtensionApiTest {
 
     @Test
     void prepareThreshold_onAStatement_reachesItsPhysicalStatements() throws Exception {
-        try (Connection connection = connect();
+        try (Connection connection = connect("connectionMode=dedicated");
              PreparedStatement statement = connection.prepareStatement("SELECT name FROM ext_rows WHERE id = ?")) {
             PGStatement pg = statement.unwrap(PGStatement.class);
             assertThat(pg.getPrepareThreshold()).isEqualTo(5);

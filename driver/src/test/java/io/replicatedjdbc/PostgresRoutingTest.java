@@ -80,6 +80,8 @@ class PostgresRoutingTest {
         Set<Integer> seen = new HashSet<>();
         for (int i = 0; i < 4; i++) {
             try (Connection connection = connect()) {
+                // Dedicated, each connection keeps one replica; pooled, each read is placed on its own.
+                seen.add(port(connection));
                 seen.add(port(connection));
                 assertThat(single(connection, "SELECT pg_is_in_recovery()")).isEqualTo("t");
             }
@@ -127,7 +129,8 @@ class PostgresRoutingTest {
 
     @Test
     void userFunctions_stableOnesReadFromReplicas_volatileOnesRunOnThePrimary() throws SQLException {
-        try (Connection connection = connect("readYourWrites=off")) {
+        // Dedicated: the two reads compared run on the one replica the connection keeps.
+        try (Connection connection = connect("readYourWrites=off", "connectionMode=dedicated")) {
             assertThat(single(connection, "SELECT account_total()::text || ':' || inet_server_port()"))
                     .endsWith(":" + single(connection, "SELECT inet_server_port()"));
             assertThat(last(connection).route()).isEqualTo(Route.REPLICA);

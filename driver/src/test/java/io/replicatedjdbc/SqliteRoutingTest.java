@@ -61,7 +61,7 @@ class SqliteRoutingTest {
 
     @Test
     void autocommitRead_runsOnAReplica() throws SQLException {
-        try (Connection connection = connect()) {
+        try (Connection connection = connect("connectionMode=dedicated")) {
             assertThat(node(connection)).isIn("replica1", "replica2");
             assertThat(last(connection).route()).isEqualTo(Route.REPLICA);
             assertThat(last(connection).reason()).isEqualTo("SELECT");
@@ -362,7 +362,7 @@ class SqliteRoutingTest {
 
     @Test
     void aConnectionKeepsItsReplica() throws SQLException {
-        try (Connection connection = connect()) {
+        try (Connection connection = connect("connectionMode=dedicated")) {
             String first = node(connection);
             for (int i = 0; i < 5; i++) {
                 assertThat(node(connection)).isEqualTo(first);
@@ -494,7 +494,7 @@ class SqliteRoutingTest {
 
     @Test
     void sessionPragma_setBeforeTheOtherNodeOpens_isReplayedThere() throws SQLException {
-        try (Connection connection = connect()) {
+        try (Connection connection = connect("connectionMode=dedicated")) {
             try (Statement statement = connection.createStatement()) {
                 statement.execute("PRAGMA foreign_keys = ON");
             }
@@ -503,7 +503,7 @@ class SqliteRoutingTest {
             assertThat(pragma(connection, "foreign_keys")).isEqualTo("1");
             assertThat(last(connection).node()).startsWith("primary");
         }
-        try (Connection connection = connect("readYourWrites=off")) {
+        try (Connection connection = connect("readYourWrites=off", "connectionMode=dedicated")) {
             insert(connection, "pear");
             try (Statement statement = connection.createStatement()) {
                 statement.execute("PRAGMA foreign_keys = ON");

@@ -297,6 +297,10 @@ public class LogicalConnection implements ReplicatedConnection {
                     if (abortable) {
                         cluster.readEnded(physical.node, physical.connection);
                     }
+                    if (PhysicalConnections.isConnectionFailure(e, physical)) {
+                        // Whatever the driver says of it later, a connection that failed so is not lent again.
+                        physical.discardOnRelease = true;
+                    }
                     if (closed) {
                         // closed from another thread while the statement ran: nothing to observe, retry or mark down
                         throw e;
@@ -342,6 +346,11 @@ public class LogicalConnection implements ReplicatedConnection {
                 if (abortable) {
                     cluster.readEnded(physical.node, physical.connection);
                 }
+                if (owner != null && (serverSession == null || result instanceof ResultSet || Boolean.TRUE.equals(result))) {
+                    // Its results are read from this connection until closed (with other drivers, also its generated
+                    // keys, which SQLite asks the connection for): kept until then.
+                    owner.resultsOn(physical);
+                }
                 TxStatus status = afterStatement(physical, sql, c, true);
                 if (c.route() == Route.ALL && serverSession == null) {
                     // A session change inside a transaction: the other nodes get it only if the transaction commits.
@@ -362,7 +371,7 @@ public class LogicalConnection implements ReplicatedConnection {
             } else {
                 releaseUnneeded();
             }
-            lock.unlock();
+            unlock();
         }
     }
 
@@ -379,13 +388,13 @@ public class LogicalConnection implements ReplicatedConnection {
             return;
         }
         Physical primary = nodes.primaryIfOpen();
-        if (primary != null && !router.isPinned() && !readingFrom(primary) && !openOnServer(primary)) {
+        if (primary != null && !router.isPinned() && !readingFrom(primary) && !openOnServer(primary) && !kept(primary)) {
             nodes.releasePrimary();
             primary = null;
         }
         countPin(primary != null && router.isPinned() ? primary : null);
         Physical replica = nodes.currentReplica();
-        if (replica != null && !readingFrom(replica) && !openOnServer(replica)) {
+        if (replica != null && !readingFrom(replica) && !openOnServer(replica) && !kept(replica)) {
             nodes.releaseReplica();
         }
     }
@@ -443,6 +452,93 @@ public class LogicalConnection implements ReplicatedConnection {
                 pool.pinned(1);
             }
             pinnedIn = pool;
+        }
+    }
+
+    /**
+     * Ends a call made under the lock: pooled, whatever the call borrowed goes back unless something keeps it, so that
+     * a logical connection idle between calls (in an application's pool) holds no backend.
+     */
+    private void unlock() {
+        try {
+            releaseUnneeded();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Runs a call that needs a node now, under the lock; pooled, the node goes back after it (see {@link #unlock()}). */
+    <T> T onNode(SqlFunction<LogicalConnection, T> call) throws SQLException {
+        lock.lock();
+        try {
+            checkOpen();
+            return call.apply(this);
+        } finally {
+            unlock();
+        }
+    }
+
+    /**
+     * A call of the primary's metadata. Pooled, with PgJDBC (whose metadata result sets are read whole), the primary's
+     * connection goes back after it; with other drivers, whose result sets read from the connection, it stays until the
+     * next statement ends.
+     */
+    <T> T onMetadata(SqlFunction<java.sql.DatabaseMetaData, T> call) throws SQLException {
+        lock.lock();
+        try {
+            checkOpen();
+            return call.apply(nodes.primary().connection.getMetaData());
+        } finally {
+            if (serverSession != null) {
+                unlock();
+            } else {
+                lock.unlock();
+            }
+        }
+    }
+
+    /** The session's node for a call that reads what it knows (a getter of PgJDBC's connection), then given back. */
+    <T> T atSessionNode(SqlFunction<Physical, T> call) throws SQLException {
+        lock.lock();
+        try {
+            checkOpen();
+            return call.apply(serverSession != null ? sessionHome() : nodes.primary());
+        } finally {
+            unlock();
+        }
+    }
+
+    /** Operations of the node's driver still under way on a physical connection (a COPY), which keep it. */
+    private final List<Map.Entry<Physical, java.util.function.BooleanSupplier>> keptFor = new ArrayList<>(0);
+
+    /** Pooled: {@code physical} stays this logical connection's while {@code active} says so. */
+    void keepWhile(Physical physical, java.util.function.BooleanSupplier active) {
+        keptFor.add(new java.util.AbstractMap.SimpleEntry<>(physical, active));
+    }
+
+    private boolean kept(Physical physical) {
+        if (keptFor.isEmpty()) {
+            return false;
+        }
+        keptFor.removeIf(entry -> !entry.getValue().getAsBoolean());
+        for (Map.Entry<Physical, java.util.function.BooleanSupplier> entry : keptFor) {
+            if (entry.getKey() == physical) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A statement's results were closed: pooled, a connection kept for them may go back. */
+    void resultsDone() {
+        if (pools == null || closed) {
+            return;
+        }
+        lock.lock();
+        try {
+            releaseUnneeded();
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -623,6 +719,9 @@ public class LogicalConnection implements ReplicatedConnection {
             result = call.run(home);
         } catch (SQLException e) {
             running = null;
+            if (PhysicalConnections.isConnectionFailure(e, home)) {
+                home.discardOnRelease = true;
+            }
             noteSessionClosedBy(c, home);
             afterStatement(home, sql, c, false);
             throw e;
@@ -862,7 +961,7 @@ public class LogicalConnection implements ReplicatedConnection {
             }
             session.recordDriverSetting(name, setting);
         } finally {
-            lock.unlock();
+            unlock();
         }
     }
 
@@ -878,7 +977,7 @@ public class LogicalConnection implements ReplicatedConnection {
             pinnedBy(what);
             return physical;
         } finally {
-            lock.unlock();
+            unlock();
         }
     }
 
@@ -893,6 +992,7 @@ public class LogicalConnection implements ReplicatedConnection {
         synchronized (statements) {
             statements.remove(statement);
         }
+        resultsDone();
     }
 
     /**
@@ -930,7 +1030,7 @@ public class LogicalConnection implements ReplicatedConnection {
                 statement.makeOn(likely);
             }
         } finally {
-            lock.unlock();
+            unlock();
         }
     }
 
@@ -1088,8 +1188,7 @@ public class LogicalConnection implements ReplicatedConnection {
 
     @Override
     public String nativeSQL(String sql) throws SQLException {
-        checkOpen();
-        return nodes.readNode(router.isPinned()).connection.nativeSQL(sql);
+        return onNode(self -> nodes.readNode(router.isPinned()).connection.nativeSQL(sql));
     }
 
     // ---------------------------------------------------------------- transactions
@@ -1117,7 +1216,7 @@ public class LogicalConnection implements ReplicatedConnection {
                 endTransaction(true);
             }
         } finally {
-            lock.unlock();
+            unlock();
         }
     }
 
@@ -1188,7 +1287,7 @@ public class LogicalConnection implements ReplicatedConnection {
             endOnEveryNode(Connection::commit);
             endTransaction(true);
         } finally {
-            lock.unlock();
+            unlock();
         }
     }
 
@@ -1209,7 +1308,7 @@ public class LogicalConnection implements ReplicatedConnection {
             endOnEveryNode(Connection::rollback);
             endTransaction(false);
         } finally {
-            lock.unlock();
+            unlock();
         }
     }
 
@@ -1247,7 +1346,7 @@ public class LogicalConnection implements ReplicatedConnection {
         try {
             return transactionPhysical().connection.setSavepoint();
         } finally {
-            lock.unlock();
+            unlock();
         }
     }
 
@@ -1257,7 +1356,7 @@ public class LogicalConnection implements ReplicatedConnection {
         try {
             return transactionPhysical().connection.setSavepoint(name);
         } finally {
-            lock.unlock();
+            unlock();
         }
     }
 
@@ -1267,7 +1366,7 @@ public class LogicalConnection implements ReplicatedConnection {
         try {
             transactionPhysical().connection.rollback(savepoint);
         } finally {
-            lock.unlock();
+            unlock();
         }
     }
 
@@ -1277,7 +1376,7 @@ public class LogicalConnection implements ReplicatedConnection {
         try {
             transactionPhysical().connection.releaseSavepoint(savepoint);
         } finally {
-            lock.unlock();
+            unlock();
         }
     }
 
@@ -1309,7 +1408,7 @@ public class LogicalConnection implements ReplicatedConnection {
             }
             session.readOnly(readOnly);
         } finally {
-            lock.unlock();
+            unlock();
         }
     }
 
@@ -1331,7 +1430,7 @@ public class LogicalConnection implements ReplicatedConnection {
             nodes.writeThrough(c -> c.setTransactionIsolation(level));
             session.isolation(level);
         } finally {
-            lock.unlock();
+            unlock();
         }
     }
 
@@ -1346,7 +1445,7 @@ public class LogicalConnection implements ReplicatedConnection {
             Integer level = session.isolation();
             return level != null ? level : nodes.readNode(router.isPinned()).connection.getTransactionIsolation();
         } finally {
-            lock.unlock();
+            unlock();
         }
     }
 
@@ -1374,14 +1473,15 @@ public class LogicalConnection implements ReplicatedConnection {
             nodes.writeThrough(c -> c.setCatalog(catalog));
             session.catalog(catalog);
         } finally {
-            lock.unlock();
+            unlock();
         }
     }
 
     @Override
     public String getCatalog() throws SQLException {
         checkOpen();
-        return session.catalog() != null ? session.catalog() : nodes.readNode(router.isPinned()).connection.getCatalog();
+        return session.catalog() != null ? session.catalog()
+                : onNode(self -> nodes.readNode(router.isPinned()).connection.getCatalog());
     }
 
     @Override
@@ -1396,7 +1496,7 @@ public class LogicalConnection implements ReplicatedConnection {
             nodes.writeThrough(c -> c.setSchema(schema));
             session.schema(schema);
         } finally {
-            lock.unlock();
+            unlock();
         }
     }
 
@@ -1410,7 +1510,7 @@ public class LogicalConnection implements ReplicatedConnection {
             }
             return session.schema() != null ? session.schema() : nodes.readNode(router.isPinned()).connection.getSchema();
         } finally {
-            lock.unlock();
+            unlock();
         }
     }
 
@@ -1424,13 +1524,15 @@ public class LogicalConnection implements ReplicatedConnection {
     @Override
     public int getHoldability() throws SQLException {
         checkOpen();
-        return session.holdability() != null ? session.holdability() : nodes.readNode(router.isPinned()).connection.getHoldability();
+        return session.holdability() != null ? session.holdability()
+                : onNode(self -> nodes.readNode(router.isPinned()).connection.getHoldability());
     }
 
     @Override
     public Map<String, Class<?>> getTypeMap() throws SQLException {
         checkOpen();
-        return session.typeMap() != null ? session.typeMap() : nodes.readNode(router.isPinned()).connection.getTypeMap();
+        return session.typeMap() != null ? session.typeMap()
+                : onNode(self -> nodes.readNode(router.isPinned()).connection.getTypeMap());
     }
 
     @Override
@@ -1453,7 +1555,7 @@ public class LogicalConnection implements ReplicatedConnection {
             session.clientInfo(name, value);
             clientInfoChanged();
         } finally {
-            lock.unlock();
+            unlock();
         }
     }
 
@@ -1482,7 +1584,7 @@ public class LogicalConnection implements ReplicatedConnection {
             session.clientInfo(properties);
             clientInfoChanged();
         } finally {
-            lock.unlock();
+            unlock();
         }
     }
 
@@ -1493,14 +1595,14 @@ public class LogicalConnection implements ReplicatedConnection {
         if (info != null && info.containsKey(name)) {
             return info.getProperty(name);
         }
-        return nodes.readNode(router.isPinned()).connection.getClientInfo(name);
+        return onNode(self -> nodes.readNode(router.isPinned()).connection.getClientInfo(name));
     }
 
     @Override
     public Properties getClientInfo() throws SQLException {
         checkOpen();
         Properties result = new Properties();
-        result.putAll(nodes.readNode(router.isPinned()).connection.getClientInfo());
+        result.putAll(onNode(self -> nodes.readNode(router.isPinned()).connection.getClientInfo()));
         if (session.clientInfo() != null) {
             result.putAll(session.clientInfo());
         }
@@ -1518,7 +1620,7 @@ public class LogicalConnection implements ReplicatedConnection {
     public int getNetworkTimeout() throws SQLException {
         checkOpen();
         Integer timeout = session.networkTimeoutMillis();
-        return timeout != null ? timeout : nodes.readNode(router.isPinned()).connection.getNetworkTimeout();
+        return timeout != null ? timeout : onNode(self -> nodes.readNode(router.isPinned()).connection.getNetworkTimeout());
     }
 
     // ---------------------------------------------------------------- metadata, warnings, factories
@@ -1526,7 +1628,8 @@ public class LogicalConnection implements ReplicatedConnection {
     @Override
     public DatabaseMetaData getMetaData() throws SQLException {
         checkOpen();
-        return new DatabaseMetaDataProxy(nodes.primary().connection.getMetaData(), this, config);
+        int[] driverVersion = onMetadata(m -> new int[] {m.getDriverMajorVersion(), m.getDriverMinorVersion()});
+        return new DatabaseMetaDataProxy(this, config, driverVersion);
     }
 
     @Override
@@ -1537,44 +1640,46 @@ public class LogicalConnection implements ReplicatedConnection {
 
     @Override
     public void clearWarnings() throws SQLException {
-        checkOpen();
-        nodes.writeThrough(c -> c.clearWarnings());
+        onNode(self -> {
+            nodes.writeThrough(c -> c.clearWarnings());
+            return null;
+        });
     }
 
     @Override
     public Clob createClob() throws SQLException {
         checkOpen();
-        return nodes.primary().connection.createClob();
+        return onNode(self -> nodes.primary().connection.createClob());
     }
 
     @Override
     public Blob createBlob() throws SQLException {
         checkOpen();
-        return nodes.primary().connection.createBlob();
+        return onNode(self -> nodes.primary().connection.createBlob());
     }
 
     @Override
     public NClob createNClob() throws SQLException {
         checkOpen();
-        return nodes.primary().connection.createNClob();
+        return onNode(self -> nodes.primary().connection.createNClob());
     }
 
     @Override
     public SQLXML createSQLXML() throws SQLException {
         checkOpen();
-        return nodes.primary().connection.createSQLXML();
+        return onNode(self -> nodes.primary().connection.createSQLXML());
     }
 
     @Override
     public Array createArrayOf(String typeName, Object[] elements) throws SQLException {
         checkOpen();
-        return nodes.readNode(router.isPinned()).connection.createArrayOf(typeName, elements);
+        return onNode(self -> nodes.readNode(router.isPinned()).connection.createArrayOf(typeName, elements));
     }
 
     @Override
     public Struct createStruct(String typeName, Object[] attributes) throws SQLException {
         checkOpen();
-        return nodes.readNode(router.isPinned()).connection.createStruct(typeName, attributes);
+        return onNode(self -> nodes.readNode(router.isPinned()).connection.createStruct(typeName, attributes));
     }
 
     // ---------------------------------------------------------------- life cycle
@@ -1617,7 +1722,7 @@ public class LogicalConnection implements ReplicatedConnection {
             }
             return true;
         } finally {
-            lock.unlock();
+            unlock();
         }
     }
 
@@ -1628,7 +1733,7 @@ public class LogicalConnection implements ReplicatedConnection {
      */
     @Override
     public boolean isClosed() throws SQLException {
-        if (!closed && sessionLost()) {
+        if (!closed && (sessionClosedByServer || sessionLost())) {
             try {
                 checkOpen();
             } catch (SQLException closedByTheServer) {
@@ -1831,7 +1936,7 @@ public class LogicalConnection implements ReplicatedConnection {
         try {
             releaseUnneeded();
         } finally {
-            lock.unlock();
+            unlock();
         }
     }
 
@@ -1846,7 +1951,7 @@ public class LogicalConnection implements ReplicatedConnection {
             long required = readYourWrites.required(own, gateNodes);
             return required == WalPosition.NONE ? null : TOKEN_PREFIX + WalPosition.format(required);
         } finally {
-            lock.unlock();
+            unlock();
         }
     }
 
@@ -1865,7 +1970,7 @@ public class LogicalConnection implements ReplicatedConnection {
                 throw Errors.badArgument("Not a read-your-writes token of this driver: " + token);
             }
         } finally {
-            lock.unlock();
+            unlock();
         }
     }
 
@@ -1912,7 +2017,7 @@ public class LogicalConnection implements ReplicatedConnection {
             }
             return new RoutingDecision(decision.route(), node, decision.reason());
         } finally {
-            lock.unlock();
+            unlock();
         }
     }
 
@@ -1936,7 +2041,7 @@ public class LogicalConnection implements ReplicatedConnection {
             pinnedBy(iface.getSimpleName());
             return unwrapped;
         } finally {
-            lock.unlock();
+            unlock();
         }
     }
 
@@ -1963,9 +2068,10 @@ public class LogicalConnection implements ReplicatedConnection {
         if (iface.isInstance(this)) {
             return true;
         }
-        checkOpen();
-        java.sql.Connection physical = nodes.primary().connection;
-        return iface.isInstance(physical) || physical.isWrapperFor(iface);
+        return onNode(self -> {
+            java.sql.Connection physical = nodes.primary().connection;
+            return iface.isInstance(physical) || physical.isWrapperFor(iface);
+        });
     }
 
     @Override

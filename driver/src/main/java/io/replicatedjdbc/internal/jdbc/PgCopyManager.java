@@ -37,7 +37,13 @@ final class PgCopyManager extends CopyManager {
                 @Override
                 public T run(Physical physical) throws SQLException {
                     try {
-                        return call.run(PgLogicalConnection.pg(physical).getCopyAPI(), failure);
+                        T result = call.run(PgLogicalConnection.pg(physical).getCopyAPI(), failure);
+                        if (result instanceof org.postgresql.copy.CopyOperation) {
+                            // A COPY left open runs on this connection until it ends: kept until then.
+                            org.postgresql.copy.CopyOperation operation = (org.postgresql.copy.CopyOperation) result;
+                            connection.keepWhile(physical, operation::isActive);
+                        }
+                        return result;
                     } catch (IOException e) {
                         failure.cause = e;
                         throw failure;

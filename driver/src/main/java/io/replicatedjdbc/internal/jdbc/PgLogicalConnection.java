@@ -199,8 +199,7 @@ final class PgLogicalConnection extends LogicalConnection implements PGConnectio
     /** The process ID of the session's node (the primary, where LISTEN and session changes run); 0 when closed. */
     @Override
     public int getBackendPID() {
-        PGConnection node = sessionNodeQuietly();
-        return node == null ? 0 : node.getBackendPID();
+        return fromSessionNode(node -> node.getBackendPID(), 0);
     }
 
     /**
@@ -210,20 +209,17 @@ final class PgLogicalConnection extends LogicalConnection implements PGConnectio
      */
     @Override
     public Map<String, String> getParameterStatuses() {
-        PGConnection node = sessionNodeQuietly();
-        return node == null ? Collections.emptyMap() : node.getParameterStatuses();
+        return fromSessionNode(node -> node.getParameterStatuses(), Collections.emptyMap());
     }
 
     @Override
     public String getParameterStatus(String name) {
-        PGConnection node = sessionNodeQuietly();
-        return node == null ? null : node.getParameterStatus(name);
+        return fromSessionNode(node -> node.getParameterStatus(name), null);
     }
 
     @Override
     public PreferQueryMode getPreferQueryMode() {
-        PGConnection node = sessionNodeQuietly();
-        return node == null ? PreferQueryMode.EXTENDED : node.getPreferQueryMode();
+        return fromSessionNode(node -> node.getPreferQueryMode(), PreferQueryMode.EXTENDED);
     }
 
     private PGConnection sessionNodeQuietly() {
@@ -232,6 +228,22 @@ final class PgLogicalConnection extends LogicalConnection implements PGConnectio
             return node == null ? null : pg(node);
         } catch (SQLException e) {
             return null;
+        }
+    }
+
+    /**
+     * What PgJDBC's connection object answers on the session's node: the one held, or (pooled, nothing held) one
+     * borrowed for the moment; {@code none} when no node can be had (closed, unreachable).
+     */
+    private <T> T fromSessionNode(SqlFunction<PGConnection, T> getter, T none) {
+        try {
+            PGConnection held = sessionNodeQuietly();
+            if (held != null) {
+                return getter.apply(held);
+            }
+            return atSessionNode(node -> getter.apply(pg(node)));
+        } catch (SQLException e) {
+            return none;
         }
     }
 
@@ -244,8 +256,7 @@ final class PgLogicalConnection extends LogicalConnection implements PGConnectio
 
     @Override
     public int getPrepareThreshold() {
-        PGConnection node = sessionNodeQuietly();
-        return node == null ? 5 : node.getPrepareThreshold();
+        return fromSessionNode(node -> node.getPrepareThreshold(), 5);
     }
 
     @Override
@@ -258,8 +269,7 @@ final class PgLogicalConnection extends LogicalConnection implements PGConnectio
 
     @Override
     public int getDefaultFetchSize() {
-        PGConnection node = sessionNodeQuietly();
-        return node == null ? 0 : node.getDefaultFetchSize();
+        return fromSessionNode(node -> node.getDefaultFetchSize(), 0);
     }
 
     @Override
@@ -271,14 +281,12 @@ final class PgLogicalConnection extends LogicalConnection implements PGConnectio
 
     @Override
     public int getQueryTimeout() {
-        PGConnection node = sessionNodeQuietly();
-        return node == null ? 0 : node.getQueryTimeout();
+        return fromSessionNode(node -> node.getQueryTimeout(), 0);
     }
 
     @Override
     public AutoSave getAutosave() {
-        PGConnection node = sessionNodeQuietly();
-        return node == null ? AutoSave.NEVER : node.getAutosave();
+        return fromSessionNode(node -> node.getAutosave(), AutoSave.NEVER);
     }
 
     @Override
@@ -293,8 +301,7 @@ final class PgLogicalConnection extends LogicalConnection implements PGConnectio
 
     @Override
     public boolean getAdaptiveFetch() {
-        PGConnection node = sessionNodeQuietly();
-        return node != null && node.getAdaptiveFetch();
+        return fromSessionNode(node -> node.getAdaptiveFetch(), false);
     }
 
     @Override

@@ -178,7 +178,12 @@ class StatementProxy implements Statement {
      */
     final Held liveCurrent() {
         Held held = current;
-        return held != null && connection.isInUse(held.physical) ? held : null;
+        if (held == null) {
+            return null;
+        }
+        // Pooled, its connection may be lent to another logical connection now: the statement object is still this
+        // one's, and PgJDBC checks and keeps parameters in it without the connection.
+        return connection.isInUse(held.physical) || (held.physical.entry != null && !isGone(held.physical)) ? held : null;
     }
 
     private void applySettings(Statement statement) throws SQLException {
@@ -250,11 +255,25 @@ class StatementProxy implements Statement {
         return self;
     }
 
-    /** Whether a result set of this statement, read from {@code physical}, is still open. */
+    /**
+     * The physical connection the last execution's results are read from, until they are closed, the statement runs
+     * again or closes; null when it left none.
+     */
+    private volatile Physical resultsOn;
+
+    /** The last execution left results to read on {@code physical}. */
+    final void resultsOn(Physical physical) {
+        resultsOn = physical;
+    }
+
+    /** Whether a result set of this statement, read from {@code physical}, is still open (or not yet fetched). */
     final boolean readingFrom(Physical physical) {
         ResultSetProxy open = currentResultSet;
         Held held = current;
         try {
+            if (resultsOn == physical && physical != null && (open == null || !open.isClosed())) {
+                return true;
+            }
             return open != null && held != null && held.physical == physical && !open.isClosed();
         } catch (SQLException e) {
             return true;
@@ -270,6 +289,7 @@ class StatementProxy implements Statement {
     final <T> T route(String sql, Classification c, PhysicalCall<T> call) throws SQLException {
         checkOpen();
         currentResultSet = null;
+        resultsOn = null;
         T result = connection.run(this, sql, updatable && c.route() == io.replicatedjdbc.Route.REPLICA ? UPDATABLE : c, call);
         Physical served = connection.lastServed();
         Held ran = find(served);
@@ -752,6 +772,10 @@ class StatementProxy implements Statement {
 
     /** A result set of this statement was closed: with closeOnCompletion, the statement closes with it. */
     void resultSetClosed(ResultSetProxy resultSet) throws SQLException {
+        if (resultSet == currentResultSet && resultsOn != null) {
+            resultsOn = null;
+            connection.resultsDone();
+        }
         if (closeOnCompletion && resultSet == currentResultSet && !closed) {
             close();
         }
@@ -773,6 +797,7 @@ class StatementProxy implements Statement {
 
     void closeFromConnection() throws SQLException {
         closed = true;
+        resultsOn = null;
         SQLException failure = null;
         for (Held h : helds()) {
             if (h.physical.entry != null && !connection.isInUse(h.physical)) {

@@ -83,6 +83,8 @@ class JdbcContractTest {
         handled("DatabaseMetaData", "getConnection", "the logical connection, never a physical one");
         handled("DatabaseMetaData", "getURL", "the jdbc:replicated: URL without secrets");
         handled("DatabaseMetaData", "unwrap", "the metadata proxy first, then the primary's");
+        handled("DatabaseMetaData", "getDriverMajorVersion", "asked of the primary's metadata when the metadata was asked for");
+        handled("DatabaseMetaData", "getDriverMinorVersion", "asked of the primary's metadata when the metadata was asked for");
     }
 
     private static void handled(String type, String method, String why) {
@@ -108,7 +110,8 @@ class JdbcContractTest {
     void everyMethod_delegatesOrIsHandledOnPurpose(String typeName, Method method) throws Exception {
         RecordingDriver.register();
         RecordingDriver.clear();
-        try (Connection connection = new ReplicatedDriver().connect("jdbc:replicated:recording:primary?replicas=replica1", null)) {
+        try (Connection connection = new ReplicatedDriver().connect(
+                "jdbc:replicated:recording:primary?connectionMode=dedicated&replicas=replica1", null)) {
             Object target = target(typeName, connection);
             int before = RecordingDriver.log().size();
             Object[] args = arguments(method);

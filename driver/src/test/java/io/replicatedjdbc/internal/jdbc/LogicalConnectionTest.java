@@ -33,7 +33,10 @@ class LogicalConnectionTest {
     }
 
     private Connection connect(String replicas, String... options) throws SQLException {
-        StringBuilder url = new StringBuilder("jdbc:replicated:recording:primary?replicas=").append(replicas);
+        // These tests follow each physical connection of one logical connection, held for life (dedicated); pooled
+        // connections are tested in PooledLogicalConnectionTest and against the real servers.
+        StringBuilder url = new StringBuilder("jdbc:replicated:recording:primary?connectionMode=dedicated&replicas=")
+                .append(replicas);
         for (String option : options) {
             url.append('&').append(option);
         }
@@ -272,7 +275,7 @@ class LogicalConnectionTest {
 
     @Test
     void writeThatFailsWithAConnectionError_isNeverRetried() throws SQLException {
-        try (Connection connection = driver.connect("jdbc:replicated:recording:broken0?replicas=replica1", null)) {
+        try (Connection connection = driver.connect("jdbc:replicated:recording:broken0?connectionMode=dedicated&replicas=replica1", null)) {
             assertThatThrownBy(() -> execute(connection, "DELETE FROM t"))
                     .extracting(e -> ((SQLException) e).getSQLState()).isEqualTo("08006");
         }

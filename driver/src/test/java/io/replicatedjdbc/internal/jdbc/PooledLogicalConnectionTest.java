@@ -1,0 +1,131 @@
+package io.replicatedjdbc.internal.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.replicatedjdbc.ReplicatedDriver;
+import io.replicatedjdbc.testing.RecordingDriver;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Properties;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * connectionMode=pooled over the recording driver: what each physical connection is asked, as logical connections
+ * borrow and return it. The same behaviour against real servers is in PostgresPooledConnectionsTest.
+ */
+class PooledLogicalConnectionTest {
+
+    private final ReplicatedDriver driver = new ReplicatedDriver();
+
+    @BeforeEach
+    void clearLog() {
+        RecordingDriver.register();
+        RecordingDriver.clear();
+    }
+
+    private Connection connect(String... options) throws SQLException {
+        StringBuilder url = new StringBuilder("jdbc:replicated:recording:primary?replicas=replica1&connectionMode=pooled");
+        for (String option : options) {
+            url.append('&').append(option);
+        }
+        Properties info = new Properties();
+        info.setProperty("user", "app");
+        return driver.connect(url.toString(), info);
+    }
+
+    private static List<String> calls(String node, String prefix) {
+        return RecordingDriver.log(node).stream().filter(line -> line.startsWith(prefix)).collect(Collectors.toList());
+    }
+
+    private static void execute(Connection connection, String sql) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        }
+    }
+
+    @Test
+    void logicalConnectionsOneAfterAnother_shareOnePhysicalConnectionPerNode() throws SQLException {
+        for (int i = 0; i < 5; i++) {
+            try (Connection connection = connect("name=share")) {
+                execute(connection, "SELECT 1");
+                execute(connection, "UPDATE t SET x = 1");
+            }
+        }
+        assertThat(calls("primary", "connect")).hasSize(1);
+        assertThat(calls("replica1", "connect")).hasSize(1);
+        assertThat(calls("primary", "statement.execute UPDATE")).hasSize(5);
+        assertThat(calls("replica1", "statement.execute SELECT")).hasSize(5);
+        // Given back, not closed, when the logical connections closed.
+        assertThat(calls("primary", "close")).isEmpty();
+        assertThat(calls("replica1", "close")).isEmpty();
+    }
+
+    @Test
+    void jdbcState_movesByDifference_toTheNextBorrower() throws SQLException {
+        try (Connection first = connect("name=state"); Connection second = connect("name=state")) {
+            first.setAutoCommit(false);
+            execute(first, "UPDATE t SET x = 1");
+            first.commit();
+            RecordingDriver.clear();
+            // The same physical connection, now for a logical connection in autocommit: switched back before it runs.
+            execute(second, "UPDATE t SET x = 2");
+            List<String> primary = calls("primary", "");
+            assertThat(primary).contains("setAutoCommit true");
+            assertThat(primary.indexOf("setAutoCommit true")).isLessThan(primary.indexOf("statement.execute UPDATE t SET x = 2"));
+            RecordingDriver.clear();
+            // Nothing to change when it already carries the borrower's state.
+            execute(second, "UPDATE t SET x = 3");
+            assertThat(calls("primary", "set")).isEmpty();
+        }
+    }
+
+    @Test
+    void aTransactionKeepsItsPhysicalConnection_andAnotherLogicalConnectionOpensASecond() throws SQLException {
+        try (Connection first = connect("name=tx"); Connection second = connect("name=tx")) {
+            first.setAutoCommit(false);
+            execute(first, "UPDATE t SET x = 1");
+            execute(second, "UPDATE t SET x = 2");
+            first.commit();
+            execute(second, "UPDATE t SET x = 3");
+        }
+        assertThat(calls("primary", "connect")).hasSize(2);
+    }
+
+    @Test
+    void aSqlSessionChange_thatCannotBeUndone_closesThePhysicalConnectionInsteadOfLendingIt() throws SQLException {
+        try (Connection connection = connect("name=pragma")) {
+            execute(connection, "SET search_path TO app");
+            execute(connection, "UPDATE t SET x = 1");
+        }
+        // Other drivers are not observed: the change is replayed on each borrowed connection, which then closes.
+        assertThat(calls("primary", "statement.execute SET search_path TO app")).isNotEmpty();
+        assertThat(calls("primary", "close")).isNotEmpty();
+        RecordingDriver.clear();
+        try (Connection next = connect("name=pragma")) {
+            execute(next, "UPDATE t SET x = 2");
+        }
+        assertThat(calls("primary", "connect")).hasSize(1);
+        assertThat(calls("primary", "statement.execute SET")).isEmpty();
+    }
+
+    @Test
+    void anOpenResultSet_keepsItsPhysicalConnection_untilItIsClosed() throws SQLException {
+        try (Connection first = connect("name=rs", "replicaPoolSize=1", "poolTimeout=100ms");
+             Connection second = connect("name=rs", "replicaPoolSize=1", "poolTimeout=100ms")) {
+            Statement statement = first.createStatement();
+            ResultSet rs = statement.executeQuery("SELECT 1");
+            // The one replica connection is first's while its result set is open: second's read waits, then fails.
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> execute(second, "SELECT 2"))
+                    .isInstanceOf(java.sql.SQLTransientConnectionException.class).hasMessageContaining("replica1");
+            rs.close();
+            execute(second, "SELECT 3");
+            statement.close();
+        }
+        assertThat(calls("replica1", "connect")).hasSize(1);
+    }
+}
