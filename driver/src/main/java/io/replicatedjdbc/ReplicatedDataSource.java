@@ -25,7 +25,7 @@ import javax.sql.DataSource;
  * with those settings. Options set here are passed as connection properties: the URL's own query string wins.
  * Serializable and {@link Referenceable}: bound in JNDI, it is rebuilt by {@link Factory}.
  */
-public class ReplicatedDataSource implements DataSource, Serializable, Referenceable {
+public class ReplicatedDataSource implements DataSource, Serializable, Referenceable, AutoCloseable {
 
     private static final long serialVersionUID = 1L;
 
@@ -325,7 +325,30 @@ public class ReplicatedDataSource implements DataSource, Serializable, Reference
         return connect(info);
     }
 
+    private transient volatile boolean closed;
+
+    /**
+     * Closes the per-node pools of this data source's configuration (their idle connections now, those in use when
+     * their logical connections give them back); {@code getConnection} then fails with 08003, as a closed pool's does.
+     * Containers and Spring call it when the bean is destroyed.
+     */
+    @Override
+    public void close() throws SQLException {
+        closed = true;
+        if (url != null) {
+            ReplicatedDriver.instance().closePools(url, properties);
+        }
+    }
+
+    /** Whether {@link #close()} was called. */
+    public boolean isClosed() {
+        return closed;
+    }
+
     private Connection connect(Properties info) throws SQLException {
+        if (closed) {
+            throw new SQLException("ReplicatedDataSource is closed", "08003");
+        }
         if (url == null) {
             throw new SQLException("ReplicatedDataSource has no URL: call setUrl(\"jdbc:replicated:...\")", "08001");
         }

@@ -64,6 +64,18 @@ public final class ReplicatedDriver implements Driver {
         return LogicalConnection.open(clusters.open(config), config);
     }
 
+    /**
+     * Closes the node pools of the configuration {@code url} and {@code info} name, if it has any: their idle
+     * connections now, those in use when they come back (a data source closed).
+     */
+    void closePools(String url, Properties info) throws SQLException {
+        Config config = ConfigParser.parse(url, info == null ? new Properties() : info);
+        io.replicatedjdbc.internal.cluster.Cluster cluster = clusters.find(config);
+        if (cluster != null) {
+            cluster.closePools();
+        }
+    }
+
     /** A prefix check for {@code jdbc:replicated:} only: the URL is checked fully by {@link #connect}. */
     @Override
     public boolean acceptsURL(String url) {

@@ -274,4 +274,113 @@ class PostgresPooledConnectionsTest {
             assertThat(one(connection, "SELECT count(*) FROM pooled_t WHERE v = 'in-tx'")).isEqualTo("0");
         }
     }
+
+    @Test
+    void listen_prepare_andHoldableCursors_stayWithTheirLogicalConnection_whileOthersUseThePool() throws Exception {
+        String url = url("pool_objects", "primaryPoolSize=3");
+        try (Connection owner = DriverManager.getConnection(url); Connection other = DriverManager.getConnection(url)) {
+            try (Statement statement = owner.createStatement()) {
+                statement.execute("LISTEN pooled_channel");
+                statement.execute("PREPARE pooled_plan AS SELECT 42");
+                statement.execute("DECLARE pooled_cursor CURSOR WITH HOLD FOR SELECT g FROM generate_series(1, 3) g");
+            }
+            for (int i = 0; i < 5; i++) {
+                try (Statement statement = other.createStatement()) {
+                    statement.executeUpdate("INSERT INTO pooled_t (v) VALUES ('busy')");
+                }
+            }
+            // The other logical connection sees none of them, as a fresh connection would not.
+            assertThatThrownBy(() -> one(other, "EXECUTE pooled_plan")).isInstanceOf(SQLException.class)
+                    .extracting(e -> ((SQLException) e).getSQLState()).isEqualTo("26000");
+            try (Connection plain = cluster.connect(0); Statement statement = plain.createStatement()) {
+                statement.execute("NOTIFY pooled_channel, 'hello'");
+            }
+            assertThat(one(owner, "EXECUTE pooled_plan")).isEqualTo("42");
+            assertThat(one(owner, "FETCH NEXT FROM pooled_cursor")).isEqualTo("1");
+            org.postgresql.PGNotification[] notifications =
+                    owner.unwrap(org.postgresql.PGConnection.class).getNotifications(5_000);
+            assertThat(notifications).extracting(org.postgresql.PGNotification::getParameter).containsExactly("hello");
+        }
+    }
+
+    @Test
+    void sessionAuthorization_andDiscardAll_doNotReachTheNextBorrower() throws Exception {
+        try (Connection primary = cluster.connect(0); Statement statement = primary.createStatement()) {
+            statement.execute("DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'pooled_other') "
+                    + "THEN CREATE ROLE pooled_other; END IF; END $$");
+        }
+        cluster.awaitReplicas();
+        String url = url("pool_auth", "primaryPoolSize=1", "replicaPoolSize=1");
+        try (Connection a = DriverManager.getConnection(url); Connection b = DriverManager.getConnection(url)) {
+            try (Statement statement = a.createStatement()) {
+                statement.execute("SET SESSION AUTHORIZATION pooled_other");
+            }
+            assertThat(one(a, "SELECT session_user")).isEqualTo("pooled_other");
+            assertThat(one(b, "SELECT session_user")).isEqualTo("postgres");
+            try (Statement statement = b.createStatement();
+                 ResultSet rs = statement.executeQuery("INSERT INTO pooled_t (v) VALUES ('b') RETURNING session_user")) {
+                rs.next();
+                assertThat(rs.getString(1)).isEqualTo("postgres");
+            }
+            assertThat(one(a, "SELECT session_user")).isEqualTo("pooled_other");
+            try (Statement statement = a.createStatement()) {
+                statement.execute("CREATE TEMP TABLE pooled_gone (x int)");
+                statement.execute("DISCARD ALL");
+            }
+            // DISCARD ALL ended the session's objects and settings: the connection is no longer pinned.
+            assertThat(one(a, "SELECT session_user")).isEqualTo("postgres");
+            assertThat(a.unwrap(ReplicatedConnection.class).isPinnedToPrimary()).isFalse();
+        }
+    }
+
+    @Test
+    void aReplicaStoppedUnderManyLogicalConnections_readsGoOn_andNothingIsLeftBehind() throws Exception {
+        String application = "pool_churn";
+        String url = url(application, "primaryPoolSize=2", "replicaPoolSize=2", "replicaRetryInterval=200ms");
+        List<Connection> open = new ArrayList<>();
+        try {
+            for (int i = 0; i < 100; i++) {
+                open.add(DriverManager.getConnection(url));
+            }
+            for (Connection connection : open) {
+                assertThat(one(connection, "SELECT 1")).isEqualTo("1");
+            }
+            cluster.stopNode(2, PostgresCluster.StopMode.IMMEDIATE);
+            try {
+                for (int round = 0; round < 3; round++) {
+                    for (Connection connection : open) {
+                        assertThat(one(connection, "SELECT pg_is_in_recovery()")).isEqualTo("t");
+                    }
+                }
+                // Logical connections opened and closed in between, many times, while the replica is down.
+                for (int i = 0; i < 500; i++) {
+                    try (Connection connection = DriverManager.getConnection(url)) {
+                        assertThat(one(connection, "SELECT 1")).isEqualTo("1");
+                    }
+                }
+                assertThat(backends(0, application)).isLessThanOrEqualTo(2);
+                assertThat(backends(1, application)).isLessThanOrEqualTo(2);
+            } finally {
+                cluster.startNode(2);
+            }
+        } finally {
+            for (Connection connection : open) {
+                connection.close();
+            }
+        }
+        // The pools linger two seconds after the last logical connection, then close every physical connection.
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while ((backends(0, application) + backends(1, application) + backends(2, application) > 0
+                || poolThreads() > 0) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(backends(0, application) + backends(1, application) + backends(2, application)).isZero();
+        assertThat(poolThreads()).isZero();
+    }
+
+    /** The pools' keeper threads of this test's configurations still running. */
+    private static long poolThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(thread -> thread.getName().startsWith("replicated-jdbc-pool-") && thread.isAlive()).count();
+    }
 }

@@ -46,6 +46,31 @@ class ReplicatedDataSourceTest {
     }
 
     @Test
+    void close_closesThePooledConnections_andLaterConnectsFail(@TempDir Path dir) throws Exception {
+        SqliteCluster files = SqliteCluster.create(dir, 1);
+        ReplicatedDataSource dataSource = new ReplicatedDataSource();
+        dataSource.setUrl("jdbc:replicated:sqlite:" + files.primary());
+        dataSource.setReplicas(files.replica(1).toString());
+        dataSource.setName("closing-" + dir.getFileName());
+        Connection open = dataSource.getConnection();
+        assertThat(node(open)).isEqualTo("replica1");
+        try (Connection other = dataSource.getConnection()) {
+            assertThat(node(other)).isEqualTo("replica1");
+        }
+        java.util.Map<String, Integer> idle = open.unwrap(ReplicatedConnection.class).configurationStatistics()
+                .getPoolIdleConnections();
+        assertThat(idle.values().stream().mapToInt(Integer::intValue).sum()).isPositive();
+        dataSource.close();
+        assertThat(dataSource.isClosed()).isTrue();
+        assertThat(open.unwrap(ReplicatedConnection.class).configurationStatistics().getPools()).isEmpty();
+        assertThatThrownBy(dataSource::getConnection).isInstanceOf(SQLException.class)
+                .extracting(e -> ((SQLException) e).getSQLState()).isEqualTo("08003");
+        // A logical connection still open finds its pools closed: its next statement fails, as a closed pool's would.
+        assertThatThrownBy(() -> node(open)).isInstanceOf(SQLException.class).hasMessageContaining("closed");
+        open.close();
+    }
+
+    @Test
     void connections_routeAsTheUrlSays_withTheOptionsSetOnTheBean(@TempDir Path dir) throws Exception {
         SqliteCluster files = SqliteCluster.create(dir, 1);
         ReplicatedDataSource dataSource = new ReplicatedDataSource();

@@ -39,6 +39,12 @@ public final class ClusterRegistry {
         return cluster;
     }
 
+    /** The configuration's cluster if one is kept (active or idle), or null; counts nothing. */
+    public synchronized Cluster find(Config config) {
+        Cluster cluster = active.get(config.clusterKey());
+        return cluster != null ? cluster : idle.get(config.clusterKey());
+    }
+
     /** One of the cluster's connections closed; after its last one, it becomes idle. */
     synchronized void closed(Cluster cluster, String key) {
         if (cluster.countClosed() && active.get(key) == cluster) {

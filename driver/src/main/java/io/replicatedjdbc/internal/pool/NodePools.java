@@ -37,7 +37,7 @@ public final class NodePools {
     private int users;
     private long unusedSince;
     private Thread keeper;
-    private boolean closed;
+    private volatile boolean closed;
 
     public NodePools(Config config, Opener opener) {
         this.config = config;
@@ -54,9 +54,16 @@ public final class NodePools {
         PoolSettings settings = config.pool();
         int index = config.replicas().indexOf(node);
         int size = node.isPrimary() || index < 0 ? settings.primarySize() : settings.replicaSize(index);
-        return new NodePool(node.toString(), () -> opener.open(node), new NodePool.Limits(size,
+        NodePool pool = new NodePool(node.toString(), () -> opener.open(node), new NodePool.Limits(size,
                 settings.timeoutMillis(), settings.idleTimeoutMillis(), settings.maxLifetimeMillis(),
                 settings.validateIdleMillis(), settings.leakThresholdMillis()));
+        synchronized (this) {
+            if (closed) {
+                // Closed (a data source closed) while logical connections of it are still open: they get nothing more.
+                pool.close();
+            }
+        }
+        return pool;
     }
 
     /** The node was found down: its pool is emptied (connections in use are closed when they come back). */
