@@ -34,7 +34,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Thread)
 public class StatementPathBenchmark {
 
-    @Param({"direct", "replicated"})
+    /** direct: the wrapped driver alone; replicated: through the driver, pooled (the default); dedicated: held for life. */
+    @Param({"direct", "replicated", "dedicated"})
     public String driver;
 
     private Connection connection;
@@ -46,8 +47,9 @@ public class StatementPathBenchmark {
     @Setup
     public void open() throws SQLException {
         NoIoDriver.register();
-        connection = DriverManager.getConnection(driver.equals("direct")
-                ? "jdbc:noio:replica1" : "jdbc:replicated:noio:primary?replicas=noio:replica1");
+        connection = DriverManager.getConnection(driver.equals("direct") ? "jdbc:noio:replica1"
+                : "jdbc:replicated:noio:primary?replicas=noio:replica1"
+                + (driver.equals("dedicated") ? "&connectionMode=dedicated" : ""));
         prepared = connection.prepareStatement("SELECT v FROM bench WHERE id = ?");
         update = connection.prepareStatement("UPDATE bench SET v = v + 1 WHERE id = ?");
         statement = connection.createStatement();

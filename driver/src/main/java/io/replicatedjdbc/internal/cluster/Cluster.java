@@ -290,6 +290,10 @@ public final class Cluster {
      */
     public NodeSpec chooseReplica(List<NodeSpec> exclude) {
         long now = System.nanoTime();
+        if (exclude.isEmpty() && config.primaryReadWeight() == 0 && allInRotation(now)) {
+            // The common case, once per pooled read: every replica may take it, nothing to copy.
+            return selector.choose(config.replicas(), facts);
+        }
         List<NodeSpec> candidates = new ArrayList<>(config.replicas().size());
         for (NodeSpec replica : config.replicas()) {
             if (!exclude.contains(replica) && health.isAvailable(replica, now) && positions.tooFarBehind(replica) == null) {
@@ -322,6 +326,20 @@ public final class Cluster {
             }
         }
         return "every replica is marked down for replicaRetryInterval";
+    }
+
+    private boolean allInRotation(long now) {
+        List<NodeSpec> replicas = config.replicas();
+        if (replicas.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < replicas.size(); i++) {
+            NodeSpec replica = replicas.get(i);
+            if (!health.isAvailable(replica, now) || positions.tooFarBehind(replica) != null) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Physical connections running an autocommit read on each replica now: aborted when the monitor finds it dead. */

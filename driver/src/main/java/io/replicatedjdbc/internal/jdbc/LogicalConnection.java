@@ -285,7 +285,8 @@ public class LogicalConnection implements ReplicatedConnection {
                 router.bind(physical.role(), physical.node.toString());
                 T result;
                 // An autocommit read on a replica may be aborted by the monitor if the host hangs: it then runs elsewhere.
-                boolean abortable = mayRunAgain && nodes.isReplica(physical);
+                // (Only where the monitor runs, which is what aborts them.)
+                boolean abortable = mayRunAgain && config.hasWalPositions() && nodes.isReplica(physical);
                 if (abortable) {
                     cluster.readStarted(physical.node, physical.connection);
                 }
@@ -350,6 +351,9 @@ public class LogicalConnection implements ReplicatedConnection {
                     // Its results are read from this connection until closed (with other drivers, also its generated
                     // keys, which SQLite asks the connection for): kept until then.
                     owner.resultsOn(physical);
+                    if (pools != null) {
+                        resultsLeft(owner);
+                    }
                 }
                 TxStatus status = afterStatement(physical, sql, c, true);
                 if (c.route() == Route.ALL && serverSession == null) {
@@ -572,6 +576,17 @@ public class LogicalConnection implements ReplicatedConnection {
     }
 
     private void transferJdbcState(Physical physical) throws SQLException {
+        if (physical.jdbcState == session && physical.jdbcVersion == session.version()) {
+            // This logical connection used it last, and has changed nothing since: it is as it left it.
+            return;
+        }
+        physical.jdbcState = null;
+        applyJdbcState(physical);
+        physical.jdbcState = session;
+        physical.jdbcVersion = session.version();
+    }
+
+    private void applyJdbcState(Physical physical) throws SQLException {
         Connection c = physical.connection;
         if (!session.onlyPooledState(serverSession != null)) {
             session.applyTo(c);
@@ -695,6 +710,20 @@ public class LogicalConnection implements ReplicatedConnection {
 
     /** Whether a result set read from this physical connection is still open (it must not be closed under it). */
     private boolean readingFrom(Physical physical) {
+        if (pools != null) {
+            // Pooled, asked after every statement: only the statements that left results are looked at.
+            synchronized (withResults) {
+                for (int i = withResults.size() - 1; i >= 0; i--) {
+                    StatementProxy statement = withResults.get(i);
+                    if (!statement.hasResults()) {
+                        withResults.remove(i);
+                    } else if (statement.readingFrom(physical)) {
+                        return true;
+                    }
+                }
+            }
+            return false;
+        }
         synchronized (statements) {
             for (StatementProxy statement : statements) {
                 if (statement.readingFrom(physical)) {
@@ -703,6 +732,18 @@ public class LogicalConnection implements ReplicatedConnection {
             }
         }
         return false;
+    }
+
+    /** Statements whose last execution left results to read (pooled): they keep their connection until closed. */
+    private final List<StatementProxy> withResults = new ArrayList<>(2);
+
+    /** A statement's execution left results on a physical connection. */
+    void resultsLeft(StatementProxy statement) {
+        synchronized (withResults) {
+            if (!withResults.contains(statement)) {
+                withResults.add(statement);
+            }
+        }
     }
 
     /**

@@ -26,6 +26,9 @@ final class Physical implements ServerSession.Carrier {
     long fileCheckedAt;
     /** The server session state it carries (PostgreSQL), or null when not known. */
     private Map<String, String> carried;
+    /** The JDBC session state it was last brought to, and that state's version then (pooled). */
+    Object jdbcState;
+    long jdbcVersion;
     /** Its network timeout before a borrower first changed it (pooled); null while none has. */
     Integer defaultNetworkTimeout;
     /** Set by a borrower that left state behind which the next one could not undo: closed instead of returned. */

@@ -448,10 +448,9 @@ final class PhysicalConnections {
      * failures, chained, or null.
      */
     SQLException closeAll(boolean keepsObjects) {
-        primary = null;
-        replica = null;
+        List<Physical> held = takeHeld();
         SQLException failure = null;
-        for (Physical physical : drainOpened()) {
+        for (Physical physical : held) {
             if (physical.entry != null) {
                 if (keepsObjects && physical.node.isPrimary()) {
                     physical.discardOnRelease = true;
@@ -494,13 +493,23 @@ final class PhysicalConnections {
 
     /** Tracks an opened physical connection; {@code count} in the cluster's bound counts, unless already counted. */
     private Physical track(Physical physical, boolean count) {
-        synchronized (opened) {
-            opened.add(physical);
+        if (pools == null) {
+            synchronized (opened) {
+                opened.add(physical);
+            }
         }
-        if (count && !physical.node.isPrimary()) {
+        if (count && countsBound() && !physical.node.isPrimary()) {
             cluster.bound(physical.node, 1);
         }
         return physical;
+    }
+
+    /**
+     * Whether replicas held are counted for the cluster: always when dedicated (balancing and moves go by them), and
+     * pooled only for leastConnections, which then counts the reads running on each replica.
+     */
+    private boolean countsBound() {
+        return pools == null || config.balance() == Config.Balance.LEAST_CONNECTIONS;
     }
 
     private void untrack(Physical physical) {
@@ -508,13 +517,36 @@ final class PhysicalConnections {
     }
 
     private void untrack(Physical physical, boolean count) {
-        boolean removed;
-        synchronized (opened) {
-            removed = opened.remove(physical);
+        boolean removed = true;
+        if (pools == null) {
+            synchronized (opened) {
+                removed = opened.remove(physical);
+            }
         }
-        if (count && removed && !physical.node.isPrimary()) {
+        if (count && removed && countsBound() && !physical.node.isPrimary()) {
             cluster.bound(physical.node, -1);
         }
+    }
+
+    /** Every physical connection held, taken from this logical connection (for closing or giving back). */
+    private List<Physical> takeHeld() {
+        Physical heldPrimary = primary;
+        Physical heldReplica = replica;
+        primary = null;
+        replica = null;
+        List<Physical> all = drainOpened();
+        if (pools != null) {
+            // Pooled connections are not in the set: the fields are all there is.
+            for (Physical physical : new Physical[] {heldPrimary, heldReplica}) {
+                if (physical != null && !all.contains(physical)) {
+                    all.add(physical);
+                    if (countsBound() && !physical.node.isPrimary()) {
+                        cluster.bound(physical.node, -1);
+                    }
+                }
+            }
+        }
+        return all;
     }
 
     private List<Physical> drainOpened() {
@@ -532,10 +564,9 @@ final class PhysicalConnections {
     }
 
     void abortAll(Executor executor) throws SQLException {
-        primary = null;
-        replica = null;
+        List<Physical> held = takeHeld();
         SQLException failure = null;
-        for (Physical physical : drainOpened()) {
+        for (Physical physical : held) {
             try {
                 physical.discardOnRelease = true;
                 physical.connection.abort(executor);

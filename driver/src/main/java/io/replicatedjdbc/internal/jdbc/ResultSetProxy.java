@@ -42,8 +42,17 @@ final class ResultSetProxy implements ResultSet {
         return owner;
     }
 
+    /** Closed through this proxy (the routing asks this, not the physical result set, on every statement). */
+    private volatile boolean closedHere;
+
+    /** Whether the application closed it through this proxy; a result set closed otherwise goes with its statement. */
+    boolean closedHere() {
+        return closedHere;
+    }
+
     @Override
     public void close() throws SQLException {
+        closedHere = true;
         delegate.close();
         if (owner != null) {
             owner.resultSetClosed(this);

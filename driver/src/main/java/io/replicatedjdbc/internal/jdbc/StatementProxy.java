@@ -261,6 +261,11 @@ class StatementProxy implements Statement {
      */
     private volatile Physical resultsOn;
 
+    /** Whether the last execution's results are still to be read (see {@link #resultsOn(Physical)}). */
+    final boolean hasResults() {
+        return resultsOn != null;
+    }
+
     /** The last execution left results to read on {@code physical}. */
     final void resultsOn(Physical physical) {
         resultsOn = physical;
@@ -269,12 +274,18 @@ class StatementProxy implements Statement {
     /** Whether a result set of this statement, read from {@code physical}, is still open (or not yet fetched). */
     final boolean readingFrom(Physical physical) {
         ResultSetProxy open = currentResultSet;
+        if (open == null) {
+            return resultsOn == physical && physical != null;
+        }
+        if (open.closedHere()) {
+            return false;
+        }
+        if (resultsOn == physical && physical != null) {
+            return true;
+        }
         Held held = current;
         try {
-            if (resultsOn == physical && physical != null && (open == null || !open.isClosed())) {
-                return true;
-            }
-            return open != null && held != null && held.physical == physical && !open.isClosed();
+            return held != null && held.physical == physical && !open.isClosed();
         } catch (SQLException e) {
             return true;
         }

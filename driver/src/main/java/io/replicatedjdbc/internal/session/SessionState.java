@@ -35,6 +35,8 @@ public final class SessionState {
     private final Map<String, SessionAction> actions = new LinkedHashMap<>();
     private final Map<String, SessionAction> driverSettings = new LinkedHashMap<>();
     private long unnamed;
+    /** Changes with every change of this state: a pooled connection brought to one version needs nothing more. */
+    private long version;
 
     /**
      * @param propagatesReadOnly whether {@code setReadOnly} reaches the physical connections. The flag always
@@ -54,6 +56,7 @@ public final class SessionState {
     }
 
     public void autoCommit(boolean value) {
+        version++;
         autoCommit = value;
     }
 
@@ -62,6 +65,7 @@ public final class SessionState {
     }
 
     public void readOnly(boolean value) {
+        version++;
         readOnly = value;
         readOnlySet = true;
     }
@@ -71,6 +75,7 @@ public final class SessionState {
     }
 
     public void isolation(int level) {
+        version++;
         isolation = level;
     }
 
@@ -79,6 +84,7 @@ public final class SessionState {
     }
 
     public void catalog(String value) {
+        version++;
         catalog = value;
     }
 
@@ -87,6 +93,7 @@ public final class SessionState {
     }
 
     public void schema(String value) {
+        version++;
         schema = value;
     }
 
@@ -95,6 +102,7 @@ public final class SessionState {
     }
 
     public void holdability(int value) {
+        version++;
         holdability = value;
     }
 
@@ -103,6 +111,7 @@ public final class SessionState {
     }
 
     public void typeMap(Map<String, Class<?>> value) {
+        version++;
         typeMap = value;
     }
 
@@ -111,6 +120,7 @@ public final class SessionState {
     }
 
     public void clientInfo(String name, String value) {
+        version++;
         if (clientInfo == null) {
             clientInfo = new Properties();
         }
@@ -122,6 +132,7 @@ public final class SessionState {
     }
 
     public void clientInfo(Properties values) {
+        version++;
         clientInfo = new Properties();
         clientInfo.putAll(values);
     }
@@ -131,6 +142,7 @@ public final class SessionState {
     }
 
     public void networkTimeout(Executor executor, int millis) {
+        version++;
         networkTimeoutExecutor = executor;
         networkTimeoutMillis = millis;
     }
@@ -140,6 +152,7 @@ public final class SessionState {
      * what it sets ({@code SET search_path}, {@code PRAGMA foreign_keys}), or is null when that is not known.
      */
     public void record(String setting, SessionAction action) {
+        version++;
         String key = setting != null ? setting : "#" + unnamed++;
         actions.remove(key);
         actions.put(key, action);
@@ -151,12 +164,19 @@ public final class SessionState {
      * {@code RESET ALL} or {@code DISCARD ALL} forgets them.
      */
     public void recordDriverSetting(String name, SessionAction action) {
+        version++;
         driverSettings.put(name, action);
     }
 
     /** Forgets the recorded SQL session changes: {@code RESET ALL} or {@code DISCARD ALL} undid them everywhere. */
     public void clearActions() {
+        version++;
         actions.clear();
+    }
+
+    /** A number that changes whenever this state does. */
+    public long version() {
+        return version;
     }
 
     public Executor networkTimeoutExecutor() {
