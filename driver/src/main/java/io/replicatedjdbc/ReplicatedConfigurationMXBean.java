@@ -29,7 +29,8 @@ public interface ReplicatedConfigurationMXBean {
     Map<String, Long> getReplicaLagBytes();
 
     /**
-     * With {@code connectionMode=pooled}, one line per node pool, by node: its size, connections in use and idle,
+     * With {@code connectionMode=pooled}, one line per node pool, by node name ({@code primary}, {@code replica1}):
+     * the node's address, its size, connections in use and idle,
      * statements waiting, connections opened and closed so far, the wait for a connection (median, 99th percentile,
      * maximum of the last 1,024 borrows) and the logical connections pinned to one of its connections. Empty when
      * dedicated.

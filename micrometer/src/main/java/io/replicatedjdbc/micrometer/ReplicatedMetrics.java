@@ -21,6 +21,8 @@ import java.util.logging.Logger;
  *   lagging, or (the primary) while writes are refused;</li>
  *   <li>{@code replicated.replica.lag} (gauge, tag {@code node}, base unit bytes): how far each replica is behind
  *   the primary's last known WAL position; -1 while unknown;</li>
+ *   <li>{@code replicated.pool.active}, {@code replicated.pool.idle} and {@code replicated.pool.waiting} (gauges, tag
+ *   {@code node}): the node pool's connections in use, idle, and statements waiting for one (0 when dedicated);</li>
  *   <li>{@code replicated.reads.replicas} and {@code replicated.reads.primary} (counters, the latter tagged
  *   {@code cause}: why a read ran on the primary), and {@code replicated.retries} (counter).</li>
  * </ul>
@@ -58,6 +60,14 @@ public final class ReplicatedMetrics implements MeterBinder {
             Gauge.builder("replicated.node.up", statistics, s -> "up".equals(s.getNodeStates().get(node)) ? 1 : 0)
                     .description("1 while the node takes its share of the statements, 0 while it is down, lagging"
                             + " or (the primary) refusing writes").tags(tags).register(registry);
+            Gauge.builder("replicated.pool.active", statistics, s -> count(s.getPoolActiveConnections(), node))
+                    .description("Physical connections of the node's pool in use now (pooled)").tags(tags)
+                    .register(registry);
+            Gauge.builder("replicated.pool.idle", statistics, s -> count(s.getPoolIdleConnections(), node))
+                    .description("Idle physical connections of the node's pool (pooled)").tags(tags).register(registry);
+            Gauge.builder("replicated.pool.waiting", statistics, s -> count(s.getPoolWaiting(), node))
+                    .description("Statements waiting for a connection of the node's pool (pooled)").tags(tags)
+                    .register(registry);
             if (!node.equals("primary")) {
                 Gauge.builder("replicated.replica.lag", statistics, s -> valueOf(s.getReplicaLagBytes(), node))
                         .description("Bytes of WAL the replica is behind the primary; -1 while unknown")
@@ -75,6 +85,11 @@ public final class ReplicatedMetrics implements MeterBinder {
         FunctionCounter.builder("replicated.retries", statistics, ReplicatedConfigurationMXBean::getRetries)
                 .description("Statements run again on another node after a replica failed them").tags(configuration)
                 .register(registry);
+    }
+
+    private static double count(Map<String, Integer> values, String key) {
+        Integer value = values.get(key);
+        return value == null ? 0 : value;
     }
 
     private static double valueOf(Map<String, Long> values, String key) {

@@ -78,6 +78,11 @@ class ReplicatedMetricsTest {
             assertThat(registry.get("replicated.node.up").tags("node", "primary").gauge().value()).isOne();
             assertThat(registry.get("replicated.replica.lag").tags("node", "replica1").gauge().value())
                     .as("SQLite has no positions").isEqualTo(-1);
+            // Pooled (the default): the statements gave their connections back; the held logical connection holds none.
+            assertThat(registry.get("replicated.pool.active").tags("node", "primary").gauge().value()).isZero();
+            assertThat(registry.get("replicated.pool.idle").tags("node", "primary").gauge().value()).isOne();
+            assertThat(registry.get("replicated.pool.idle").tags("node", "replica1").gauge().value()).isOne();
+            assertThat(registry.get("replicated.pool.waiting").tags("node", "replica1").gauge().value()).isZero();
 
             Health checked = health.health(true);
             assertThat(checked.getStatus()).as("a replica down does not take the service down").isEqualTo(Status.UP);

@@ -18,25 +18,34 @@ import java.util.List;
  */
 final class Connections {
 
-    /** The largest pool measured: the test cluster's max_connections (200) less what the suite itself holds. */
+    /** The largest pool plain PgJDBC can open: the test cluster's max_connections (200) less what the suite holds. */
     static final int LARGEST_POOL = 150;
 
     private Connections() {
     }
+
+    /** The systems compared: plain PgJDBC, and the driver with per-node pools (its default) and dedicated. */
+    private static final String[] SYSTEMS = {"plain", "pooled", "dedicated"};
 
     static Table run(Nodes nodes, Settings settings) throws Exception {
         int threads = settings.threads();
         Table table = new Table("connections", "Backends held per node by a HikariCP pool of N connections, "
                 + threads + " busy threads", "system", "pool size", "workload", "requests/s", "primary backends",
                 "replica backends", "monitor backends", "statements on the primary");
-        int[] sizes = settings.smoke() ? new int[] {4} : new int[] {20, 50, LARGEST_POOL};
+        int[] sizes = settings.smoke() ? new int[] {4} : new int[] {20, 50, LARGEST_POOL, 200};
         double seconds = settings.smoke() ? 0.3 : 3;
         int run = 0;
         for (int size : sizes) {
             for (int writePercent : new int[] {0, 10}) {
-                for (boolean replicated : new boolean[] {false, true}) {
+                for (String system : SYSTEMS) {
+                    if (size > LARGEST_POOL && !system.equals("pooled")) {
+                        // Its pool's backends alone would exceed the cluster's max_connections: only pooled opens.
+                        continue;
+                    }
+                    boolean replicated = !system.equals("plain");
                     String name = "connections-" + (++run);
-                    String url = replicated ? nodes.replicatedUrl(nodes.replicaCount(), "ApplicationName=" + name)
+                    String url = replicated ? nodes.replicatedUrl(nodes.replicaCount(), "ApplicationName=" + name,
+                            "connectionMode=" + system)
                             : nodes.plainUrl(0) + (nodes.plainUrl(0).contains("?") ? "&" : "?") + "ApplicationName=" + name;
                     long primaryBefore = statementsOn(nodes, 0);
                     Load.Result result;
@@ -54,11 +63,12 @@ final class Connections {
                             monitor += backends(nodes, node, ReplicaPositions.MONITOR_NAME);
                         }
                     }
-                    // A closed session has reported its statements; a configuration's monitor stops 2 s after its
-                    // last connection closed, so that the next row counts only its own.
+                    // A closed session has reported its statements; a configuration's monitor and pools stop 2 s
+                    // after its last connection closed, so that the next row counts only its own.
                     Thread.sleep(replicated && !settings.smoke() ? 2_500 : 300);
-                    table.row(replicated ? "jdbc:replicated: (a physical primary and replica per connection)"
-                                    : "plain PgJDBC, primary", size,
+                    table.row(system.equals("plain") ? "plain PgJDBC, primary"
+                                    : system.equals("pooled") ? "jdbc:replicated:, pooled (primaryPoolSize 10, replicaPoolSize 20)"
+                                    : "jdbc:replicated:, dedicated (a primary and a replica per connection)", size,
                             writePercent == 0 ? "100% reads" : (100 - writePercent) + "% reads, " + writePercent + "% writes",
                             result.requests() / result.seconds(), primary, replicas.toString(), replicated ? monitor : "-",
                             statementsOn(nodes, 0) - primaryBefore);
@@ -70,9 +80,9 @@ final class Connections {
         table.note("Backends are the pool's client backends in pg_stat_activity (its ApplicationName), counted after the"
                 + " run while the pool is still open; the monitor's (one per node and configuration) are counted apart, on"
                 + " every node. Statements on the primary: xact_commit + xact_rollback of the database on the primary"
-                + " over the run, every session's (the suite's own few and the monitor's polls included). The cluster's max_connections is 200, so the largest pool is " + LARGEST_POOL
-                + ": a pool of 200 over the driver cannot open at all (its 200 primary backends and the monitor exceed"
-                + " it), nor can one over plain PgJDBC.");
+                + " over the run, every session's (the suite's own few and the monitor's polls included). The cluster's"
+                + " max_connections is 200: a HikariCP pool of 200 opens only over the pooled driver (plain PgJDBC and the"
+                + " dedicated driver would need 200 primary backends and more), so that row has it alone.");
         return table;
     }
 

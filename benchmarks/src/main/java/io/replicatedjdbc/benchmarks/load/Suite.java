@@ -18,7 +18,7 @@ import java.util.List;
  * TPC-B-like mix. Writes one CSV and one JSON file per scenario, PNG charts and {@code summary.md}.
  *
  * <p>Arguments: {@code --out DIR}, {@code --full} (the default) or {@code --smoke} (every scenario for a moment),
- * {@code --only overhead,classifier,scaling,mix,tpcb,connections}, and {@code --primary URL --replica URL --replica URL} to
+ * {@code --only overhead,classifier,scaling,mix,tpcb,connections,clients}, and {@code --primary URL --replica URL --replica URL} to
  * run against servers elsewhere (PgJDBC URLs with credentials; no CPU budgets are set then).
  */
 public final class Suite {
@@ -32,7 +32,7 @@ public final class Suite {
         Path out = Paths.get("benchmarks/results");
         Settings settings = Settings.fullRun();
         List<String> external = new ArrayList<>();
-        String only = "overhead,classifier,scaling,mix,tpcb,connections";
+        String only = "overhead,classifier,scaling,mix,tpcb,connections,clients";
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--out" -> out = Paths.get(args[++i]);
@@ -78,6 +78,10 @@ public final class Suite {
             if (only.contains("connections")) {
                 log("backends per node for a pool");
                 tables.add(Connections.run(nodes, settings));
+            }
+            if (only.contains("clients")) {
+                log("many clients over per-node pools");
+                tables.add(ManyClients.run(nodes, settings));
             }
             if (only.contains("scaling")) {
                 log("standby scan cost");

@@ -93,7 +93,7 @@ public final class ConfigurationStatistics implements ReplicatedConfigurationMXB
     public Map<String, String> getPools() {
         Map<String, String> pools = new LinkedHashMap<>();
         for (io.replicatedjdbc.internal.pool.PoolStatistics pool : cluster.poolStatistics()) {
-            pools.merge(pool.node, pool.toString(), (a, b) -> a + "; " + b);
+            pools.merge(pool.name, pool.node + ": " + pool, (a, b) -> a + "; " + b);
         }
         return pools;
     }
@@ -116,7 +116,7 @@ public final class ConfigurationStatistics implements ReplicatedConfigurationMXB
     private Map<String, Integer> poolNumbers(java.util.function.ToIntFunction<io.replicatedjdbc.internal.pool.PoolStatistics> number) {
         Map<String, Integer> numbers = new LinkedHashMap<>();
         for (io.replicatedjdbc.internal.pool.PoolStatistics pool : cluster.poolStatistics()) {
-            numbers.merge(pool.node, number.applyAsInt(pool), Integer::sum);
+            numbers.merge(pool.name, number.applyAsInt(pool), Integer::sum);
         }
         return numbers;
     }

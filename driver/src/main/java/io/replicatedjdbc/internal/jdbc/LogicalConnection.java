@@ -1071,7 +1071,9 @@ public class LogicalConnection implements ReplicatedConnection {
                 statement.makeOn(likely);
             }
         } finally {
-            unlock();
+            // Pooled, a connection borrowed to make the statement stays this connection's until the next statement
+            // ends (or the request does): the statement most likely runs next, there, with its physical statement.
+            lock.unlock();
         }
     }
 

@@ -3,12 +3,9 @@ package io.replicatedjdbc.internal.pool;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.IdentityHashMap;
-import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
@@ -22,7 +19,8 @@ import java.util.logging.Logger;
  * and the others age out), opens a new one while the pool is below its size, or waits for one to come back, at most
  * the pool's timeout.
  *
- * <p>One lock guards the idle stack and the counts; connections are opened, checked and closed outside it.
+ * <p>The idle stack and the counts take no lock (an idle connection is claimed by one compare-and-set); only a borrower
+ * that must wait takes the lock, to sleep on its condition. Connections are opened, checked and closed outside it.
  */
 public final class NodePool {
 
@@ -72,10 +70,12 @@ public final class NodePool {
         private final NodePool pool;
         private final long retireAt;
         private final int generation;
-        private long idleSince;
-        private long borrowedAt;
-        private Throwable takenAt;
-        private boolean leakReported;
+        private volatile long idleSince;
+        private volatile long borrowedAt;
+        /** Lent to a borrower; an idle one is claimed by one compare-and-set, so that two never get it. */
+        private final java.util.concurrent.atomic.AtomicBoolean inUse = new java.util.concurrent.atomic.AtomicBoolean();
+        private volatile Throwable takenAt;
+        private volatile boolean leakReported;
         /** What the pool's user keeps with the connection (its session state, its statements): set once. */
         private Object attachment;
 
@@ -102,31 +102,46 @@ public final class NodePool {
             attachment = value;
         }
 
+        /** Takes an idle entry for one borrower: false when another took it first. */
+        private boolean claim() {
+            return inUse.compareAndSet(false, true);
+        }
+
         private boolean retired(long now) {
             return retireAt != Long.MAX_VALUE && now - retireAt >= 0;
         }
     }
 
     private final String node;
+    private final String name;
     private final Opener opener;
     private final Limits limits;
+    /** Idle connections, the most recently returned first: taken and given back without a lock. */
+    private final ConcurrentLinkedDeque<Entry> idle = new ConcurrentLinkedDeque<>();
+    /** Every connection open (idle or in use), for leaks, statistics and closing. */
+    private final Set<Entry> all = ConcurrentHashMap.newKeySet();
+    /** Connections open or being opened. */
+    private final AtomicInteger total = new AtomicInteger();
+    private final AtomicInteger active = new AtomicInteger();
+    /** Borrowers waiting; the lock and condition are only for them. */
+    private final AtomicInteger waiting = new AtomicInteger();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition returned = lock.newCondition();
-    /** Idle connections, the most recently returned first. */
-    private final ArrayDeque<Entry> idle = new ArrayDeque<>();
-    private final Set<Entry> borrowed = Collections.newSetFromMap(new IdentityHashMap<>());
-    /** Connections open or being opened. */
-    private int total;
-    private int waiting;
-    private int generation;
-    private boolean closed;
-    private long opened;
-    private long closedCount;
+    private volatile int generation;
+    private volatile boolean closed;
+    private final java.util.concurrent.atomic.LongAdder opened = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder closedCount = new java.util.concurrent.atomic.LongAdder();
     private final WaitTimes waits = new WaitTimes();
     private final AtomicInteger pinned = new AtomicInteger();
 
     public NodePool(String node, Opener opener, Limits limits) {
+        this(node, node, opener, limits);
+    }
+
+    /** {@code node}: as messages show it; {@code name}: as the statistics key it ({@code primary}, {@code replica1}). */
+    public NodePool(String node, String name, Opener opener, Limits limits) {
         this.node = node;
+        this.name = name;
         this.opener = opener;
         this.limits = limits;
     }
@@ -143,6 +158,7 @@ public final class NodePool {
     /**
      * A physical connection for the caller alone until {@link #release} or {@link #discard}: an idle one (checked with
      * {@code isValid} when it was idle long), a new one, or one another borrower returns within the pool's timeout.
+     * Taking an idle connection and giving it back take no lock; only a borrower that must wait does.
      *
      * @throws SQLTransientConnectionException when none is free in time, naming the node and the pool's size
      * @throws SQLException the driver's own error when a new connection cannot be opened; an interrupted wait ends at
@@ -152,13 +168,7 @@ public final class NodePool {
         long start = System.nanoTime();
         long deadline = start + limits.timeoutNanos;
         while (true) {
-            Entry entry;
-            lock.lock();
-            try {
-                entry = takeOrReserve(deadline, start);
-            } finally {
-                lock.unlock();
-            }
+            Entry entry = takeOrReserve(deadline, start);
             long now = System.nanoTime();
             if (entry == null) {
                 entry = openReserved(now);
@@ -173,57 +183,80 @@ public final class NodePool {
         }
     }
 
-    /** Under the lock: an idle entry (now borrowed), or null with a slot reserved to open one; waits for either. */
+    /** An idle entry (now in use), or null with a slot reserved to open one; waits for either, up to the deadline. */
     private Entry takeOrReserve(long deadline, long start) throws SQLException {
-        while (true) {
-            if (closed) {
-                throw new Unavailable("The pool of " + node + " is closed", "08003", null);
+        Entry entry = takeIdleOrReserve();
+        if (entry != NONE) {
+            waits.record(System.nanoTime() - start);
+            return entry;
+        }
+        waiting.incrementAndGet();
+        lock.lock();
+        try {
+            while (true) {
+                // Looked at again after counting itself as waiting: a connection given back since is found here, and
+                // one given back later signals.
+                entry = takeIdleOrReserve();
+                if (entry != NONE) {
+                    waits.record(System.nanoTime() - start);
+                    return entry;
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    waits.record(System.nanoTime() - start);
+                    throw new Unavailable("No connection of " + node + " was free within "
+                            + limits.timeoutNanos / 1_000_000 + " ms: all " + limits.size + " of its pool are in use ("
+                            + (waiting.get() - 1) + " other statements waiting); raise the pool's size or poolTimeout, or"
+                            + " look for transactions or result sets left open", "08001", null);
+                }
+                try {
+                    returned.awaitNanos(left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new Unavailable("Interrupted while waiting for a connection of " + node, "08001", e);
+                }
             }
+        } finally {
+            waiting.decrementAndGet();
+            lock.unlock();
+        }
+    }
+
+    /** Marks that neither an idle entry was taken nor a slot reserved. */
+    private static final Entry NONE = new Entry(null, null, 0, 0, 0);
+
+    /** An idle entry taken, null with a slot reserved, or {@link #NONE}. */
+    private Entry takeIdleOrReserve() throws SQLException {
+        if (closed) {
+            throw new Unavailable("The pool of " + node + " is closed", "08003", null);
+        }
+        while (true) {
             Entry entry = idle.pollFirst();
             if (entry != null) {
-                borrowed.add(entry);
-                waits.record(System.nanoTime() - start);
-                return entry;
+                if (entry.claim()) {
+                    active.incrementAndGet();
+                    return entry;
+                }
+                continue;
             }
-            if (total < limits.size) {
-                total++;
-                waits.record(System.nanoTime() - start);
+            int open = total.get();
+            if (open >= limits.size) {
+                return NONE;
+            }
+            if (total.compareAndSet(open, open + 1)) {
                 return null;
-            }
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                waits.record(System.nanoTime() - start);
-                throw new Unavailable("No connection of " + node + " was free within "
-                        + limits.timeoutNanos / 1_000_000 + " ms: all " + limits.size + " of its pool are in use ("
-                        + waiting + " other statements waiting); raise the pool's size or poolTimeout, or look for "
-                        + "transactions left open", "08001", null);
-            }
-            waiting++;
-            try {
-                returned.awaitNanos(left);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new Unavailable("Interrupted while waiting for a connection of " + node,
-                        "08001", e);
-            } finally {
-                waiting--;
             }
         }
     }
 
-    /** Opens a connection in a slot reserved under the lock; the slot is given back if it cannot be opened. */
+    /** Opens a connection in a slot reserved; the slot is given back if it cannot be opened. */
     private Entry openReserved(long now) throws SQLException {
         Connection connection;
         try {
             connection = opener.open();
         } catch (SQLException | RuntimeException | Error e) {
-            lock.lock();
-            try {
-                total--;
-                returned.signal();
-            } finally {
-                lock.unlock();
-            }
+            total.decrementAndGet();
+            signalWaiter();
             throw e;
         }
         long lifetime = limits.maxLifetimeNanos;
@@ -231,21 +264,17 @@ public final class NodePool {
             // Up to 2.5% less, so that connections opened together are not all renewed together.
             lifetime -= ThreadLocalRandom.current().nextLong(lifetime / 40 + 1);
         }
-        lock.lock();
-        try {
-            Entry entry = new Entry(this, connection, now, lifetime, generation);
-            opened++;
-            if (closed) {
-                total--;
-                closedCount++;
-                closeQuietly(connection);
-                throw new Unavailable("The pool of " + node + " is closed", "08003", null);
-            }
-            borrowed.add(entry);
-            return entry;
-        } finally {
-            lock.unlock();
+        Entry entry = new Entry(this, connection, now, lifetime, generation);
+        entry.inUse.set(true);
+        opened.increment();
+        all.add(entry);
+        active.incrementAndGet();
+        if (closed) {
+            forget(entry);
+            closeQuietly(connection);
+            throw new Unavailable("The pool of " + node + " is closed", "08003", null);
         }
+        return entry;
     }
 
     private boolean valid(Entry entry) {
@@ -258,44 +287,65 @@ public final class NodePool {
 
     /** Gives a healthy connection back: idle for the next borrower, or closed if it is old or the pool was emptied. */
     public void release(Entry entry) {
+        if (!entry.inUse.compareAndSet(true, false)) {
+            return;
+        }
+        active.decrementAndGet();
         long now = System.nanoTime();
-        boolean close;
-        lock.lock();
-        try {
-            if (!borrowed.remove(entry)) {
-                return;
-            }
-            close = closed || entry.generation != generation || entry.retired(now);
-            if (close) {
-                total--;
-                closedCount++;
-            } else {
-                entry.idleSince = now;
-                idle.addFirst(entry);
-            }
-            returned.signal();
-        } finally {
-            lock.unlock();
-        }
-        if (close) {
+        if (closed || entry.generation != generation || entry.retired(now)) {
+            forget(entry);
             closeQuietly(entry.connection);
+        } else {
+            entry.idleSince = now;
+            idle.addFirst(entry);
+            if (closed) {
+                // Closed meanwhile: close() may have emptied the idle connections before this one came back.
+                closeIdle();
+            }
         }
+        signalWaiter();
     }
 
     /** The connection is broken (or its state unknown): closed, and its slot freed for a new one. */
     public void discard(Entry entry) {
-        lock.lock();
-        try {
-            if (!borrowed.remove(entry)) {
-                return;
-            }
-            total--;
-            closedCount++;
-            returned.signal();
-        } finally {
-            lock.unlock();
+        if (!entry.inUse.compareAndSet(true, false)) {
+            return;
         }
+        active.decrementAndGet();
+        forget(entry);
         closeQuietly(entry.connection);
+        signalWaiter();
+    }
+
+    /** An entry leaves the pool: its slot is free. */
+    private void forget(Entry entry) {
+        if (all.remove(entry)) {
+            total.decrementAndGet();
+            closedCount.increment();
+        }
+    }
+
+    /** Wakes one borrower waiting for a connection, if any. */
+    private void signalWaiter() {
+        if (waiting.get() > 0) {
+            lock.lock();
+            try {
+                returned.signal();
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    /** Takes every idle connection out of the pool and closes it. */
+    private void closeIdle() {
+        Entry entry;
+        while ((entry = idle.pollFirst()) != null) {
+            if (entry.claim()) {
+                forget(entry);
+                closeQuietly(entry.connection);
+            }
+        }
     }
 
     /**
@@ -303,20 +353,17 @@ public final class NodePool {
      * that no borrower gets a connection from before.
      */
     public void evictAll() {
-        List<Entry> closing;
+        generation++;
+        closeIdle();
+        signalAll();
+    }
+
+    private void signalAll() {
         lock.lock();
         try {
-            generation++;
-            closing = new ArrayList<>(idle);
-            idle.clear();
-            total -= closing.size();
-            closedCount += closing.size();
             returned.signalAll();
         } finally {
             lock.unlock();
-        }
-        for (Entry entry : closing) {
-            closeQuietly(entry.connection);
         }
     }
 
@@ -325,58 +372,32 @@ public final class NodePool {
      * than the leak threshold, with where they were taken. Called by the pools' house-keeping thread.
      */
     public void houseKeep(long now) {
-        List<Entry> closing = new ArrayList<>();
-        List<Entry> leaked = new ArrayList<>();
-        lock.lock();
-        try {
-            idle.removeIf(entry -> {
-                boolean old = (limits.idleTimeoutNanos > 0 && now - entry.idleSince > limits.idleTimeoutNanos)
-                        || entry.retired(now);
-                if (old) {
-                    closing.add(entry);
-                }
-                return old;
-            });
-            total -= closing.size();
-            closedCount += closing.size();
-            if (limits.leakNanos > 0) {
-                for (Entry entry : borrowed) {
-                    if (!entry.leakReported && now - entry.borrowedAt > limits.leakNanos) {
-                        entry.leakReported = true;
-                        leaked.add(entry);
-                    }
+        for (Entry entry : idle) {
+            boolean old = (limits.idleTimeoutNanos > 0 && now - entry.idleSince > limits.idleTimeoutNanos)
+                    || entry.retired(now);
+            if (old && idle.remove(entry) && entry.claim()) {
+                forget(entry);
+                closeQuietly(entry.connection);
+            }
+        }
+        if (limits.leakNanos > 0) {
+            for (Entry entry : all) {
+                if (entry.inUse.get() && !entry.leakReported && now - entry.borrowedAt > limits.leakNanos) {
+                    entry.leakReported = true;
+                    LOG.log(Level.WARNING, "A connection of " + node + " has been held for more than "
+                            + limits.leakNanos / 1_000_000 + " ms (poolLeakThreshold): a transaction or result set"
+                            + " left open?", entry.takenAt);
                 }
             }
-        } finally {
-            lock.unlock();
         }
-        for (Entry entry : closing) {
-            closeQuietly(entry.connection);
-        }
-        for (Entry entry : leaked) {
-            LOG.log(Level.WARNING, "A connection of " + node + " has been held for more than "
-                    + limits.leakNanos / 1_000_000 + " ms (poolLeakThreshold): a transaction or result set left open?",
-                    entry.takenAt);
-        }
+        signalWaiter();
     }
 
     /** Closes the pool: idle connections now, borrowed ones when they come back; waiting borrowers fail. */
     public void close() {
-        List<Entry> closing;
-        lock.lock();
-        try {
-            closed = true;
-            closing = new ArrayList<>(idle);
-            idle.clear();
-            total -= closing.size();
-            closedCount += closing.size();
-            returned.signalAll();
-        } finally {
-            lock.unlock();
-        }
-        for (Entry entry : closing) {
-            closeQuietly(entry.connection);
-        }
+        closed = true;
+        closeIdle();
+        signalAll();
     }
 
     /** A logical connection started ({@code +1}) or stopped ({@code -1}) keeping one of this pool's connections. */
@@ -386,14 +407,10 @@ public final class NodePool {
 
     /** What the pool holds and has done, at one moment. */
     public PoolStatistics statistics() {
-        lock.lock();
-        try {
-            long[] wait = waits.summary();
-            return new PoolStatistics(node, limits.size, borrowed.size(), idle.size(), waiting, opened, closedCount,
-                    wait[0], wait[1], wait[2], pinned.get());
-        } finally {
-            lock.unlock();
-        }
+        long[] wait = waits.summary();
+        int inUse = active.get();
+        return new PoolStatistics(node, name, limits.size, inUse, Math.max(0, all.size() - inUse), waiting.get(),
+                opened.sum(), closedCount.sum(), wait[0], wait[1], wait[2], pinned.get());
     }
 
     private static void closeQuietly(Connection connection) {
@@ -404,32 +421,34 @@ public final class NodePool {
         }
     }
 
-    /** The last borrows' waits, in a ring, for their median, 99th percentile and maximum. */
+    /** The last borrows' waits, in a ring written without a lock, for their median, 99th percentile and maximum. */
     private static final class WaitTimes {
-        private final long[] samples = new long[1024];
-        private int count;
-        private int next;
-        private long max;
+        private final java.util.concurrent.atomic.AtomicLongArray samples =
+                new java.util.concurrent.atomic.AtomicLongArray(1024);
+        private final AtomicInteger next = new AtomicInteger();
+        private final java.util.concurrent.atomic.AtomicLong max = new java.util.concurrent.atomic.AtomicLong();
 
         void record(long nanos) {
-            samples[next] = nanos;
-            next = (next + 1) & (samples.length - 1);
-            if (count < samples.length) {
-                count++;
-            }
-            if (nanos > max) {
-                max = nanos;
+            samples.set(next.getAndIncrement() & (samples.length() - 1), nanos);
+            long seen = max.get();
+            while (nanos > seen && !max.compareAndSet(seen, nanos)) {
+                seen = max.get();
             }
         }
 
         /** {p50, p99, max} in nanoseconds. */
         long[] summary() {
+            int count = Math.min(next.get() < 0 ? samples.length() : next.get(), samples.length());
             if (count == 0) {
                 return new long[] {0, 0, 0};
             }
-            long[] sorted = java.util.Arrays.copyOf(samples, count);
+            long[] sorted = new long[count];
+            for (int i = 0; i < count; i++) {
+                sorted[i] = samples.get(i);
+            }
             java.util.Arrays.sort(sorted);
-            return new long[] {sorted[(count - 1) / 2], sorted[(int) Math.min(count - 1, Math.ceil(count * 0.99) - 1)], max};
+            return new long[] {sorted[(count - 1) / 2], sorted[(int) Math.min(count - 1, Math.ceil(count * 0.99) - 1)],
+                    max.get()};
         }
     }
 }

@@ -54,7 +54,7 @@ public final class NodePools {
         PoolSettings settings = config.pool();
         int index = config.replicas().indexOf(node);
         int size = node.isPrimary() || index < 0 ? settings.primarySize() : settings.replicaSize(index);
-        NodePool pool = new NodePool(node.toString(), () -> opener.open(node), new NodePool.Limits(size,
+        NodePool pool = new NodePool(node.toString(), node.name(), () -> opener.open(node), new NodePool.Limits(size,
                 settings.timeoutMillis(), settings.idleTimeoutMillis(), settings.maxLifetimeMillis(),
                 settings.validateIdleMillis(), settings.leakThresholdMillis()));
         synchronized (this) {

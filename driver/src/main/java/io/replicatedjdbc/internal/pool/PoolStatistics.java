@@ -3,7 +3,10 @@ package io.replicatedjdbc.internal.pool;
 /** One node pool at one moment: its connections in use and idle, borrowers waiting, totals and waits. */
 public final class PoolStatistics {
 
+    /** The node as messages show it ({@code replica1 (db2:5432)}). */
     public final String node;
+    /** The node's name ({@code primary}, {@code replica1}): the key of the statistics' maps. */
+    public final String name;
     public final int size;
     public final int active;
     public final int idle;
@@ -15,9 +18,10 @@ public final class PoolStatistics {
     public final long waitMaxNanos;
     public final int pinned;
 
-    PoolStatistics(String node, int size, int active, int idle, int waiting, long opened, long closed,
+    PoolStatistics(String node, String name, int size, int active, int idle, int waiting, long opened, long closed,
                    long waitP50Nanos, long waitP99Nanos, long waitMaxNanos, int pinned) {
         this.node = node;
+        this.name = name;
         this.size = size;
         this.active = active;
         this.idle = idle;

@@ -210,4 +210,46 @@ class NodePoolTest {
         assertThat(statistics.toString()).contains("pool 2: 1 active, 0 idle, 0 waiting, 1 opened, 0 closed");
         assertThat(ignored).isNotNull();
     }
+
+    @Test
+    void manyThreads_neverShareAConnection_norOpenMoreThanTheSize_andNoneWaitsForever() throws Exception {
+        NodePool pool = pool(3, 10_000, 0, 0, 60_000, 0);
+        java.util.Map<NodePool.Entry, java.util.concurrent.atomic.AtomicBoolean> owners =
+                new java.util.concurrent.ConcurrentHashMap<>();
+        AtomicInteger inUse = new AtomicInteger();
+        AtomicInteger most = new AtomicInteger();
+        java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread[] threads = new Thread[16];
+        for (int t = 0; t < threads.length; t++) {
+            threads[t] = new Thread(() -> {
+                try {
+                    for (int i = 0; i < 2_000; i++) {
+                        NodePool.Entry entry = pool.borrow();
+                        if (!owners.computeIfAbsent(entry, e -> new java.util.concurrent.atomic.AtomicBoolean())
+                                .compareAndSet(false, true)) {
+                            throw new AssertionError("one connection lent to two borrowers at once");
+                        }
+                        most.accumulateAndGet(inUse.incrementAndGet(), Math::max);
+                        Thread.onSpinWait();
+                        inUse.decrementAndGet();
+                        owners.get(entry).set(false);
+                        pool.release(entry);
+                    }
+                } catch (Throwable e) {
+                    failure.compareAndSet(null, e);
+                }
+            });
+            threads[t].start();
+        }
+        for (Thread thread : threads) {
+            thread.join(60_000);
+        }
+        assertThat(failure.get()).isNull();
+        assertThat(most.get()).isLessThanOrEqualTo(3);
+        assertThat(opened.get()).isLessThanOrEqualTo(3);
+        PoolStatistics statistics = pool.statistics();
+        assertThat(statistics.active).isZero();
+        assertThat(statistics.idle).isEqualTo(opened.get());
+        assertThat(statistics.waiting).isZero();
+    }
 }
