@@ -383,4 +383,22 @@ class PostgresPooledConnectionsTest {
         return Thread.getAllStackTraces().keySet().stream()
                 .filter(thread -> thread.getName().startsWith("replicated-jdbc-pool-") && thread.isAlive()).count();
     }
+
+    @Test
+    void aPreparedStatementRunOnPooledBackends_isStillPreparedOnTheServer_onEachOfThem() throws Exception {
+        String url = url("pool_prepared", "replicaPoolSize=1", "readYourWrites=off");
+        try (Connection connection = DriverManager.getConnection(url);
+             java.sql.PreparedStatement statement = connection.prepareStatement("SELECT v FROM pooled_t WHERE id = ?")) {
+            for (int i = 0; i < 12; i++) {
+                statement.setInt(1, i);
+                statement.executeQuery().close();
+            }
+            assertThat(statement.unwrap(org.postgresql.PGStatement.class).isUseServerPrepare()).isTrue();
+            // Each replica has one pooled backend, which ran the statement six times: prepared there, by PgJDBC.
+            for (int round = 0; round < 2; round++) {
+                assertThat(Integer.parseInt(one(connection, "SELECT count(*) FROM pg_prepared_statements"
+                        + " WHERE statement LIKE 'SELECT v FROM pooled_t WHERE id = $1%'"))).isEqualTo(1);
+            }
+        }
+    }
 }

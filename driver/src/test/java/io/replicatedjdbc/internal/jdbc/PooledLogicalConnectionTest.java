@@ -128,4 +128,34 @@ class PooledLogicalConnectionTest {
         }
         assertThat(calls("replica1", "connect")).hasSize(1);
     }
+
+    @Test
+    void aStatementKeepsABoundedSetOfPhysicalStatements_oneForEachConnectionItRanOn() throws SQLException {
+        try (Connection connection = connect("name=bounded", "primaryPoolSize=6");
+             java.sql.PreparedStatement statement = connection.prepareStatement("SELECT x FROM t WHERE y = ? FOR UPDATE")) {
+            // Six other logical connections hold six primary connections in turn, so that each execution lands on
+            // another one.
+            for (int i = 0; i < 6; i++) {
+                List<Connection> holders = new java.util.ArrayList<>();
+                for (int h = 0; h < i; h++) {
+                    Connection holder = connect("name=bounded", "primaryPoolSize=6");
+                    holder.setAutoCommit(false);
+                    execute(holder, "UPDATE t SET x = 0");
+                    holders.add(holder);
+                }
+                statement.setInt(1, i);
+                // Its result set closed, its connection goes back (other drivers keep it until then).
+                statement.executeQuery().close();
+                for (Connection holder : holders) {
+                    holder.rollback();
+                    holder.close();
+                }
+            }
+            String prepare = "prepareStatement SELECT x FROM t WHERE y = ? FOR UPDATE";
+            assertThat(calls("primary", prepare)).hasSize(6);
+            // At most four are kept: the oldest were closed (when their connection was next borrowed) while the
+            // statement is still open. The holders closed one statement each: 0 + 1 + ... + 5.
+            assertThat(calls("primary", "statement.close").size() - 15).isPositive();
+        }
+    }
 }
