@@ -129,13 +129,13 @@ class StatementProxy implements Statement {
     }
 
     /**
-     * Closes a physical statement: now, when its connection is this logical connection's (or its own, dedicated);
-     * else when its connection is next borrowed, since another logical connection may be using it now.
+     * Closes a physical statement: now, when its connection is this logical connection's (or its own, dedicated), or
+     * idle in its pool; else when its connection is next borrowed, since another logical connection is using it now.
      */
     private void release(Held h) {
         if (h.physical.entry == null || connection.isInUse(h.physical)) {
             closeQuietly(h.statement);
-        } else {
+        } else if (!h.physical.entry.pool().runIfIdle(h.physical.entry, () -> closeQuietly(h.statement))) {
             h.physical.closeLater(h.statement);
         }
     }
@@ -812,7 +812,10 @@ class StatementProxy implements Statement {
         SQLException failure = null;
         for (Held h : helds()) {
             if (h.physical.entry != null && !connection.isInUse(h.physical)) {
-                h.physical.closeLater(h.statement);
+                // Its connection went back to the pool: closed now if no one has it, else by its next borrower.
+                if (!h.physical.entry.pool().runIfIdle(h.physical.entry, () -> closeQuietly(h.statement))) {
+                    h.physical.closeLater(h.statement);
+                }
                 continue;
             }
             try {

@@ -306,6 +306,32 @@ public final class NodePool {
         signalWaiter();
     }
 
+    /**
+     * Runs {@code work} on an idle connection at once, no borrower getting it meanwhile, and leaves it idle; false when
+     * it is in use (the caller then leaves the work for its next borrower). For closing a physical statement that a
+     * logical statement left on a connection already given back: closed now, PgJDBC's statement cache gets its
+     * prepared query back before the next borrower prepares the same SQL.
+     */
+    public boolean runIfIdle(Entry entry, Runnable work) {
+        if (!entry.claim()) {
+            return false;
+        }
+        // Out of the idle stack while claimed; a borrower that polled it meanwhile failed to claim it and dropped it:
+        // either way it goes back once.
+        idle.remove(entry);
+        try {
+            work.run();
+        } finally {
+            entry.inUse.set(false);
+            idle.addFirst(entry);
+            if (closed) {
+                closeIdle();
+            }
+            signalWaiter();
+        }
+        return true;
+    }
+
     /** The connection is broken (or its state unknown): closed, and its slot freed for a new one. */
     public void discard(Entry entry) {
         if (!entry.inUse.compareAndSet(true, false)) {
