@@ -92,10 +92,12 @@ public enum ReplicatedProperty {
                     + "size. A duration: 500ms, 5s, 1m, or plain milliseconds."),
 
     /** Idle connections older than this are checked before use. */
-    POOL_VALIDATE_IDLE("poolValidateIdle", "500ms",
-            "With connectionMode=pooled: a physical connection idle for longer than this is checked with isValid before "
-                    + "a statement uses it, and replaced if it is broken. A duration: 500ms, 5s, 1m, or plain "
-                    + "milliseconds."),
+    POOL_VALIDATE_IDLE("poolValidateIdle", "30s",
+            "With connectionMode=pooled: a physical connection idle for longer than this is checked with isValid (one "
+                    + "round trip) before a statement uses it, and replaced if it is broken. Each statement borrows a "
+                    + "connection, so a short value costs a quiet application a round trip per statement; 30s is "
+                    + "PgBouncer's server_check_delay. A connection its driver knows to be closed is never lent. A "
+                    + "duration: 500ms, 5s, 1m, or plain milliseconds."),
 
     /** The primary's pool size. */
     PRIMARY_POOL_SIZE("primaryPoolSize", "10",

@@ -401,4 +401,39 @@ class PostgresPooledConnectionsTest {
             }
         }
     }
+
+    @Test
+    void aPooledBackendEndedByTheServerWhileIdle_failsOnlyTheStatementThatMeetsIt_andIsNeverLentAgain() throws Exception {
+        String url = url("pool_killed", "primaryPoolSize=1");
+        try (Connection connection = DriverManager.getConnection(url)) {
+            String pid;
+            try (Statement statement = connection.createStatement();
+                 ResultSet rs = statement.executeQuery("INSERT INTO pooled_t (v) VALUES ('k') RETURNING pg_backend_pid()")) {
+                rs.next();
+                pid = rs.getString(1);
+            }
+            assertThat(cluster.query(0, "SELECT pg_terminate_backend(" + pid + ")")).isEqualTo("t");
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (!cluster.query(0, "SELECT count(*) FROM pg_stat_activity WHERE pid = " + pid).equals("0")
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            // The statement that meets the ended backend fails as on a plain connection the server ended ...
+            assertThatThrownBy(() -> {
+                try (Statement statement = connection.createStatement()) {
+                    statement.executeUpdate("INSERT INTO pooled_t (v) VALUES ('lost')");
+                }
+            }).isInstanceOf(SQLException.class).satisfies(e ->
+                    assertThat(((SQLException) e).getSQLState()).isIn("57P01", "08006", "08003"));
+            // ... and neither this logical connection nor a new one gets that backend again.
+            try (Statement statement = connection.createStatement();
+                 ResultSet rs = statement.executeQuery("INSERT INTO pooled_t (v) VALUES ('k2') RETURNING pg_backend_pid()")) {
+                rs.next();
+                assertThat(rs.getString(1)).isNotEqualTo(pid);
+            }
+            try (Connection fresh = DriverManager.getConnection(url)) {
+                assertThat(one(fresh, "SELECT 1")).isEqualTo("1");
+            }
+        }
+    }
 }

@@ -73,6 +73,7 @@ final class PhysicalConnections {
             return withFileKey(new Physical(node, connection), fileKey);
         }
         NodePool pool = pools.pool(node);
+        int broken = 0;
         while (true) {
             Object fileKey = node.isPrimary() ? null : fileKey(node);
             NodePool.Entry entry = pool.borrow();
@@ -85,6 +86,11 @@ final class PhysicalConnections {
                 pool.discard(entry);
                 continue;
             }
+            if (isClosed(physical)) {
+                // Closed while idle (the server ended it, or its driver did): never lent; another is taken.
+                pool.discard(entry);
+                continue;
+            }
             physical.closeLeftStatements();
             physical.discardOnRelease = false;
             boolean ready;
@@ -92,6 +98,10 @@ final class PhysicalConnections {
                 ready = preparer.prepare(physical);
             } catch (SQLException | RuntimeException e) {
                 pool.discard(entry);
+                if (e instanceof SQLException && isConnectionFailure((SQLException) e, physical) && ++broken < 3) {
+                    // Broken while idle, found by the first call made on it: another connection serves.
+                    continue;
+                }
                 throw e;
             }
             if (ready) {
@@ -122,6 +132,14 @@ final class PhysicalConnections {
             pool.discard(physical.entry);
         } else {
             pool.release(physical.entry);
+        }
+    }
+
+    private static boolean isClosed(Physical physical) {
+        try {
+            return physical.connection.isClosed();
+        } catch (SQLException e) {
+            return true;
         }
     }
 
