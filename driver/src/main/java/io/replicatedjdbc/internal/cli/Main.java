@@ -137,18 +137,31 @@ public final class Main {
             return 2;
         }
         boolean primaryUp = false;
-        out.println("node\treachable\trole\tWAL position\twhat the driver does");
+        out.println("node\treachable\trole\tWAL position\twhat the driver does\tpool (this user's backends there)");
         for (io.replicatedjdbc.internal.cluster.StatusProbe.NodeStatus status
                 : io.replicatedjdbc.internal.cluster.StatusProbe.probe(config)) {
             out.println(status.node + "\t" + (status.reachable ? "yes" : "no") + "\t" + status.role + "\t"
                     + (status.reachable ? io.replicatedjdbc.internal.cluster.WalPosition.format(status.position) : "-")
-                    + "\t" + status.verdict);
+                    + "\t" + status.verdict + "\t" + pool(config, status));
             if (status.reachable && status.verdict.startsWith("takes writes")) {
                 primaryUp = true;
             }
         }
         out.flush();
         return primaryUp ? 0 : 3;
+    }
+
+    /**
+     * The node's pool as configured, and the client backends of the configuration's user there now (all of its
+     * applications', which a pool's size bounds per JVM): what an operator sizes max_connections by.
+     */
+    private static String pool(io.replicatedjdbc.internal.config.Config config,
+                               io.replicatedjdbc.internal.cluster.StatusProbe.NodeStatus status) {
+        io.replicatedjdbc.internal.config.PoolSettings settings = config.pool();
+        int index = config.replicas().indexOf(status.node);
+        String size = !settings.pooled() ? "dedicated"
+                : "size " + (index < 0 ? settings.primarySize() : settings.replicaSize(index));
+        return size + (status.backends < 0 ? "" : " (" + status.backends + " backends)");
     }
 
     private static void printHelp(PrintStream out) {

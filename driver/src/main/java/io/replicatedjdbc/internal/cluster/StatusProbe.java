@@ -23,6 +23,8 @@ public final class StatusProbe {
         public final String role;
         public final long position;
         public final String verdict;
+        /** Client backends of the configuration's user in its database on the node (the probe's own not counted); -1: unknown. */
+        public int backends = -1;
 
         NodeStatus(NodeSpec node, boolean reachable, String role, long position, String verdict) {
             this.node = node;
@@ -41,8 +43,14 @@ public final class StatusProbe {
         boolean standby;
         long position;
         int timeline;
+        int backends = -1;
         String failure;
     }
+
+    /** The node's client backends of this user and database, besides the probe's: what pools there hold. */
+    private static final String BACKENDS = "SELECT count(*) FROM pg_catalog.pg_stat_activity WHERE backend_type ="
+            + " 'client backend' AND usename = current_user AND datname = pg_catalog.current_database()"
+            + " AND pid <> pg_catalog.pg_backend_pid()";
 
     /** The longest a probe watches replicas that are behind, to judge maxReplicaLag as the driver does. */
     static final long WATCH_MILLIS = 5_000;
@@ -85,7 +93,11 @@ public final class StatusProbe {
             Answer primary = writes == null ? null : answers.get(writes);
             boolean primaryAnswers = primary != null && primary.failure == null && !primary.standby;
             Map<NodeSpec, String> lag = primaryAnswers ? watchLag(config, open, answers, writes) : Map.of();
-            return verdicts(config, answers, verdict, writes, primaryAnswers, lag);
+            List<NodeStatus> statuses = verdicts(config, answers, verdict, writes, primaryAnswers, lag);
+            for (NodeStatus status : statuses) {
+                status.backends = answers.get(status.node).backends;
+            }
+            return statuses;
         } finally {
             for (Connection connection : open.values()) {
                 try {
@@ -125,6 +137,14 @@ public final class StatusProbe {
         answer.standby = state.inRecovery;
         answer.position = state.position;
         answer.timeline = state.timeline;
+        try (java.sql.Statement statement = connection.createStatement();
+             java.sql.ResultSet rs = statement.executeQuery(BACKENDS)) {
+            if (rs.next()) {
+                answer.backends = rs.getInt(1);
+            }
+        } catch (SQLException e) {
+            // not shown: the role may not see others' sessions
+        }
     }
 
     /**

@@ -32,7 +32,10 @@ class StatusCommandTest {
                 .contains("takes writes")
                 .contains("replica1 (127.0.0.1:" + cluster.port(1) + ")\tyes\tstandby\t")
                 .contains("replica2 (127.0.0.1:" + cluster.port(2) + ")\tyes\tstandby\t")
-                .contains("takes reads");
+                .contains("takes reads")
+                // The pools as configured (primaryPoolSize 10, replicas twice that), with the user's backends there.
+                .containsPattern("primary \\(127\\.0\\.0\\.1:" + cluster.port(0) + "\\)\t.*\tsize 10 \\([0-9]+ backends\\)")
+                .containsPattern("replica1 \\(127\\.0\\.0\\.1:" + cluster.port(1) + "\\)\t.*\tsize 20 \\([0-9]+ backends\\)");
     }
 
     @Test
