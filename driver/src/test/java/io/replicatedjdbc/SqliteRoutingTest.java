@@ -514,6 +514,22 @@ class SqliteRoutingTest {
         }
     }
 
+    @Test
+    void pooled_aPragmaOfOneLogicalConnection_isNotSeenByAnotherOnTheSameFiles() throws SQLException {
+        try (Connection a = connect("primaryPoolSize=1", "replicaPoolSize=1");
+             Connection b = connect("primaryPoolSize=1", "replicaPoolSize=1")) {
+            try (Statement statement = a.createStatement()) {
+                statement.execute("PRAGMA foreign_keys = ON");
+            }
+            for (int i = 0; i < 3; i++) {
+                insert(a, "pragma-a" + i);
+                assertThat(pragma(a, "foreign_keys")).isEqualTo("1");
+                insert(b, "pragma-b" + i);
+                assertThat(pragma(b, "foreign_keys")).as("a fresh connection's value").isEqualTo("0");
+            }
+        }
+    }
+
     private static String pragma(Connection connection, String name) throws SQLException {
         try (Statement statement = connection.createStatement();
              ResultSet rs = statement.executeQuery("PRAGMA " + name)) {

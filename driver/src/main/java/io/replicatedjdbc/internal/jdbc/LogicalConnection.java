@@ -558,7 +558,9 @@ public class LogicalConnection implements ReplicatedConnection {
      * the server state cannot be reached from what the connection carries.
      */
     private boolean prepareBorrowed(Physical physical) throws SQLException {
-        transferJdbcState(physical);
+        if (!transferJdbcState(physical)) {
+            return false;
+        }
         if (serverSession == null) {
             return true;
         }
@@ -575,22 +577,33 @@ public class LogicalConnection implements ReplicatedConnection {
         }
     }
 
-    private void transferJdbcState(Physical physical) throws SQLException {
-        if (physical.jdbcState == session && physical.jdbcVersion == session.version()) {
+    /**
+     * False when the connection carries state another logical connection set that cannot be undone here (what it set
+     * beyond autocommit, read-only and the network timeout, or SQL session changes the server is not asked about): the
+     * caller closes it and takes another. The logical connection that set such state gets the connection back as it
+     * left it, so that one application connection with a {@code PRAGMA} does not reopen its file per statement.
+     */
+    private boolean transferJdbcState(Physical physical) throws SQLException {
+        Object last = physical.jdbcState;
+        if (last == session && physical.jdbcVersion == session.version()) {
             // This logical connection used it last, and has changed nothing since: it is as it left it.
-            return;
+            return true;
+        }
+        if (last != null && last != session && !((SessionState) last).onlyPooledState(serverSession != null)) {
+            return false;
         }
         physical.jdbcState = null;
         applyJdbcState(physical);
         physical.jdbcState = session;
         physical.jdbcVersion = session.version();
+        return true;
     }
 
     private void applyJdbcState(Physical physical) throws SQLException {
         Connection c = physical.connection;
         if (!session.onlyPooledState(serverSession != null)) {
+            // Applied whole; the connection then carries it until this logical connection's state is no one else's.
             session.applyTo(c);
-            physical.discardOnRelease = true;
             return;
         }
         if (session.propagatesReadOnly() && c.isReadOnly() != session.readOnly()) {
