@@ -78,6 +78,8 @@ public class LogicalConnection implements ReplicatedConnection {
     private final PhysicalConnections nodes;
     /** The node pools this connection borrows from ({@code connectionMode=pooled}), or null. */
     private final io.replicatedjdbc.internal.pool.NodePools pools;
+    /** What keeps a borrowed connection with this logical connection (pooled), or null. */
+    private final Leases leases;
     /** A session change made inside the open transaction: it reaches the other nodes only if it commits. */
     private static final class PendingChange {
         final SessionAction action;
@@ -114,7 +116,9 @@ public class LogicalConnection implements ReplicatedConnection {
         this.serverSession = observesServer(config) ? new ServerSession() : null;
         this.router = new Router(config, session, serverSession, cluster.committedWrites());
         this.pools = config.pool().pooled() ? cluster.acquirePools(config) : null;
-        this.nodes = new PhysicalConnections(cluster, config, session, pools, this::prepareBorrowed);
+        BorrowedState borrowed = new BorrowedState(session, serverSession, router);
+        this.nodes = new PhysicalConnections(cluster, config, session, pools, borrowed::prepare);
+        this.leases = pools == null ? null : new Leases(router, nodes, serverSession);
         this.routingLevel = config.logRouting() ? Level.INFO : Level.FINE;
         this.readYourWrites = new ReadYourWritesGate(cluster.positions(), cluster.readYourWritesStatistics(),
                 config.readYourWritesWaitMillis());
@@ -351,8 +355,8 @@ public class LogicalConnection implements ReplicatedConnection {
                     // Its results are read from this connection until closed (with other drivers, also its generated
                     // keys, which SQLite asks the connection for): kept until then.
                     owner.resultsOn(physical);
-                    if (pools != null) {
-                        resultsLeft(owner);
+                    if (leases != null) {
+                        leases.resultsLeft(owner);
                     }
                 }
                 TxStatus status = afterStatement(physical, sql, c, true);
@@ -362,9 +366,9 @@ public class LogicalConnection implements ReplicatedConnection {
                 }
                 served(sql, physical, physical.role(), c, fallback == null ? decision.reason() : decision.reason() + "; " + fallback,
                         status, cause);
-                if (pools != null && status == TxStatus.IDLE && physical.node.isPrimary() && !router.isPinned()
-                        && (classification.needsResolving() || runsCode(sql))) {
-                    observeSessionObjects(physical, sql);
+                if (leases != null && serverSession != null && status == TxStatus.IDLE && physical.node.isPrimary()
+                        && !router.isPinned() && (classification.needsResolving() || SessionObjects.runsCode(sql))) {
+                    SessionObjects.observe(physical, sql, router, config.dialect());
                 }
                 return result;
             }
@@ -381,81 +385,10 @@ public class LogicalConnection implements ReplicatedConnection {
 
     // ---------------------------------------------------------------- pooled physical connections
 
-    /**
-     * Pooled: gives back the physical connections this logical connection does not need now. It keeps one while a
-     * transaction is open on it (as the router knows it, or as the server says), while a result set read from it is
-     * open, and the primary's while the connection is pinned there (session objects such as temporary tables, locks,
-     * listeners and prepared statements live in that backend; or the application holds its PgJDBC connection).
-     */
+    /** Pooled: gives back the physical connections this logical connection does not need now (see {@link Leases}). */
     void releaseUnneeded() {
-        if (pools == null || router.inTransaction()) {
-            return;
-        }
-        Physical primary = nodes.primaryIfOpen();
-        if (primary != null && !router.isPinned() && !readingFrom(primary) && !openOnServer(primary) && !kept(primary)) {
-            nodes.releasePrimary();
-            primary = null;
-        }
-        countPin(primary != null && router.isPinned() ? primary : null);
-        Physical replica = nodes.currentReplica();
-        if (replica != null && !readingFrom(replica) && !openOnServer(replica) && !kept(replica)) {
-            nodes.releaseReplica();
-        }
-    }
-
-    /** What the server holds for a session beyond its settings: objects that cannot move to another connection. */
-    private static final String SESSION_OBJECTS = "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_locks"
-            + " WHERE pid = pg_catalog.pg_backend_pid() AND locktype = 'advisory')"
-            + " OR EXISTS (SELECT 1 FROM pg_catalog.pg_listening_channels())"
-            + " OR EXISTS (SELECT 1 FROM pg_catalog.pg_prepared_statements WHERE from_sql)"
-            + " OR EXISTS (SELECT 1 FROM pg_catalog.pg_cursors WHERE is_holdable)"
-            + " OR EXISTS (SELECT 1 FROM pg_catalog.pg_class WHERE relnamespace = pg_catalog.pg_my_temp_schema())";
-
-    /** Whether the statement runs code the classifier cannot see into: {@code DO} or {@code CALL}. */
-    private static boolean runsCode(String sql) {
-        if (sql == null) {
-            return false;
-        }
-        String start = sql.stripLeading();
-        return start.regionMatches(true, 0, "DO", 0, 2) && (start.length() == 2 || !Character.isLetterOrDigit(start.charAt(2)))
-                || start.regionMatches(true, 0, "CALL", 0, 4) && (start.length() == 4 || !Character.isLetterOrDigit(start.charAt(4)));
-    }
-
-    /**
-     * Pooled: after code ran on the primary that may have left objects in its session (a function, a view, a DO
-     * block), the server is asked; if it holds some, the logical connection keeps this connection, as after the
-     * statements that make them openly. One round trip, only after such statements.
-     */
-    private void observeSessionObjects(Physical primary, String sql) {
-        if (serverSession == null) {
-            return;
-        }
-        try (Statement statement = primary.connection.createStatement();
-             ResultSet rs = statement.executeQuery(SESSION_OBJECTS)) {
-            if (rs.next() && rs.getBoolean(1)) {
-                router.sessionObjectsObserved("the server reported session objects (a temporary table, a session lock,"
-                        + " a listener, a prepared statement or a holdable cursor) after "
-                        + Fingerprint.of(sql, config.dialect()).shape());
-            }
-        } catch (SQLException e) {
-            // Not known: the connection is not lent again, so that nothing of this session reaches another.
-            primary.discardOnRelease = true;
-        }
-    }
-
-    /** The pool whose statistics count this logical connection as pinned to one of its connections, or null. */
-    private io.replicatedjdbc.internal.pool.NodePool pinnedIn;
-
-    private void countPin(Physical pinnedTo) {
-        io.replicatedjdbc.internal.pool.NodePool pool = pinnedTo == null || pinnedTo.entry == null ? null : pinnedTo.entry.pool();
-        if (pool != pinnedIn) {
-            if (pinnedIn != null) {
-                pinnedIn.pinned(-1);
-            }
-            if (pool != null) {
-                pool.pinned(1);
-            }
-            pinnedIn = pool;
+        if (leases != null) {
+            leases.releaseUnneeded();
         }
     }
 
@@ -512,25 +445,11 @@ public class LogicalConnection implements ReplicatedConnection {
         }
     }
 
-    /** Operations of the node's driver still under way on a physical connection (a COPY), which keep it. */
-    private final List<Map.Entry<Physical, java.util.function.BooleanSupplier>> keptFor = new ArrayList<>(0);
-
-    /** Pooled: {@code physical} stays this logical connection's while {@code active} says so. */
+    /** Pooled: {@code physical} stays this logical connection's while {@code active} says so (a COPY under way). */
     void keepWhile(Physical physical, java.util.function.BooleanSupplier active) {
-        keptFor.add(new java.util.AbstractMap.SimpleEntry<>(physical, active));
-    }
-
-    private boolean kept(Physical physical) {
-        if (keptFor.isEmpty()) {
-            return false;
+        if (leases != null) {
+            leases.keepWhile(physical, active);
         }
-        keptFor.removeIf(entry -> !entry.getValue().getAsBoolean());
-        for (Map.Entry<Physical, java.util.function.BooleanSupplier> entry : keptFor) {
-            if (entry.getKey() == physical) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** A statement's results were closed: pooled, a connection kept for them may go back. */
@@ -543,85 +462,6 @@ public class LogicalConnection implements ReplicatedConnection {
             releaseUnneeded();
         } finally {
             lock.unlock();
-        }
-    }
-
-    /** Whether the server says a transaction is open on the physical connection (begun in SQL, say). */
-    private boolean openOnServer(Physical physical) {
-        return serverSession != null && ServerObservation.transactionStatus(physical.connection).open();
-    }
-
-    /**
-     * Brings a physical connection just borrowed from its pool to this logical connection's state: the JDBC state it
-     * carries (autocommit, read-only, network timeout) by difference; what else the application set through JDBC in
-     * full, the connection then closed instead of returned; and the server's session state by difference. False when
-     * the server state cannot be reached from what the connection carries.
-     */
-    private boolean prepareBorrowed(Physical physical) throws SQLException {
-        if (!transferJdbcState(physical)) {
-            return false;
-        }
-        if (serverSession == null) {
-            return true;
-        }
-        try {
-            return serverSession.bringUpToDate(physical);
-        } catch (SQLException e) {
-            if (physical.node.isPrimary() || router.inTransaction()) {
-                throw e;
-            }
-            // A replica that cannot take the session's state (a role not replayed there yet): not lent again.
-            physical.discardOnRelease = true;
-            serverSession.forget(physical);
-            return true;
-        }
-    }
-
-    /**
-     * False when the connection carries state another logical connection set that cannot be undone here (what it set
-     * beyond autocommit, read-only and the network timeout, or SQL session changes the server is not asked about): the
-     * caller closes it and takes another. The logical connection that set such state gets the connection back as it
-     * left it, so that one application connection with a {@code PRAGMA} does not reopen its file per statement.
-     */
-    private boolean transferJdbcState(Physical physical) throws SQLException {
-        Object last = physical.jdbcState;
-        if (last == session && physical.jdbcVersion == session.version()) {
-            // This logical connection used it last, and has changed nothing since: it is as it left it.
-            return true;
-        }
-        if (last != null && last != session && !((SessionState) last).onlyPooledState(serverSession != null)) {
-            return false;
-        }
-        physical.jdbcState = null;
-        applyJdbcState(physical);
-        physical.jdbcState = session;
-        physical.jdbcVersion = session.version();
-        return true;
-    }
-
-    private void applyJdbcState(Physical physical) throws SQLException {
-        Connection c = physical.connection;
-        if (!session.onlyPooledState(serverSession != null)) {
-            // Applied whole; the connection then carries it until this logical connection's state is no one else's.
-            session.applyTo(c);
-            return;
-        }
-        if (session.propagatesReadOnly() && c.isReadOnly() != session.readOnly()) {
-            c.setReadOnly(session.readOnly());
-        }
-        Integer timeout = session.networkTimeoutMillis();
-        if (timeout != null || physical.defaultNetworkTimeout != null) {
-            int want = timeout != null ? timeout : physical.defaultNetworkTimeout;
-            int have = c.getNetworkTimeout();
-            if (have != want) {
-                if (physical.defaultNetworkTimeout == null) {
-                    physical.defaultNetworkTimeout = have;
-                }
-                c.setNetworkTimeout(session.networkTimeoutExecutor(), want);
-            }
-        }
-        if (c.getAutoCommit() != session.autoCommit()) {
-            c.setAutoCommit(session.autoCommit());
         }
     }
 
@@ -723,19 +563,8 @@ public class LogicalConnection implements ReplicatedConnection {
 
     /** Whether a result set read from this physical connection is still open (it must not be closed under it). */
     private boolean readingFrom(Physical physical) {
-        if (pools != null) {
-            // Pooled, asked after every statement: only the statements that left results are looked at.
-            synchronized (withResults) {
-                for (int i = withResults.size() - 1; i >= 0; i--) {
-                    StatementProxy statement = withResults.get(i);
-                    if (!statement.hasResults()) {
-                        withResults.remove(i);
-                    } else if (statement.readingFrom(physical)) {
-                        return true;
-                    }
-                }
-            }
-            return false;
+        if (leases != null) {
+            return leases.readingFrom(physical);
         }
         synchronized (statements) {
             for (StatementProxy statement : statements) {
@@ -745,18 +574,6 @@ public class LogicalConnection implements ReplicatedConnection {
             }
         }
         return false;
-    }
-
-    /** Statements whose last execution left results to read (pooled): they keep their connection until closed. */
-    private final List<StatementProxy> withResults = new ArrayList<>(2);
-
-    /** A statement's execution left results on a physical connection. */
-    void resultsLeft(StatementProxy statement) {
-        synchronized (withResults) {
-            if (!withResults.contains(statement)) {
-                withResults.add(statement);
-            }
-        }
     }
 
     /**
@@ -1826,7 +1643,7 @@ public class LogicalConnection implements ReplicatedConnection {
         }
         SQLException closing = nodes.closeAll(router.isPinned());
         if (pools != null) {
-            countPin(null);
+            leases.closed();
             pools.release();
         }
         if (closing != null) {

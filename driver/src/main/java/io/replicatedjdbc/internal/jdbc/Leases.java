@@ -1,0 +1,124 @@
+package io.replicatedjdbc.internal.jdbc;
+
+import io.replicatedjdbc.internal.pool.NodePool;
+import io.replicatedjdbc.internal.route.Router;
+import io.replicatedjdbc.internal.session.ServerObservation;
+import io.replicatedjdbc.internal.session.ServerSession;
+import java.util.AbstractMap;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+
+/**
+ * What keeps a borrowed physical connection with its logical connection (pooled), and the giving back of the rest.
+ * A connection stays while a transaction is open on it (as the router knows it, or as the server says), while results
+ * read from it are open, while an operation of the node's driver runs there (a COPY), and the primary's while the
+ * logical connection is pinned there (session objects live in that backend, or the application holds its PgJDBC
+ * connection). Called under the logical connection's lock.
+ */
+final class Leases {
+
+    private final Router router;
+    private final PhysicalConnections nodes;
+    /** Null where the server is not asked (other drivers than PgJDBC). */
+    private final ServerSession serverSession;
+    /** Statements whose last execution left results to read: they keep their connection until those are done. */
+    private final List<StatementProxy> withResults = new ArrayList<>(2);
+    /** Operations of the node's driver still under way on a physical connection (a COPY), which keep it. */
+    private final List<Map.Entry<Physical, BooleanSupplier>> keptFor = new ArrayList<>(0);
+    /** The pool whose statistics count this logical connection as pinned to one of its connections, or null. */
+    private NodePool pinnedIn;
+
+    Leases(Router router, PhysicalConnections nodes, ServerSession serverSession) {
+        this.router = router;
+        this.nodes = nodes;
+        this.serverSession = serverSession;
+    }
+
+    /** Gives back the physical connections the logical connection does not need now. */
+    void releaseUnneeded() {
+        if (router.inTransaction()) {
+            return;
+        }
+        Physical primary = nodes.primaryIfOpen();
+        if (primary != null && !router.isPinned() && !needed(primary)) {
+            nodes.releasePrimary();
+            primary = null;
+        }
+        countPin(primary != null && router.isPinned() ? primary : null);
+        Physical replica = nodes.currentReplica();
+        if (replica != null && !needed(replica)) {
+            nodes.releaseReplica();
+        }
+    }
+
+    private boolean needed(Physical physical) {
+        return readingFrom(physical) || openOnServer(physical) || kept(physical);
+    }
+
+    /** A statement's execution left results on a physical connection. */
+    void resultsLeft(StatementProxy statement) {
+        synchronized (withResults) {
+            if (!withResults.contains(statement)) {
+                withResults.add(statement);
+            }
+        }
+    }
+
+    /** Whether results of some statement are still read from {@code physical}; only those that left results are asked. */
+    boolean readingFrom(Physical physical) {
+        synchronized (withResults) {
+            for (int i = withResults.size() - 1; i >= 0; i--) {
+                StatementProxy statement = withResults.get(i);
+                if (!statement.hasResults()) {
+                    withResults.remove(i);
+                } else if (statement.readingFrom(physical)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** {@code physical} stays while {@code active} says so. */
+    void keepWhile(Physical physical, BooleanSupplier active) {
+        keptFor.add(new AbstractMap.SimpleEntry<>(physical, active));
+    }
+
+    private boolean kept(Physical physical) {
+        if (keptFor.isEmpty()) {
+            return false;
+        }
+        keptFor.removeIf(entry -> !entry.getValue().getAsBoolean());
+        for (Map.Entry<Physical, BooleanSupplier> entry : keptFor) {
+            if (entry.getKey() == physical) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether the server says a transaction is open on the physical connection (begun in SQL, say). */
+    private boolean openOnServer(Physical physical) {
+        return serverSession != null && ServerObservation.transactionStatus(physical.connection).open();
+    }
+
+    /** The logical connection closed: it is no longer counted as pinned. */
+    void closed() {
+        countPin(null);
+    }
+
+    private void countPin(Physical pinnedTo) {
+        NodePool pool = pinnedTo == null || pinnedTo.entry == null ? null : pinnedTo.entry.pool();
+        if (pool != pinnedIn) {
+            if (pinnedIn != null) {
+                pinnedIn.pinned(-1);
+            }
+            if (pool != null) {
+                pool.pinned(1);
+            }
+            pinnedIn = pool;
+        }
+    }
+}
