@@ -41,6 +41,8 @@ final class PrimaryElection {
     private NodeSpec highestSeenOn;
     /** Whether every node has been asked once since the monitor started: before that, a decision would be a guess. */
     private boolean roundDone;
+    /** The node the last single claim elected, when not the configured primary; null: the configured primary. */
+    private NodeSpec lastWinner;
 
     PrimaryElection(NodeSpec configured) {
         this.configured = configured;
@@ -105,7 +107,8 @@ final class PrimaryElection {
         }
         if (current.size() == 1) {
             NodeSpec node = current.get(0);
-            return new Verdict(node.equals(configured) ? null : node, null);
+            lastWinner = node.equals(configured) ? null : node;
+            return new Verdict(lastWinner, null);
         }
         if (current.size() > 1) {
             List<String> names = new ArrayList<>(current.size());
@@ -120,7 +123,9 @@ final class PrimaryElection {
                     + " was seen on the newer timeline " + highestTimeline
                     + " (the old primary after a promotion?); no node answers as the primary on it");
         }
-        // No node answers as a primary: writes go to the configured one, and fail there as they would without us.
-        return new Verdict(null, null);
+        // No node answers as a primary (one poll timed out under load, or the node is down): writes stay where they
+        // last went, the configured primary until a promotion was seen, and fail there as they would without us. A
+        // promoted node that misses one poll must not send them back to the old primary.
+        return new Verdict(lastWinner, null);
     }
 }
