@@ -54,6 +54,27 @@ class PostgresPooledConnectionsTest {
         }
     }
 
+    /** A role on the primary, replayed on the replicas. */
+    private void createRole(String name) throws Exception {
+        try (Connection primary = cluster.connect(0); Statement statement = primary.createStatement()) {
+            statement.execute("DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '" + name + "') "
+                    + "THEN CREATE ROLE " + name + "; END IF; END $$");
+        }
+        cluster.awaitReplicas();
+    }
+
+    /** Waits (up to 5 s) until the primary no longer has the backend {@code pid}; whether it is gone. */
+    private boolean backendGone(String pid) throws Exception {
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (!cluster.query(0, "SELECT count(*) FROM pg_stat_activity WHERE pid = " + pid).equals("0")) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            Thread.sleep(20);
+        }
+        return true;
+    }
+
     /** Client backends of the application on a node, as the node counts them. */
     private int backends(int node, String application) throws SQLException {
         return Integer.parseInt(cluster.query(node, "SELECT count(*) FROM pg_stat_activity WHERE application_name = '"
@@ -147,11 +168,7 @@ class PostgresPooledConnectionsTest {
 
     @Test
     void aRoleSetByOneLogicalConnection_isNotTheNextOnes() throws Exception {
-        try (Connection primary = cluster.connect(0); Statement statement = primary.createStatement()) {
-            statement.execute("DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'pooled_reader') "
-                    + "THEN CREATE ROLE pooled_reader; END IF; END $$");
-        }
-        cluster.awaitReplicas();
+        createRole("pooled_reader");
         String url = url("pool_role", "primaryPoolSize=1", "replicaPoolSize=1");
         try (Connection a = DriverManager.getConnection(url); Connection b = DriverManager.getConnection(url)) {
             try (Statement statement = a.createStatement()) {
@@ -229,12 +246,7 @@ class PostgresPooledConnectionsTest {
             }
         }
         // Closed with its logical connection, as a plain connection's session would end: the temporary table is gone.
-        long deadline = System.nanoTime() + 5_000_000_000L;
-        while (!cluster.query(0, "SELECT count(*) FROM pg_stat_activity WHERE pid = " + pid).equals("0")
-                && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
-        assertThat(cluster.query(0, "SELECT count(*) FROM pg_stat_activity WHERE pid = " + pid)).isEqualTo("0");
+        assertThat(backendGone(pid)).as("backend " + pid + " ended").isTrue();
     }
 
     @Test
@@ -305,11 +317,7 @@ class PostgresPooledConnectionsTest {
 
     @Test
     void sessionAuthorization_andDiscardAll_doNotReachTheNextBorrower() throws Exception {
-        try (Connection primary = cluster.connect(0); Statement statement = primary.createStatement()) {
-            statement.execute("DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'pooled_other') "
-                    + "THEN CREATE ROLE pooled_other; END IF; END $$");
-        }
-        cluster.awaitReplicas();
+        createRole("pooled_other");
         String url = url("pool_auth", "primaryPoolSize=1", "replicaPoolSize=1");
         try (Connection a = DriverManager.getConnection(url); Connection b = DriverManager.getConnection(url)) {
             try (Statement statement = a.createStatement()) {
@@ -413,11 +421,7 @@ class PostgresPooledConnectionsTest {
                 pid = rs.getString(1);
             }
             assertThat(cluster.query(0, "SELECT pg_terminate_backend(" + pid + ")")).isEqualTo("t");
-            long deadline = System.nanoTime() + 5_000_000_000L;
-            while (!cluster.query(0, "SELECT count(*) FROM pg_stat_activity WHERE pid = " + pid).equals("0")
-                    && System.nanoTime() < deadline) {
-                Thread.sleep(20);
-            }
+            backendGone(pid);
             // The statement that meets the ended backend fails as on a plain connection the server ended ...
             assertThatThrownBy(() -> {
                 try (Statement statement = connection.createStatement()) {

@@ -113,7 +113,8 @@ final class Connections {
         };
     }
 
-    private static int backends(Nodes nodes, int node, String applicationName) throws SQLException {
+    /** The client backends of one application (by its ApplicationName) on a node, as the node counts them. */
+    static int backends(Nodes nodes, int node, String applicationName) throws SQLException {
         try (Connection c = nodes.connect(node);
              PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM pg_stat_activity"
                      + " WHERE backend_type = 'client backend' AND application_name = ?")) {

@@ -64,10 +64,10 @@ final class ManyClients {
                         }
                         Thread.sleep(THINK_MILLIS);
                     });
-                    int primary = backends(nodes, 0, name);
+                    int primary = Connections.backends(nodes, 0, name);
                     List<Integer> replicas = new ArrayList<>();
                     for (int replica = 1; replica <= nodes.replicaCount(); replica++) {
-                        replicas.add(backends(nodes, replica, name));
+                        replicas.add(Connections.backends(nodes, replica, name));
                     }
                     String wait = "-";
                     if (replicated) {
@@ -104,17 +104,5 @@ final class ManyClients {
             }
         }
         return String.format(java.util.Locale.ROOT, "%.2f", worst);
-    }
-
-    private static int backends(Nodes nodes, int node, String applicationName) throws SQLException {
-        try (Connection c = nodes.connect(node);
-             PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM pg_stat_activity"
-                     + " WHERE backend_type = 'client backend' AND application_name = ?")) {
-            ps.setString(1, applicationName);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getInt(1);
-            }
-        }
     }
 }

@@ -8,6 +8,8 @@ import io.replicatedjdbc.internal.classify.SqlClassifier;
 import io.replicatedjdbc.internal.classify.StatementClassifier;
 import io.replicatedjdbc.internal.config.Config;
 import io.replicatedjdbc.internal.config.NodeSpec;
+import io.replicatedjdbc.internal.pool.NodePools;
+import io.replicatedjdbc.internal.pool.PoolStatistics;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -122,18 +124,18 @@ public final class Cluster {
     // ---------------------------------------------------------------- per-node pools
 
     /** The pools of each set of connection properties (user, password, driver options) this configuration met. */
-    private final java.util.concurrent.ConcurrentHashMap<String, io.replicatedjdbc.internal.pool.NodePools> pools =
+    private final java.util.concurrent.ConcurrentHashMap<String, NodePools> pools =
             new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
      * The node pools for connections made with {@code connectionConfig}'s properties, counting one more user: a
      * logical connection calls this once when it opens ({@code connectionMode=pooled}) and {@link
-     * io.replicatedjdbc.internal.pool.NodePools#release()} when it closes.
+     * NodePools#release()} when it closes.
      */
-    public io.replicatedjdbc.internal.pool.NodePools acquirePools(Config connectionConfig) {
+    public NodePools acquirePools(Config connectionConfig) {
         String key = propertiesKey(connectionConfig.nodeProperties());
-        io.replicatedjdbc.internal.pool.NodePools set = pools.computeIfAbsent(key,
-                k -> new io.replicatedjdbc.internal.pool.NodePools(connectionConfig,
+        NodePools set = pools.computeIfAbsent(key,
+                k -> new NodePools(connectionConfig,
                         node -> node.isPrimary() ? openPrimary(node, connectionConfig) : openReplica(node, connectionConfig)));
         set.acquire();
         return set;
@@ -148,9 +150,9 @@ public final class Cluster {
     }
 
     /** Every pool's statistics, for the MBean and the status command. */
-    public List<io.replicatedjdbc.internal.pool.PoolStatistics> poolStatistics() {
-        List<io.replicatedjdbc.internal.pool.PoolStatistics> all = new ArrayList<>();
-        for (io.replicatedjdbc.internal.pool.NodePools set : pools.values()) {
+    public List<PoolStatistics> poolStatistics() {
+        List<PoolStatistics> all = new ArrayList<>();
+        for (NodePools set : pools.values()) {
             all.addAll(set.statistics());
         }
         return all;
@@ -158,14 +160,14 @@ public final class Cluster {
 
     /** Closes every pool of this configuration now (a data source closed). */
     public void closePools() {
-        for (io.replicatedjdbc.internal.pool.NodePools set : pools.values()) {
+        for (NodePools set : pools.values()) {
             set.close();
         }
     }
 
     /** The node was found down: no pool of it lends a connection opened before. */
     public void evictPools(NodeSpec node) {
-        for (io.replicatedjdbc.internal.pool.NodePools set : pools.values()) {
+        for (NodePools set : pools.values()) {
             set.evict(node);
         }
     }

@@ -3,6 +3,7 @@ package io.replicatedjdbc.internal.cluster;
 import io.replicatedjdbc.ReplicatedConfigurationMXBean;
 import io.replicatedjdbc.internal.config.Config;
 import io.replicatedjdbc.internal.config.NodeSpec;
+import io.replicatedjdbc.internal.pool.PoolStatistics;
 import io.replicatedjdbc.internal.route.Cause;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
@@ -10,6 +11,7 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.ToIntFunction;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.logging.Level;
@@ -92,7 +94,7 @@ public final class ConfigurationStatistics implements ReplicatedConfigurationMXB
     @Override
     public Map<String, String> getPools() {
         Map<String, String> pools = new LinkedHashMap<>();
-        for (io.replicatedjdbc.internal.pool.PoolStatistics pool : cluster.poolStatistics()) {
+        for (PoolStatistics pool : cluster.poolStatistics()) {
             pools.merge(pool.name, pool.node + ": " + pool, (a, b) -> a + "; " + b);
         }
         return pools;
@@ -113,9 +115,9 @@ public final class ConfigurationStatistics implements ReplicatedConfigurationMXB
         return poolNumbers(pool -> pool.waiting);
     }
 
-    private Map<String, Integer> poolNumbers(java.util.function.ToIntFunction<io.replicatedjdbc.internal.pool.PoolStatistics> number) {
+    private Map<String, Integer> poolNumbers(ToIntFunction<PoolStatistics> number) {
         Map<String, Integer> numbers = new LinkedHashMap<>();
-        for (io.replicatedjdbc.internal.pool.PoolStatistics pool : cluster.poolStatistics()) {
+        for (PoolStatistics pool : cluster.poolStatistics()) {
             numbers.merge(pool.name, number.applyAsInt(pool), Integer::sum);
         }
         return numbers;

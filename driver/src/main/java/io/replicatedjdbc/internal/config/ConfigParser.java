@@ -180,9 +180,9 @@ public final class ConfigParser {
 
     private static PoolSettings poolSettings(Properties ours, int replicas) throws SQLException {
         PoolSettings.Mode mode = PoolSettings.Mode.values()[choice(ours, ReplicatedProperty.CONNECTION_MODE)];
-        int primarySize = poolSizes(ReplicatedProperty.PRIMARY_POOL_SIZE, ours).get(0);
+        int primarySize = wholeNumbers(ReplicatedProperty.PRIMARY_POOL_SIZE, ours, 1, 1).get(0);
         List<Integer> replicaSizes = ReplicatedProperty.REPLICA_POOL_SIZE.get(ours) == null
-                ? new ArrayList<>() : poolSizes(ReplicatedProperty.REPLICA_POOL_SIZE, ours);
+                ? new ArrayList<>() : wholeNumbers(ReplicatedProperty.REPLICA_POOL_SIZE, ours, 1, 1);
         if (replicaSizes.size() > 1 && replicaSizes.size() != replicas) {
             throw Errors.badOption(ReplicatedProperty.REPLICA_POOL_SIZE.getName(),
                     ReplicatedProperty.REPLICA_POOL_SIZE.get(ours),
@@ -198,21 +198,6 @@ public final class ConfigParser {
                 millis(ours, ReplicatedProperty.POOL_VALIDATE_IDLE), millis(ours, ReplicatedProperty.POOL_LEAK_THRESHOLD));
     }
 
-    /** Comma-separated pool sizes, each a whole number from 1 to 1000. */
-    private static List<Integer> poolSizes(ReplicatedProperty property, Properties ours) throws SQLException {
-        String value = property.get(ours);
-        List<Integer> sizes = new ArrayList<>();
-        for (String item : String.valueOf(value).split(",", -1)) {
-            String number = item.trim();
-            if (number.isEmpty() || number.length() > 4 || !number.chars().allMatch(c -> c >= '0' && c <= '9')
-                    || Integer.parseInt(number) < 1 || Integer.parseInt(number) > 1000) {
-                throw Errors.badOption(property.getName(), value, "whole numbers from 1 to 1000, separated by commas");
-            }
-            sizes.add(Integer.parseInt(number));
-        }
-        return sizes;
-    }
-
     private static long millis(Properties ours, ReplicatedProperty property) throws SQLException {
         return Durations.parseMillis(property.getName(), property.get(ours));
     }
@@ -220,20 +205,27 @@ public final class ConfigParser {
     /** Comma-separated whole numbers from 0 to 1000, at least {@code minimum} of them. */
     private static List<Integer> wholeNumbers(ReplicatedProperty property, Properties ours, int minimum)
             throws SQLException {
+        return wholeNumbers(property, ours, minimum, 0);
+    }
+
+    /** Comma-separated whole numbers from {@code lowest} to 1000, at least {@code minimum} of them. */
+    private static List<Integer> wholeNumbers(ReplicatedProperty property, Properties ours, int minimum, int lowest)
+            throws SQLException {
         String value = property.get(ours);
         List<Integer> numbers = new ArrayList<>();
         if (value != null && !value.isBlank()) {
             for (String item : value.split(",", -1)) {
                 String number = item.trim();
                 if (number.isEmpty() || number.length() > 4 || !number.chars().allMatch(c -> c >= '0' && c <= '9')
-                        || Integer.parseInt(number) > 1000) {
-                    throw Errors.badOption(property.getName(), value, "whole numbers from 0 to 1000, separated by commas");
+                        || Integer.parseInt(number) < lowest || Integer.parseInt(number) > 1000) {
+                    throw Errors.badOption(property.getName(), value,
+                            "whole numbers from " + lowest + " to 1000, separated by commas");
                 }
                 numbers.add(Integer.parseInt(number));
             }
         }
         if (numbers.size() < minimum) {
-            throw Errors.badOption(property.getName(), String.valueOf(value), "a whole number from 0 to 1000");
+            throw Errors.badOption(property.getName(), String.valueOf(value), "a whole number from " + lowest + " to 1000");
         }
         return numbers;
     }

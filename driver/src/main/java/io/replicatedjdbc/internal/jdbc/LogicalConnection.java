@@ -12,6 +12,8 @@ import io.replicatedjdbc.internal.cluster.FunctionVolatility;
 import io.replicatedjdbc.internal.cluster.WalPosition;
 import io.replicatedjdbc.internal.config.Config;
 import io.replicatedjdbc.internal.config.NodeSpec;
+import io.replicatedjdbc.internal.pool.NodePool;
+import io.replicatedjdbc.internal.pool.NodePools;
 import io.replicatedjdbc.internal.route.Cause;
 import io.replicatedjdbc.internal.route.Decision;
 import io.replicatedjdbc.internal.route.ReadYourWritesGate;
@@ -77,7 +79,7 @@ public class LogicalConnection implements ReplicatedConnection {
 
     private final PhysicalConnections nodes;
     /** The node pools this connection borrows from ({@code connectionMode=pooled}), or null. */
-    private final io.replicatedjdbc.internal.pool.NodePools pools;
+    private final NodePools pools;
     /** What keeps a borrowed connection with this logical connection (pooled), or null. */
     private final Leases leases;
     /** A session change made inside the open transaction: it reaches the other nodes only if it commits. */
@@ -146,7 +148,7 @@ public class LogicalConnection implements ReplicatedConnection {
             connection.nodes.primary();
         } catch (SQLException primaryFailure) {
             if (!"08001".equals(primaryFailure.getSQLState())
-                    || primaryFailure instanceof io.replicatedjdbc.internal.pool.NodePool.Unavailable
+                    || primaryFailure instanceof NodePool.Unavailable
                     || connection.nodes.replica() == null) {
                 connection.close();
                 throw primaryFailure;
@@ -454,14 +456,9 @@ public class LogicalConnection implements ReplicatedConnection {
 
     /** A statement's results were closed: pooled, a connection kept for them may go back. */
     void resultsDone() {
-        if (pools == null || closed) {
-            return;
-        }
-        lock.lock();
-        try {
-            releaseUnneeded();
-        } finally {
-            lock.unlock();
+        if (pools != null && !closed) {
+            lock.lock();
+            unlock();
         }
     }
 
@@ -485,7 +482,7 @@ public class LogicalConnection implements ReplicatedConnection {
                 try {
                     primary = nodes.primary();
                 } catch (SQLException unreachable) {
-                    if (unreachable instanceof io.replicatedjdbc.internal.pool.NodePool.Unavailable
+                    if (unreachable instanceof NodePool.Unavailable
                             || !Errors.CONNECTION_FAILED.equals(unreachable.getSQLState())) {
                         throw unreachable;
                     }

@@ -75,13 +75,14 @@ final class PhysicalConnections {
         NodePool pool = pools.pool(node);
         int broken = 0;
         while (true) {
-            Object fileKey = node.isPrimary() ? null : fileKey(node);
             NodePool.Entry entry = pool.borrow();
             Physical physical = (Physical) entry.attachment();
             if (physical == null) {
-                physical = withFileKey(new Physical(node, entry.connection(), entry), fileKey);
+                // (The file's identity is taken after the connection opened it: a copy published meanwhile is the
+                // one it reads.)
+                physical = withFileKey(new Physical(node, entry.connection(), entry), node.isPrimary() ? null : fileKey(node));
                 entry.attach(physical);
-            } else if (fileKey != null && !fileKey.equals(physical.fileKey)) {
+            } else if (replicaFileReplaced(physical)) {
                 // A new copy of the SQLite file was published since this connection opened the old one.
                 pool.discard(entry);
                 continue;
@@ -122,13 +123,7 @@ final class PhysicalConnections {
             return;
         }
         NodePool pool = physical.entry.pool();
-        boolean broken;
-        try {
-            broken = physical.connection.isClosed();
-        } catch (SQLException e) {
-            broken = true;
-        }
-        if (broken || physical.discardOnRelease) {
+        if (physical.discardOnRelease || isClosed(physical)) {
             pool.discard(physical.entry);
         } else {
             pool.release(physical.entry);
@@ -166,11 +161,6 @@ final class PhysicalConnections {
         giveBack(held);
     }
 
-    /** The physical connection must not be lent again (its state is unknown): closed when it is given back. */
-    void spoiled(Physical physical) {
-        physical.discardOnRelease = true;
-    }
-
     Physical primary() throws SQLException {
         Physical current = primary;
         if (current != null && current.primaryEpoch != cluster.primaryEpoch()) {
@@ -187,7 +177,7 @@ final class PhysicalConnections {
                     opened = obtain(node);
                 } catch (SQLException e) {
                     if (!Errors.CONNECTION_FAILED.equals(e.getSQLState()) || System.nanoTime() - deadline >= 0
-                            || e instanceof io.replicatedjdbc.internal.pool.NodePool.Unavailable) {
+                            || e instanceof NodePool.Unavailable) {
                         throw e;
                     }
                     pause();
@@ -255,7 +245,7 @@ final class PhysicalConnections {
             Physical opened;
             try {
                 opened = obtain(node);
-            } catch (io.replicatedjdbc.internal.pool.NodePool.Unavailable exhausted) {
+            } catch (NodePool.Unavailable exhausted) {
                 // Its pool is busy, not the node down: the read fails as a statement on a full pool does.
                 throw exhausted;
             } catch (SQLException e) {
@@ -299,7 +289,7 @@ final class PhysicalConnections {
         Physical opened;
         try {
             opened = obtain(node);
-        } catch (io.replicatedjdbc.internal.pool.NodePool.Unavailable exhausted) {
+        } catch (NodePool.Unavailable exhausted) {
             throw exhausted;
         } catch (SQLException e) {
             return null;

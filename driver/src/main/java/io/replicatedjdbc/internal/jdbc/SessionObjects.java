@@ -31,13 +31,17 @@ final class SessionObjects {
         if (sql == null) {
             return false;
         }
-        String start = sql.stripLeading();
-        return startsWithWord(start, "DO") || startsWithWord(start, "CALL");
+        int start = 0;
+        while (start < sql.length() && Character.isWhitespace(sql.charAt(start))) {
+            start++;
+        }
+        return startsWithWord(sql, start, "DO") || startsWithWord(sql, start, "CALL");
     }
 
-    private static boolean startsWithWord(String text, String word) {
-        int n = word.length();
-        return text.regionMatches(true, 0, word, 0, n) && (text.length() == n || !Character.isLetterOrDigit(text.charAt(n)));
+    private static boolean startsWithWord(String text, int at, String word) {
+        int end = at + word.length();
+        return text.regionMatches(true, at, word, 0, word.length())
+                && (text.length() == end || !Character.isLetterOrDigit(text.charAt(end)));
     }
 
     /** Asks the primary's session; pins the router to it when it holds objects; unknown: the connection is not lent again. */

@@ -812,10 +812,7 @@ class StatementProxy implements Statement {
         SQLException failure = null;
         for (Held h : helds()) {
             if (h.physical.entry != null && !connection.isInUse(h.physical)) {
-                // Its connection went back to the pool: closed now if no one has it, else by its next borrower.
-                if (!h.physical.entry.pool().runIfIdle(h.physical.entry, () -> closeQuietly(h.statement))) {
-                    h.physical.closeLater(h.statement);
-                }
+                release(h);
                 continue;
             }
             try {

@@ -116,12 +116,19 @@ public final class NodePools {
         if (running != null) {
             running.interrupt();
         }
-        closePools();
+        closePools(false);
     }
 
-    private void closePools() {
+    /**
+     * Closes every pool and forgets it; with {@code onlyIfUnused} (the keeper stopping), not when a logical connection
+     * started using them meanwhile: the check and the taking are one step.
+     */
+    private void closePools(boolean onlyIfUnused) {
         List<NodePool> closing;
         synchronized (this) {
+            if (onlyIfUnused && users > 0 && !closed) {
+                return;
+            }
             closing = new ArrayList<>(pools.values());
             pools.clear();
         }
@@ -166,17 +173,7 @@ public final class NodePools {
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "The pools' keeper stopped: " + e, e);
         } finally {
-            List<NodePool> closing;
-            synchronized (this) {
-                if (users > 0 && !closed) {
-                    return;
-                }
-                closing = new ArrayList<>(pools.values());
-                pools.clear();
-            }
-            for (NodePool pool : closing) {
-                pool.close();
-            }
+            closePools(true);
         }
     }
 }
