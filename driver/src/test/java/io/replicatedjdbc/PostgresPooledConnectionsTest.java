@@ -386,6 +386,171 @@ class PostgresPooledConnectionsTest {
         assertThat(poolThreads()).isZero();
     }
 
+    /** Client backends of the application on every node. */
+    private int backendsEverywhere(String application) throws SQLException {
+        int sum = 0;
+        for (int node = 0; node <= cluster.replicaCount(); node++) {
+            sum += backends(node, application);
+        }
+        return sum;
+    }
+
+    /** Waits (up to 10 s) until the pools lingering after the last logical connection closed every backend. */
+    private void awaitNothingLeftBehind(String application) throws Exception {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while ((backendsEverywhere(application) > 0 || poolThreads() > 0) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(backendsEverywhere(application)).as("backends left open").isZero();
+        assertThat(poolThreads()).as("pool threads left running").isZero();
+    }
+
+    @Test
+    void twoHundredLogicalConnections_aReplicaFrozenThenAnotherKilled_failNoRead_andLeaveNothingBehind() throws Exception {
+        String application = "pool_fault";
+        String url = url(application, "primaryPoolSize=4", "replicaPoolSize=8", "replicaRetryInterval=200ms");
+        List<Connection> open = new ArrayList<>();
+        List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+        java.util.concurrent.atomic.AtomicLong worstNanos = new java.util.concurrent.atomic.AtomicLong();
+        java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger mostBackends = new java.util.concurrent.atomic.AtomicInteger();
+        try {
+            for (int i = 0; i < 200; i++) {
+                open.add(DriverManager.getConnection(url));
+            }
+            int threadCount = 16;
+            java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+            List<Thread> threads = new ArrayList<>();
+            for (int t = 0; t < threadCount; t++) {
+                int first = t;
+                Thread thread = new Thread(() -> {
+                    // Each thread takes its own logical connections in turn (one thread at a time on each).
+                    for (int i = first; !stop.get(); i = i + threadCount < open.size() ? i + threadCount : first) {
+                        long start = System.nanoTime();
+                        try {
+                            assertThat(one(open.get(i), "SELECT count(*) > 0 FROM pg_class")).isEqualTo("t");
+                        } catch (Throwable e) {
+                            failures.add(e);
+                            return;
+                        }
+                        worstNanos.accumulateAndGet(System.nanoTime() - start, Math::max);
+                        reads.incrementAndGet();
+                    }
+                });
+                threads.add(thread);
+                thread.start();
+            }
+            try {
+                Thread.sleep(500);
+                cluster.freeze(1);
+                try {
+                    Thread.sleep(2_500);
+                    mostBackends.set(Math.max(backends(0, application), backends(2, application)));
+                } finally {
+                    cluster.thaw(1);
+                }
+                Thread.sleep(500);
+                cluster.stopNode(2, PostgresCluster.StopMode.IMMEDIATE);
+                try {
+                    Thread.sleep(1_500);
+                    mostBackends.accumulateAndGet(Math.max(backends(0, application), backends(1, application)),
+                            Math::max);
+                } finally {
+                    cluster.startNode(2);
+                }
+                Thread.sleep(500);
+            } finally {
+                stop.set(true);
+                for (Thread thread : threads) {
+                    thread.join(60_000);
+                }
+            }
+            System.out.printf("200 logical connections, replica frozen then killed: %d reads, worst %d ms%n",
+                    reads.get(), worstNanos.get() / 1_000_000);
+            assertThat(failures).isEmpty();
+            // A guard against a read waiting for the host for ever, not a measurement.
+            assertThat(worstNanos.get() / 1_000_000).isLessThan(10_000);
+            assertThat(mostBackends.get()).isLessThanOrEqualTo(8);
+            assertThat(backends(0, application)).isLessThanOrEqualTo(4);
+        } finally {
+            for (Connection connection : open) {
+                connection.close();
+            }
+        }
+        ReplicaRotation.awaitAllReplicas(cluster);
+        awaitNothingLeftBehind(application);
+    }
+
+    @Test
+    void thePrimaryKilledUnderPools_readsGoOn_writesFailWithA08_andResumeOnTheSameLogicalConnections() throws Exception {
+        String application = "pool_primary";
+        String url = url(application, "primaryPoolSize=4", "replicaPoolSize=4");
+        List<Connection> open = new ArrayList<>();
+        try {
+            for (int i = 0; i < 50; i++) {
+                Connection connection = DriverManager.getConnection(url);
+                open.add(connection);
+                try (Statement statement = connection.createStatement()) {
+                    statement.executeUpdate("INSERT INTO pooled_t (v) VALUES ('before')");
+                }
+            }
+            cluster.stopNode(0, PostgresCluster.StopMode.IMMEDIATE);
+            try {
+                for (Connection connection : open) {
+                    assertThat(one(connection, "SELECT pg_is_in_recovery()")).isEqualTo("t");
+                }
+                for (Connection connection : open.subList(0, 5)) {
+                    assertThatThrownBy(() -> {
+                        try (Statement statement = connection.createStatement()) {
+                            statement.executeUpdate("INSERT INTO pooled_t (v) VALUES ('down')");
+                        }
+                    }).isInstanceOf(SQLException.class)
+                            .satisfies(e -> assertThat(((SQLException) e).getSQLState()).startsWith("08"));
+                    assertThat(connection.isClosed()).isFalse();
+                }
+            } finally {
+                cluster.startNode(0);
+            }
+            ReplicaRotation.awaitAllReplicas(cluster);
+            for (Connection connection : open) {
+                try (Statement statement = connection.createStatement()) {
+                    assertThat(statement.executeUpdate("INSERT INTO pooled_t (v) VALUES ('after')")).isEqualTo(1);
+                }
+            }
+            assertThat(backends(0, application)).isBetween(1, 4);
+        } finally {
+            for (Connection connection : open) {
+                connection.close();
+            }
+        }
+        awaitNothingLeftBehind(application);
+    }
+
+    @Test
+    void tenThousandLogicalConnections_openedAndClosed_withAReplicaDyingInBetween_leaveNothingBehind() throws Exception {
+        String application = "pool_churn_10k";
+        String url = url(application, "primaryPoolSize=2", "replicaPoolSize=2", "replicaRetryInterval=200ms");
+        for (int i = 0; i < 10_000; i++) {
+            if (i == 3_000) {
+                cluster.stopNode(1, PostgresCluster.StopMode.IMMEDIATE);
+            } else if (i == 6_000) {
+                cluster.startNode(1);
+            }
+            try (Connection connection = DriverManager.getConnection(url)) {
+                assertThat(one(connection, "SELECT 1")).isEqualTo("1");
+                if (i % 1_000 == 0) {
+                    try (Statement statement = connection.createStatement()) {
+                        statement.executeUpdate("INSERT INTO pooled_t (v) VALUES ('churn')");
+                    }
+                }
+            }
+        }
+        // Ten thousand opens took at most the pool's two backends on the primary at any one time.
+        assertThat(backends(0, application)).isLessThanOrEqualTo(2);
+        ReplicaRotation.awaitAllReplicas(cluster);
+        awaitNothingLeftBehind(application);
+    }
+
     /** The pools' keeper threads of this test's configurations still running. */
     private static long poolThreads() {
         return Thread.getAllStackTraces().keySet().stream()

@@ -34,6 +34,8 @@ public final class RecordingDriver implements Driver {
 
     private static final RecordingDriver INSTANCE = new RecordingDriver();
     private static final List<String> LOG = Collections.synchronizedList(new ArrayList<>());
+    /** The stack of the last statement execution that reached a recording connection. */
+    private static volatile StackTraceElement[] lastExecution;
 
     static {
         try {
@@ -63,6 +65,12 @@ public final class RecordingDriver implements Driver {
 
     public static void clear() {
         LOG.clear();
+        lastExecution = null;
+    }
+
+    /** The call stack at the last statement execution (executeQuery, execute, ...) that reached this driver, or null. */
+    public static StackTraceElement[] lastExecutionStack() {
+        return lastExecution;
     }
 
     @Override
@@ -142,6 +150,9 @@ public final class RecordingDriver implements Driver {
                 LOG.add(node + ": " + (kind.equals("connection") ? "" : kind + ".") + name
                         + (arguments.isEmpty() ? "" : " " + arguments.stream().map(String::valueOf)
                         .collect(Collectors.joining(", "))));
+            }
+            if (name.startsWith("execute")) {
+                lastExecution = new Throwable().getStackTrace();
             }
             if (node.startsWith("broken") && name.startsWith("execute")) {
                 throw new SQLException("An I/O error occurred while sending to the backend: " + node, "08006");

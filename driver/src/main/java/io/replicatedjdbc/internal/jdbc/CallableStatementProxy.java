@@ -1,6 +1,7 @@
 package io.replicatedjdbc.internal.jdbc;
 
 import io.replicatedjdbc.internal.classify.Classification;
+import io.replicatedjdbc.internal.execute.SqlFunction;
 import java.sql.Array;
 import java.sql.Blob;
 import java.sql.CallableStatement;

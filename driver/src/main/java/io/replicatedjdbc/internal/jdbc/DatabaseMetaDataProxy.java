@@ -1,6 +1,7 @@
 package io.replicatedjdbc.internal.jdbc;
 
 import io.replicatedjdbc.internal.config.Config;
+import io.replicatedjdbc.internal.execute.SqlFunction;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.ResultSet;

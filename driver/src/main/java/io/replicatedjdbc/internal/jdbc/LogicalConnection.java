@@ -6,25 +6,33 @@ import io.replicatedjdbc.RoutingDecision;
 import io.replicatedjdbc.internal.Errors;
 import io.replicatedjdbc.internal.classify.Classification;
 import io.replicatedjdbc.internal.classify.Dialect;
-import io.replicatedjdbc.internal.classify.Fingerprint;
 import io.replicatedjdbc.internal.cluster.Cluster;
-import io.replicatedjdbc.internal.cluster.FunctionVolatility;
 import io.replicatedjdbc.internal.cluster.WalPosition;
 import io.replicatedjdbc.internal.config.Config;
-import io.replicatedjdbc.internal.config.NodeSpec;
+import io.replicatedjdbc.internal.execute.BorrowedState;
+import io.replicatedjdbc.internal.execute.Host;
+import io.replicatedjdbc.internal.execute.Journal;
+import io.replicatedjdbc.internal.execute.Leases;
+import io.replicatedjdbc.internal.execute.Liveness;
+import io.replicatedjdbc.internal.execute.Physical;
+import io.replicatedjdbc.internal.execute.PhysicalCall;
+import io.replicatedjdbc.internal.execute.PhysicalConnections;
+import io.replicatedjdbc.internal.execute.Placement;
+import io.replicatedjdbc.internal.execute.Readiness;
+import io.replicatedjdbc.internal.execute.SessionChanges;
+import io.replicatedjdbc.internal.execute.SqlFunction;
+import io.replicatedjdbc.internal.execute.StatementPath;
+import io.replicatedjdbc.internal.execute.Transactions;
 import io.replicatedjdbc.internal.pool.NodePool;
 import io.replicatedjdbc.internal.pool.NodePools;
-import io.replicatedjdbc.internal.route.Cause;
 import io.replicatedjdbc.internal.route.Decision;
 import io.replicatedjdbc.internal.route.ReadYourWritesGate;
 import io.replicatedjdbc.internal.route.ReadYourWritesPolicy;
-import io.replicatedjdbc.internal.route.ReplicaFailure;
 import io.replicatedjdbc.internal.route.Router;
 import io.replicatedjdbc.internal.session.ServerObservation;
 import io.replicatedjdbc.internal.session.ServerSession;
 import io.replicatedjdbc.internal.session.SessionAction;
 import io.replicatedjdbc.internal.session.SessionState;
-import io.replicatedjdbc.internal.session.TxStatus;
 import java.sql.Array;
 import java.sql.Blob;
 import java.sql.CallableStatement;
@@ -49,27 +57,26 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.Executor;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * One logical connection: a primary and one replica, each opened on first use, and the routing of every
- * statement between them. The statement wrappers hand their physical calls to {@link #run}; all routing
- * happens here and in the {@link Router}.
+ * One logical connection: its JDBC surface and its state. Dedicated, it holds a primary and a replica connection, each
+ * opened on first use; pooled, it borrows them per statement. The statement wrappers hand their physical calls to the
+ * {@link StatementPath}, which routes them in stages; transaction ends and session setters are here.
  *
  * <p>Like the drivers it wraps, a logical connection is meant for one thread at a time; only
  * {@link Statement#cancel()} may come from another thread.
  */
 public class LogicalConnection implements ReplicatedConnection {
 
-    private static final Logger ROUTING_LOG = Logger.getLogger("io.replicatedjdbc.routing");
     private static final Logger LOG = Logger.getLogger("io.replicatedjdbc");
 
     private final Cluster cluster;
     private final Config config;
     private final SessionState session;
     private final Router router;
-    private final Level routingLevel;
     /**
      * The session as PostgreSQL reports it (PgJDBC present): read back after changes and copied to the other nodes.
      * Null where the session can only be recorded from the SQL that passes through (SQLite, other drivers).
@@ -78,37 +85,24 @@ public class LogicalConnection implements ReplicatedConnection {
     private final ReadYourWritesGate readYourWrites;
 
     private final PhysicalConnections nodes;
+    private final Liveness liveness;
+    private final Placement placement;
+    private final Readiness readiness;
+    private final Journal journal;
+    private final SessionChanges sessionChanges;
+    private final StatementPath path;
+    private final Transactions transactions;
     /** The node pools this connection borrows from ({@code connectionMode=pooled}), or null. */
     private final NodePools pools;
     /** What keeps a borrowed connection with this logical connection (pooled), or null. */
     private final Leases leases;
-    /** A session change made inside the open transaction: it reaches the other nodes only if it commits. */
-    private static final class PendingChange {
-        final SessionAction action;
-        final Classification.SessionReset reset;
-
-        final String setting;
-
-        PendingChange(String setting, SessionAction action, Classification.SessionReset reset) {
-            this.setting = setting;
-            this.action = action;
-            this.reset = reset;
-        }
-    }
-
-    private final List<PendingChange> pendingSessionChanges = new ArrayList<>();
     private final Set<StatementProxy> statements = Collections.newSetFromMap(new IdentityHashMap<>());
-    private volatile boolean closed;
     /**
      * Statements and session changes of one logical connection run one at a time, as on one PgJDBC connection, so that
      * threads sharing it (JDBC allows it) see consistent routing and session state. {@code cancel()}, {@code close()}
      * and {@code abort()} do not wait for it: they must reach a statement while it runs.
      */
-    private final java.util.concurrent.locks.ReentrantLock lock = new java.util.concurrent.locks.ReentrantLock();
-    private RoutingDecision lastRouting;
-    private Physical lastServed;
-    /** The physical connection a statement runs on now, for a cancel from another thread; null between statements. */
-    private volatile Physical running;
+    private final ReentrantLock lock = new ReentrantLock();
 
     public LogicalConnection(Cluster cluster, Config config) {
         this.cluster = cluster;
@@ -121,9 +115,31 @@ public class LogicalConnection implements ReplicatedConnection {
         BorrowedState borrowed = new BorrowedState(session, serverSession, router);
         this.nodes = new PhysicalConnections(cluster, config, session, pools, borrowed::prepare);
         this.leases = pools == null ? null : new Leases(router, nodes, serverSession);
-        this.routingLevel = config.logRouting() ? Level.INFO : Level.FINE;
-        this.readYourWrites = new ReadYourWritesGate(cluster.positions(), cluster.readYourWritesStatistics(),
-                config.readYourWritesWaitMillis());
+        Host host = new Host() {
+            @Override
+            public void checkOpen() throws SQLException {
+                LogicalConnection.this.checkOpen();
+            }
+
+            @Override
+            public void closeQuietly() {
+                LogicalConnection.this.closeQuietly();
+            }
+        };
+        this.path = new StatementPath(cluster, config, session, serverSession, router, nodes, leases, lock, host,
+                this::readingFrom, this::serverProcess);
+        this.liveness = path.liveness();
+        this.placement = path.placement();
+        this.readiness = path.readiness();
+        this.journal = path.journal();
+        this.sessionChanges = path.sessionChanges();
+        this.readYourWrites = path.readYourWrites();
+        this.transactions = new Transactions(session, router, nodes, path);
+    }
+
+    /** The path the statements of this connection take. */
+    StatementPath path() {
+        return path;
     }
 
     /**
@@ -179,219 +195,16 @@ public class LogicalConnection implements ReplicatedConnection {
 
     // ---------------------------------------------------------------- routing
 
-    /**
-     * Classifies SQL as the session's server will lex it: with standard_conforming_strings off (as PgJDBC last heard
-     * from the server), a backslash escapes the next character inside {@code '...'}.
-     */
+    /** Classifies SQL as the session's server will lex it (see {@link Placement#classify}). */
     Classification classify(String sql) {
-        boolean backslashStrings = false;
-        if (serverSession != null) {
-            Physical home = nodes.anyOpen();
-            backslashStrings = home != null ? ServerObservation.backslashStrings(home.connection)
-                    : "off".equals(serverSession.state().get("standard_conforming_strings"));
-        }
-        return cluster.classifier().classify(sql, backslashStrings);
-    }
-
-    /**
-     * The classification as the database resolves it: a read that calls user functions, or names relations that may
-     * be views, becomes a write when the catalog says one may write (looked up once per name and configuration).
-     */
-    private Classification resolved(String sql, Classification c) {
-        if (c.route() == Route.REPLICA) {
-            String refused = cluster.refusedByReplica(sql);
-            if (refused != null) {
-                return Classification.write(refused);
-            }
-        }
-        return c.needsResolving() ? cluster.volatility().refine(c, catalogSource) : c;
-    }
-
-    /** Where the catalog is asked about a statement: the connection it would use. */
-    private final FunctionVolatility.ConnectionSource catalogSource = statement -> resolve(statement).connection;
-
-    /**
-     * Runs one statement's physical call where the router sends it: on the primary, on this connection's
-     * replica (another replica, then the primary, when it cannot be reached during an autocommit read), or,
-     * for a session change, on every open physical connection, recording it for those opened later.
-     */
-    <T> T run(StatementProxy owner, String sql, Classification classification, PhysicalCall<T> call)
-            throws SQLException {
-        lock.lock();
-        try {
-            checkOpen();
-            if (transactionLost) {
-                throw Errors.transactionLost();
-            }
-            Classification c = resolved(sql, classification);
-            Decision decision = router.decide(c);
-            if (decision.route() == Route.ALL) {
-                return serverSession != null
-                        ? runOnSessionHome(sql, c, decision, call)
-                        : runEverywhere(owner, sql, c, decision, call);
-            }
-            boolean mayRunAgain = decision.route() == Route.REPLICA && session.autoCommit() && !router.inTransaction();
-            ReplicaFailure failures = null; // made at the first failure: most statements never need it
-            boolean onPrimary = decision.route() == Route.PRIMARY;
-            String fallback = null;
-            Cause cause = decision.cause();
-            while (true) {
-                Physical physical = onPrimary ? nodes.primary() : nodes.replica();
-                if (physical == null) {
-                    String failure = nodes.replicaFailure();
-                    cause = Cause.FALLBACK;
-                    fallback = "no replica available" + (failure == null ? "" : " (" + failure + ")")
-                            + ", fell back to the primary";
-                    physical = nodes.primary();
-                } else if (!onPrimary && !physical.node.isPrimary()) {
-                    String behind = replicaWithinLagLimit(physical);
-                    if (behind != null) {
-                        fallback = behind + ", ran on the primary";
-                        cause = Cause.FALLBACK;
-                        onPrimary = true;
-                        continue;
-                    }
-                    if (router.positions() != null) {
-                        String stale;
-                        try {
-                            stale = readYourWrites.check(router.positions(), gateNodes);
-                        } catch (SQLException e) {
-                            Physical replica = nodes.currentReplica();
-                            if (replica == null || !PhysicalConnections.isConnectionFailure(e, replica)) {
-                                throw e;
-                            }
-                            // The replica died while it was asked how far it has replayed: as if the read had failed there.
-                            nodes.dropReplica(e);
-                            failures = failures != null ? failures : replicaFailure(mayRunAgain);
-                            ReplicaFailure.Next next = failures.failed(e, true);
-                            if (next.action() == ReplicaFailure.Action.FAIL) {
-                                throw e;
-                            }
-                            onPrimary = next.action() == ReplicaFailure.Action.PRIMARY;
-                            fallback = next.reason();
-                            cause = Cause.FALLBACK;
-                            cluster.statistics().retried();
-                            continue;
-                        }
-                        if (stale != null) {
-                            fallback = stale;
-                            cause = Cause.READ_YOUR_WRITES;
-                            onPrimary = true;
-                            continue;
-                        }
-                    }
-                    physical = nodes.currentReplica();
-                }
-                if (!bringUpToDate(physical)) {
-                    fallback = "the replica could not take this connection's session state, ran on the primary";
-                    cause = Cause.FALLBACK;
-                    onPrimary = true;
-                    continue;
-                }
-                router.bind(physical.role(), physical.node.toString());
-                T result;
-                // An autocommit read on a replica may be aborted by the monitor if the host hangs: it then runs elsewhere.
-                // (Only where the monitor runs, which is what aborts them.)
-                boolean abortable = mayRunAgain && config.hasWalPositions() && nodes.isReplica(physical);
-                if (abortable) {
-                    cluster.readStarted(physical.node, physical.connection);
-                }
-                running = physical;
-                try {
-                    result = call.run(physical);
-                } catch (SQLException e) {
-                    running = null;
-                    if (abortable) {
-                        cluster.readEnded(physical.node, physical.connection);
-                    }
-                    if (PhysicalConnections.isConnectionFailure(e, physical)) {
-                        // Whatever the driver says of it later, a connection that failed so is not lent again.
-                        physical.discardOnRelease = true;
-                    }
-                    if (closed) {
-                        // closed from another thread while the statement ran: nothing to observe, retry or mark down
-                        throw e;
-                    }
-                    noteSessionClosedBy(c, physical);
-                    afterStatement(physical, sql, c, false);
-                    if (ReplicaFailure.socketTimedOut(e)
-                            && (!nodes.isReplica(physical) || !config.replicaSocketTimeoutIsOurs())) {
-                        // The application's socketTimeout ran out: PgJDBC closes its connection then, and so does
-                        // this one (a pool sees isClosed() and discards it), wherever the statement ran.
-                        closeQuietly();
-                        throw e;
-                    }
-                    if (!nodes.isReplica(physical)) {
-                        throw e;
-                    }
-                    boolean lost = PhysicalConnections.isConnectionFailure(e, physical);
-                    failures = failures != null ? failures : replicaFailure(mayRunAgain);
-                    if (lost) {
-                        nodes.dropReplica(e, failures.nodeAtFault(e));
-                    }
-                    if (!call.mayRunAgain()) {
-                        throw e;
-                    }
-                    ReplicaFailure.Next next = failures.failed(e, lost);
-                    if (next.action() == ReplicaFailure.Action.FAIL) {
-                        throw e;
-                    }
-                    onPrimary = next.action() == ReplicaFailure.Action.PRIMARY;
-                    fallback = next.reason();
-                    cause = Cause.FALLBACK;
-                    cluster.statistics().retried();
-                    if (next.write()) {
-                        c = Classification.write(c.reason());
-                        // Whatever it did before the refusal (a remote call through dblink, say) ran twice: the
-                        // statement goes to the primary from now on, and explain says why.
-                        cluster.refusedByReplica(sql, c.reason() + "; a replica refused it as a write (25006) and it"
-                                + " was retried on the primary, so what it did before the refusal ran twice");
-                    }
-                    continue;
-                }
-                running = null;
-                if (abortable) {
-                    cluster.readEnded(physical.node, physical.connection);
-                }
-                if (owner != null && (serverSession == null || result instanceof ResultSet || Boolean.TRUE.equals(result))) {
-                    // Its results are read from this connection until closed (with other drivers, also its generated
-                    // keys, which SQLite asks the connection for): kept until then.
-                    owner.resultsOn(physical);
-                    if (leases != null) {
-                        leases.resultsLeft(owner);
-                    }
-                }
-                TxStatus status = afterStatement(physical, sql, c, true);
-                if (c.route() == Route.ALL && serverSession == null) {
-                    // A session change inside a transaction: the other nodes get it only if the transaction commits.
-                    pendingSessionChanges.add(new PendingChange(settingOf(c), owner.replayAction(sql), c.sessionReset()));
-                }
-                served(sql, physical, physical.role(), c, fallback == null ? decision.reason() : decision.reason() + "; " + fallback,
-                        status, cause);
-                if (leases != null && serverSession != null && status == TxStatus.IDLE && physical.node.isPrimary()
-                        && !router.isPinned() && (classification.needsResolving() || SessionObjects.runsCode(sql))) {
-                    SessionObjects.observe(physical, sql, router, config.dialect());
-                }
-                return result;
-            }
-        } finally {
-            if (closed) {
-                // closed from another thread meanwhile: release what this statement may have opened after close()
-                nodes.closeAll(router.isPinned());
-            } else {
-                releaseUnneeded();
-            }
-            unlock();
-        }
+        return placement.classify(sql);
     }
 
     // ---------------------------------------------------------------- pooled physical connections
 
     /** Pooled: gives back the physical connections this logical connection does not need now (see {@link Leases}). */
     void releaseUnneeded() {
-        if (leases != null) {
-            leases.releaseUnneeded();
-        }
+        path.releaseUnneeded();
     }
 
     /**
@@ -404,6 +217,22 @@ public class LogicalConnection implements ReplicatedConnection {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Runs an action that needs a node now, as {@link #onNode} does. */
+    private void act(SqlAction action) throws SQLException {
+        lock.lock();
+        try {
+            checkOpen();
+            action.run();
+        } finally {
+            unlock();
+        }
+    }
+
+    @FunctionalInterface
+    private interface SqlAction {
+        void run() throws SQLException;
     }
 
     /** Runs a call that needs a node now, under the lock; pooled, the node goes back after it (see {@link #unlock()}). */
@@ -438,13 +267,7 @@ public class LogicalConnection implements ReplicatedConnection {
 
     /** The session's node for a call that reads what it knows (a getter of PgJDBC's connection), then given back. */
     <T> T atSessionNode(SqlFunction<Physical, T> call) throws SQLException {
-        lock.lock();
-        try {
-            checkOpen();
-            return call.apply(serverSession != null ? sessionHome() : nodes.primary());
-        } finally {
-            unlock();
-        }
+        return onNode(self -> call.apply(serverSession != null ? sessionChanges.home() : nodes.primary()));
     }
 
     /** Pooled: {@code physical} stays this logical connection's while {@code active} says so (a COPY under way). */
@@ -456,107 +279,13 @@ public class LogicalConnection implements ReplicatedConnection {
 
     /** A statement's results were closed: pooled, a connection kept for them may go back. */
     void resultsDone() {
-        if (pools != null && !closed) {
+        if (pools != null && !liveness.isClosed()) {
             lock.lock();
             unlock();
         }
     }
 
-    private ReplicaFailure replicaFailure(boolean mayRunAgain) {
-        return new ReplicaFailure(mayRunAgain, config.replicas().size()).withReplicaBound(config.replicaSocketTimeoutIsOurs());
-    }
-
     // ---------------------------------------------------------------- read-your-writes by WAL position
-
-    private static final String INSERT_POSITION = "SELECT pg_catalog.pg_current_wal_insert_lsn()";
-    private static final String REPLAY_POSITION = "SELECT pg_catalog.pg_last_wal_replay_lsn()";
-
-    /** What the read-your-writes gate asks of this connection's physical connections. */
-    private final ReadYourWritesGate.Nodes gateNodes = new ReadYourWritesGate.Nodes() {
-        @Override
-        public long primaryInsertPosition() throws SQLException {
-            Physical primary = nodes.primaryIfOpen();
-            if (primary == null && nodes.pooled()) {
-                // Pooled, the write's connection went back to its pool: any connection of the primary tells a position
-                // at or past it (the position is the server's, not the session's).
-                try {
-                    primary = nodes.primary();
-                } catch (SQLException unreachable) {
-                    if (unreachable instanceof NodePool.Unavailable
-                            || !Errors.CONNECTION_FAILED.equals(unreachable.getSQLState())) {
-                        throw unreachable;
-                    }
-                    return WalPosition.NONE;
-                }
-            }
-            if (primary == null) {
-                return WalPosition.NONE;
-            }
-            try {
-                return WalPosition.parse(ServerObservation.queryOutsideTransaction(primary.connection, INSERT_POSITION));
-            } catch (SQLException e) {
-                if (PhysicalConnections.isConnectionFailure(e, primary) || "57P01".equals(e.getSQLState())) {
-                    // The primary went down: its position cannot be had; the replicas are all there is to read from.
-                    return WalPosition.NONE;
-                }
-                throw e;
-            }
-        }
-
-        @Override
-        public long replicaReplayPosition() throws SQLException {
-            return WalPosition.parse(ServerObservation.queryOutsideTransaction(nodes.currentReplica().connection,
-                    REPLAY_POSITION));
-        }
-
-        @Override
-        public NodeSpec boundReplica() {
-            return nodes.currentReplica().node;
-        }
-
-        @Override
-        public void pause(long nanos) throws SQLException {
-            java.util.concurrent.locks.LockSupport.parkNanos(nanos);
-            if (Thread.interrupted()) {
-                Thread.currentThread().interrupt();
-                throw Errors.interrupted("waiting for a replica to replay this connection's writes");
-            }
-        }
-    };
-
-    /**
-     * Keeps the bound replica in rotation: one too far behind ({@code maxReplicaLag}) or marked down by another
-     * connection is replaced by another replica, outside a transaction. Returns null when the read may use the bound
-     * replica, or why no replica may take it (a replica too far behind, and none other).
-     */
-    private String replicaWithinLagLimit(Physical replica) throws SQLException {
-        if (nodes.replicaFileReplaced(replica) && !router.inTransaction() && !readingFrom(replica)) {
-            // A new copy of the SQLite file was published: read it, not the old one this connection still has open.
-            nodes.rebind(replica.node);
-            return null;
-        }
-        String behind = cluster.positions().tooFarBehind(replica.node);
-        boolean down = !cluster.health().isAvailable(replica.node, System.nanoTime());
-        if (behind == null && !down) {
-            // In rotation; but after a replica came back, long-lived (pooled) connections spread out again.
-            // readingFrom walks the statements: asked only when a move is due, not on every read.
-            if (pools == null && !router.inTransaction() && cluster.hasLessLoadedReplica(replica.node)
-                    && !readingFrom(replica)) {
-                NodeSpec lighter = cluster.claimMoveToLessLoaded(replica.node);
-                if (lighter != null) {
-                    nodes.moveTo(lighter);
-                }
-            }
-            return null;
-        }
-        NodeSpec other = cluster.chooseReplica(java.util.Collections.singletonList(replica.node));
-        if (other != null && !other.isPrimary() && !router.inTransaction() && !readingFrom(replica)
-                && nodes.rebind(other) != null) {
-            return null;
-        }
-        // Marked down by someone else, but this connection's own link to it still works: keep reading there.
-        return behind;
-    }
 
     /** Whether a result set read from this physical connection is still open (it must not be closed under it). */
     private boolean readingFrom(Physical physical) {
@@ -573,196 +302,10 @@ public class LogicalConnection implements ReplicatedConnection {
         return false;
     }
 
-    /**
-     * A session change, where the server can be asked: it runs once, on the node that holds the session (the primary,
-     * or the replica when the primary cannot be reached), so that anything else it does happens once; the session is
-     * then read back from that node and copied to the others before they next run a statement.
-     */
-    private <T> T runOnSessionHome(String sql, Classification c, Decision decision, PhysicalCall<T> call)
-            throws SQLException {
-        Physical home = sessionHome();
-        T result;
-        running = home;
-        try {
-            result = call.run(home);
-        } catch (SQLException e) {
-            running = null;
-            if (PhysicalConnections.isConnectionFailure(e, home)) {
-                home.discardOnRelease = true;
-            }
-            noteSessionClosedBy(c, home);
-            afterStatement(home, sql, c, false);
-            throw e;
-        }
-        running = null;
-        TxStatus status = afterStatement(home, sql, c, true);
-        if (c.sessionReset() == Classification.SessionReset.EVERYTHING) {
-            router.sessionDiscarded();
-        }
-        served(sql, home, Route.ALL, c, decision.reason() + "; read back from the server and copied to this connection's"
-                + " other nodes before they next run a statement", status, Cause.SESSION);
-        return result;
-    }
-
-    /**
-     * The node whose session is the logical connection's: the open transaction's node, else the primary, else (the
-     * primary unreachable) the replica. Brought up to date, ready for a statement or a session setter.
-     */
-    private Physical sessionHome() throws SQLException {
-        Physical home;
-        if (router.inTransaction()) {
-            home = router.transactionRoute() == Route.REPLICA && nodes.currentReplica() != null
-                    ? nodes.currentReplica() : nodes.primary();
-        } else {
-            try {
-                home = nodes.primary();
-            } catch (SQLException primaryUnreachable) {
-                home = nodes.replica();
-                if (home == null) {
-                    throw primaryUnreachable;
-                }
-            }
-        }
-        router.bind(home.role(), home.node.toString());
-        serverSession.bringUpToDate(home);
-        return home;
-    }
-
-    /**
-     * Brings a physical connection to the session's state before it runs a statement. False when a replica cannot
-     * take it (a role or setting not replayed there yet): the statement then runs on the primary.
-     */
-    private boolean bringUpToDate(Physical physical) throws SQLException {
-        if (serverSession == null) {
-            return true;
-        }
-        try {
-            if (!serverSession.bringUpToDate(physical)) {
-                // It carries a custom setting this session never defined (pooled): not lent again. A primary's is
-                // replaced by another (the statement then runs there); a read runs on the primary.
-                if (physical == nodes.primaryIfOpen()) {
-                    nodes.dropPrimary();
-                } else {
-                    physical.discardOnRelease = true;
-                }
-                return false;
-            }
-            return true;
-        } catch (SQLException e) {
-            if (!nodes.isReplica(physical) || router.inTransaction()) {
-                throw e;
-            }
-            LOG.log(Level.FINE, "Replica " + physical.node + " could not take the session state: " + e.getMessage());
-            serverSession.forget(physical);
-            return false;
-        }
-    }
-
-    /**
-     * What the server says after a statement ran or failed on {@code physical}: whether a transaction is open there,
-     * and, after a statement that may have changed the session, the session itself.
-     */
-    private TxStatus afterStatement(Physical physical, String sql, Classification c, boolean succeeded)
-            throws SQLException {
-        TxStatus status = serverSession == null ? TxStatus.UNKNOWN : ServerObservation.transactionStatus(physical.connection);
-        router.observed(c, physical.role(), physical.node.toString(), status);
-        if (serverSession != null) {
-            if (c.changesSession()) {
-                if (status == TxStatus.IDLE) {
-                    // A function may set a custom setting by name, unseen in this statement's text.
-                    serverSession.learnNames(cluster.volatility().settingsSetByFunctions(physical.connection));
-                }
-                serverSession.changed(physical, sql, status, succeeded);
-            } else if (status == TxStatus.IDLE) {
-                serverSession.transactionEnded();
-            }
-        }
-        return status;
-    }
-
-    private <T> T runEverywhere(StatementProxy owner, String sql, Classification c, Decision decision,
-                                PhysicalCall<T> call) throws SQLException {
-        List<Physical> targets = nodes.open();
-        if (targets.isEmpty()) {
-            targets.add(nodes.readNode(router.isPinned()));
-        }
-        T first = null;
-        for (int i = 0; i < targets.size(); i++) {
-            Physical physical = targets.get(i);
-            try {
-                T result = call.run(physical);
-                if (i == 0) {
-                    first = result;
-                }
-            } catch (SQLException e) {
-                if (i > 0 && nodes.isReplica(physical) && PhysicalConnections.isConnectionFailure(e, physical)) {
-                    nodes.dropReplica(e);
-                    continue;
-                }
-                if (i > 0) {
-                    remember(settingOf(c), owner.replayAction(sql), c.sessionReset());
-                }
-                throw e;
-            }
-        }
-        remember(settingOf(c), owner.replayAction(sql), c.sessionReset());
-        StringBuilder nodes = new StringBuilder();
-        for (Physical physical : targets) {
-            nodes.append(nodes.length() == 0 ? "" : ", ").append(physical.node);
-        }
-        served(sql, targets.get(0), Route.ALL, c, decision.reason() + "; replayed on connections opened later",
-                TxStatus.UNKNOWN, Cause.SESSION);
-        lastRouting = new RoutingDecision(Route.ALL, nodes.toString(), lastRouting.reason());
-        return first;
-    }
-
-    /** The setting a recorded session change sets, when its statement names one ({@code SET x}, {@code PRAGMA x}). */
-    private static String settingOf(Classification c) {
-        String reason = c.reason();
-        return reason.startsWith("session state: SET ") || reason.startsWith("session state: PRAGMA ") ? reason : null;
-    }
-
-    /** Records a session change for nodes opened later; a RESET ALL or DISCARD ALL instead forgets the earlier ones. */
-    private void remember(String setting, SessionAction action, Classification.SessionReset reset) {
-        if (reset == Classification.SessionReset.NONE) {
-            session.record(setting, action);
-            return;
-        }
-        session.clearActions();
-        if (reset == Classification.SessionReset.EVERYTHING) {
-            router.sessionDiscarded();
-        }
-    }
-
-    private void served(String sql, Physical physical, Route route, Classification c, String reason, TxStatus status,
-                        Cause cause) {
-        router.completed(c, physical.role(), physical.node.toString(), status);
-        cluster.statistics().served(physical.node, c.route() == Route.REPLICA || c.isHinted(), cause);
-        if (c.changesSchema()) {
-            cluster.volatility().invalidate();
-        }
-        lastServed = physical;
-        String node = physical.node.toString();
-        RoutingDecision last = lastRouting;
-        // The same statement routed the same way again (the common case) keeps the decision it had.
-        if (last == null || last.route() != route || last.node() != node || last.reason() != reason) {
-            lastRouting = new RoutingDecision(route, node, reason);
-        }
-        if (ROUTING_LOG.isLoggable(routingLevel)) {
-            // One line to match with the server's own log: this connection, where and why, and what (literals masked).
-            ROUTING_LOG.log(routingLevel, "c" + id + " " + route + " on " + node + serverProcess(physical) + ": " + reason
-                    + " | " + (sql == null ? "-" : Fingerprint.of(sql, config.dialect()).shape()));
-        }
-    }
-
     /** The server process that holds the physical connection's session, for log lines; empty where unknown. */
     String serverProcess(Physical physical) {
         return "";
     }
-
-    private static final java.util.concurrent.atomic.AtomicLong IDS = new java.util.concurrent.atomic.AtomicLong();
-    /** This logical connection's number in this JVM, in routing log lines. */
-    private final long id = IDS.incrementAndGet();
 
     /** A row was changed through an updatable result set: a write, for read-your-writes. */
     void wroteDirectly(String what) {
@@ -772,11 +315,7 @@ public class LogicalConnection implements ReplicatedConnection {
     /** The physical connection a statement classified as {@code c} would use now, opened if needed. */
     Physical resolve(Classification c) throws SQLException {
         checkOpen();
-        Decision decision = router.decide(c);
-        if (decision.route() == Route.PRIMARY) {
-            return nodes.primary();
-        }
-        return nodes.readNode(router.isPinned());
+        return placement.physicalFor(c);
     }
 
     /** The open node that holds the session (the primary, else the replica), or null; opens nothing. */
@@ -790,7 +329,7 @@ public class LogicalConnection implements ReplicatedConnection {
 
     /** The physical connection that served the last statement, or null. */
     Physical lastServed() {
-        return lastServed;
+        return journal.lastServed();
     }
 
     // ---------------------------------------------------------------- the wrapped driver's own API
@@ -800,7 +339,7 @@ public class LogicalConnection implements ReplicatedConnection {
      * routed, observed and counted for read-your-writes as SQL of that kind would be.
      */
     <T> T runDriverCall(String what, Classification c, PhysicalCall<T> call) throws SQLException {
-        return run(null, what, c, call);
+        return path.run(null, what, c, call);
     }
 
     /**
@@ -811,7 +350,7 @@ public class LogicalConnection implements ReplicatedConnection {
         lock.lock();
         try {
             checkOpen();
-            return serverSession != null ? sessionHome() : nodes.primary();
+            return serverSession != null ? sessionChanges.home() : nodes.primary();
         } finally {
             lock.unlock();
         }
@@ -851,7 +390,7 @@ public class LogicalConnection implements ReplicatedConnection {
 
     /** The physical connection a statement of this connection runs on now, or null. */
     Physical runningNow() {
-        return running;
+        return liveness.running();
     }
 
     // ---------------------------------------------------------------- statements
@@ -945,7 +484,7 @@ public class LogicalConnection implements ReplicatedConnection {
 
     /** Whether close() was called (no check, no side effect). */
     boolean closedFlag() {
-        return closed;
+        return liveness.isClosed();
     }
 
     /** Whether the physical connection is one this logical connection uses now (not dropped or replaced). */
@@ -1065,74 +604,7 @@ public class LogicalConnection implements ReplicatedConnection {
 
     @Override
     public void setAutoCommit(boolean autoCommit) throws SQLException {
-        lock.lock();
-        try {
-            checkOpen();
-            if (autoCommit == session.autoCommit()) {
-                return;
-            }
-            if (transactionLost) {
-                // Switching autocommit on would commit it: it is gone, so the switch says so, as commit() would.
-                transactionLost = false;
-                nodes.open().forEach(physical -> endQuietly(physical, c -> c.setAutoCommit(autoCommit)));
-                session.autoCommit(autoCommit);
-                endTransaction(false);
-                throw Errors.transactionLost();
-            }
-            // Switching autocommit on commits the open transaction (JDBC).
-            endOnEveryNode(c -> c.setAutoCommit(autoCommit));
-            session.autoCommit(autoCommit);
-            if (autoCommit) {
-                endTransaction(true);
-            }
-        } finally {
-            unlock();
-        }
-    }
-
-    /**
-     * Ends the transaction: on its node first, so that a failure there reaches the caller before anything else
-     * changes; then quietly on the others, which have nothing of the application's to end.
-     */
-    private void endOnEveryNode(SqlConsumer<Connection> end) throws SQLException {
-        Physical transaction = transactionPhysicalIfOpen();
-        if (transaction != null) {
-            end.accept(transaction.connection);
-        }
-        for (Physical physical : nodes.open()) {
-            if (physical != transaction) {
-                endQuietly(physical, end);
-            }
-        }
-    }
-
-    /** The physical connection the open transaction is bound to, or null when none is bound. */
-    private Physical transactionPhysicalIfOpen() {
-        if (!router.inTransaction()) {
-            return null;
-        }
-        for (Physical physical : nodes.open()) {
-            if (physical.role() == router.transactionRoute()) {
-                return physical;
-            }
-        }
-        return null;
-    }
-
-    /**
-     * Ends whatever a node outside the transaction has open (a look-up of function volatility, say). It wrote nothing
-     * for the application, so a failure there must not be reported after the transaction's own node has committed: a
-     * replica that fails is dropped, a primary's failure is reported when it is next used.
-     */
-    private void endQuietly(Physical physical, SqlConsumer<Connection> end) {
-        try {
-            end.accept(physical.connection);
-        } catch (SQLException e) {
-            LOG.log(Level.FINE, "Ending " + physical.node + " outside the transaction failed: " + e.getMessage());
-            if (nodes.isReplica(physical)) {
-                nodes.dropReplica(e);
-            }
-        }
+        act(() -> transactions.setAutoCommit(autoCommit));
     }
 
     @Override
@@ -1143,71 +615,12 @@ public class LogicalConnection implements ReplicatedConnection {
 
     @Override
     public void commit() throws SQLException {
-        lock.lock();
-        try {
-            checkOpen();
-            if (session.autoCommit()) {
-                throw Errors.noTransaction("Cannot commit when autoCommit is enabled");
-            }
-            if (transactionLost) {
-                transactionLost = false;
-                endTransaction(false);
-                throw Errors.transactionLost();
-            }
-            endOnEveryNode(Connection::commit);
-            endTransaction(true);
-        } finally {
-            unlock();
-        }
+        act(() -> transactions.commit());
     }
 
     @Override
     public void rollback() throws SQLException {
-        lock.lock();
-        try {
-            checkOpen();
-            if (session.autoCommit()) {
-                throw Errors.noTransaction("Cannot rollback when autoCommit is enabled");
-            }
-            if (transactionLost) {
-                // Nothing to roll back: the transaction went with the primary's connection.
-                transactionLost = false;
-                endTransaction(false);
-                return;
-            }
-            endOnEveryNode(Connection::rollback);
-            endTransaction(false);
-        } finally {
-            unlock();
-        }
-    }
-
-    private void endTransaction(boolean committed) throws SQLException {
-        Route transactionRoute = router.transactionRoute();
-        // A rolled-back transaction wrote nothing that later reads must wait for.
-        router.transactionEnded(committed);
-        if (committed && !pendingSessionChanges.isEmpty()) {
-            for (Physical physical : nodes.open()) {
-                if (physical.role() == transactionRoute) {
-                    continue;
-                }
-                for (PendingChange change : pendingSessionChanges) {
-                    change.action.applyTo(physical.connection);
-                }
-                if (!session.autoCommit()) {
-                    // Without autocommit the replay opened a transaction on that node: end it now.
-                    physical.connection.commit();
-                }
-            }
-            for (PendingChange change : pendingSessionChanges) {
-                remember(change.setting, change.action, change.reset);
-            }
-        }
-        pendingSessionChanges.clear();
-        if (serverSession != null) {
-            serverSession.transactionEnded();
-        }
-        releaseUnneeded();
+        act(() -> transactions.rollback());
     }
 
     @Override
@@ -1253,33 +666,12 @@ public class LogicalConnection implements ReplicatedConnection {
     /** The physical connection of the open transaction, binding one as its first statement would. */
     private Physical transactionPhysical() throws SQLException {
         checkOpen();
-        Physical physical = resolve(Classification.followsTransaction("savepoint"));
-        router.bind(physical.role(), physical.node.toString());
-        return physical;
+        return transactions.physical();
     }
 
     @Override
     public void setReadOnly(boolean readOnly) throws SQLException {
-        lock.lock();
-        try {
-            checkOpen();
-            if (session.propagatesReadOnly()) {
-                // The transaction's node first: inside a transaction the wrapped driver refuses the change (PgJDBC with
-                // 25001), and then nothing changes anywhere, as on one connection.
-                Physical transaction = transactionPhysicalIfOpen();
-                if (transaction != null) {
-                    transaction.connection.setReadOnly(readOnly);
-                }
-                for (Physical physical : nodes.open()) {
-                    if (physical != transaction) {
-                        physical.connection.setReadOnly(readOnly);
-                    }
-                }
-            }
-            session.readOnly(readOnly);
-        } finally {
-            unlock();
-        }
+        act(() -> transactions.setReadOnly(readOnly));
     }
 
     @Override
@@ -1294,7 +686,7 @@ public class LogicalConnection implements ReplicatedConnection {
         try {
             checkOpen();
             if (serverSession != null) {
-                onSessionHome(c -> c.setTransactionIsolation(level));
+                sessionChanges.onHome(c -> c.setTransactionIsolation(level));
                 return;
             }
             nodes.writeThrough(c -> c.setTransactionIsolation(level));
@@ -1310,26 +702,12 @@ public class LogicalConnection implements ReplicatedConnection {
         try {
             checkOpen();
             if (serverSession != null) {
-                return sessionHome().connection.getTransactionIsolation();
+                return sessionChanges.home().connection.getTransactionIsolation();
             }
             Integer level = session.isolation();
             return level != null ? level : nodes.readNode(router.isPinned()).connection.getTransactionIsolation();
         } finally {
             unlock();
-        }
-    }
-
-    /**
-     * A JDBC setter that the driver turns into a session setting (PgJDBC's {@code setSchema} is {@code SET
-     * search_path}): it runs on the session's node and is read back from there like any SQL session change, so that
-     * a later {@code RESET ALL} or {@code DISCARD ALL} undoes it everywhere, as it would on one connection.
-     */
-    private void onSessionHome(SqlConsumer<Connection> change) throws SQLException {
-        Physical home = sessionHome();
-        try {
-            change.accept(home.connection);
-        } finally {
-            serverSession.changed(home, null, ServerObservation.transactionStatus(home.connection));
         }
     }
 
@@ -1360,7 +738,7 @@ public class LogicalConnection implements ReplicatedConnection {
         try {
             checkOpen();
             if (serverSession != null) {
-                onSessionHome(c -> c.setSchema(schema));
+                sessionChanges.onHome(c -> c.setSchema(schema));
                 return;
             }
             nodes.writeThrough(c -> c.setSchema(schema));
@@ -1376,7 +754,7 @@ public class LogicalConnection implements ReplicatedConnection {
         try {
             checkOpen();
             if (serverSession != null) {
-                return sessionHome().connection.getSchema();
+                return sessionChanges.home().connection.getSchema();
             }
             return session.schema() != null ? session.schema() : nodes.readNode(router.isPinned()).connection.getSchema();
         } finally {
@@ -1416,7 +794,7 @@ public class LogicalConnection implements ReplicatedConnection {
     public void setClientInfo(String name, String value) throws SQLClientInfoException {
         lock.lock();
         try {
-            if (closed) {
+            if (liveness.isClosed()) {
                 throw Errors.closedForClientInfo();
             }
             for (Physical physical : nodes.open()) {
@@ -1435,7 +813,7 @@ public class LogicalConnection implements ReplicatedConnection {
             return;
         }
         try {
-            onSessionHome(c -> { });
+            sessionChanges.onHome(c -> { });
         } catch (SQLException e) {
             throw new SQLClientInfoException(e.getMessage(), e.getSQLState(), e.getErrorCode(), null, e);
         }
@@ -1445,7 +823,7 @@ public class LogicalConnection implements ReplicatedConnection {
     public void setClientInfo(Properties properties) throws SQLClientInfoException {
         lock.lock();
         try {
-            if (closed) {
+            if (liveness.isClosed()) {
                 throw Errors.closedForClientInfo();
             }
             for (Physical physical : nodes.open()) {
@@ -1505,6 +883,7 @@ public class LogicalConnection implements ReplicatedConnection {
     @Override
     public SQLWarning getWarnings() throws SQLException {
         checkOpen();
+        Physical lastServed = journal.lastServed();
         return lastServed == null ? null : lastServed.connection.getWarnings();
     }
 
@@ -1561,7 +940,7 @@ public class LogicalConnection implements ReplicatedConnection {
             if (timeout < 0) {
                 throw asNodeDriverError(Errors.badArgument("isValid timeout must not be negative: " + timeout));
             }
-            if (closed) {
+            if (liveness.isClosed()) {
                 return false;
             }
             List<Physical> open = nodes.open();
@@ -1603,24 +982,23 @@ public class LogicalConnection implements ReplicatedConnection {
      */
     @Override
     public boolean isClosed() throws SQLException {
-        if (!closed && (sessionClosedByServer || sessionLost())) {
+        if (!liveness.isClosed() && liveness.mayHaveLostSession()) {
             try {
                 checkOpen();
             } catch (SQLException closedByTheServer) {
                 return true;
             }
         }
-        return closed;
+        return liveness.isClosed();
     }
 
     @Override
     public void close() throws SQLException {
-        if (closed) {
+        if (!liveness.markClosed()) {
             return;
         }
-        closed = true;
         cluster.connectionClosed();
-        Physical busy = running;
+        Physical busy = liveness.running();
         if (busy != null) {
             // A statement runs there now (closed from another thread): the connection is closed, not lent again.
             busy.discardOnRelease = true;
@@ -1656,10 +1034,9 @@ public class LogicalConnection implements ReplicatedConnection {
         if (executor == null) {
             throw Errors.badArgument("abort needs an executor");
         }
-        if (closed) {
+        if (!liveness.markClosed()) {
             return;
         }
-        closed = true;
         cluster.connectionClosed();
         try {
             nodes.abortAll(executor);
@@ -1700,76 +1077,18 @@ public class LogicalConnection implements ReplicatedConnection {
         }
     }
 
+    /**
+     * Throws the wrapped driver's error when this connection is closed. A session the server closed (or a primary
+     * that closed it and still answers) closes it first, as the wrapped driver's own connection is closed then.
+     */
     void checkOpen() throws SQLException {
-        if (closed) {
+        if (liveness.isClosed()) {
             throw asNodeDriverError(Errors.closed("Connection"));
         }
-        if (sessionClosedByServer) {
+        SQLException gone = liveness.lostSession();
+        if (gone != null) {
             closeQuietly();
-            throw Errors.closed("Connection (the server closed its session)");
-        }
-        if (sessionLost()) {
-            if (primaryAnswers()) {
-                // The primary is there, but closed this session (a fatal error, a client_encoding the driver refuses):
-                // the session is gone, and so is this connection, as the wrapped driver's would be.
-                closeQuietly();
-                throw Errors.closed("Connection (the primary closed its session)");
-            }
-            // The primary is down: reads go on on the replicas; a write tries to reopen it. A transaction that ran there
-            // is lost, and says so until the application ends it.
-            nodes.dropPrimary();
-            if (router.inTransaction() && router.transactionRoute() == Route.PRIMARY) {
-                transactionLost = true;
-            }
-        }
-        if (router.inTransaction() && router.transactionRoute() == Route.PRIMARY && nodes.primaryMovedAway()) {
-            // A promotion moved the writes while this transaction was open on the old primary: it cannot go on there
-            // (that node takes no writes any more) nor elsewhere (the new primary never saw its start).
-            transactionLost = true;
-        }
-    }
-
-    /**
-     * A session change closed the connection it ran on (PgJDBC closes itself when the server's DateStyle or
-     * client_encoding changes to what it cannot read): the session is gone, as it would be on one connection.
-     */
-    private boolean sessionClosedByServer;
-
-    private void noteSessionClosedBy(Classification c, Physical physical) {
-        try {
-            if (c.changesSession() && physical.connection.isClosed()) {
-                sessionClosedByServer = true;
-            }
-        } catch (SQLException e) {
-            sessionClosedByServer = true;
-        }
-    }
-
-    /** The open transaction ran on a primary connection that broke: every statement fails until it ends. */
-    private boolean transactionLost;
-
-    /** Whether the server closed the primary's connection, which held this connection's session. */
-    private boolean sessionLost() throws SQLException {
-        Physical primary = nodes.primaryIfOpen();
-        return primary != null && primary.connection.isClosed();
-    }
-
-    /**
-     * Whether the same primary accepts a new connection now (asked once, when its connection was found closed): then
-     * it closed this session on purpose. False when it is down, or when writes have moved to another node (failover).
-     */
-    private boolean primaryAnswers() {
-        Physical lost = nodes.primaryIfOpen();
-        try {
-            NodeSpec current = cluster.currentPrimary();
-            if (lost == null || !current.equals(lost.node)) {
-                return false;
-            }
-            try (java.sql.Connection probe = cluster.openPrimary(current, config)) {
-                return probe != null;
-            }
-        } catch (SQLException e) {
-            return false;
+            throw gone;
         }
     }
 
@@ -1785,7 +1104,7 @@ public class LogicalConnection implements ReplicatedConnection {
 
     @Override
     public RoutingDecision lastRouting() {
-        return lastRouting;
+        return journal.lastRouting();
     }
 
     @Override
@@ -1818,7 +1137,7 @@ public class LogicalConnection implements ReplicatedConnection {
         try {
             checkOpen();
             ReadYourWritesPolicy.Positions own = positionsForTokens();
-            long required = readYourWrites.required(own, gateNodes);
+            long required = readYourWrites.required(own, readiness.gateNodes());
             return required == WalPosition.NONE ? null : TOKEN_PREFIX + WalPosition.format(required);
         } finally {
             unlock();
@@ -1873,7 +1192,7 @@ public class LogicalConnection implements ReplicatedConnection {
         try {
             checkOpen();
             // What the statement would do now: resolved against the catalog, as run() resolves it.
-            Decision decision = router.decide(resolved(sql, classify(sql)));
+            Decision decision = router.decide(placement.resolved(sql, classify(sql)));
             String node;
             switch (decision.route()) {
                 case PRIMARY:
@@ -1920,7 +1239,7 @@ public class LogicalConnection implements ReplicatedConnection {
      * application does there belongs to it); otherwise the primary's.
      */
     Connection heldByApplication() throws SQLException {
-        Physical transaction = transactionPhysicalIfOpen();
+        Physical transaction = transactions.physicalIfOpen();
         return transaction != null ? transaction.connection : nodes.primary().connection;
     }
 

@@ -1,5 +1,6 @@
 package io.replicatedjdbc.internal.jdbc;
 
+import io.replicatedjdbc.internal.execute.SqlFunction;
 import java.sql.CallableStatement;
 import java.sql.Connection;
 

@@ -1,5 +1,7 @@
 package io.replicatedjdbc.internal.jdbc;
 
+import io.replicatedjdbc.internal.execute.Physical;
+import io.replicatedjdbc.internal.execute.PhysicalCall;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

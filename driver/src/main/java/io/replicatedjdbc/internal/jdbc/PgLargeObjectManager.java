@@ -1,5 +1,6 @@
 package io.replicatedjdbc.internal.jdbc;
 
+import io.replicatedjdbc.internal.execute.SqlConsumer;
 import java.sql.SQLException;
 import org.postgresql.core.BaseConnection;
 import org.postgresql.largeobject.LargeObject;

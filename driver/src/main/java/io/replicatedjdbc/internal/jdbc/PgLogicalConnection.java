@@ -3,6 +3,8 @@ package io.replicatedjdbc.internal.jdbc;
 import io.replicatedjdbc.internal.classify.Classification;
 import io.replicatedjdbc.internal.cluster.Cluster;
 import io.replicatedjdbc.internal.config.Config;
+import io.replicatedjdbc.internal.execute.Physical;
+import io.replicatedjdbc.internal.execute.SqlFunction;
 import java.sql.Array;
 import java.sql.CallableStatement;
 import java.sql.Connection;

@@ -1,5 +1,6 @@
 package io.replicatedjdbc.internal.jdbc;
 
+import io.replicatedjdbc.internal.execute.SqlFunction;
 import java.sql.Connection;
 import java.sql.Statement;
 

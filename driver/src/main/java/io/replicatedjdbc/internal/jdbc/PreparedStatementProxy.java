@@ -2,6 +2,9 @@ package io.replicatedjdbc.internal.jdbc;
 
 import io.replicatedjdbc.internal.Errors;
 import io.replicatedjdbc.internal.classify.Classification;
+import io.replicatedjdbc.internal.execute.Physical;
+import io.replicatedjdbc.internal.execute.PhysicalCall;
+import io.replicatedjdbc.internal.execute.SqlFunction;
 import io.replicatedjdbc.internal.session.SessionAction;
 import java.sql.Array;
 import java.sql.Blob;
@@ -198,7 +201,7 @@ class PreparedStatementProxy extends StatementProxy implements PreparedStatement
     }
 
     @Override
-    SessionAction replayAction(String ignored) {
+    public SessionAction replayAction(String ignored) {
         Parameter[] snapshot = snapshot();
         return physicalConnection -> {
             try (PreparedStatement statement = physicalConnection.prepareStatement(sql)) {

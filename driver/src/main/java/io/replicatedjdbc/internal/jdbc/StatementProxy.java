@@ -2,6 +2,11 @@ package io.replicatedjdbc.internal.jdbc;
 
 import io.replicatedjdbc.internal.Errors;
 import io.replicatedjdbc.internal.classify.Classification;
+import io.replicatedjdbc.internal.execute.LogicalStatement;
+import io.replicatedjdbc.internal.execute.Physical;
+import io.replicatedjdbc.internal.execute.PhysicalCall;
+import io.replicatedjdbc.internal.execute.SqlConsumer;
+import io.replicatedjdbc.internal.execute.SqlFunction;
 import io.replicatedjdbc.internal.session.SessionAction;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -18,7 +23,7 @@ import java.util.List;
  * whenever an execution lands on a connection it ran on before. Each execution is routed by the connection; this class
  * holds no routing logic.
  */
-class StatementProxy implements Statement {
+class StatementProxy implements Statement, LogicalStatement {
 
     /** A physical statement and the physical connection it belongs to. */
     static final class Held {
@@ -262,17 +267,20 @@ class StatementProxy implements Statement {
     private volatile Physical resultsOn;
 
     /** Whether the last execution's results are still to be read (see {@link #resultsOn(Physical)}). */
-    final boolean hasResults() {
+    @Override
+    public final boolean hasResults() {
         return resultsOn != null;
     }
 
     /** The last execution left results to read on {@code physical}. */
-    final void resultsOn(Physical physical) {
+    @Override
+    public final void resultsOn(Physical physical) {
         resultsOn = physical;
     }
 
     /** Whether a result set of this statement, read from {@code physical}, is still open (or not yet fetched). */
-    final boolean readingFrom(Physical physical) {
+    @Override
+    public final boolean readingFrom(Physical physical) {
         ResultSetProxy open = currentResultSet;
         if (open == null) {
             return resultsOn == physical && physical != null;
@@ -301,7 +309,7 @@ class StatementProxy implements Statement {
         checkOpen();
         currentResultSet = null;
         resultsOn = null;
-        T result = connection.run(this, sql, updatable && c.route() == io.replicatedjdbc.Route.REPLICA ? UPDATABLE : c, call);
+        T result = connection.path().run(this, sql, updatable && c.route() == io.replicatedjdbc.Route.REPLICA ? UPDATABLE : c, call);
         Physical served = connection.lastServed();
         Held ran = find(served);
         if (ran != null) {
@@ -320,7 +328,8 @@ class StatementProxy implements Statement {
     }
 
     /** How to run this session change again on a connection opened later. */
-    SessionAction replayAction(String sql) {
+    @Override
+    public SessionAction replayAction(String sql) {
         return physicalConnection -> {
             try (Statement statement = physicalConnection.createStatement()) {
                 statement.execute(sql);

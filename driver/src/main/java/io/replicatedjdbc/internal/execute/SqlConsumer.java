@@ -1,10 +1,10 @@
-package io.replicatedjdbc.internal.jdbc;
+package io.replicatedjdbc.internal.execute;
 
 import java.sql.SQLException;
 
 /** An action on a JDBC object that may throw SQLException. */
 @FunctionalInterface
-interface SqlConsumer<T> {
+public interface SqlConsumer<T> {
 
     void accept(T target) throws SQLException;
 }

@@ -1,10 +1,10 @@
-package io.replicatedjdbc.internal.jdbc;
+package io.replicatedjdbc.internal.execute;
 
 import java.sql.SQLException;
 
 /** The part of a JDBC call that runs on the physical connection the router chose. */
 @FunctionalInterface
-interface PhysicalCall<T> {
+public interface PhysicalCall<T> {
 
     T run(Physical physical) throws SQLException;
 

@@ -1,4 +1,4 @@
-package io.replicatedjdbc.internal.jdbc;
+package io.replicatedjdbc.internal.execute;
 
 import io.replicatedjdbc.internal.classify.Dialect;
 import io.replicatedjdbc.internal.classify.Fingerprint;
@@ -13,7 +13,7 @@ import java.sql.Statement;
  * connection is pinned to that backend if it holds some, as after the statements that make them openly. One round
  * trip, only after such statements.
  */
-final class SessionObjects {
+public final class SessionObjects {
 
     /** What the server holds for a session beyond its settings. */
     private static final String QUERY = "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_locks"
@@ -27,7 +27,7 @@ final class SessionObjects {
     }
 
     /** Whether the statement runs code the classifier cannot see into: {@code DO} or {@code CALL}. */
-    static boolean runsCode(String sql) {
+    public static boolean runsCode(String sql) {
         if (sql == null) {
             return false;
         }
@@ -45,7 +45,7 @@ final class SessionObjects {
     }
 
     /** Asks the primary's session; pins the router to it when it holds objects; unknown: the connection is not lent again. */
-    static void observe(Physical primary, String sql, Router router, Dialect dialect) {
+    public static void observe(Physical primary, String sql, Router router, Dialect dialect) {
         try (Statement statement = primary.connection.createStatement(); ResultSet rs = statement.executeQuery(QUERY)) {
             if (rs.next() && rs.getBoolean(1)) {
                 router.sessionObjectsObserved("the server reported session objects (a temporary table, a session lock,"

@@ -1,4 +1,4 @@
-package io.replicatedjdbc.internal.jdbc;
+package io.replicatedjdbc.internal.execute;
 
 import io.replicatedjdbc.Route;
 import io.replicatedjdbc.internal.config.NodeSpec;
@@ -13,12 +13,12 @@ import java.util.Map;
  * lent by its node's pool to one logical connection at a time (pooled): then it keeps, across borrowers, the session
  * state it carries, so that the next borrower changes only what differs.
  */
-final class Physical implements ServerSession.Carrier {
+public final class Physical implements ServerSession.Carrier {
 
-    final NodeSpec node;
-    final Connection connection;
+    public final NodeSpec node;
+    public final Connection connection;
     /** The pool entry it belongs to; null for a dedicated connection. */
-    final NodePool.Entry entry;
+    public final NodePool.Entry entry;
     /** For a primary: the cluster's primary epoch when it was last known to take the writes. */
     int primaryEpoch;
     /** For a SQLite replica: the identity of the file when it was opened (null: not a file), and when last checked. */
@@ -32,22 +32,22 @@ final class Physical implements ServerSession.Carrier {
     /** Its network timeout before a borrower first changed it (pooled); null while none has. */
     Integer defaultNetworkTimeout;
     /** Set by a borrower that left state behind which the next one could not undo: closed instead of returned. */
-    boolean discardOnRelease;
+    public boolean discardOnRelease;
     /** Physical statements of logical statements that moved on, closed by whoever next borrows the connection. */
     private final java.util.concurrent.ConcurrentLinkedQueue<Statement> toClose =
             new java.util.concurrent.ConcurrentLinkedQueue<>();
 
-    Physical(NodeSpec node, Connection connection) {
+    public Physical(NodeSpec node, Connection connection) {
         this(node, connection, null);
     }
 
-    Physical(NodeSpec node, Connection connection, NodePool.Entry entry) {
+    public Physical(NodeSpec node, Connection connection, NodePool.Entry entry) {
         this.node = node;
         this.connection = connection;
         this.entry = entry;
     }
 
-    Route role() {
+    public Route role() {
         return node.isPrimary() ? Route.PRIMARY : Route.REPLICA;
     }
 
@@ -67,12 +67,12 @@ final class Physical implements ServerSession.Carrier {
     }
 
     /** A physical statement to close once the connection is held again (another logical connection may use it now). */
-    void closeLater(Statement statement) {
+    public void closeLater(Statement statement) {
         toClose.add(statement);
     }
 
     /** Closes the physical statements left to close; called by the connection's borrower. */
-    void closeLeftStatements() {
+    public void closeLeftStatements() {
         Statement statement;
         while ((statement = toClose.poll()) != null) {
             try {

@@ -1,4 +1,4 @@
-package io.replicatedjdbc.internal.jdbc;
+package io.replicatedjdbc.internal.execute;
 
 import io.replicatedjdbc.internal.route.Router;
 import io.replicatedjdbc.internal.session.ServerSession;
@@ -11,21 +11,21 @@ import java.sql.SQLException;
  * carries (autocommit, read-only, network timeout) by difference, what else the application set through JDBC in full,
  * and the server's session state by difference ({@link ServerSession#bringUpToDate}).
  */
-final class BorrowedState {
+public final class BorrowedState {
 
     private final SessionState session;
     /** Null where the server is not asked (other drivers than PgJDBC). */
     private final ServerSession serverSession;
     private final Router router;
 
-    BorrowedState(SessionState session, ServerSession serverSession, Router router) {
+    public BorrowedState(SessionState session, ServerSession serverSession, Router router) {
         this.session = session;
         this.serverSession = serverSession;
         this.router = router;
     }
 
     /** False when the connection cannot be brought to the state: the caller closes it and takes another. */
-    boolean prepare(Physical physical) throws SQLException {
+    public boolean prepare(Physical physical) throws SQLException {
         if (!transferJdbcState(physical)) {
             return false;
         }

@@ -1,4 +1,4 @@
-package io.replicatedjdbc.internal.jdbc;
+package io.replicatedjdbc.internal.execute;
 
 import io.replicatedjdbc.internal.pool.NodePool;
 import io.replicatedjdbc.internal.route.Router;
@@ -17,27 +17,27 @@ import java.util.function.BooleanSupplier;
  * logical connection is pinned there (session objects live in that backend, or the application holds its PgJDBC
  * connection). Called under the logical connection's lock.
  */
-final class Leases {
+public final class Leases {
 
     private final Router router;
     private final PhysicalConnections nodes;
     /** Null where the server is not asked (other drivers than PgJDBC). */
     private final ServerSession serverSession;
     /** Statements whose last execution left results to read: they keep their connection until those are done. */
-    private final List<StatementProxy> withResults = new ArrayList<>(2);
+    private final List<LogicalStatement> withResults = new ArrayList<>(2);
     /** Operations of the node's driver still under way on a physical connection (a COPY), which keep it. */
     private final List<Map.Entry<Physical, BooleanSupplier>> keptFor = new ArrayList<>(0);
     /** The pool whose statistics count this logical connection as pinned to one of its connections, or null. */
     private NodePool pinnedIn;
 
-    Leases(Router router, PhysicalConnections nodes, ServerSession serverSession) {
+    public Leases(Router router, PhysicalConnections nodes, ServerSession serverSession) {
         this.router = router;
         this.nodes = nodes;
         this.serverSession = serverSession;
     }
 
     /** Gives back the physical connections the logical connection does not need now. */
-    void releaseUnneeded() {
+    public void releaseUnneeded() {
         if (router.inTransaction()) {
             return;
         }
@@ -58,7 +58,7 @@ final class Leases {
     }
 
     /** A statement's execution left results on a physical connection. */
-    void resultsLeft(StatementProxy statement) {
+    public void resultsLeft(LogicalStatement statement) {
         synchronized (withResults) {
             if (!withResults.contains(statement)) {
                 withResults.add(statement);
@@ -67,10 +67,10 @@ final class Leases {
     }
 
     /** Whether results of some statement are still read from {@code physical}; only those that left results are asked. */
-    boolean readingFrom(Physical physical) {
+    public boolean readingFrom(Physical physical) {
         synchronized (withResults) {
             for (int i = withResults.size() - 1; i >= 0; i--) {
-                StatementProxy statement = withResults.get(i);
+                LogicalStatement statement = withResults.get(i);
                 if (!statement.hasResults()) {
                     withResults.remove(i);
                 } else if (statement.readingFrom(physical)) {
@@ -82,7 +82,7 @@ final class Leases {
     }
 
     /** {@code physical} stays while {@code active} says so. */
-    void keepWhile(Physical physical, BooleanSupplier active) {
+    public void keepWhile(Physical physical, BooleanSupplier active) {
         keptFor.add(new AbstractMap.SimpleEntry<>(physical, active));
     }
 
@@ -105,7 +105,7 @@ final class Leases {
     }
 
     /** The logical connection closed: it is no longer counted as pinned. */
-    void closed() {
+    public void closed() {
         countPin(null);
     }
 

@@ -1,10 +1,10 @@
-package io.replicatedjdbc.internal.jdbc;
+package io.replicatedjdbc.internal.execute;
 
 import java.sql.SQLException;
 
 /** A function that may throw SQLException: how a statement is created on a physical connection. */
 @FunctionalInterface
-interface SqlFunction<A, R> {
+public interface SqlFunction<A, R> {
 
     R apply(A argument) throws SQLException;
 }

@@ -1,4 +1,4 @@
-package io.replicatedjdbc.internal.jdbc;
+package io.replicatedjdbc.internal.execute;
 
 import io.replicatedjdbc.internal.Errors;
 import io.replicatedjdbc.internal.cluster.Cluster;
@@ -23,11 +23,11 @@ import java.util.logging.Logger;
  * logical connection's state by the {@link Preparer}. A replica that cannot be opened or breaks is marked down for
  * every connection of the cluster, and another one is used on the next read.
  */
-final class PhysicalConnections {
+public final class PhysicalConnections {
 
     /** Brings a borrowed physical connection to the logical connection's state; false when it cannot be. */
     @FunctionalInterface
-    interface Preparer {
+    public interface Preparer {
         boolean prepare(Physical physical) throws SQLException;
     }
 
@@ -48,7 +48,7 @@ final class PhysicalConnections {
     private final NodePools pools;
     private final Preparer preparer;
 
-    PhysicalConnections(Cluster cluster, Config config, SessionState session, NodePools pools, Preparer preparer) {
+    public PhysicalConnections(Cluster cluster, Config config, SessionState session, NodePools pools, Preparer preparer) {
         this.cluster = cluster;
         this.config = config;
         this.session = session;
@@ -57,7 +57,7 @@ final class PhysicalConnections {
     }
 
     /** Whether physical connections are borrowed per statement from the nodes' pools. */
-    boolean pooled() {
+    public boolean pooled() {
         return pools != null;
     }
 
@@ -139,7 +139,7 @@ final class PhysicalConnections {
     }
 
     /** Pooled: gives the primary's connection back; the next statement that needs the primary borrows one. */
-    void releasePrimary() {
+    public void releasePrimary() {
         Physical held = primary;
         if (held == null || held.entry == null) {
             return;
@@ -150,7 +150,7 @@ final class PhysicalConnections {
     }
 
     /** Pooled: gives the replica's connection back; the next read chooses a replica anew. */
-    void releaseReplica() {
+    public void releaseReplica() {
         readsOnPrimary = false;
         Physical held = replica;
         if (held == null || held.entry == null) {
@@ -161,7 +161,7 @@ final class PhysicalConnections {
         giveBack(held);
     }
 
-    Physical primary() throws SQLException {
+    public Physical primary() throws SQLException {
         Physical current = primary;
         if (current != null && current.primaryEpoch != cluster.primaryEpoch()) {
             followPrimary(current);
@@ -211,7 +211,7 @@ final class PhysicalConnections {
      * Whether the primary this connection holds no longer takes the writes (a promotion moved them elsewhere), asked
      * without opening anything: a transaction open there cannot go on elsewhere.
      */
-    boolean primaryMovedAway() {
+    public boolean primaryMovedAway() {
         Physical current = primary;
         return current != null && current.primaryEpoch != cluster.primaryEpoch()
                 && !current.node.equals(cluster.writesNodeOrNull());
@@ -221,7 +221,7 @@ final class PhysicalConnections {
      * This connection's read node, bound on first use: a replica, or the primary when {@code primaryReadWeight} chose
      * it; null when no replica can be opened.
      */
-    Physical replica() throws SQLException {
+    public Physical replica() throws SQLException {
         if (replica != null) {
             return replica;
         }
@@ -263,7 +263,7 @@ final class PhysicalConnections {
      * Binds this connection to another replica (one that has replayed what its reads must see), closing the one bound
      * now; null when it cannot be opened, and the binding is left as it was.
      */
-    Physical rebind(NodeSpec node) throws SQLException {
+    public Physical rebind(NodeSpec node) throws SQLException {
         return rebind(node, true);
     }
 
@@ -271,7 +271,7 @@ final class PhysicalConnections {
      * Rebinds to {@code node} for a move the cluster has already counted ({@code Cluster#claimMoveToLessLoaded}); a
      * move that cannot be made is given back, and the connection keeps its replica.
      */
-    void moveTo(NodeSpec node) throws SQLException {
+    public void moveTo(NodeSpec node) throws SQLException {
         NodeSpec from = replica.node;
         Physical moved;
         try {
@@ -311,7 +311,7 @@ final class PhysicalConnections {
      * tool publishes a new copy by renaming it over the old one; the open connection keeps reading the old file for
      * as long as it lives). Checked at most once a second, by the file's identity (its inode).
      */
-    boolean replicaFileReplaced(Physical physical) {
+    public boolean replicaFileReplaced(Physical physical) {
         if (physical.fileKey == null) {
             return false;
         }
@@ -359,21 +359,21 @@ final class PhysicalConnections {
     }
 
     /** The bound replica, or null; opens nothing. */
-    Physical currentReplica() {
+    public Physical currentReplica() {
         return replica;
     }
 
-    boolean isReplica(Physical physical) {
+    public boolean isReplica(Physical physical) {
         return physical != null && physical == replica;
     }
 
     /** Why the last replica tried could not serve, or null. */
-    String replicaFailure() {
+    public String replicaFailure() {
         return replicaFailure;
     }
 
     /** The node a read would use now, for statements that need some node: the replica unless pinned. */
-    Physical readNode(boolean pinnedToPrimary) throws SQLException {
+    public Physical readNode(boolean pinnedToPrimary) throws SQLException {
         if (!pinnedToPrimary && !config.replicas().isEmpty()) {
             Physical physical = replica();
             if (physical != null) {
@@ -384,7 +384,7 @@ final class PhysicalConnections {
     }
 
     /** The replica's connection broke: skip the node for the retry interval and forget the connection. */
-    void dropReplica(SQLException cause) {
+    public void dropReplica(SQLException cause) {
         dropReplica(cause, true);
     }
 
@@ -392,7 +392,7 @@ final class PhysicalConnections {
      * Forgets the replica's connection; with {@code markDown}, every connection of the configuration also skips the
      * node for the retry interval. A statement that timed out broke the connection, but the node is healthy.
      */
-    void dropReplica(SQLException cause, boolean markDown) {
+    public void dropReplica(SQLException cause, boolean markDown) {
         Physical broken = replica;
         replica = null;
         replicaFailure = broken.node + " failed: " + cause.getMessage();
@@ -410,7 +410,7 @@ final class PhysicalConnections {
     }
 
     /** The primary's connection broke with the primary: forget it; the next statement that needs it opens a new one. */
-    void dropPrimary() {
+    public void dropPrimary() {
         Physical broken = primary;
         primary = null;
         if (broken != null) {
@@ -421,17 +421,17 @@ final class PhysicalConnections {
     }
 
     /** The primary's connection if it is open, or null; opens nothing. */
-    Physical primaryIfOpen() {
+    public Physical primaryIfOpen() {
         return primary;
     }
 
     /** An open physical connection, the primary if it is open, or null. */
-    Physical anyOpen() {
+    public Physical anyOpen() {
         return primary != null ? primary : replica;
     }
 
     /** The open physical connections, primary first. */
-    List<Physical> open() {
+    public List<Physical> open() {
         List<Physical> open = new ArrayList<>(2);
         if (primary != null) {
             open.add(primary);
@@ -443,7 +443,7 @@ final class PhysicalConnections {
     }
 
     /** Applies a session change to every open physical connection (the caller records the logical state). */
-    void writeThrough(SqlConsumer<Connection> change) throws SQLException {
+    public void writeThrough(SqlConsumer<Connection> change) throws SQLException {
         for (Physical physical : open()) {
             change.accept(physical.connection);
         }
@@ -455,7 +455,7 @@ final class PhysicalConnections {
      * keepsObjects}: temporary tables, locks, listeners) is closed, so that they go as they would. Returns the
      * failures, chained, or null.
      */
-    SQLException closeAll(boolean keepsObjects) {
+    public SQLException closeAll(boolean keepsObjects) {
         List<Physical> held = takeHeld();
         SQLException failure = null;
         for (Physical physical : held) {
@@ -571,7 +571,7 @@ final class PhysicalConnections {
         return all;
     }
 
-    void abortAll(Executor executor) throws SQLException {
+    public void abortAll(Executor executor) throws SQLException {
         List<Physical> held = takeHeld();
         SQLException failure = null;
         for (Physical physical : held) {
@@ -598,7 +598,7 @@ final class PhysicalConnections {
     private static final java.util.Set<Integer> SQLITE_NODE_FAULTS = java.util.Set.of(5, 6, 10, 11, 14, 26);
 
     /** Whether the error means the physical connection is lost (SQLState class 08, or the connection closed). */
-    static boolean isConnectionFailure(SQLException e, Physical physical) {
+    public static boolean isConnectionFailure(SQLException e, Physical physical) {
         String state = e.getSQLState();
         if (state != null && state.startsWith("08")) {
             return true;
