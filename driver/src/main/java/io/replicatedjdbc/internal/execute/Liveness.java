@@ -9,6 +9,7 @@ import io.replicatedjdbc.internal.config.NodeSpec;
 import io.replicatedjdbc.internal.route.Router;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.List;
 
 /**
  * Whether a logical connection is alive, and what happened to its session: closed by the application, closed by the
@@ -81,6 +82,43 @@ public final class Liveness {
         } catch (SQLException e) {
             sessionClosedByServer = true;
         }
+    }
+
+    /**
+     * {@code Connection.isValid}: the open physical connections are asked (the session's node is, when none is open).
+     * A dead replica only costs the logical connection its replica (reads will use another); a dead primary makes it
+     * invalid, so that a pool replaces it.
+     */
+    public boolean isValid(int timeout) throws SQLException {
+        if (closed) {
+            return false;
+        }
+        List<Physical> open = nodes.open();
+        if (open.isEmpty()) {
+            try {
+                open.add(nodes.readNode(router.isPinned()));
+            } catch (SQLException e) {
+                return false;
+            }
+        }
+        boolean anyValid = false;
+        for (Physical physical : open) {
+            if (physical.connection.isValid(timeout)) {
+                anyValid = true;
+            } else if (nodes.isReplica(physical)) {
+                nodes.dropReplica(Errors.replicaLost("is no longer valid"));
+            } else {
+                return false;
+            }
+        }
+        if (!anyValid) {
+            try {
+                return nodes.readNode(router.isPinned()).connection.isValid(timeout);
+            } catch (SQLException e) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Whether the session may be gone (asked by {@code isClosed()}; {@link #lostSession()} then says for sure). */

@@ -1,9 +1,11 @@
 package io.replicatedjdbc.internal.execute;
 
 import io.replicatedjdbc.Route;
+import io.replicatedjdbc.RoutingDecision;
 import io.replicatedjdbc.internal.classify.Classification;
 import io.replicatedjdbc.internal.cluster.Cluster;
 import io.replicatedjdbc.internal.cluster.FunctionVolatility;
+import io.replicatedjdbc.internal.config.NodeSpec;
 import io.replicatedjdbc.internal.route.Decision;
 import io.replicatedjdbc.internal.route.Router;
 import io.replicatedjdbc.internal.session.ServerObservation;
@@ -23,16 +25,19 @@ public final class Placement {
     /** Null where the server is not asked (other drivers than PgJDBC). */
     private final ServerSession serverSession;
     private final PhysicalConnections nodes;
+    /** The configured primary, as explain names it. */
+    private final NodeSpec primary;
     /** Where the catalog is asked about a statement: the connection that statement would use. */
     private final FunctionVolatility.ConnectionSource catalogSource = statement -> physicalFor(statement).connection;
 
     public Placement(Cluster cluster, Router router, SessionState session, ServerSession serverSession,
-                     PhysicalConnections nodes) {
+                     PhysicalConnections nodes, NodeSpec primary) {
         this.cluster = cluster;
         this.router = router;
         this.session = session;
         this.serverSession = serverSession;
         this.nodes = nodes;
+        this.primary = primary;
     }
 
     /**
@@ -67,6 +72,38 @@ public final class Placement {
     public Attempt first(Classification c, Decision decision) {
         boolean mayRunAgain = decision.route() == Route.REPLICA && session.autoCommit() && !router.inTransaction();
         return Attempt.first(c, decision, mayRunAgain);
+    }
+
+    /** What a statement would do now, resolved against the catalog as the statement path resolves it. */
+    public RoutingDecision explain(String sql) throws SQLException {
+        Decision decision = router.decide(resolved(sql, classify(sql)));
+        String node;
+        switch (decision.route()) {
+            case PRIMARY:
+                node = primary.toString();
+                break;
+            case REPLICA:
+                Physical replica = nodes.currentReplica();
+                node = replica != null ? replica.node.toString() : "a replica";
+                break;
+            default:
+                node = "every open connection";
+        }
+        return new RoutingDecision(decision.route(), node, decision.reason());
+    }
+
+    /**
+     * The open physical connection a statement classified as {@code c} would most likely run on (null: a statement
+     * whose SQL comes later, which the session's node answers for); opens nothing.
+     */
+    public Physical likelyNode(Classification c) {
+        if (c != null && c.route() == Route.REPLICA && !router.isPinned() && !router.inTransaction()) {
+            Physical replica = nodes.currentReplica();
+            if (replica != null) {
+                return replica;
+            }
+        }
+        return nodes.anyOpen();
     }
 
     /** The physical connection a statement classified as {@code c} would use now, opened if needed. */

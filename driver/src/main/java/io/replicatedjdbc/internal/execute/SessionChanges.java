@@ -132,6 +132,30 @@ public final class SessionChanges {
         }
     }
 
+    /**
+     * A JDBC setter of the session (isolation, schema): with PgJDBC, on the session's node, read back from there; with
+     * other drivers, on every open physical connection, and {@code record}ed for those opened later.
+     */
+    public void set(SqlConsumer<Connection> setter, Runnable record) throws SQLException {
+        if (serverSession != null) {
+            onHome(setter);
+            return;
+        }
+        nodes.writeThrough(setter);
+        record.run();
+    }
+
+    /**
+     * A JDBC getter of the session: with PgJDBC, the session's node answers; with other drivers, the value recorded
+     * when the application set it, else a read node.
+     */
+    public <T> T get(SqlFunction<Connection, T> getter, T recorded) throws SQLException {
+        if (serverSession != null) {
+            return getter.apply(home().connection);
+        }
+        return recorded != null ? recorded : getter.apply(nodes.readNode(router.isPinned()).connection);
+    }
+
     private <T> T runEverywhere(LogicalStatement owner, String sql, Classification c, Decision decision,
                                 PhysicalCall<T> call) throws SQLException {
         List<Physical> targets = nodes.open();

@@ -65,7 +65,7 @@ public final class StatementPath {
         this.lock = lock;
         this.host = host;
         this.liveness = new Liveness(cluster, config, router, nodes);
-        this.placement = new Placement(cluster, router, session, serverSession, nodes);
+        this.placement = new Placement(cluster, router, session, serverSession, nodes, config.primary());
         this.observer = new Observer(router, serverSession, cluster.volatility());
         this.failures = new Failures(cluster, config, nodes, observer, liveness, host);
         this.readYourWrites = new ReadYourWritesGate(cluster.positions(), cluster.readYourWritesStatistics(),

@@ -1,13 +1,11 @@
 package io.replicatedjdbc.internal.jdbc;
 
 import io.replicatedjdbc.ReplicatedConnection;
-import io.replicatedjdbc.Route;
 import io.replicatedjdbc.RoutingDecision;
 import io.replicatedjdbc.internal.Errors;
 import io.replicatedjdbc.internal.classify.Classification;
 import io.replicatedjdbc.internal.classify.Dialect;
 import io.replicatedjdbc.internal.cluster.Cluster;
-import io.replicatedjdbc.internal.cluster.WalPosition;
 import io.replicatedjdbc.internal.config.Config;
 import io.replicatedjdbc.internal.execute.BorrowedState;
 import io.replicatedjdbc.internal.execute.Host;
@@ -25,9 +23,7 @@ import io.replicatedjdbc.internal.execute.StatementPath;
 import io.replicatedjdbc.internal.execute.Transactions;
 import io.replicatedjdbc.internal.pool.NodePool;
 import io.replicatedjdbc.internal.pool.NodePools;
-import io.replicatedjdbc.internal.route.Decision;
 import io.replicatedjdbc.internal.route.ReadYourWritesGate;
-import io.replicatedjdbc.internal.route.ReadYourWritesPolicy;
 import io.replicatedjdbc.internal.route.Router;
 import io.replicatedjdbc.internal.session.ServerObservation;
 import io.replicatedjdbc.internal.session.ServerSession;
@@ -468,18 +464,9 @@ public class LogicalConnection implements ReplicatedConnection {
         return serverSession != null;
     }
 
-    /**
-     * The open physical connection a statement classified as {@code c} would most likely run on (null: a statement
-     * whose SQL comes later, which the session's node answers for); opens nothing.
-     */
+    /** The open physical connection a statement classified as {@code c} would most likely run on; opens nothing. */
     Physical likelyNode(Classification c) {
-        if (c != null && c.route() == Route.REPLICA && !router.isPinned() && !router.inTransaction()) {
-            Physical replica = nodes.currentReplica();
-            if (replica != null) {
-                return replica;
-            }
-        }
-        return nodes.anyOpen();
+        return placement.likelyNode(c);
     }
 
     /** Whether close() was called (no check, no side effect). */
@@ -682,47 +669,22 @@ public class LogicalConnection implements ReplicatedConnection {
 
     @Override
     public void setTransactionIsolation(int level) throws SQLException {
-        lock.lock();
-        try {
-            checkOpen();
-            if (serverSession != null) {
-                sessionChanges.onHome(c -> c.setTransactionIsolation(level));
-                return;
-            }
-            nodes.writeThrough(c -> c.setTransactionIsolation(level));
-            session.isolation(level);
-        } finally {
-            unlock();
-        }
+        act(() -> sessionChanges.set(c -> c.setTransactionIsolation(level), () -> session.isolation(level)));
     }
 
     @Override
     public int getTransactionIsolation() throws SQLException {
-        lock.lock();
-        try {
-            checkOpen();
-            if (serverSession != null) {
-                return sessionChanges.home().connection.getTransactionIsolation();
-            }
-            Integer level = session.isolation();
-            return level != null ? level : nodes.readNode(router.isPinned()).connection.getTransactionIsolation();
-        } finally {
-            unlock();
-        }
+        return onNode(self -> sessionChanges.get(Connection::getTransactionIsolation, session.isolation()));
     }
 
     // ---------------------------------------------------------------- other session state
 
     @Override
     public void setCatalog(String catalog) throws SQLException {
-        lock.lock();
-        try {
-            checkOpen();
+        act(() -> {
             nodes.writeThrough(c -> c.setCatalog(catalog));
             session.catalog(catalog);
-        } finally {
-            unlock();
-        }
+        });
     }
 
     @Override
@@ -734,32 +696,12 @@ public class LogicalConnection implements ReplicatedConnection {
 
     @Override
     public void setSchema(String schema) throws SQLException {
-        lock.lock();
-        try {
-            checkOpen();
-            if (serverSession != null) {
-                sessionChanges.onHome(c -> c.setSchema(schema));
-                return;
-            }
-            nodes.writeThrough(c -> c.setSchema(schema));
-            session.schema(schema);
-        } finally {
-            unlock();
-        }
+        act(() -> sessionChanges.set(c -> c.setSchema(schema), () -> session.schema(schema)));
     }
 
     @Override
     public String getSchema() throws SQLException {
-        lock.lock();
-        try {
-            checkOpen();
-            if (serverSession != null) {
-                return sessionChanges.home().connection.getSchema();
-            }
-            return session.schema() != null ? session.schema() : nodes.readNode(router.isPinned()).connection.getSchema();
-        } finally {
-            unlock();
-        }
+        return onNode(self -> sessionChanges.get(Connection::getSchema, session.schema()));
     }
 
     @Override
@@ -940,36 +882,7 @@ public class LogicalConnection implements ReplicatedConnection {
             if (timeout < 0) {
                 throw asNodeDriverError(Errors.badArgument("isValid timeout must not be negative: " + timeout));
             }
-            if (liveness.isClosed()) {
-                return false;
-            }
-            List<Physical> open = nodes.open();
-            if (open.isEmpty()) {
-                try {
-                    open.add(nodes.readNode(router.isPinned()));
-                } catch (SQLException e) {
-                    return false;
-                }
-            }
-            boolean anyValid = false;
-            for (Physical physical : open) {
-                if (physical.connection.isValid(timeout)) {
-                    anyValid = true;
-                } else if (nodes.isReplica(physical)) {
-                    // A dead replica only costs this connection its replica: reads will use another one.
-                    nodes.dropReplica(Errors.replicaLost("is no longer valid"));
-                } else {
-                    return false;
-                }
-            }
-            if (!anyValid) {
-                try {
-                    return nodes.readNode(router.isPinned()).connection.isValid(timeout);
-                } catch (SQLException e) {
-                    return false;
-                }
-            }
-            return true;
+            return liveness.isValid(timeout);
         } finally {
             unlock();
         }
@@ -1129,46 +1042,14 @@ public class LogicalConnection implements ReplicatedConnection {
         }
     }
 
-    private static final String TOKEN_PREFIX = "rjdbc-lsn:";
-
     @Override
     public String readYourWritesToken() throws SQLException {
-        lock.lock();
-        try {
-            checkOpen();
-            ReadYourWritesPolicy.Positions own = positionsForTokens();
-            long required = readYourWrites.required(own, readiness.gateNodes());
-            return required == WalPosition.NONE ? null : TOKEN_PREFIX + WalPosition.format(required);
-        } finally {
-            unlock();
-        }
+        return onNode(self -> readiness.token());
     }
 
     @Override
     public void readYourWrites(String token) throws SQLException {
-        lock.lock();
-        try {
-            checkOpen();
-            ReadYourWritesPolicy.Positions own = positionsForTokens();
-            if (token == null || !token.startsWith(TOKEN_PREFIX)) {
-                throw Errors.badArgument("Not a read-your-writes token of this driver: " + token);
-            }
-            try {
-                own.require(WalPosition.parse(token.substring(TOKEN_PREFIX.length())));
-            } catch (IllegalArgumentException e) {
-                throw Errors.badArgument("Not a read-your-writes token of this driver: " + token);
-            }
-        } finally {
-            unlock();
-        }
-    }
-
-    private ReadYourWritesPolicy.Positions positionsForTokens() throws SQLException {
-        ReadYourWritesPolicy.Positions own = router.positions();
-        if (own == null) {
-            throw Errors.notSupported("Read-your-writes tokens need readYourWrites=lsn on PostgreSQL");
-        }
-        return own;
+        act(() -> readiness.require(token));
     }
 
     @Override
@@ -1188,26 +1069,7 @@ public class LogicalConnection implements ReplicatedConnection {
 
     @Override
     public RoutingDecision explain(String sql) throws SQLException {
-        lock.lock();
-        try {
-            checkOpen();
-            // What the statement would do now: resolved against the catalog, as run() resolves it.
-            Decision decision = router.decide(placement.resolved(sql, classify(sql)));
-            String node;
-            switch (decision.route()) {
-                case PRIMARY:
-                    node = config.primary().toString();
-                    break;
-                case REPLICA:
-                    node = nodes.currentReplica() != null ? nodes.currentReplica().node.toString() : "a replica";
-                    break;
-                default:
-                    node = "every open connection";
-            }
-            return new RoutingDecision(decision.route(), node, decision.reason());
-        } finally {
-            unlock();
-        }
+        return onNode(self -> placement.explain(sql));
     }
 
     @Override
