@@ -3,11 +3,10 @@ package io.replicatedjdbc.internal.pool;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.logging.Level;
@@ -15,12 +14,14 @@ import java.util.logging.Logger;
 
 /**
  * The physical connections of one node, for one set of connection properties, shared by every logical connection of
- * a configuration. At most {@code size} are open; a borrower takes the most recently returned idle one (warm caches,
- * and the others age out), opens a new one while the pool is below its size, or waits for one to come back, at most
- * the pool's timeout.
+ * a configuration. At most {@code size} are open, each in a slot of its own. A borrower takes the idle one its thread
+ * last gave back (warm caches; no other thread touches it), else the idle one in the lowest slot (so that the pool
+ * uses as few connections as the load needs, and the others age out), opens a new one while the pool is below its
+ * size, or waits for one to come back, at most the pool's timeout.
  *
- * <p>The idle stack and the counts take no lock (an idle connection is claimed by one compare-and-set); only a borrower
- * that must wait takes the lock, to sleep on its condition. Connections are opened, checked and closed outside it.
+ * <p>Taking and giving back take no lock and write no shared counter: an idle connection is claimed by one
+ * compare-and-set of its own state. Only a borrower that must wait takes the lock, to sleep on its condition.
+ * Connections are opened, checked and closed outside it.
  */
 public final class NodePool {
 
@@ -72,8 +73,10 @@ public final class NodePool {
         private final int generation;
         private volatile long idleSince;
         private volatile long borrowedAt;
-        /** Lent to a borrower; an idle one is claimed by one compare-and-set, so that two never get it. */
-        private final java.util.concurrent.atomic.AtomicBoolean inUse = new java.util.concurrent.atomic.AtomicBoolean();
+        /** IDLE, IN_USE or GONE: an idle one is claimed by one compare-and-set, so that two never get it. */
+        private volatile int state = IN_USE;
+        /** Its slot in the pool; -1 while it has none. */
+        private int slot = -1;
         private volatile Throwable takenAt;
         private volatile boolean leakReported;
         /** What the pool's user keeps with the connection (its session state, its statements): set once. */
@@ -102,9 +105,13 @@ public final class NodePool {
             attachment = value;
         }
 
-        /** Takes an idle entry for one borrower: false when another took it first. */
+        /** Takes an idle entry for one borrower: false when another took it first, or it left the pool. */
         private boolean claim() {
-            return inUse.compareAndSet(false, true);
+            return state == IDLE && STATE.compareAndSet(this, IDLE, IN_USE);
+        }
+
+        private boolean move(int from, int to) {
+            return STATE.compareAndSet(this, from, to);
         }
 
         private boolean retired(long now) {
@@ -112,17 +119,25 @@ public final class NodePool {
         }
     }
 
+    private static final int IDLE = 0;
+    private static final int IN_USE = 1;
+    private static final int GONE = 2;
+    private static final AtomicIntegerFieldUpdater<Entry> STATE =
+            AtomicIntegerFieldUpdater.newUpdater(Entry.class, "state");
+
     private final String node;
     private final String name;
     private final Opener opener;
     private final Limits limits;
-    /** Idle connections, the most recently returned first: taken and given back without a lock. */
-    private final ConcurrentLinkedDeque<Entry> idle = new ConcurrentLinkedDeque<>();
-    /** Every connection open (idle or in use), for leaks, statistics and closing. */
-    private final Set<Entry> all = ConcurrentHashMap.newKeySet();
+    /** Every connection open (idle or in use), one per slot; a slot is null while it holds none. */
+    private final AtomicReferenceArray<Entry> slots;
+    /**
+     * The slot of the connection each thread last gave back: tried first. An index, not the entry, so that a thread
+     * keeps nothing of a closed pool alive.
+     */
+    private final ThreadLocal<int[]> lastSlot = ThreadLocal.withInitial(() -> new int[] {-1});
     /** Connections open or being opened. */
     private final AtomicInteger total = new AtomicInteger();
-    private final AtomicInteger active = new AtomicInteger();
     /** Borrowers waiting; the lock and condition are only for them. */
     private final AtomicInteger waiting = new AtomicInteger();
     private final ReentrantLock lock = new ReentrantLock();
@@ -144,6 +159,7 @@ public final class NodePool {
         this.name = name;
         this.opener = opener;
         this.limits = limits;
+        this.slots = new AtomicReferenceArray<>(limits.size);
     }
 
     /** The node's name, as messages show it. */
@@ -165,10 +181,18 @@ public final class NodePool {
      *                      once, with the thread's interrupt kept
      */
     public Entry borrow() throws SQLException {
-        long start = System.nanoTime();
-        long deadline = start + limits.timeoutNanos;
+        long deadline = 0;
         while (true) {
-            Entry entry = takeOrReserve(deadline, start);
+            Entry entry = takeIdleOrReserve();
+            if (entry == NONE) {
+                long start = System.nanoTime();
+                if (deadline == 0) {
+                    deadline = start + limits.timeoutNanos;
+                }
+                entry = waitForOne(deadline, start);
+            } else {
+                waits.immediate();
+            }
             long now = System.nanoTime();
             if (entry == null) {
                 entry = openReserved(now);
@@ -183,13 +207,9 @@ public final class NodePool {
         }
     }
 
-    /** An idle entry (now in use), or null with a slot reserved to open one; waits for either, up to the deadline. */
-    private Entry takeOrReserve(long deadline, long start) throws SQLException {
-        Entry entry = takeIdleOrReserve();
-        if (entry != NONE) {
-            waits.record(System.nanoTime() - start);
-            return entry;
-        }
+    /** Waits for an idle entry (then in use) or a slot reserved to open one (then null), up to the deadline. */
+    private Entry waitForOne(long deadline, long start) throws SQLException {
+        Entry entry;
         waiting.incrementAndGet();
         lock.lock();
         try {
@@ -230,14 +250,19 @@ public final class NodePool {
         if (closed) {
             throw new Unavailable("The pool of " + node + " is closed", "08003", null);
         }
+        int last = lastSlot.get()[0];
+        if (last >= 0) {
+            Entry entry = slots.get(last);
+            if (entry != null && entry.claim()) {
+                return entry;
+            }
+        }
         while (true) {
-            Entry entry = idle.pollFirst();
-            if (entry != null) {
-                if (entry.claim()) {
-                    active.incrementAndGet();
+            for (int i = 0; i < slots.length(); i++) {
+                Entry entry = slots.get(i);
+                if (entry != null && entry.claim()) {
                     return entry;
                 }
-                continue;
             }
             int open = total.get();
             if (open >= limits.size) {
@@ -265,16 +290,24 @@ public final class NodePool {
             lifetime -= ThreadLocalRandom.current().nextLong(lifetime / 40 + 1);
         }
         Entry entry = new Entry(this, connection, now, lifetime, generation);
-        entry.inUse.set(true);
         opened.increment();
-        all.add(entry);
-        active.incrementAndGet();
+        place(entry);
         if (closed) {
             forget(entry);
             closeQuietly(connection);
             throw new Unavailable("The pool of " + node + " is closed", "08003", null);
         }
         return entry;
+    }
+
+    /** Puts a new entry (in use) in a free slot: there is one, since the pool reserved it before opening. */
+    private void place(Entry entry) {
+        for (int i = 0; ; i = (i + 1) % slots.length()) {
+            if (slots.get(i) == null && slots.compareAndSet(i, null, entry)) {
+                entry.slot = i;
+                return;
+            }
+        }
     }
 
     private boolean valid(Entry entry) {
@@ -287,17 +320,24 @@ public final class NodePool {
 
     /** Gives a healthy connection back: idle for the next borrower, or closed if it is old or the pool was emptied. */
     public void release(Entry entry) {
-        if (!entry.inUse.compareAndSet(true, false)) {
+        if (entry.state != IN_USE) {
             return;
         }
-        active.decrementAndGet();
         long now = System.nanoTime();
         if (closed || entry.generation != generation || entry.retired(now)) {
-            forget(entry);
-            closeQuietly(entry.connection);
+            if (entry.move(IN_USE, GONE)) {
+                forget(entry);
+                closeQuietly(entry.connection);
+            }
         } else {
             entry.idleSince = now;
-            idle.addFirst(entry);
+            if (!entry.move(IN_USE, IDLE)) {
+                return;
+            }
+            int[] last = lastSlot.get();
+            if (last[0] != entry.slot) {
+                last[0] = entry.slot;
+            }
             if (closed) {
                 // Closed meanwhile: close() may have emptied the idle connections before this one came back.
                 closeIdle();
@@ -316,14 +356,10 @@ public final class NodePool {
         if (!entry.claim()) {
             return false;
         }
-        // Out of the idle stack while claimed; a borrower that polled it meanwhile failed to claim it and dropped it:
-        // either way it goes back once.
-        idle.remove(entry);
         try {
             work.run();
         } finally {
-            entry.inUse.set(false);
-            idle.addFirst(entry);
+            entry.state = IDLE;
             if (closed) {
                 closeIdle();
             }
@@ -334,10 +370,9 @@ public final class NodePool {
 
     /** The connection is broken (or its state unknown): closed, and its slot freed for a new one. */
     public void discard(Entry entry) {
-        if (!entry.inUse.compareAndSet(true, false)) {
+        if (!entry.move(IN_USE, GONE)) {
             return;
         }
-        active.decrementAndGet();
         forget(entry);
         closeQuietly(entry.connection);
         signalWaiter();
@@ -345,7 +380,7 @@ public final class NodePool {
 
     /** An entry leaves the pool: its slot is free. */
     private void forget(Entry entry) {
-        if (all.remove(entry)) {
+        if (entry.slot >= 0 && slots.compareAndSet(entry.slot, entry, null)) {
             total.decrementAndGet();
             closedCount.increment();
         }
@@ -365,9 +400,9 @@ public final class NodePool {
 
     /** Takes every idle connection out of the pool and closes it. */
     private void closeIdle() {
-        Entry entry;
-        while ((entry = idle.pollFirst()) != null) {
-            if (entry.claim()) {
+        for (int i = 0; i < slots.length(); i++) {
+            Entry entry = slots.get(i);
+            if (entry != null && entry.move(IDLE, GONE)) {
                 forget(entry);
                 closeQuietly(entry.connection);
             }
@@ -398,17 +433,23 @@ public final class NodePool {
      * than the leak threshold, with where they were taken. Called by the pools' house-keeping thread.
      */
     public void houseKeep(long now) {
-        for (Entry entry : idle) {
+        for (int i = 0; i < slots.length(); i++) {
+            Entry entry = slots.get(i);
+            if (entry == null || entry.state != IDLE) {
+                continue;
+            }
             boolean old = (limits.idleTimeoutNanos > 0 && now - entry.idleSince > limits.idleTimeoutNanos)
                     || entry.retired(now);
-            if (old && idle.remove(entry) && entry.claim()) {
+            if (old && entry.move(IDLE, GONE)) {
                 forget(entry);
                 closeQuietly(entry.connection);
             }
         }
         if (limits.leakNanos > 0) {
-            for (Entry entry : all) {
-                if (entry.inUse.get() && !entry.leakReported && now - entry.borrowedAt > limits.leakNanos) {
+            for (int i = 0; i < slots.length(); i++) {
+                Entry entry = slots.get(i);
+                if (entry != null && entry.state == IN_USE && !entry.leakReported
+                        && now - entry.borrowedAt > limits.leakNanos) {
                     entry.leakReported = true;
                     LOG.log(Level.WARNING, "A connection of " + node + " has been held for more than "
                             + limits.leakNanos / 1_000_000 + " ms (poolLeakThreshold): a transaction or result set"
@@ -434,8 +475,18 @@ public final class NodePool {
     /** What the pool holds and has done, at one moment. */
     public PoolStatistics statistics() {
         long[] wait = waits.summary();
-        int inUse = active.get();
-        return new PoolStatistics(node, name, limits.size, inUse, Math.max(0, all.size() - inUse), waiting.get(),
+        int inUse = 0;
+        int open = 0;
+        for (int i = 0; i < slots.length(); i++) {
+            Entry entry = slots.get(i);
+            if (entry != null) {
+                open++;
+                if (entry.state == IN_USE) {
+                    inUse++;
+                }
+            }
+        }
+        return new PoolStatistics(node, name, limits.size, inUse, open - inUse, waiting.get(),
                 opened.sum(), closedCount.sum(), wait[0], wait[1], wait[2], pinned.get());
     }
 
@@ -447,15 +498,24 @@ public final class NodePool {
         }
     }
 
-    /** The last borrows' waits, in a ring written without a lock, for their median, 99th percentile and maximum. */
+    /**
+     * How long borrowers waited: a count of those that waited not at all (most, in a pool of the right size: counted
+     * in stripes, so that borrowing threads share no counter), and the last 1,024 waits, in a ring written without a
+     * lock. The median and 99th percentile are over every borrow, those that did not wait counting as 0.
+     */
     private static final class WaitTimes {
+        private final java.util.concurrent.atomic.LongAdder immediate = new java.util.concurrent.atomic.LongAdder();
         private final java.util.concurrent.atomic.AtomicLongArray samples =
                 new java.util.concurrent.atomic.AtomicLongArray(1024);
-        private final AtomicInteger next = new AtomicInteger();
+        private final java.util.concurrent.atomic.AtomicLong waits = new java.util.concurrent.atomic.AtomicLong();
         private final java.util.concurrent.atomic.AtomicLong max = new java.util.concurrent.atomic.AtomicLong();
 
+        void immediate() {
+            immediate.increment();
+        }
+
         void record(long nanos) {
-            samples.set(next.getAndIncrement() & (samples.length() - 1), nanos);
+            samples.set((int) (waits.getAndIncrement() & (samples.length() - 1)), nanos);
             long seen = max.get();
             while (nanos > seen && !max.compareAndSet(seen, nanos)) {
                 seen = max.get();
@@ -464,17 +524,28 @@ public final class NodePool {
 
         /** {p50, p99, max} in nanoseconds. */
         long[] summary() {
-            int count = Math.min(next.get() < 0 ? samples.length() : next.get(), samples.length());
+            long waited = waits.get();
+            int count = (int) Math.min(waited, samples.length());
+            long zeros = immediate.sum();
             if (count == 0) {
-                return new long[] {0, 0, 0};
+                return new long[] {0, 0, max.get()};
             }
             long[] sorted = new long[count];
             for (int i = 0; i < count; i++) {
                 sorted[i] = samples.get(i);
             }
             java.util.Arrays.sort(sorted);
-            return new long[] {sorted[(count - 1) / 2], sorted[(int) Math.min(count - 1, Math.ceil(count * 0.99) - 1)],
-                    max.get()};
+            return new long[] {percentile(sorted, zeros, waited, 0.5), percentile(sorted, zeros, waited, 0.99), max.get()};
+        }
+
+        /** The quantile of every borrow: {@code zeros} that did not wait, {@code waited} whose last ones are sorted. */
+        private static long percentile(long[] sorted, long zeros, long waited, double quantile) {
+            double rank = quantile * (zeros + waited);
+            if (rank <= zeros) {
+                return 0;
+            }
+            double share = (rank - zeros) / waited;
+            return sorted[(int) Math.min(sorted.length - 1, Math.max(0, Math.ceil(share * sorted.length) - 1))];
         }
     }
 }
