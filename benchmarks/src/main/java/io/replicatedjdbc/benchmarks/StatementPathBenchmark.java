@@ -39,6 +39,7 @@ public class StatementPathBenchmark {
     public String driver;
 
     private Connection connection;
+    private String url;
     private PreparedStatement prepared;
     private PreparedStatement update;
     private Statement statement;
@@ -47,9 +48,10 @@ public class StatementPathBenchmark {
     @Setup
     public void open() throws SQLException {
         NoIoDriver.register();
-        connection = DriverManager.getConnection(driver.equals("direct") ? "jdbc:noio:replica1"
+        url = driver.equals("direct") ? "jdbc:noio:replica1"
                 : "jdbc:replicated:noio:primary?replicas=noio:replica1"
-                + (driver.equals("dedicated") ? "&connectionMode=dedicated" : ""));
+                + (driver.equals("dedicated") ? "&connectionMode=dedicated" : "");
+        connection = DriverManager.getConnection(url);
         prepared = connection.prepareStatement("SELECT v FROM bench WHERE id = ?");
         update = connection.prepareStatement("UPDATE bench SET v = v + 1 WHERE id = ?");
         statement = connection.createStatement();
@@ -81,5 +83,13 @@ public class StatementPathBenchmark {
     public int preparedWrite() throws SQLException {
         update.setInt(1, ++id & 1023);
         return update.executeUpdate();
+    }
+
+    /** A connection opened and closed, as an application without a pool of its own does per request. */
+    @Benchmark
+    public boolean openAndClose() throws SQLException {
+        try (Connection opened = DriverManager.getConnection(url)) {
+            return opened.getAutoCommit();
+        }
     }
 }

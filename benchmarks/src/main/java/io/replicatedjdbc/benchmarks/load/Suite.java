@@ -32,7 +32,7 @@ public final class Suite {
         Path out = Paths.get("benchmarks/results");
         Settings settings = Settings.fullRun();
         List<String> external = new ArrayList<>();
-        String only = "overhead,classifier,scaling,mix,tpcb,connections,clients";
+        String only = "overhead,classifier,scaling,mix,tpcb,connections,clients,front";
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--out" -> out = Paths.get(args[++i]);
@@ -78,6 +78,10 @@ public final class Suite {
             if (only.contains("connections")) {
                 log("backends per node for a pool");
                 tables.add(Connections.run(nodes, settings));
+            }
+            if (only.contains("front")) {
+                log("what to put in front of the driver");
+                tables.add(FrontPool.run(nodes, settings));
             }
             if (only.contains("clients")) {
                 log("many clients over per-node pools");

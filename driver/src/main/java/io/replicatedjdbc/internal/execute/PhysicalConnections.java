@@ -161,6 +161,15 @@ public final class PhysicalConnections {
         giveBack(held);
     }
 
+    /**
+     * Pooled: whether the node that takes the writes holds connections of this configuration already, which took its
+     * credentials. A logical connection opened then borrows nothing until a statement needs it.
+     */
+    public boolean primaryPooledAlready() {
+        NodeSpec node = pools == null ? null : cluster.writesNodeOrNull();
+        return node != null && pools.pool(node).hasConnections();
+    }
+
     public Physical primary() throws SQLException {
         Physical current = primary;
         if (current != null && current.primaryEpoch != cluster.primaryEpoch()) {

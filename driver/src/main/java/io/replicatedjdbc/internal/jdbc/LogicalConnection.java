@@ -142,7 +142,8 @@ public class LogicalConnection implements ReplicatedConnection {
      * Opens a logical connection as the wrapped driver would open one: the primary is connected at once, so that a
      * wrong password, an unknown database or a dead primary fails here with the server's own error. When the primary
      * cannot be reached (SQLState class 08) a replica is opened instead: reads keep working and writes fail with
-     * 08001 naming the primary.
+     * 08001 naming the primary. Pooled, once the primary's pool holds connections of this configuration (which took
+     * its credentials), opening borrows nothing, as a pool hands out a connection it holds.
      */
     public static LogicalConnection open(Cluster cluster, Config config) throws SQLException {
         // With PgJDBC present, the connection and its statements also implement PgJDBC's extension interfaces; its
@@ -156,6 +157,9 @@ public class LogicalConnection implements ReplicatedConnection {
             throw notConfigured;
         }
         cluster.warnAboutUnknownOptions();
+        if (connection.nodes.primaryPooledAlready()) {
+            return connection;
+        }
         try {
             connection.nodes.primary();
         } catch (SQLException primaryFailure) {

@@ -171,6 +171,16 @@ public final class NodePool {
         return limits.size;
     }
 
+    /** Whether the pool holds a connection (idle or in use): the node took its credentials. */
+    public boolean hasConnections() {
+        for (int i = 0; i < slots.length(); i++) {
+            if (slots.get(i) != null) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /**
      * A physical connection for the caller alone until {@link #release} or {@link #discard}: an idle one (checked with
      * {@code isValid} when it was idle long), a new one, or one another borrower returns within the pool's timeout.
