@@ -386,6 +386,29 @@ class PostgresPooledConnectionsTest {
         assertThat(poolThreads()).isZero();
     }
 
+    @Test
+    void pgBackendPid_andGetBackendPID_stayTheSame_whileOtherLogicalConnectionsUseThePool() throws Exception {
+        String url = url("pool_pid", "primaryPoolSize=2", "replicaPoolSize=2", "readYourWrites=off");
+        try (Connection asks = DriverManager.getConnection(url); Connection other = DriverManager.getConnection(url)) {
+            String readPid = one(asks, "SELECT pg_backend_pid()");
+            String writePid = one(asks, "INSERT INTO pooled_t (v) VALUES ('pid') RETURNING pg_backend_pid()");
+            int pgjdbcPid = asks.unwrap(org.postgresql.PGConnection.class).getBackendPID();
+            for (int i = 0; i < 10; i++) {
+                one(other, "SELECT count(*) FROM pooled_t");
+                try (Statement statement = other.createStatement()) {
+                    statement.executeUpdate("INSERT INTO pooled_t (v) VALUES ('other')");
+                }
+                assertThat(one(asks, "SELECT pg_backend_pid()")).isEqualTo(readPid);
+                assertThat(one(asks, "INSERT INTO pooled_t (v) VALUES ('pid') RETURNING pg_backend_pid()"))
+                        .isEqualTo(writePid);
+                assertThat(asks.unwrap(org.postgresql.PGConnection.class).getBackendPID()).isEqualTo(pgjdbcPid);
+            }
+            // Still routed as before: the reads on a replica, the writes on the primary.
+            assertThat(one(asks, "SELECT pg_is_in_recovery()")).isEqualTo("t");
+            assertThat(String.valueOf(pgjdbcPid)).isEqualTo(writePid);
+        }
+    }
+
     /** Client backends of the application on every node. */
     private int backendsEverywhere(String application) throws SQLException {
         int sum = 0;
@@ -578,13 +601,13 @@ class PostgresPooledConnectionsTest {
     @Test
     void aPooledBackendEndedByTheServerWhileIdle_failsOnlyTheStatementThatMeetsIt_andIsNeverLentAgain() throws Exception {
         String url = url("pool_killed", "primaryPoolSize=1");
+        // The backend is found from outside: a statement naming pg_backend_pid() would keep it with the connection.
+        String backendOfThePool = "SELECT pid FROM pg_stat_activity WHERE application_name = 'pool_killed'";
         try (Connection connection = DriverManager.getConnection(url)) {
-            String pid;
-            try (Statement statement = connection.createStatement();
-                 ResultSet rs = statement.executeQuery("INSERT INTO pooled_t (v) VALUES ('k') RETURNING pg_backend_pid()")) {
-                rs.next();
-                pid = rs.getString(1);
+            try (Statement statement = connection.createStatement()) {
+                statement.executeUpdate("INSERT INTO pooled_t (v) VALUES ('k')");
             }
+            String pid = cluster.query(0, backendOfThePool);
             assertThat(cluster.query(0, "SELECT pg_terminate_backend(" + pid + ")")).isEqualTo("t");
             backendGone(pid);
             // The statement that meets the ended backend fails as on a plain connection the server ended ...
@@ -595,11 +618,10 @@ class PostgresPooledConnectionsTest {
             }).isInstanceOf(SQLException.class).satisfies(e ->
                     assertThat(((SQLException) e).getSQLState()).isIn("57P01", "08006", "08003"));
             // ... and neither this logical connection nor a new one gets that backend again.
-            try (Statement statement = connection.createStatement();
-                 ResultSet rs = statement.executeQuery("INSERT INTO pooled_t (v) VALUES ('k2') RETURNING pg_backend_pid()")) {
-                rs.next();
-                assertThat(rs.getString(1)).isNotEqualTo(pid);
+            try (Statement statement = connection.createStatement()) {
+                assertThat(statement.executeUpdate("INSERT INTO pooled_t (v) VALUES ('k2')")).isEqualTo(1);
             }
+            assertThat(cluster.query(0, backendOfThePool)).isNotEqualTo(pid);
             try (Connection fresh = DriverManager.getConnection(url)) {
                 assertThat(one(fresh, "SELECT 1")).isEqualTo("1");
             }

@@ -28,6 +28,8 @@ public final class Classification {
     private final boolean changesSession;
     private final boolean changesSchema;
     private final List<String> relations;
+    /** Whether the statement names pg_backend_pid(): 0 not yet asked, 1 no, 2 yes; asked once per classification. */
+    private volatile byte namesBackendProcess;
 
     private Classification(Route route, boolean write, TxEffect txEffect, String reason, boolean replicaHint,
                            boolean pinsSession, List<String> functions) {
@@ -226,6 +228,19 @@ public final class Classification {
      */
     static Classification sessionPinningWrite(String reason) {
         return new Classification(Route.PRIMARY, true, TxEffect.NONE, reason, false, true, Collections.emptyList());
+    }
+
+    /**
+     * Whether the statement (this classification's first text: the cache shares one classification between texts
+     * that differ only in literals and comments) names {@code pg_backend_pid}, asked once.
+     */
+    public boolean namesBackendProcess(String sql) {
+        byte known = namesBackendProcess;
+        if (known == 0) {
+            known = sql != null && sql.toLowerCase(java.util.Locale.ROOT).contains("pg_backend_pid") ? (byte) 2 : 1;
+            namesBackendProcess = known;
+        }
+        return known == 2;
     }
 
     /** Whether running this statement pins the logical connection to the primary until it closes. */

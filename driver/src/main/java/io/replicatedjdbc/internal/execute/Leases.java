@@ -36,9 +36,31 @@ public final class Leases {
         this.serverSession = serverSession;
     }
 
+    /**
+     * Why the logical connection keeps every physical connection it borrows until it closes, as a dedicated one does
+     * (the application asked for its backend's process ID, which must stay the same), or null.
+     */
+    private String holding;
+
+    /** From now on the logical connection keeps what it borrows, because of {@code why}. */
+    public void holdBackends(String why) {
+        if (holding == null) {
+            holding = why;
+        }
+    }
+
+    /** Why the logical connection keeps what it borrows, or null when it gives back what it does not need. */
+    public String holding() {
+        return holding;
+    }
+
     /** Gives back the physical connections the logical connection does not need now. */
     public void releaseUnneeded() {
         if (router.inTransaction()) {
+            return;
+        }
+        if (holding != null) {
+            countPin(nodes.primaryIfOpen());
             return;
         }
         Physical primary = nodes.primaryIfOpen();

@@ -178,6 +178,11 @@ public final class StatementPath {
             sessionChanges.ranInTransaction(owner, sql, c);
         }
         journal.served(sql, attempt, status);
+        if (leases != null && leases.holding() == null && asClassified.namesBackendProcess(sql)) {
+            // pg_backend_pid() names one backend: the application expects it to stay this connection's, as on one
+            // PgJDBC connection (to cancel it, to match it in the server's log); kept from now on.
+            leases.holdBackends("a statement asked for pg_backend_pid()");
+        }
         if (leases != null && observesServer && status == TxStatus.IDLE && physical.node.isPrimary()
                 && !router.isPinned() && (asClassified.needsResolving() || SessionObjects.runsCode(sql))) {
             SessionObjects.observe(physical, sql, router, config.dialect());

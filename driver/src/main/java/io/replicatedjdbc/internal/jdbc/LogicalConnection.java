@@ -270,6 +270,16 @@ public class LogicalConnection implements ReplicatedConnection {
         return onNode(self -> call.apply(serverSession != null ? sessionChanges.home() : nodes.primary()));
     }
 
+    /**
+     * Pooled: from now on this logical connection keeps every physical connection it borrows until it closes, as a
+     * dedicated one does, because of {@code why} (the application asked for its backend's process ID).
+     */
+    void holdBackends(String why) {
+        if (leases != null) {
+            leases.holdBackends(why);
+        }
+    }
+
     /** Pooled: {@code physical} stays this logical connection's while {@code active} says so (a COPY under way). */
     void keepWhile(Physical physical, java.util.function.BooleanSupplier active) {
         if (leases != null) {

@@ -198,9 +198,14 @@ final class PgLogicalConnection extends LogicalConnection implements PGConnectio
 
     // ---------------------------------------------------------------- what the session's node reports
 
-    /** The process ID of the session's node (the primary, where LISTEN and session changes run); 0 when closed. */
+    /**
+     * The process ID of the session's node (the primary, where LISTEN and session changes run); 0 when closed. Pooled,
+     * the logical connection keeps its backends from then on, so that the ID stays its own.
+     */
     @Override
     public int getBackendPID() {
+        // The process ID names one backend, which must stay this connection's (to cancel it, to find it in the log).
+        holdBackends("the application asked for the backend's process ID");
         return fromSessionNode(node -> node.getBackendPID(), 0);
     }
 
