@@ -268,7 +268,11 @@ final class Overhead {
                 "median of pairs, us", "bytes allocated added per statement", "wall time ratio driver/plain (median)",
                 "plain CPU per statement, us", "plain wall per statement, us", "pairs", "statements per run");
         Chart chart = new Chart("Client CPU the driver adds per statement", "microseconds per statement");
-        try (Connection replicated = DriverManager.getConnection(nodes.replicatedUrl(nodes.replicaCount()))) {
+        // -Dsuite.connectionMode=dedicated measures the driver holding its connections, for comparison with pooled.
+        String mode = System.getProperty("suite.connectionMode", "pooled");
+        table.note("The driver's connectionMode: " + mode + ".");
+        try (Connection replicated = DriverManager.getConnection(nodes.replicatedUrl(nodes.replicaCount(),
+                "connectionMode=" + mode))) {
             int readNode = readNode(nodes, replicated);
             try (Connection plainRead = nodes.connect(readNode); Connection plainWrite = nodes.connect(0)) {
                 for (Kind kind : kinds()) {

@@ -62,6 +62,10 @@ final class SideBySide {
 
             HikariDataSource ours = add(pools, Pools.pool("replicated", nodes.replicatedUrl(nodes.replicaCount()), size));
             systems.add(new System("jdbc:replicated: defaults", true, ours, ours, false));
+            // The same with each logical connection holding its own physical connections (before per-node pools).
+            HikariDataSource dedicated = add(pools, Pools.pool("replicated-dedicated",
+                    nodes.replicatedUrl(nodes.replicaCount(), "connectionMode=dedicated"), size));
+            systems.add(new System("jdbc:replicated: connectionMode=dedicated", true, dedicated, dedicated, false));
             // An option, not the default: a read that must see a write waits up to 1 ms for its replica to replay it.
             HikariDataSource wait = add(pools, Pools.pool("replicated-wait",
                     nodes.replicatedUrl(nodes.replicaCount(), "readYourWritesWait=1ms"), size));

@@ -70,7 +70,8 @@ public final class Leases {
         }
         countPin(primary != null && router.isPinned() ? primary : null);
         Physical replica = nodes.currentReplica();
-        if (replica != null && !needed(replica)) {
+        if (replica == null || !needed(replica)) {
+            // (With no replica held, this forgets a choice of the primary for reads: the next read chooses anew.)
             nodes.releaseReplica();
         }
     }

@@ -183,8 +183,11 @@ public final class StatementPath {
             // PgJDBC connection (to cancel it, to match it in the server's log); kept from now on.
             leases.holdBackends("a statement asked for pg_backend_pid()");
         }
+        // Only code that may write can leave session objects: a read whose functions and views the catalog found
+        // STABLE or IMMUTABLE (one sent to the primary for read-your-writes, say) is not asked about.
         if (leases != null && observesServer && status == TxStatus.IDLE && physical.node.isPrimary()
-                && !router.isPinned() && (asClassified.needsResolving() || SessionObjects.runsCode(sql))) {
+                && !router.isPinned() && ((asClassified.needsResolving() && c.route() != Route.REPLICA)
+                || SessionObjects.runsCode(sql))) {
             SessionObjects.observe(physical, sql, router, config.dialect());
         }
     }

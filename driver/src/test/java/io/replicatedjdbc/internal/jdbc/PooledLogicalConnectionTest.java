@@ -161,4 +161,15 @@ class PooledLogicalConnectionTest {
             assertThat(calls("primary", "statement.close").size() - 15).isPositive();
         }
     }
+    @Test
+    void primaryReadWeight_choosesTheReadNodePerStatement_notOnceForTheLogicalConnection() throws SQLException {
+        try (Connection connection = connect("primaryReadWeight=1")) {
+            for (int i = 0; i < 40; i++) {
+                execute(connection, "SELECT 1");
+            }
+        }
+        // Both the primary and the replica served some of the reads: a choice of the primary does not stick.
+        assertThat(calls("primary", "statement.execute SELECT 1")).hasSizeBetween(5, 35);
+        assertThat(calls("replica1", "statement.execute SELECT 1")).hasSizeBetween(5, 35);
+    }
 }
