@@ -38,6 +38,12 @@ public final class Readiness {
     private final Failures failures;
     /** Whether a result set read from a physical connection is still open (it must not be closed under it). */
     private final Predicate<Physical> readingFrom;
+    /**
+     * The replica where this connection's last read that had to see its writes ran (pooled: its reads that must see
+     * a write go back there while it is known to be past them, as a dedicated connection's do, instead of asking
+     * each replica the balancing picks).
+     */
+    private NodeSpec confirmedReplica;
 
     public Readiness(Cluster cluster, Router router, PhysicalConnections nodes, ServerSession serverSession,
                      ReadYourWritesGate readYourWrites, Failures failures, Predicate<Physical> readingFrom) {
@@ -198,6 +204,24 @@ public final class Readiness {
         @Override
         public NodeSpec boundReplica() {
             return nodes.currentReplica().node;
+        }
+
+        @Override
+        public NodeSpec switchToReplicaThatReplayed(long required) throws SQLException {
+            NodeSpec where = confirmedReplica;
+            Physical bound = nodes.currentReplica();
+            if (where == null || !nodes.pooled() || bound == null || where.equals(bound.node) || router.inTransaction()
+                    || readingFrom.test(bound) || !cluster.health().isAvailable(where, System.nanoTime())
+                    || cluster.positions().tooFarBehind(where) != null
+                    || !WalPosition.covers(cluster.positions().replayed(where), required)) {
+                return null;
+            }
+            return nodes.rebind(where) != null ? where : null;
+        }
+
+        @Override
+        public void confirmed(NodeSpec replica) {
+            confirmedReplica = replica;
         }
 
         @Override

@@ -27,6 +27,18 @@ public final class ReadYourWritesGate {
 
         /** Waits about {@code nanos} before the replica is asked again. */
         void pause(long nanos) throws SQLException;
+
+        /**
+         * Binds, instead of the bound replica, the one where this connection's reads last saw its writes, when that
+         * one is known (without asking it) to have replayed {@code required}; returns it, or null.
+         */
+        default NodeSpec switchToReplicaThatReplayed(long required) throws SQLException {
+            return null;
+        }
+
+        /** A read that must see this connection's writes may run on {@code replica}. */
+        default void confirmed(NodeSpec replica) {
+        }
     }
 
     /** The first pause of a wait ({@code readYourWritesWait}), doubled after each answer that is still behind. */
@@ -57,6 +69,13 @@ public final class ReadYourWritesGate {
         NodeSpec bound = nodes.boundReplica();
         if (WalPosition.covers(positions.replayed(bound), required)) {
             statistics.onReplicaAfterCheck.increment();
+            nodes.confirmed(bound);
+            return null;
+        }
+        if (nodes.switchToReplicaThatReplayed(required) != null) {
+            // Pooled, reads are balanced per statement, so the one chosen may not be where this connection last saw
+            // its writes; that one, known to be past them, serves without a question to either.
+            statistics.onReplicaAfterCheck.increment();
             return null;
         }
         long start = System.nanoTime();
@@ -76,6 +95,7 @@ public final class ReadYourWritesGate {
         }
         if (WalPosition.covers(seen, required)) {
             statistics.onReplicaAfterCheck.increment();
+            nodes.confirmed(bound);
             return null;
         }
         statistics.keptOnPrimary.increment();

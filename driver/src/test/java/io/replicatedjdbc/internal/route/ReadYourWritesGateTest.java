@@ -62,6 +62,26 @@ class ReadYourWritesGateTest {
             log.add("pause");
             pauses.add(nanos);
         }
+
+        /** Pooled: where this connection's reads last saw its writes, and whether it may switch there. */
+        NodeSpec confirmed;
+        boolean pooled;
+
+        @Override
+        public NodeSpec switchToReplicaThatReplayed(long required) {
+            if (!pooled || confirmed == null || confirmed.equals(bound)
+                    || !io.replicatedjdbc.internal.cluster.WalPosition.covers(positions.replayed(confirmed), required)) {
+                return null;
+            }
+            log.add("switch to " + confirmed);
+            bound = confirmed;
+            return confirmed;
+        }
+
+        @Override
+        public void confirmed(NodeSpec replica) {
+            confirmed = replica;
+        }
     }
 
     private ReadYourWritesGate gate(long waitMillis) {
@@ -215,5 +235,25 @@ class ReadYourWritesGateTest {
         assertThat(gate(0).required(reader, script)).isEqualTo(350);
         assertThat(gate(0).required(reader, script)).isEqualTo(350);
         assertThat(script.log).containsExactly("fetch", "fetch");
+    }
+    @Test
+    void pooled_aReadBalancedToAnotherReplica_goesBackWhereTheConnectionLastSawItsWrites_withoutAQuestion()
+            throws SQLException {
+        ReadYourWritesPolicy.Positions own = new ReadYourWritesPolicy.Positions(null, false);
+        own.onWrite(0);
+        positions.observed(replica1, 50);
+        positions.observed(replica2, 50);
+        Script script = new Script();
+        script.pooled = true;
+        script.replicaAnswers.add(120L);
+        ReadYourWritesGate gate = gate(0);
+        // The first read asks the replica it was given, which has replayed the write: the connection's reads saw it there.
+        assertThat(gate.check(own, script)).isNull();
+        assertThat(script.confirmed).isEqualTo(replica1);
+        // The next read is balanced to the other replica, not known to be past the write: back to the first, no question.
+        script.bound = replica2;
+        assertThat(gate.check(own, script)).isNull();
+        assertThat(script.bound).isEqualTo(replica1);
+        assertThat(script.log).containsExactly("fetch", "ask " + replica1, "switch to " + replica1);
     }
 }
