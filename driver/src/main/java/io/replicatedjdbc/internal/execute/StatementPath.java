@@ -25,7 +25,8 @@ import java.util.function.Predicate;
  * ({@link Leases}).
  *
  * <p>The physical call runs in {@link #run}'s own frame: between the application's call and the wrapped driver there
- * are the wrapper's method, this one and the call itself.
+ * are the wrapper's method and its {@code route}, this one and the call itself, four frames ({@code
+ * StatementFramesTest}).
  */
 public final class StatementPath {
 
