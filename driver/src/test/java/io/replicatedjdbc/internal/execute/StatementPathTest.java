@@ -196,4 +196,79 @@ class StatementPathTest {
         assertThat(executions("broken1")).hasSize(1);
         assertThat(executions("primary")).isEmpty();
     }
+    /** A logical statement whose session changes replay their SQL, as a plain Statement's do. */
+    private static final LogicalStatement SQL_STATEMENT = new LogicalStatement() {
+        @Override
+        public void resultsOn(Physical physical) {
+        }
+
+        @Override
+        public boolean hasResults() {
+            return false;
+        }
+
+        @Override
+        public boolean readingFrom(Physical physical) {
+            return false;
+        }
+
+        @Override
+        public io.replicatedjdbc.internal.session.SessionAction replayAction(String sql) {
+            return connection -> {
+                try (Statement statement = connection.createStatement()) {
+                    statement.execute(sql);
+                }
+            };
+        }
+    };
+
+    private static void execute(StatementPath statements, String sql, Classification c) throws SQLException {
+        statements.run(SQL_STATEMENT, sql, c, physical -> {
+            try (Statement statement = physical.connection.createStatement()) {
+                return statement.execute(sql);
+            }
+        });
+    }
+
+    @Test
+    void sessionChange_withoutServerObservation_runsOnEveryOpenConnection_andIsReplayedOnThoseOpenedLater()
+            throws SQLException {
+        path = new Path("primary", "replica1", "");
+        assertThat(path.query("SELECT 1", Classification.read("a plain read"))).isEqualTo("replica1");
+        execute(path.statements, "SET search_path TO app", Classification.session("session state: SET search_path"));
+        assertThat(executions("replica1")).contains("statement.execute SET search_path TO app");
+        assertThat(executions("primary")).isEmpty();
+        // The primary opens later, for a write: the change reaches it before the write does.
+        path.query("INSERT INTO t VALUES (1)", Classification.write("a write"));
+        assertThat(executions("primary")).containsSubsequence("statement.execute SET search_path TO app",
+                "statement.executeQuery INSERT INTO t VALUES (1)");
+        assertThat(path.statements.journal().lastRouting().route()).isEqualTo(Route.PRIMARY);
+    }
+
+    @Test
+    void commit_endsTheTransactionsNodeFirst_thenTheOthers() throws SQLException {
+        path = new Path("primary", "replica1", "");
+        Transactions transactions = new Transactions(path.session, path.router, path.nodes, path.statements);
+        path.query("SELECT 1", Classification.read("a plain read"));
+        transactions.setAutoCommit(false);
+        assertThat(path.query("UPDATE t SET a = 1", Classification.write("a write"))).isEqualTo("primary");
+        RecordingDriver.clear();
+        transactions.commit();
+        List<String> commits = RecordingDriver.log().stream().filter(line -> line.endsWith(": commit"))
+                .collect(Collectors.toList());
+        assertThat(commits).containsExactly("primary: commit", "replica1: commit");
+        assertThat(path.router.inTransaction()).isFalse();
+    }
+
+    @Test
+    void isValid_aDeadReplicaCostsOnlyTheReplica_aDeadPrimaryTheConnection() throws SQLException {
+        path = new Path("primary", "replica1", "");
+        path.query("SELECT 1", Classification.read("a plain read"));
+        path.query("INSERT INTO t VALUES (1)", Classification.write("a write"));
+        path.nodes.currentReplica().connection.close();
+        assertThat(path.statements.liveness().isValid(1)).isTrue();
+        assertThat(path.nodes.currentReplica()).isNull();
+        path.nodes.primaryIfOpen().connection.close();
+        assertThat(path.statements.liveness().isValid(1)).isFalse();
+    }
 }
