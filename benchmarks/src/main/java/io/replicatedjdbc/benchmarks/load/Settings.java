@@ -1,7 +1,7 @@
 package io.replicatedjdbc.benchmarks.load;
 
 /**
- * How long each part of the suite runs. {@link #fullRun()} is the documented run (under 15 minutes on a 2-core machine);
+ * How long each part of the suite runs. {@link #fullRun()} is the documented run (about 16 minutes on a 2-core machine);
  * {@link #smokeRun()} runs every scenario for a moment, so that the build keeps the code working. Smoke numbers mean
  * nothing.
  */
