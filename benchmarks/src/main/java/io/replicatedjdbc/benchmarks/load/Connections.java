@@ -98,19 +98,25 @@ final class Connections {
         return (random, counts) -> {
             int id = random.nextInt(Overhead.ROWS) + 1;
             boolean write = random.nextInt(100) < writePercent;
-            try (Connection c = pool.getConnection();
-                 PreparedStatement ps = c.prepareStatement(write ? "UPDATE bench SET v = v + 1 WHERE id = ?"
-                         : "SELECT v FROM bench WHERE id = ?")) {
-                ps.setInt(1, id);
-                if (write) {
-                    ps.executeUpdate();
-                } else {
-                    try (ResultSet rs = ps.executeQuery()) {
-                        rs.next();
-                    }
-                }
+            try (Connection c = pool.getConnection()) {
+                readOrWrite(c, id, write);
             }
         };
+    }
+
+    /** One request of the scenarios on the {@code bench} table: a point read, or a point update. */
+    static void readOrWrite(Connection c, int id, boolean write) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(write ? "UPDATE bench SET v = v + 1 WHERE id = ?"
+                : "SELECT v FROM bench WHERE id = ?")) {
+            ps.setInt(1, id);
+            if (write) {
+                ps.executeUpdate();
+            } else {
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                }
+            }
+        }
     }
 
     /** The client backends of one application (by its ApplicationName) on a node, as the node counts them. */

@@ -3,8 +3,6 @@ package io.replicatedjdbc.benchmarks.load;
 import com.zaxxer.hikari.HikariDataSource;
 import io.replicatedjdbc.ReplicatedDataSource;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -91,12 +89,8 @@ final class FrontPool {
     private static Load.Request request(DataSource source) {
         return (random, counts) -> {
             int id = random.nextInt(Overhead.ROWS) + 1;
-            try (Connection c = source.getConnection();
-                 PreparedStatement ps = c.prepareStatement("SELECT v FROM bench WHERE id = ?")) {
-                ps.setInt(1, id);
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                }
+            try (Connection c = source.getConnection()) {
+                Connections.readOrWrite(c, id, false);
             }
         };
     }

@@ -3,8 +3,6 @@ package io.replicatedjdbc.benchmarks.load;
 import io.replicatedjdbc.ReplicatedConnection;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,17 +49,7 @@ final class ManyClients {
                         Connection c = mine.get();
                         int id = random.nextInt(Overhead.ROWS) + 1;
                         boolean write = random.nextInt(100) < 10;
-                        try (PreparedStatement ps = c.prepareStatement(write ? "UPDATE bench SET v = v + 1 WHERE id = ?"
-                                : "SELECT v FROM bench WHERE id = ?")) {
-                            ps.setInt(1, id);
-                            if (write) {
-                                ps.executeUpdate();
-                            } else {
-                                try (ResultSet rs = ps.executeQuery()) {
-                                    rs.next();
-                                }
-                            }
-                        }
+                        Connections.readOrWrite(c, id, write);
                         Thread.sleep(THINK_MILLIS);
                     });
                     int primary = Connections.backends(nodes, 0, name);

@@ -141,22 +141,24 @@ public final class PhysicalConnections {
     /** Pooled: gives the primary's connection back; the next statement that needs the primary borrows one. */
     public void releasePrimary() {
         Physical held = primary;
-        if (held == null || held.entry == null) {
-            return;
+        if (held != null && held.entry != null) {
+            primary = null;
+            release(held);
         }
-        primary = null;
-        untrack(held);
-        giveBack(held);
     }
 
     /** Pooled: gives the replica's connection back; the next read chooses a replica anew. */
     public void releaseReplica() {
         readsOnPrimary = false;
         Physical held = replica;
-        if (held == null || held.entry == null) {
-            return;
+        if (held != null && held.entry != null) {
+            replica = null;
+            release(held);
         }
-        replica = null;
+    }
+
+    /** A borrowed connection, no longer this logical connection's, goes back to its pool. */
+    private void release(Physical held) {
         untrack(held);
         giveBack(held);
     }

@@ -164,7 +164,7 @@ public final class Readiness {
     }
 
     /** What the read-your-writes gate asks of this connection's physical connections. */
-    final ReadYourWritesGate.Nodes gateNodes = new ReadYourWritesGate.Nodes() {
+    private final ReadYourWritesGate.Nodes gateNodes = new ReadYourWritesGate.Nodes() {
         @Override
         public long primaryInsertPosition() throws SQLException {
             Physical primary = nodes.primaryIfOpen();
@@ -261,10 +261,5 @@ public final class Readiness {
             throw Errors.notSupported("Read-your-writes tokens need readYourWrites=lsn on PostgreSQL");
         }
         return own;
-    }
-
-    /** What the read-your-writes gate asks of the physical connections (also for tokens). */
-    public ReadYourWritesGate.Nodes gateNodes() {
-        return gateNodes;
     }
 }

@@ -47,7 +47,6 @@ public final class StatementPath {
     private final Observer observer;
     private final Journal journal;
     private final SessionChanges sessionChanges;
-    private final ReadYourWritesGate readYourWrites;
 
     /**
      * The path of one logical connection's statements, with its stages. {@code readingFrom} says whether results still
@@ -69,7 +68,7 @@ public final class StatementPath {
         this.placement = new Placement(cluster, router, session, serverSession, nodes, config.primary());
         this.observer = new Observer(router, serverSession, cluster.volatility());
         this.failures = new Failures(cluster, config, nodes, observer, liveness, host);
-        this.readYourWrites = new ReadYourWritesGate(cluster.positions(), cluster.readYourWritesStatistics(),
+        ReadYourWritesGate readYourWrites = new ReadYourWritesGate(cluster.positions(), cluster.readYourWritesStatistics(),
                 config.readYourWritesWaitMillis());
         this.readiness = new Readiness(cluster, router, nodes, serverSession, readYourWrites, failures, readingFrom);
         this.journal = new Journal(cluster, config, router, serverProcess);
@@ -94,11 +93,6 @@ public final class StatementPath {
 
     public SessionChanges sessionChanges() {
         return sessionChanges;
-    }
-
-    /** The read-your-writes gate of this connection's reads (also asked for tokens). */
-    public ReadYourWritesGate readYourWrites() {
-        return readYourWrites;
     }
 
     /**

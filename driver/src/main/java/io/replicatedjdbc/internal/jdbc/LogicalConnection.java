@@ -23,7 +23,6 @@ import io.replicatedjdbc.internal.execute.StatementPath;
 import io.replicatedjdbc.internal.execute.Transactions;
 import io.replicatedjdbc.internal.pool.NodePool;
 import io.replicatedjdbc.internal.pool.NodePools;
-import io.replicatedjdbc.internal.route.ReadYourWritesGate;
 import io.replicatedjdbc.internal.route.Router;
 import io.replicatedjdbc.internal.session.ServerObservation;
 import io.replicatedjdbc.internal.session.ServerSession;
@@ -78,7 +77,6 @@ public class LogicalConnection implements ReplicatedConnection {
      * Null where the session can only be recorded from the SQL that passes through (SQLite, other drivers).
      */
     private final ServerSession serverSession;
-    private final ReadYourWritesGate readYourWrites;
 
     private final PhysicalConnections nodes;
     private final Liveness liveness;
@@ -129,7 +127,6 @@ public class LogicalConnection implements ReplicatedConnection {
         this.readiness = path.readiness();
         this.journal = path.journal();
         this.sessionChanges = path.sessionChanges();
-        this.readYourWrites = path.readYourWrites();
         this.transactions = new Transactions(session, router, nodes, path);
     }
 
