@@ -129,6 +129,60 @@ class PostgresPooledConnectionsTest {
         assertThat(pids).hasSize(1);
     }
 
+    /** Inserts into pooled_warned in a transaction: its deferred trigger raises a warning at commit. */
+    private static void commitWithWarning(Connection connection) throws SQLException {
+        connection.setAutoCommit(false);
+        try (Statement statement = connection.createStatement()) {
+            statement.executeUpdate("INSERT INTO pooled_warned VALUES (1)");
+        }
+        connection.commit();
+        connection.setAutoCommit(true);
+    }
+
+    private static String messages(java.sql.SQLWarning warning) {
+        StringBuilder all = new StringBuilder();
+        for (java.sql.SQLWarning w = warning; w != null; w = w.getNextWarning()) {
+            all.append(w.getSQLState()).append(' ').append(w.getMessage()).append('\n');
+        }
+        return all.length() == 0 ? null : all.toString();
+    }
+
+    @Test
+    void aConnectionWarning_staysWithItsLogicalConnection_untilCleared_andNeverReachesTheNextBorrower() throws Exception {
+        try (Connection primary = cluster.connect(0); Statement statement = primary.createStatement()) {
+            statement.execute("CREATE TABLE IF NOT EXISTS pooled_warned (id int)");
+            statement.execute("CREATE OR REPLACE FUNCTION pooled_warn() RETURNS trigger LANGUAGE plpgsql AS"
+                    + " $$ BEGIN RAISE WARNING 'checked at commit'; RETURN NULL; END $$");
+            statement.execute("DROP TRIGGER IF EXISTS pooled_warned_t ON pooled_warned");
+            statement.execute("CREATE CONSTRAINT TRIGGER pooled_warned_t AFTER INSERT ON pooled_warned"
+                    + " DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION pooled_warn()");
+        }
+        String plain;
+        String plainAfterClear;
+        try (Connection connection = cluster.connect(0)) {
+            commitWithWarning(connection);
+            plain = messages(connection.getWarnings());
+            connection.clearWarnings();
+            plainAfterClear = messages(connection.getWarnings());
+        }
+        assertThat(plain).contains("checked at commit");
+        String url = url("pool_warnings", "primaryPoolSize=1");
+        try (Connection first = DriverManager.getConnection(url); Connection second = DriverManager.getConnection(url)) {
+            commitWithWarning(first);
+            assertThat(messages(first.getWarnings())).isEqualTo(plain);
+            // The primary's one pooled backend, which took the warning, now serves the other logical connection.
+            try (Statement statement = second.createStatement()) {
+                statement.executeUpdate("UPDATE pooled_t SET v = v WHERE false");
+            }
+            assertThat(cluster.query(0, "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'pool_warnings'"))
+                    .isEqualTo("1");
+            assertThat(messages(second.getWarnings())).as("the next borrower's warnings").isNull();
+            assertThat(messages(first.getWarnings())).as("still the first's").isEqualTo(plain);
+            first.clearWarnings();
+            assertThat(messages(first.getWarnings())).isEqualTo(plainAfterClear).isNull();
+        }
+    }
+
     @Test
     void sessionSettings_doNotLeakToAnotherLogicalConnection_throughASharedBackend_andStayWithTheirOwn() throws Exception {
         String url = url("pool_leak", "primaryPoolSize=1", "replicaPoolSize=1");

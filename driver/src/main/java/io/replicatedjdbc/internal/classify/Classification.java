@@ -30,6 +30,11 @@ public final class Classification {
     private final List<String> relations;
     /** Whether the statement names pg_backend_pid(): 0 not yet asked, 1 no, 2 yes; asked once per classification. */
     private volatile byte namesBackendProcess;
+    /**
+     * What last found this read unchanged by the catalog (functions, views), and when: kept by {@code
+     * FunctionVolatility}, so that a statement run again is not looked up name by name each time.
+     */
+    private volatile Object unchangedBy;
 
     private Classification(Route route, boolean write, TxEffect txEffect, String reason, boolean replicaHint,
                            boolean pinsSession, List<String> functions) {
@@ -251,5 +256,15 @@ public final class Classification {
     @Override
     public String toString() {
         return route + "\t" + reason;
+    }
+
+    /** What {@link #unchangedBy(Object)} last recorded, or null. */
+    public Object unchangedBy() {
+        return unchangedBy;
+    }
+
+    /** Records what found this read unchanged by the catalog (an immutable marker of its owner's). */
+    public void unchangedBy(Object marker) {
+        unchangedBy = marker;
     }
 }

@@ -345,18 +345,25 @@ public final class Cluster {
     }
 
     /** Physical connections running an autocommit read on each replica now: aborted when the monitor finds it dead. */
-    private final java.util.concurrent.ConcurrentHashMap<NodeSpec, java.util.Set<Connection>> reading =
+    private final java.util.concurrent.ConcurrentHashMap<NodeSpec, RunningReads> reading =
             new java.util.concurrent.ConcurrentHashMap<>();
 
-    /** An autocommit read (which may run again elsewhere) starts on the replica's connection. */
-    public void readStarted(NodeSpec replica, Connection connection) {
-        reading.computeIfAbsent(replica, node -> java.util.concurrent.ConcurrentHashMap.newKeySet()).add(connection);
+    /**
+     * An autocommit read (which may run again elsewhere) starts on the replica's connection; the token returned goes
+     * to {@link #readEnded}.
+     */
+    public int readStarted(NodeSpec replica, Connection connection) {
+        RunningReads reads = reading.get(replica);
+        if (reads == null) {
+            reads = reading.computeIfAbsent(replica, node -> new RunningReads());
+        }
+        return reads.started(connection);
     }
 
-    public void readEnded(NodeSpec replica, Connection connection) {
-        java.util.Set<Connection> connections = reading.get(replica);
-        if (connections != null) {
-            connections.remove(connection);
+    public void readEnded(NodeSpec replica, Connection connection, int token) {
+        RunningReads reads = reading.get(replica);
+        if (reads != null) {
+            reads.ended(connection, token);
         }
     }
 
@@ -365,10 +372,11 @@ public final class Cluster {
      * they fail at once and run again on another node instead of waiting for the host.
      */
     private void abortReadsOn(NodeSpec replica) {
-        java.util.Set<Connection> connections = reading.get(replica);
-        if (connections == null) {
+        RunningReads reads = reading.get(replica);
+        if (reads == null) {
             return;
         }
+        List<Connection> connections = reads.now();
         for (Connection connection : connections) {
             try {
                 connection.abort(command -> {

@@ -82,8 +82,23 @@ public final class FunctionVolatility {
      * one that does not exist on the node asked.
      */
     public Classification refine(Classification read, ConnectionSource source) {
-        return refine(read, read, source, 0);
+        Unchanged now = unchanged;
+        if (read.unchangedBy() == now) {
+            return read;
+        }
+        Classification refined = refine(read, read, source, 0);
+        if (refined == read) {
+            // Names are only added until invalidate() starts a new generation: the read stays unchanged until then.
+            read.unchangedBy(now);
+        }
+        return refined;
     }
+
+    /** A generation of what is known of the catalog: replaced by {@link #invalidate()}. */
+    private static final class Unchanged {
+    }
+
+    private volatile Unchanged unchanged = new Unchanged();
 
     /** {@code statement}: the statement being run, whose connection answers for the views nested in it too. */
     private Classification refine(Classification read, Classification statement, ConnectionSource source, int depth) {
@@ -225,6 +240,8 @@ public final class FunctionVolatility {
         volatileUserFunction.clear();
         viewWrites.clear();
         settingsSetByFunctions = null;
+        // After the maps are emptied: a read found unchanged under the new generation was checked against them.
+        unchanged = new Unchanged();
     }
 
     private static Classification volatileCall(String name) {

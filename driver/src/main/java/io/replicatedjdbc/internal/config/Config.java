@@ -49,6 +49,7 @@ public final class Config {
     private final Set<String> writeFunctions;
     private final Set<String> readFunctions;
     private final String clusterKey;
+    private final boolean hasWalPositions;
     private final String name;
     private final PoolSettings pool;
 
@@ -95,6 +96,7 @@ public final class Config {
                 .append("\nwrite ").append(this.writeFunctions).append("\nread ").append(this.readFunctions)
                 .append("\nname ").append(name).append("\npool ").append(pool);
         this.clusterKey = key.toString();
+        this.hasWalPositions = dialect == Dialect.POSTGRESQL && primary.jdbcUrl().startsWith("jdbc:postgresql:");
     }
 
     /** The {@code jdbc:replicated:} URL without secrets. */
@@ -170,7 +172,7 @@ public final class Config {
 
     /** Whether the nodes are PostgreSQL servers reached with PgJDBC, which can be asked for their WAL positions. */
     public boolean hasWalPositions() {
-        return dialect == Dialect.POSTGRESQL && primary.jdbcUrl().startsWith("jdbc:postgresql:");
+        return hasWalPositions;
     }
 
     public Scope readYourWritesScope() {

@@ -119,6 +119,7 @@ public final class PhysicalConnections {
      */
     private void giveBack(Physical physical) {
         if (physical.entry == null) {
+            keepWarnings(physical);
             closeQuietly(physical.connection);
             return;
         }
@@ -126,8 +127,53 @@ public final class PhysicalConnections {
         if (physical.discardOnRelease || isClosed(physical)) {
             pool.discard(physical.entry);
         } else {
+            // Its warnings are this logical connection's: kept here, not left for the next borrower.
+            keepWarnings(physical);
             pool.release(physical.entry);
         }
+    }
+
+    /** The warnings of physical connections given back, until the application clears them. */
+    private java.sql.SQLWarning warnings;
+
+    /** Moves the physical connection's warnings to this logical connection's chain. */
+    private void keepWarnings(Physical physical) {
+        try {
+            java.sql.SQLWarning chain = physical.connection.getWarnings();
+            if (chain == null) {
+                return;
+            }
+            physical.connection.clearWarnings();
+            if (warnings == null) {
+                warnings = chain;
+            } else {
+                warnings.setNextWarning(chain);
+            }
+        } catch (SQLException closed) {
+            // a closed connection's warnings are gone with it, as in its own driver
+        }
+    }
+
+    /**
+     * The warnings of this logical connection ({@code Connection.getWarnings}): those of the connections it holds now
+     * and of those it gave back since the last {@link #clearWarnings()}, in one chain.
+     */
+    public java.sql.SQLWarning warnings() {
+        Physical first = primary;
+        Physical second = replica;
+        if (first != null) {
+            keepWarnings(first);
+        }
+        if (second != null && second != first) {
+            keepWarnings(second);
+        }
+        return warnings;
+    }
+
+    /** {@code Connection.clearWarnings}: every warning of this logical connection goes. */
+    public void clearWarnings() throws SQLException {
+        warnings = null;
+        writeThrough(Connection::clearWarnings);
     }
 
     private static boolean isClosed(Physical physical) {
@@ -455,8 +501,13 @@ public final class PhysicalConnections {
 
     /** Applies a session change to every open physical connection (the caller records the logical state). */
     public void writeThrough(SqlConsumer<Connection> change) throws SQLException {
-        for (Physical physical : open()) {
-            change.accept(physical.connection);
+        Physical first = primary;
+        Physical second = replica;
+        if (first != null) {
+            change.accept(first.connection);
+        }
+        if (second != null) {
+            change.accept(second.connection);
         }
     }
 

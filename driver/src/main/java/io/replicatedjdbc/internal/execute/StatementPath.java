@@ -120,10 +120,8 @@ public final class StatementPath {
                 Physical physical = attempt.physical();
                 // An autocommit read on a replica may be aborted by the monitor if the host hangs: it then runs
                 // elsewhere. (Only where the monitor runs, which is what aborts them.)
-                boolean abortable = attempt.mayRunAgain() && config.hasWalPositions() && nodes.isReplica(physical);
-                if (abortable) {
-                    cluster.readStarted(physical.node, physical.connection);
-                }
+                int abortable = attempt.mayRunAgain() && config.hasWalPositions() && nodes.isReplica(physical)
+                        ? cluster.readStarted(physical.node, physical.connection) : NOT_ABORTABLE;
                 liveness.running(physical);
                 T result;
                 try {
@@ -148,10 +146,13 @@ public final class StatementPath {
         }
     }
 
-    private void ended(Physical physical, boolean abortable) {
+    /** Not registered as a read the monitor may abort (see {@link Cluster#readStarted}). */
+    private static final int NOT_ABORTABLE = Integer.MIN_VALUE;
+
+    private void ended(Physical physical, int abortable) {
         liveness.running(null);
-        if (abortable) {
-            cluster.readEnded(physical.node, physical.connection);
+        if (abortable != NOT_ABORTABLE) {
+            cluster.readEnded(physical.node, physical.connection, abortable);
         }
     }
 

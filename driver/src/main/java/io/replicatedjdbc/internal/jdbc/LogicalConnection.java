@@ -90,7 +90,7 @@ public class LogicalConnection implements ReplicatedConnection {
     private final NodePools pools;
     /** What keeps a borrowed connection with this logical connection (pooled), or null. */
     private final Leases leases;
-    private final Set<StatementProxy> statements = Collections.newSetFromMap(new IdentityHashMap<>());
+    private final OpenStatements statements = new OpenStatements();
     /**
      * Statements and session changes of one logical connection run one at a time, as on one PgJDBC connection, so that
      * threads sharing it (JDBC allows it) see consistent routing and session state. {@code cancel()}, {@code close()}
@@ -299,14 +299,7 @@ public class LogicalConnection implements ReplicatedConnection {
         if (leases != null) {
             return leases.readingFrom(physical);
         }
-        synchronized (statements) {
-            for (StatementProxy statement : statements) {
-                if (statement.readingFrom(physical)) {
-                    return true;
-                }
-            }
-        }
-        return false;
+        return statements.any(statement -> statement.readingFrom(physical));
     }
 
     /** The server process that holds the physical connection's session, for log lines; empty where unknown. */
@@ -403,9 +396,7 @@ public class LogicalConnection implements ReplicatedConnection {
     // ---------------------------------------------------------------- statements
 
     void forget(StatementProxy statement) {
-        synchronized (statements) {
-            statements.remove(statement);
-        }
+        statements.remove(statement);
         resultsDone();
     }
 
@@ -496,9 +487,7 @@ public class LogicalConnection implements ReplicatedConnection {
     }
 
     private <S extends StatementProxy> S track(S statement) {
-        synchronized (statements) {
-            statements.add(statement);
-        }
+        statements.add(statement);
         return statement;
     }
 
@@ -836,16 +825,23 @@ public class LogicalConnection implements ReplicatedConnection {
     @Override
     public SQLWarning getWarnings() throws SQLException {
         checkOpen();
-        Physical lastServed = journal.lastServed();
-        return lastServed == null ? null : lastServed.connection.getWarnings();
+        lock.lock();
+        try {
+            return nodes.warnings();
+        } finally {
+            lock.unlock();
+        }
     }
 
     @Override
     public void clearWarnings() throws SQLException {
-        onNode(self -> {
-            nodes.writeThrough(c -> c.clearWarnings());
-            return null;
-        });
+        checkOpen();
+        lock.lock();
+        try {
+            nodes.clearWarnings();
+        } finally {
+            lock.unlock();
+        }
     }
 
     @Override
@@ -927,11 +923,7 @@ public class LogicalConnection implements ReplicatedConnection {
             // A statement runs there now (closed from another thread): the connection is closed, not lent again.
             busy.discardOnRelease = true;
         }
-        List<StatementProxy> open;
-        synchronized (statements) {
-            open = new ArrayList<>(statements);
-            statements.clear();
-        }
+        List<StatementProxy> open = statements.drain();
         SQLException failure = null;
         for (StatementProxy statement : open) {
             try {

@@ -46,6 +46,11 @@ class StatementProxy implements Statement, LogicalStatement {
     final LogicalConnection connection;
     private final SqlFunction<Connection, ? extends Statement> creator;
 
+    /** Links of its logical connection's list of open statements ({@link OpenStatements}), guarded by the list. */
+    StatementProxy previousOpen;
+    StatementProxy nextOpen;
+    boolean listedOpen;
+
     /** The most physical statements one logical statement keeps. */
     static final int MAX_HELD = 4;
     /** Its physical statements, the oldest first. */
