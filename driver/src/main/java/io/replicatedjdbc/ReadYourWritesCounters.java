@@ -13,9 +13,20 @@ public final class ReadYourWritesCounters {
     private final long sharedPositions;
     private final long waits;
     private final long waitNanos;
+    private final long sampledPositions;
+    private final long sampledChecks;
 
     public ReadYourWritesCounters(long readsKeptOnPrimary, long readsOnReplicaAfterCheck, long directChecks,
                                   long positionFetches, long sharedPositions, long waits, long waitNanos) {
+        this(readsKeptOnPrimary, readsOnReplicaAfterCheck, directChecks, positionFetches, sharedPositions, waits,
+                waitNanos, 0, 0);
+    }
+
+    public ReadYourWritesCounters(long readsKeptOnPrimary, long readsOnReplicaAfterCheck, long directChecks,
+                                  long positionFetches, long sharedPositions, long waits, long waitNanos,
+                                  long sampledPositions, long sampledChecks) {
+        this.sampledPositions = sampledPositions;
+        this.sampledChecks = sampledChecks;
         this.readsKeptOnPrimary = readsKeptOnPrimary;
         this.readsOnReplicaAfterCheck = readsOnReplicaAfterCheck;
         this.directChecks = directChecks;
@@ -35,14 +46,17 @@ public final class ReadYourWritesCounters {
         return readsOnReplicaAfterCheck;
     }
 
-    /** Times a read asked its replica's replay position itself, the shared monitor's answer being too old. */
+    /**
+     * Times a read asked its replica's replay position itself, on its own thread. (With PgJDBC the replica's sampler
+     * asks instead; a read it cannot answer in time runs on the primary.)
+     */
     public long directChecks() {
         return directChecks;
     }
 
     /**
      * Times a connection asked the primary for the WAL position of its writes (at most once per run of writes), or,
-     * in global scope, of the commits counted.
+     * in global scope, of the commits counted, on its own thread: the position sampler did not answer in time.
      */
     public long positionFetches() {
         return positionFetches;
@@ -54,6 +68,22 @@ public final class ReadYourWritesCounters {
      */
     public long sharedPositions() {
         return sharedPositions;
+    }
+
+    /**
+     * Times a read took the position of its writes from the configuration's position sampler, which asked the primary
+     * off the application's threads (one question for every read waiting then), instead of asking itself.
+     */
+    public long sampledPositions() {
+        return sampledPositions;
+    }
+
+    /**
+     * Times a read took a replica's replay position from that replica's sampler, which asked off the application's
+     * threads (one question for every read waiting then), instead of asking itself.
+     */
+    public long sampledChecks() {
+        return sampledChecks;
     }
 
     /** Reads that waited for a replica to catch up ({@code readYourWritesWait}). */
@@ -70,7 +100,8 @@ public final class ReadYourWritesCounters {
     public String toString() {
         return "readsKeptOnPrimary=" + readsKeptOnPrimary + ", readsOnReplicaAfterCheck=" + readsOnReplicaAfterCheck
                 + ", directChecks=" + directChecks + ", positionFetches=" + positionFetches
-                + ", sharedPositions=" + sharedPositions + ", waits=" + waits
+                + ", sharedPositions=" + sharedPositions + ", sampledPositions=" + sampledPositions
+                + ", sampledChecks=" + sampledChecks + ", waits=" + waits
                 + ", waitMillis=" + waitNanos / 1_000_000;
     }
 }

@@ -271,13 +271,18 @@ class PostgresReadYourWritesTest {
             cluster.pauseReplayEverywhere();
             execute(first, "UPDATE ryw SET v = 1111 WHERE id = 11");
             execute(second, "UPDATE ryw SET v = 1212 WHERE id = 12");
-            long fetches = counters.readYourWritesCounters().positionFetches();
+            long asked = questionsOfThePrimary(counters.readYourWritesCounters());
             long shared = counters.readYourWritesCounters().sharedPositions();
             assertThat(read(first, 11)).containsExactly(1111, 0);
             assertThat(read(second, 12)).as("its own write, on the primary").containsExactly(1212, 0);
-            assertThat(counters.readYourWritesCounters().positionFetches() - fetches).as("fetches").isEqualTo(1);
+            assertThat(questionsOfThePrimary(counters.readYourWritesCounters()) - asked).as("positions asked").isEqualTo(1);
             assertThat(counters.readYourWritesCounters().sharedPositions() - shared).as("shared").isEqualTo(1);
         }
+    }
+
+    /** Positions asked of the primary for reads: by the sampler (off the reads' threads) or by a read itself. */
+    private static long questionsOfThePrimary(io.replicatedjdbc.ReadYourWritesCounters counters) {
+        return counters.positionFetches() + counters.sampledPositions();
     }
 
     @Test
@@ -472,11 +477,17 @@ class PostgresReadYourWritesTest {
     }
 
     @Test
-    void theMonitor_stopsWithTheLastConnection_leavingNoThreadAndNoServerConnection() throws Exception {
+    void theMonitor_andThePositionSamplers_stopWithTheLastConnection_leavingNoThreadAndNoServerConnection()
+            throws Exception {
         try (Connection connection = connect("replicaPollInterval=5ms")) {
+            cluster.pauseReplayEverywhere();
             execute(connection, "UPDATE ryw SET v = v + 1 WHERE id = 12");
             read(connection, 12);
             assertThat(monitorThreads()).isPositive();
+            // The read's position was asked by the primary's sampler, on a session of its own.
+            assertThat(Integer.parseInt(cluster.query(0, "SELECT count(*) FROM pg_stat_activity WHERE application_name = '"
+                    + io.replicatedjdbc.internal.cluster.PositionSampler.NAME + "'"))).isPositive();
+            resumeReplay();
         }
         long deadline = System.nanoTime() + 5_000_000_000L;
         while ((monitorThreads() > 0 || monitorSessions() > 0) && System.nanoTime() < deadline) {
@@ -495,7 +506,8 @@ class PostgresReadYourWritesTest {
         int sessions = 0;
         for (int node = 0; node <= cluster.replicaCount(); node++) {
             sessions += Integer.parseInt(cluster.query(node,
-                    "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'replicated-jdbc position monitor'"));
+                    "SELECT count(*) FROM pg_stat_activity WHERE application_name IN ('replicated-jdbc position monitor', '"
+                            + io.replicatedjdbc.internal.cluster.PositionSampler.NAME + "')"));
         }
         return sessions;
     }

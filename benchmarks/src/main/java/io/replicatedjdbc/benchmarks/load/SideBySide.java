@@ -131,13 +131,15 @@ final class SideBySide {
                 }
                 double per = requests == 0 ? 0 : 1000.0 / requests;
                 long[] c = entry.getValue();
-                if (c[0] + c[1] + c[2] + c[3] == 0) {
+                if (c[0] + c[1] + c[2] + c[3] + c[4] + c[5] == 0) {
                     continue; // readYourWrites=off: nothing to tell
                 }
-                table.note(String.format("%s, read-your-writes work per 1,000 requests: %.0f position fetches on the"
-                        + " primary, %.0f positions taken from another connection's fetch, %.0f replay checks on a replica,"
-                        + " %.0f reads kept on the primary.", entry.getKey().label, c[0] * per, c[1] * per, c[2] * per,
-                        c[3] * per));
+                table.note(String.format("%s, read-your-writes work per 1,000 requests: %.0f round trips added on the"
+                        + " application's threads (%.0f position fetches on the primary, %.0f replay checks on a replica);"
+                        + " %.0f positions and %.0f replay checks answered by the position samplers off those threads;"
+                        + " %.0f positions taken from an earlier answer; %.0f reads kept on the primary.",
+                        entry.getKey().label, (c[0] + c[2]) * per, c[0] * per, c[2] * per, c[4] * per, c[5] * per,
+                        c[1] * per, c[3] * per));
             }
             table.note("CPU budgets: " + budget + ".");
             table.note("The srw plugin takes one read endpoint (a DNS or proxy name that balances replicas, on AWS);"
@@ -151,12 +153,16 @@ final class SideBySide {
         }
     }
 
-    /** The driver's read-your-writes counters now: position fetches, shared positions, replay checks, kept on primary. */
+    /**
+     * The driver's read-your-writes counters now: position fetches, shared positions, replay checks, kept on primary,
+     * positions and replay checks from the samplers.
+     */
     private static long[] rywCounters(DataSource pool) throws SQLException {
         try (Connection connection = pool.getConnection()) {
             io.replicatedjdbc.ReadYourWritesCounters c = connection.unwrap(io.replicatedjdbc.ReplicatedConnection.class)
                     .readYourWritesCounters();
-            return new long[] {c.positionFetches(), c.sharedPositions(), c.directChecks(), c.readsKeptOnPrimary()};
+            return new long[] {c.positionFetches(), c.sharedPositions(), c.directChecks(), c.readsKeptOnPrimary(),
+                c.sampledPositions(), c.sampledChecks()};
         }
     }
 

@@ -14,6 +14,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -252,6 +253,38 @@ public final class Cluster {
     /** The commits of every connection of this configuration, for readYourWritesScope=global. */
     public CommittedWrites committedWrites() {
         return committedWrites;
+    }
+
+    // ---------------------------------------------------------------- positions sampled off the application's threads
+
+    /**
+     * The samplers' own connection settings, over whatever the application's URL says: their name (operators and tests
+     * tell their sessions apart in pg_stat_activity), and bounds, so that a frozen host cannot hold a read longer than
+     * {@link PositionSampler#WAIT_NANOS}.
+     */
+    private static final Map<String, String> SAMPLER_SETTINGS = Map.of(
+            "ApplicationName", PositionSampler.NAME, "socketTimeout", "1", "connectTimeout", "1", "loginTimeout", "1");
+
+    private final PositionSampler primarySampler = PositionSampler.ofPrimary(this::writesNodeOrNull, this::openForSampler,
+            (node, sent, position) -> committedWrites.fetched(sent, position));
+    private final java.util.concurrent.ConcurrentHashMap<NodeSpec, PositionSampler> replicaSamplers =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    private Connection openForSampler(NodeSpec node) throws SQLException {
+        return connector.open(node, node.isPrimary() ? config.nodeProperties() : replicaProperties(node, config),
+                SAMPLER_SETTINGS);
+    }
+
+    /** The insert position of the node that takes the writes, sampled for the reads that wait for one. */
+    public PositionSampler primarySampler() {
+        return primarySampler;
+    }
+
+    /** The replica's replay position, sampled for the reads that wait for one. */
+    public PositionSampler replicaSampler(NodeSpec replica) {
+        PositionSampler sampler = replicaSamplers.get(replica);
+        return sampler != null ? sampler : replicaSamplers.computeIfAbsent(replica, node -> PositionSampler.ofReplica(node,
+                this::openForSampler, (asked, sent, position) -> positions.observed(asked, position)));
     }
 
     /** What the driver did for this configuration: counters, and the MBean. */

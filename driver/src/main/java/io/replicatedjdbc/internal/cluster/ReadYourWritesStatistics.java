@@ -13,9 +13,12 @@ public final class ReadYourWritesStatistics {
     public final LongAdder sharedPositions = new LongAdder();
     public final LongAdder waits = new LongAdder();
     public final LongAdder waitNanos = new LongAdder();
+    public final LongAdder sampledPositions = new LongAdder();
+    public final LongAdder sampledChecks = new LongAdder();
 
     public ReadYourWritesCounters snapshot() {
         return new ReadYourWritesCounters(keptOnPrimary.sum(), onReplicaAfterCheck.sum(), directChecks.sum(),
-                positionFetches.sum(), sharedPositions.sum(), waits.sum(), waitNanos.sum());
+                positionFetches.sum(), sharedPositions.sum(), waits.sum(), waitNanos.sum(), sampledPositions.sum(),
+                sampledChecks.sum());
     }
 }

@@ -441,7 +441,8 @@ public final class ReplicaPositions {
     private static final java.util.Map<String, String> MONITOR_SETTINGS = java.util.Map.of(
             "ApplicationName", MONITOR_NAME, "socketTimeout", "1", "connectTimeout", "1", "loginTimeout", "1");
 
-    private static void closeQuietly(Connection connection) {
+    /** Closes a connection of the driver's own, ignoring failures: nothing more can be released. */
+    static void closeQuietly(Connection connection) {
         if (connection == null) {
             return;
         }

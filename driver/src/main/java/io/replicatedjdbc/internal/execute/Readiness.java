@@ -2,6 +2,7 @@ package io.replicatedjdbc.internal.execute;
 
 import io.replicatedjdbc.internal.Errors;
 import io.replicatedjdbc.internal.cluster.Cluster;
+import io.replicatedjdbc.internal.cluster.PositionSampler;
 import io.replicatedjdbc.internal.cluster.WalPosition;
 import io.replicatedjdbc.internal.config.NodeSpec;
 import io.replicatedjdbc.internal.pool.NodePool;
@@ -222,6 +223,30 @@ public final class Readiness {
         @Override
         public void confirmed(NodeSpec replica) {
             confirmedReplica = replica;
+        }
+
+        @Override
+        public long sampledInsertPosition(long nanos) throws SQLException {
+            return sampled(cluster.primarySampler(), nanos);
+        }
+
+        @Override
+        public boolean samplesReplicas() {
+            return true;
+        }
+
+        @Override
+        public long sampledReplayPosition(NodeSpec replica, long nanos) throws SQLException {
+            return sampled(cluster.replicaSampler(replica), nanos);
+        }
+
+        private long sampled(PositionSampler sampler, long nanos) throws SQLException {
+            try {
+                return sampler.after(nanos, PositionSampler.WAIT_NANOS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw Errors.interrupted("waiting for a WAL position");
+            }
         }
 
         @Override

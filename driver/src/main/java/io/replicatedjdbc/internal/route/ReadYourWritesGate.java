@@ -39,6 +39,28 @@ public final class ReadYourWritesGate {
         /** A read that must see this connection's writes may run on {@code replica}. */
         default void confirmed(NodeSpec replica) {
         }
+
+        /**
+         * The primary's insert position answered to a question sent after {@code nanos} by the configuration's
+         * sampler, off this thread (waiting for it if needed, boundedly); NONE when there is no sampler or it did not
+         * answer in time: the gate then asks itself.
+         */
+        default long sampledInsertPosition(long nanos) throws SQLException {
+            return WalPosition.NONE;
+        }
+
+        /** Whether the replicas' replay positions come from samplers ({@link #sampledReplayPosition}). */
+        default boolean samplesReplicas() {
+            return false;
+        }
+
+        /**
+         * The replica's replay position answered to a question sent after {@code nanos} by its sampler, off this
+         * thread; NONE when it did not answer in time (the read then runs on the primary).
+         */
+        default long sampledReplayPosition(NodeSpec replica, long nanos) throws SQLException {
+            return WalPosition.NONE;
+        }
     }
 
     /** The first pause of a wait ({@code readYourWritesWait}), doubled after each answer that is still behind. */
@@ -79,7 +101,7 @@ public final class ReadYourWritesGate {
             return null;
         }
         long start = System.nanoTime();
-        long seen = askReplica(nodes, bound);
+        long seen = askReplica(nodes, bound, start);
         if (!WalPosition.covers(seen, required) && waitNanos > 0) {
             statistics.waits.increment();
             // A replica that is about to replay the writes (the common case: it trails by a fraction of a millisecond)
@@ -89,7 +111,7 @@ public final class ReadYourWritesGate {
             while (!WalPosition.covers(seen, required) && (left = waitNanos - (System.nanoTime() - start)) > 0) {
                 nodes.pause(Math.min(pause, left));
                 pause = Math.min(pause * 2, MAX_PAUSE_NANOS);
-                seen = askReplica(nodes, bound);
+                seen = askReplica(nodes, bound, System.nanoTime());
             }
             statistics.waitNanos.add(System.nanoTime() - start);
         }
@@ -137,6 +159,11 @@ public final class ReadYourWritesGate {
             statistics.sharedPositions.increment();
             return position;
         }
+        position = nodes.sampledInsertPosition(nanos);
+        if (position != WalPosition.NONE) {
+            statistics.sampledPositions.increment();
+            return position;
+        }
         return fetch(shared, nodes);
     }
 
@@ -153,7 +180,12 @@ public final class ReadYourWritesGate {
         return position;
     }
 
-    private long askReplica(Nodes nodes, NodeSpec replica) throws SQLException {
+    /** The replica's replay position now: from its sampler (a question sent after {@code nanos}), or asked here. */
+    private long askReplica(Nodes nodes, NodeSpec replica, long nanos) throws SQLException {
+        if (nodes.samplesReplicas()) {
+            statistics.sampledChecks.increment();
+            return nodes.sampledReplayPosition(replica, nanos);
+        }
         statistics.directChecks.increment();
         long seen = nodes.replicaReplayPosition();
         positions.observed(replica, seen);
