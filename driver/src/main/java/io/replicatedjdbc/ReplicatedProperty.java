@@ -127,8 +127,9 @@ public enum ReplicatedProperty {
     READ_YOUR_WRITES_SCOPE("readYourWritesScope", "connection",
             "Whose writes a read must see when readYourWrites=lsn: connection, the writes of its own logical "
                     + "connection; global, every write that any connection of the same configuration in this JVM "
-                    + "committed before the read began (what a web application behind a pool needs).",
-            "connection", "global"),
+                    + "committed before the read began (what a web application behind a pool needs); cluster, every "
+                    + "write committed on the primary before the read began, by any process (linearizable reads).",
+            "connection", "global", "cluster"),
 
     /** How long a read may wait for a replica to catch up. */
     READ_YOUR_WRITES_WAIT("readYourWritesWait", "0",

@@ -253,6 +253,31 @@ class PostgresReadYourWritesTest {
     }
 
     @Test
+    void clusterScope_aReadSeesWhatAnyProcessCommittedBefore_withReplayPaused_andOtherScopesDoNot() throws Exception {
+        try (Connection linearizable = connect("readYourWritesScope=cluster");
+             // (a configuration of its own: other tests' global-scope commits would otherwise hold its reads back)
+             Connection global = connect("readYourWritesScope=global", "ApplicationName=ryw-cluster-contrast")) {
+            assertThat(read(linearizable, 40)[1]).as("first on a replica").isEqualTo(1);
+            cluster.pauseReplayEverywhere();
+            for (int round = 1; round <= 20; round++) {
+                // Committed outside the driver (plain PgJDBC, as another process would): nothing of it passes here.
+                cluster.query(0, "UPDATE ryw SET v = " + round + " WHERE id = 40 RETURNING v");
+                assertThat(read(linearizable, 40)).as("round " + round).containsExactly(round, 0);
+            }
+            // What the test rests on: the same read in global scope (this JVM's commits only) is served stale.
+            long[] stale = read(global, 40);
+            assertThat(stale).as("global scope, replay paused: "
+                    + global.unwrap(ReplicatedConnection.class).lastRouting().reason()).containsExactly(0, 1);
+            resumeReplay();
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (read(linearizable, 40)[1] == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertThat(read(linearizable, 40)).as("back on a replica once replayed").containsExactly(20, 1);
+        }
+    }
+
+    @Test
     void connectionScope_anotherConnectionMayReadFromAReplica() throws Exception {
         try (Connection writer = connect(); Connection reader = connect()) {
             read(reader, 7);

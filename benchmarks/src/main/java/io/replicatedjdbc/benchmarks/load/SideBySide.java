@@ -72,6 +72,12 @@ final class SideBySide {
             HikariDataSource global = add(pools, Pools.pool("replicated-global",
                     nodes.replicatedUrl(nodes.replicaCount(), "readYourWritesScope=global"), size));
             systems.add(new System("jdbc:replicated: readYourWritesScope=global", true, global, global, false));
+            // Every read sees every commit before it began, from any process; with a short wait for the replica.
+            HikariDataSource linearizable = add(pools, Pools.pool("replicated-cluster",
+                    nodes.replicatedUrl(nodes.replicaCount(), "readYourWritesScope=cluster", "readYourWritesWait=2ms"),
+                    size));
+            systems.add(new System("jdbc:replicated: readYourWritesScope=cluster, readYourWritesWait=2ms", true,
+                    linearizable, linearizable, false));
             // Not a choice to compare with the others: the same distribution without the guarantee, to show what
             // read-your-writes costs, at the level of staleness the alternatives above accept.
             HikariDataSource off = add(pools, Pools.pool("replicated-off",

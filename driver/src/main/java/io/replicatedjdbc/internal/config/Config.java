@@ -23,7 +23,7 @@ public final class Config {
     public enum ReadYourWrites { LSN, WINDOW, CONNECTION, OFF }
 
     /** Whose writes a read must see, in {@code lsn} mode. */
-    public enum Scope { CONNECTION, GLOBAL }
+    public enum Scope { CONNECTION, GLOBAL, CLUSTER }
 
     private final String displayUrl;
     private final Redaction redaction;

@@ -132,6 +132,15 @@ public final class ReadYourWritesGate {
      */
     public long required(ReadYourWritesPolicy.Positions own, Nodes nodes) throws SQLException {
         CommittedWrites shared = own.shared();
+        if (own.cluster()) {
+            // Every commit that returned before this read began, in any process: a position asked after now covers
+            // them all (ReadIndex, as Raft's leaders give it to their followers).
+            // (NONE: the primary cannot be asked, so it commits nothing now either; the replicas are all there is.)
+            long position = positionAfter(System.nanoTime(), shared, nodes);
+            if (position != WalPosition.NONE) {
+                own.require(position);
+            }
+        }
         if (own.pending()) {
             long position = positionAfter(own.pendingSince(), shared, nodes);
             if (position == WalPosition.NONE) {

@@ -33,7 +33,8 @@ public interface ReadYourWritesPolicy {
             case CONNECTION:
                 return new UntilClose();
             case LSN:
-                return new Positions(committedWrites, config.readYourWritesScope() == Config.Scope.GLOBAL);
+                return new Positions(committedWrites, config.readYourWritesScope() == Config.Scope.GLOBAL,
+                        config.readYourWritesScope() == Config.Scope.CLUSTER);
             default:
                 return new Window(config.readYourWritesWindowMillis());
         }
@@ -47,6 +48,7 @@ public interface ReadYourWritesPolicy {
     final class Positions implements ReadYourWritesPolicy {
         private final CommittedWrites shared;
         private final boolean global;
+        private final boolean cluster;
         private boolean pending;
         private long pendingSince;
         private long required = WalPosition.NONE;
@@ -56,11 +58,17 @@ public interface ReadYourWritesPolicy {
          * {@code global}: reads must also see every other connection's commits counted there.
          */
         public Positions(CommittedWrites shared, boolean global) {
-            if (global && shared == null) {
+            this(shared, global, false);
+        }
+
+        /** {@code cluster}: reads must also see every commit on the primary before they began, by any process. */
+        public Positions(CommittedWrites shared, boolean global, boolean cluster) {
+            if ((global || cluster) && shared == null) {
                 throw new IllegalArgumentException("global scope needs the configuration's record of commits");
             }
             this.shared = shared;
             this.global = global;
+            this.cluster = cluster;
         }
 
         /** A write committed: its position is fetched when a read next needs it; others see it in global scope. */
@@ -120,6 +128,14 @@ public interface ReadYourWritesPolicy {
         /** Whether reads must see every commit of the configuration ({@code readYourWritesScope=global}). */
         public boolean global() {
             return global;
+        }
+
+        /**
+         * Whether reads must see every commit on the primary before they began, whoever made it
+         * ({@code readYourWritesScope=cluster}).
+         */
+        public boolean cluster() {
+            return cluster;
         }
     }
 

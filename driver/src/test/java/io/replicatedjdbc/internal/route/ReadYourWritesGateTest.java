@@ -109,6 +109,32 @@ class ReadYourWritesGateTest {
     }
 
     @Test
+    void clusterScope_eachReadAsksThePrimaryAfterItBegan_withoutWritesOfItsOwn_andWaitsForThatPosition()
+            throws SQLException {
+        ReadYourWritesPolicy.Positions own = new ReadYourWritesPolicy.Positions(new CommittedWrites(), false, true);
+        Script script = new Script();
+        positions.observed(replica1, 100);
+        // Nothing written here; the primary is at 100, which replica 1 has replayed: the read runs there.
+        assertThat(gate(0).check(own, script)).isNull();
+        assertThat(script.log).containsExactly("fetch");
+        // Another process commits up to 180: the next read asks again (a position asked before it began says nothing
+        // of commits since), and replica 1, still at 150, is behind it.
+        script.primaryPosition = 180;
+        script.replicaAnswers.add(150L);
+        assertThat(gate(0).check(own, script)).contains("0/B4").contains("primary");
+        assertThat(script.log).containsExactly("fetch", "fetch", "ask " + replica1);
+    }
+
+    @Test
+    void clusterScope_withThePrimaryUnreachable_readsWhatTheReplicasHave() throws SQLException {
+        ReadYourWritesPolicy.Positions own = new ReadYourWritesPolicy.Positions(new CommittedWrites(), false, true);
+        Script script = new Script();
+        script.primaryPosition = io.replicatedjdbc.internal.cluster.WalPosition.NONE;
+        assertThat(gate(0).check(own, script)).isNull();
+        assertThat(script.log).containsExactly("fetch");
+    }
+
+    @Test
     void aLaggingReplica_isNotTradedForAFresherOne_itIsAsked_thenThePrimaryReads() throws SQLException {
         ReadYourWritesPolicy.Positions own = new ReadYourWritesPolicy.Positions(null, false);
         own.onWrite(0);
