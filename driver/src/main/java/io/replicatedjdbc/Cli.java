@@ -9,8 +9,7 @@ package io.replicatedjdbc;
  */
 public final class Cli {
 
-    private Cli() {
-    }
+    private Cli() {}
 
     /** Runs the command and exits with its status: 0 done, 2 bad arguments; {@code status}: 3 when no node takes writes. */
     public static void main(String[] args) {

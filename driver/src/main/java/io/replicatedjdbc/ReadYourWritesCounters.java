@@ -16,15 +16,36 @@ public final class ReadYourWritesCounters {
     private final long sampledPositions;
     private final long sampledChecks;
 
-    public ReadYourWritesCounters(long readsKeptOnPrimary, long readsOnReplicaAfterCheck, long directChecks,
-                                  long positionFetches, long sharedPositions, long waits, long waitNanos) {
-        this(readsKeptOnPrimary, readsOnReplicaAfterCheck, directChecks, positionFetches, sharedPositions, waits,
-                waitNanos, 0, 0);
+    public ReadYourWritesCounters(
+            long readsKeptOnPrimary,
+            long readsOnReplicaAfterCheck,
+            long directChecks,
+            long positionFetches,
+            long sharedPositions,
+            long waits,
+            long waitNanos) {
+        this(
+                readsKeptOnPrimary,
+                readsOnReplicaAfterCheck,
+                directChecks,
+                positionFetches,
+                sharedPositions,
+                waits,
+                waitNanos,
+                0,
+                0);
     }
 
-    public ReadYourWritesCounters(long readsKeptOnPrimary, long readsOnReplicaAfterCheck, long directChecks,
-                                  long positionFetches, long sharedPositions, long waits, long waitNanos,
-                                  long sampledPositions, long sampledChecks) {
+    public ReadYourWritesCounters(
+            long readsKeptOnPrimary,
+            long readsOnReplicaAfterCheck,
+            long directChecks,
+            long positionFetches,
+            long sharedPositions,
+            long waits,
+            long waitNanos,
+            long sampledPositions,
+            long sampledChecks) {
         this.sampledPositions = sampledPositions;
         this.sampledChecks = sampledChecks;
         this.readsKeptOnPrimary = readsKeptOnPrimary;

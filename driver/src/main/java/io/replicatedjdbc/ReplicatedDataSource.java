@@ -354,8 +354,11 @@ public class ReplicatedDataSource implements DataSource, Serializable, Reference
         }
         Connection connection = ReplicatedDriver.instance().connect(url, info);
         if (connection == null) {
-            throw new SQLException("Not a replicated URL (it must start with jdbc:replicated:): "
-                    + io.replicatedjdbc.internal.config.Redaction.of(url, info).apply(url), "08001");
+            throw new SQLException(
+                    "Not a replicated URL (it must start with jdbc:replicated:): "
+                            + io.replicatedjdbc.internal.config.Redaction.of(url, info)
+                                    .apply(url),
+                    "08001");
         }
         return connection;
     }
@@ -414,7 +417,9 @@ public class ReplicatedDataSource implements DataSource, Serializable, Reference
 
     @Override
     public String toString() {
-        return "ReplicatedDataSource[" + io.replicatedjdbc.internal.config.Redaction.of(url, properties).apply(url) + "]";
+        return "ReplicatedDataSource["
+                + io.replicatedjdbc.internal.config.Redaction.of(url, properties)
+                        .apply(url) + "]";
     }
 
     /** Rebuilds a {@link ReplicatedDataSource} from its JNDI {@link Reference}. */

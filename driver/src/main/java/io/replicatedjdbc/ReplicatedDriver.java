@@ -56,8 +56,7 @@ public final class ReplicatedDriver implements Driver {
     }
 
     /** Creates a driver with its own cluster states. Applications normally use DriverManager instead. */
-    public ReplicatedDriver() {
-    }
+    public ReplicatedDriver() {}
 
     /**
      * Opens a logical connection, or returns null when the URL is not a {@code jdbc:replicated:} URL (as

@@ -28,7 +28,7 @@ class PostgresBalancingTest {
 
     private static int port(Connection connection) throws SQLException {
         try (Statement statement = connection.createStatement();
-             ResultSet rs = statement.executeQuery("SELECT inet_server_port()")) {
+                ResultSet rs = statement.executeQuery("SELECT inet_server_port()")) {
             rs.next();
             return rs.getInt(1);
         }
@@ -64,8 +64,12 @@ class PostgresBalancingTest {
     @Test
     void leastConnections_evensOutBoundConnections_afterAReplicaRestarts() throws Exception {
         // Dedicated: connections bound for life, which leastConnections evens out after a replica comes back.
-        String[] options = {"loadBalance=leastConnections", "replicaRetryInterval=200ms", "ApplicationName=bal_least",
-            "connectionMode=dedicated"};
+        String[] options = {
+            "loadBalance=leastConnections",
+            "replicaRetryInterval=200ms",
+            "ApplicationName=bal_least",
+            "connectionMode=dedicated"
+        };
         List<Connection> open = new ArrayList<>();
         try {
             cluster.stopNode(2, PostgresCluster.StopMode.FAST);
@@ -85,7 +89,9 @@ class PostgresBalancingTest {
                 open.add(connection);
                 later.merge(port(connection), 1, Integer::sum);
             }
-            assertThat(later).as("new connections go to the replica that came back").containsEntry(cluster.port(2), 6);
+            assertThat(later)
+                    .as("new connections go to the replica that came back")
+                    .containsEntry(cluster.port(2), 6);
         } finally {
             for (Connection connection : open) {
                 connection.close();

@@ -32,7 +32,8 @@ class PostgresCatalogRoutingTest {
 
     @BeforeAll
     static void createSchema(PostgresCluster cluster) throws Exception {
-        try (Connection connection = cluster.connect(0); Statement statement = connection.createStatement()) {
+        try (Connection connection = cluster.connect(0);
+                Statement statement = connection.createStatement()) {
             statement.execute("DROP VIEW IF EXISTS cat_outer, cat_locking, cat_plain CASCADE");
             statement.execute("CREATE OR REPLACE VIEW cat_locking AS SELECT pg_try_advisory_lock(424242) AS locked,"
                     + " pg_is_in_recovery() AS standby");
@@ -55,28 +56,40 @@ class PostgresCatalogRoutingTest {
     }
 
     private static String single(Connection connection, String sql) throws SQLException {
-        try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery(sql)) {
+        try (Statement statement = connection.createStatement();
+                ResultSet rs = statement.executeQuery(sql)) {
             assertThat(rs.next()).isTrue();
             return rs.getString(1);
         }
     }
 
     private int advisoryLocksHeld(int node) throws SQLException {
-        return Integer.parseInt(cluster.query(node,
-                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = 424242"));
+        return Integer.parseInt(
+                cluster.query(node, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = 424242"));
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"cat_locking", "cat_outer", "public.cat_locking", "\"cat_locking\""})
     void aViewThatTakesASessionAdvisoryLock_runsOnThePrimary_andTheLockIsHeldThere(String view) throws Exception {
         try (Connection connection = connect()) {
-            assertThat(single(connection, "SELECT pg_is_in_recovery()")).as("reads run on a standby").isEqualTo("t");
-            assertThat(single(connection, "SELECT standby FROM " + view)).as("the view's read ran on").isEqualTo("f");
-            assertThat(advisoryLocksHeld(0)).as("the lock is held on the primary").isEqualTo(1);
+            assertThat(single(connection, "SELECT pg_is_in_recovery()"))
+                    .as("reads run on a standby")
+                    .isEqualTo("t");
+            assertThat(single(connection, "SELECT standby FROM " + view))
+                    .as("the view's read ran on")
+                    .isEqualTo("f");
+            assertThat(advisoryLocksHeld(0))
+                    .as("the lock is held on the primary")
+                    .isEqualTo(1);
             for (int replica = 1; replica <= cluster.replicaCount(); replica++) {
-                assertThat(advisoryLocksHeld(replica)).as("no lock on replica " + replica).isZero();
+                assertThat(advisoryLocksHeld(replica))
+                        .as("no lock on replica " + replica)
+                        .isZero();
             }
-            assertThat(connection.unwrap(ReplicatedConnection.class).explain("SELECT * FROM " + view).route())
+            assertThat(connection
+                            .unwrap(ReplicatedConnection.class)
+                            .explain("SELECT * FROM " + view)
+                            .route())
                     .isEqualTo(Route.PRIMARY);
         }
         assertThat(advisoryLocksHeld(0)).as("released with the session").isZero();
@@ -86,14 +99,17 @@ class PostgresCatalogRoutingTest {
     void aViewThatCallsNothingThatWrites_stillReadsFromAReplica() throws Exception {
         try (Connection connection = connect()) {
             assertThat(single(connection, "SELECT standby FROM cat_plain")).isEqualTo("t");
-            assertThat(single(connection, "SELECT p.standby FROM pg_class c, cat_plain AS p LIMIT 1")).isEqualTo("t");
+            assertThat(single(connection, "SELECT p.standby FROM pg_class c, cat_plain AS p LIMIT 1"))
+                    .isEqualTo("t");
         }
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {
-        "SELECT pg_replication_slot_advance('cat_slot', pg_current_wal_lsn())",
-        "SELECT slot_name FROM pg_copy_physical_replication_slot('cat_slot', 'cat_slot_copy')"})
+    @ValueSource(
+            strings = {
+                "SELECT pg_replication_slot_advance('cat_slot', pg_current_wal_lsn())",
+                "SELECT slot_name FROM pg_copy_physical_replication_slot('cat_slot', 'cat_slot_copy')"
+            })
     void builtInFunctionsThatChangeServerState_runOnThePrimary(String sql) throws Exception {
         cluster.query(0, "SELECT pg_create_physical_replication_slot('cat_slot', true)");
         try (Connection connection = connect()) {
@@ -101,8 +117,10 @@ class PostgresCatalogRoutingTest {
             RoutingDecision last = connection.unwrap(ReplicatedConnection.class).lastRouting();
             assertThat(last.route()).as(last.reason()).isEqualTo(Route.PRIMARY);
         } finally {
-            cluster.query(0, "SELECT count(pg_drop_replication_slot(slot_name)) FROM pg_replication_slots"
-                    + " WHERE slot_name LIKE 'cat_slot%'");
+            cluster.query(
+                    0,
+                    "SELECT count(pg_drop_replication_slot(slot_name)) FROM pg_replication_slots"
+                            + " WHERE slot_name LIKE 'cat_slot%'");
         }
     }
 
@@ -120,14 +138,17 @@ class PostgresCatalogRoutingTest {
 
     /** The session as the application sees it, read through the driver from a replica and from plain PgJDBC. */
     private static String settingSeen(Connection connection, String name) throws SQLException {
-        return single(connection, "SELECT coalesce(current_setting('" + name + "', true), '<unset>')"
-                + " || '@' || pg_is_in_recovery()");
+        return single(
+                connection,
+                "SELECT coalesce(current_setting('" + name + "', true), '<unset>')" + " || '@' || pg_is_in_recovery()");
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"SELECT cat_set_tenant('t42')", "EXPLAIN ANALYZE SELECT set_config('app.tenant', 't42', false)"})
+    @ValueSource(
+            strings = {"SELECT cat_set_tenant('t42')", "EXPLAIN ANALYZE SELECT set_config('app.tenant', 't42', false)"})
     void aSettingSetInsideAFunction_reachesTheReplicas_asOnOneConnection(String change) throws Exception {
-        try (Connection plain = cluster.connect(0); Connection connection = connect("readYourWrites=off")) {
+        try (Connection plain = cluster.connect(0);
+                Connection connection = connect("readYourWrites=off")) {
             try (Statement statement = plain.createStatement()) {
                 statement.execute(change);
             }
@@ -135,9 +156,12 @@ class PostgresCatalogRoutingTest {
                 statement.execute(change);
             }
             assertThat(settingSeen(plain, "app.tenant")).isEqualTo("t42@false");
-            assertThat(settingSeen(connection, "app.tenant")).as("read on a replica").isEqualTo("t42@true");
+            assertThat(settingSeen(connection, "app.tenant"))
+                    .as("read on a replica")
+                    .isEqualTo("t42@true");
             // The row-level-security pattern: rows of the tenant the session names.
-            String rows = "SELECT string_agg(v::text, ',') FROM cat_tenant_rows WHERE tenant = current_setting('app.tenant', true)";
+            String rows =
+                    "SELECT string_agg(v::text, ',') FROM cat_tenant_rows WHERE tenant = current_setting('app.tenant', true)";
             assertThat(single(connection, rows)).isEqualTo(single(plain, rows)).isEqualTo("1");
         }
     }

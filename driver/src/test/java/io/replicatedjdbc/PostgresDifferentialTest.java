@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -39,43 +38,116 @@ class PostgresDifferentialTest {
     private static final String[] TABLES = {"dif_a.dif_tt", "dif_b.dif_tt", "dif_rows", "dif_keyed"};
 
     private static final String[][] STEPS = {
-            // session changes, in every form
-            {"SET search_path TO dif_a", "SET search_path TO dif_b", "SET search_path TO dif_a, dif_b",
-                    "SET search_path = DEFAULT", "RESET search_path", "SET SESSION search_path TO dif_b",
-                    "SELECT set_config('search_path', 'dif_b', false)", "SELECT set_config('search_path', 'dif_a', 'f')",
-                    "SELECT \"set_config\"('search_path', 'dif_b', 1 = 0)", "SELECT set_config('search_path', 'dif_a', true)",
-                    "SET LOCAL search_path TO dif_b", "!setSchema dif_a", "!setSchema dif_b",
-                    "SET search_path TO dif_b; SELECT 1", "!batch SET search_path TO dif_a | INSERT INTO dif_tt VALUES (3)"},
-            {"SET app.tenant = '7'", "SELECT set_config('app.tenant', '9', false)", "RESET app.tenant",
-                    "SET statement_timeout = '15s'", "RESET statement_timeout", "SET DateStyle = 'German'",
-                    "SET TimeZone = 'Asia/Tokyo'", "SET extra_float_digits = 0", "RESET ALL", "DISCARD ALL"},
-            {"SET ROLE dif_reader", "RESET ROLE", "SET SESSION AUTHORIZATION dif_reader", "RESET SESSION AUTHORIZATION",
-                    "SET default_transaction_isolation = 'serializable'", "SET default_transaction_isolation = 'repeatable read'",
-                    "SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL READ COMMITTED", "!isolation 8", "!isolation 2"},
-            // transactions
-            {"BEGIN", "COMMIT", "ROLLBACK", "COMMIT AND CHAIN", "SAVEPOINT s1", "ROLLBACK TO SAVEPOINT s1",
-                    "RELEASE SAVEPOINT s1", "SELECT 1 / 0", "BEGIN; INSERT INTO dif_tt VALUES (4)", "START TRANSACTION READ ONLY"},
-            {"!autocommit false", "!autocommit true", "!commit", "!rollback", "!savepoint", "!rollbackToSavepoint",
-                    "!readOnly true", "!readOnly false"},
-            // reads
-            {"SELECT current_user", "SELECT session_user", "SELECT current_setting('search_path')", "SELECT current_schema()",
-                    "SELECT count(*) FROM dif_tt", "SELECT coalesce(current_setting('app.tenant', true), '-')",
-                    "SELECT current_setting('statement_timeout')", "SELECT '2020-01-02'::date::text",
-                    "SELECT '2020-01-02 03:04:05+00'::timestamptz::text", "SELECT 0.1::float8::text",
-                    "SHOW transaction_isolation", "SELECT count(*) FROM dif_keyed", "SELECT count(*) FROM dif_rows",
-                    "!prepared 0", "!getIsolation", "!getSchema", "SELECT count(*) FROM dif_tmp"},
-            // writes, temporary objects, COPY, updatable result sets
-            {"INSERT INTO dif_tt VALUES (1)", "DELETE FROM dif_tt WHERE id = 1", "UPDATE dif_keyed SET data = 'x' WHERE id = 1",
-                    "INSERT INTO dif_rows (id) VALUES (5)", "CREATE TEMP TABLE IF NOT EXISTS dif_tmp (id int)",
-                    "INSERT INTO dif_tmp VALUES (1)", "!updatable", "!copy", "PREPARE dif_q AS SELECT count(*) FROM dif_tt",
-                    "EXECUTE dif_q", "DEALLOCATE dif_q"},
+        // session changes, in every form
+        {
+            "SET search_path TO dif_a",
+            "SET search_path TO dif_b",
+            "SET search_path TO dif_a, dif_b",
+            "SET search_path = DEFAULT",
+            "RESET search_path",
+            "SET SESSION search_path TO dif_b",
+            "SELECT set_config('search_path', 'dif_b', false)",
+            "SELECT set_config('search_path', 'dif_a', 'f')",
+            "SELECT \"set_config\"('search_path', 'dif_b', 1 = 0)",
+            "SELECT set_config('search_path', 'dif_a', true)",
+            "SET LOCAL search_path TO dif_b",
+            "!setSchema dif_a",
+            "!setSchema dif_b",
+            "SET search_path TO dif_b; SELECT 1",
+            "!batch SET search_path TO dif_a | INSERT INTO dif_tt VALUES (3)"
+        },
+        {
+            "SET app.tenant = '7'",
+            "SELECT set_config('app.tenant', '9', false)",
+            "RESET app.tenant",
+            "SET statement_timeout = '15s'",
+            "RESET statement_timeout",
+            "SET DateStyle = 'German'",
+            "SET TimeZone = 'Asia/Tokyo'",
+            "SET extra_float_digits = 0",
+            "RESET ALL",
+            "DISCARD ALL"
+        },
+        {
+            "SET ROLE dif_reader",
+            "RESET ROLE",
+            "SET SESSION AUTHORIZATION dif_reader",
+            "RESET SESSION AUTHORIZATION",
+            "SET default_transaction_isolation = 'serializable'",
+            "SET default_transaction_isolation = 'repeatable read'",
+            "SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL READ COMMITTED",
+            "!isolation 8",
+            "!isolation 2"
+        },
+        // transactions
+        {
+            "BEGIN",
+            "COMMIT",
+            "ROLLBACK",
+            "COMMIT AND CHAIN",
+            "SAVEPOINT s1",
+            "ROLLBACK TO SAVEPOINT s1",
+            "RELEASE SAVEPOINT s1",
+            "SELECT 1 / 0",
+            "BEGIN; INSERT INTO dif_tt VALUES (4)",
+            "START TRANSACTION READ ONLY"
+        },
+        {
+            "!autocommit false",
+            "!autocommit true",
+            "!commit",
+            "!rollback",
+            "!savepoint",
+            "!rollbackToSavepoint",
+            "!readOnly true",
+            "!readOnly false"
+        },
+        // reads
+        {
+            "SELECT current_user",
+            "SELECT session_user",
+            "SELECT current_setting('search_path')",
+            "SELECT current_schema()",
+            "SELECT count(*) FROM dif_tt",
+            "SELECT coalesce(current_setting('app.tenant', true), '-')",
+            "SELECT current_setting('statement_timeout')",
+            "SELECT '2020-01-02'::date::text",
+            "SELECT '2020-01-02 03:04:05+00'::timestamptz::text",
+            "SELECT 0.1::float8::text",
+            "SHOW transaction_isolation",
+            "SELECT count(*) FROM dif_keyed",
+            "SELECT count(*) FROM dif_rows",
+            "!prepared 0",
+            "!getIsolation",
+            "!getSchema",
+            "SELECT count(*) FROM dif_tmp"
+        },
+        // writes, temporary objects, COPY, updatable result sets
+        {
+            "INSERT INTO dif_tt VALUES (1)",
+            "DELETE FROM dif_tt WHERE id = 1",
+            "UPDATE dif_keyed SET data = 'x' WHERE id = 1",
+            "INSERT INTO dif_rows (id) VALUES (5)",
+            "CREATE TEMP TABLE IF NOT EXISTS dif_tmp (id int)",
+            "INSERT INTO dif_tmp VALUES (1)",
+            "!updatable",
+            "!copy",
+            "PREPARE dif_q AS SELECT count(*) FROM dif_tt",
+            "EXECUTE dif_q",
+            "DEALLOCATE dif_q"
+        },
     };
     /** How often each group above is drawn: reads most, as in applications. */
     private static final int[] WEIGHTS = {4, 2, 2, 3, 3, 8, 3};
 
-    private static final String[] EPILOGUE = {"SELECT current_user || '/' || session_user",
-            "SELECT current_setting('search_path')", "SHOW transaction_isolation", "!getSchema", "!getIsolation",
-            "SELECT coalesce(current_setting('app.tenant', true), '-')"};
+    private static final String[] EPILOGUE = {
+        "SELECT current_user || '/' || session_user",
+        "SELECT current_setting('search_path')",
+        "SHOW transaction_isolation",
+        "!getSchema",
+        "!getIsolation",
+        "SELECT coalesce(current_setting('app.tenant', true), '-')"
+    };
 
     private final PostgresCluster cluster;
     private static List<Connection> nodes;
@@ -86,14 +158,22 @@ class PostgresDifferentialTest {
 
     @BeforeAll
     static void createSchema(PostgresCluster cluster) throws Exception {
-        try (Connection connection = cluster.connect(0); Statement statement = connection.createStatement()) {
-            for (String sql : new String[] {"DROP SCHEMA IF EXISTS dif_a CASCADE", "DROP SCHEMA IF EXISTS dif_b CASCADE",
-                    "CREATE SCHEMA dif_a", "CREATE SCHEMA dif_b", "CREATE TABLE dif_a.dif_tt (id int)",
-                    "CREATE TABLE dif_b.dif_tt (id int)", "CREATE TABLE IF NOT EXISTS dif_rows (id int)",
-                    "CREATE TABLE IF NOT EXISTS dif_keyed (id int PRIMARY KEY, data text)",
-                    "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'dif_reader') THEN"
-                            + " CREATE ROLE dif_reader; END IF; END $$",
-                    "GRANT USAGE ON SCHEMA dif_a, dif_b TO dif_reader", "GRANT SELECT ON dif_a.dif_tt, dif_b.dif_tt TO dif_reader"}) {
+        try (Connection connection = cluster.connect(0);
+                Statement statement = connection.createStatement()) {
+            for (String sql : new String[] {
+                "DROP SCHEMA IF EXISTS dif_a CASCADE",
+                "DROP SCHEMA IF EXISTS dif_b CASCADE",
+                "CREATE SCHEMA dif_a",
+                "CREATE SCHEMA dif_b",
+                "CREATE TABLE dif_a.dif_tt (id int)",
+                "CREATE TABLE dif_b.dif_tt (id int)",
+                "CREATE TABLE IF NOT EXISTS dif_rows (id int)",
+                "CREATE TABLE IF NOT EXISTS dif_keyed (id int PRIMARY KEY, data text)",
+                "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'dif_reader') THEN"
+                        + " CREATE ROLE dif_reader; END IF; END $$",
+                "GRANT USAGE ON SCHEMA dif_a, dif_b TO dif_reader",
+                "GRANT SELECT ON dif_a.dif_tt, dif_b.dif_tt TO dif_reader"
+            }) {
                 statement.execute(sql);
             }
         }
@@ -114,14 +194,15 @@ class PostgresDifferentialTest {
     private static void checkpoint() throws Exception {
         String target;
         try (Statement statement = nodes.get(0).createStatement();
-             ResultSet rs = statement.executeQuery("SELECT pg_current_wal_insert_lsn()")) {
+                ResultSet rs = statement.executeQuery("SELECT pg_current_wal_insert_lsn()")) {
             rs.next();
             target = rs.getString(1);
         }
         for (int replica = 1; replica < nodes.size(); replica++) {
             for (int tries = 0; ; tries++) {
                 try (Statement statement = nodes.get(replica).createStatement();
-                     ResultSet rs = statement.executeQuery("SELECT pg_last_wal_replay_lsn() >= '" + target + "'::pg_lsn")) {
+                        ResultSet rs =
+                                statement.executeQuery("SELECT pg_last_wal_replay_lsn() >= '" + target + "'::pg_lsn")) {
                     rs.next();
                     if (rs.getBoolean(1)) {
                         break;
@@ -161,7 +242,8 @@ class PostgresDifferentialTest {
             }
             String step = STEPS[group][random.nextInt(STEPS[group].length)];
             // A known difference, documented: in a read-only transaction that runs on a replica, a statement creating
-            // an object of the primary's session (PREPARE, a temporary table) is refused without failing the transaction.
+            // an object of the primary's session (PREPARE, a temporary table) is refused without failing the
+            // transaction.
             if (readOnly && (step.startsWith("PREPARE") || step.startsWith("CREATE TEMP"))) {
                 continue;
             }
@@ -173,8 +255,9 @@ class PostgresDifferentialTest {
     }
 
     /** Runs a script; returns one outcome per step, and counts the steps that ran on a replica. */
-    private static List<String> run(Connection connection, List<String> script, boolean waitForReplay, int[] onReplica,
-                                    Connection noise) throws Exception {
+    private static List<String> run(
+            Connection connection, List<String> script, boolean waitForReplay, int[] onReplica, Connection noise)
+            throws Exception {
         List<String> outcomes = new ArrayList<>(script.size());
         List<Savepoint> savepoints = new ArrayList<>();
         for (String step : script) {
@@ -187,7 +270,8 @@ class PostgresDifferentialTest {
                 }
             }
             if (waitForReplay) {
-                RoutingDecision last = connection.unwrap(ReplicatedConnection.class).lastRouting();
+                RoutingDecision last =
+                        connection.unwrap(ReplicatedConnection.class).lastRouting();
                 if (last != null && last.route() == Route.REPLICA) {
                     onReplica[0]++;
                 }
@@ -219,10 +303,10 @@ class PostgresDifferentialTest {
             }
             resetData();
             List<String> actual;
-            String url = cluster.replicatedUrl("readYourWrites=off", "connectionMode=" + mode, "primaryPoolSize=2",
-                    "replicaPoolSize=2");
+            String url = cluster.replicatedUrl(
+                    "readYourWrites=off", "connectionMode=" + mode, "primaryPoolSize=2", "replicaPoolSize=2");
             try (Connection replicated = DriverManager.getConnection(url);
-                 Connection noise = mode.equals("pooled") ? DriverManager.getConnection(url) : null) {
+                    Connection noise = mode.equals("pooled") ? DriverManager.getConnection(url) : null) {
                 if (noise != null) {
                     try (Statement statement = noise.createStatement()) {
                         statement.execute("SET statement_timeout = '7s'");
@@ -242,8 +326,14 @@ class PostgresDifferentialTest {
             statements += script.size();
             scripts++;
         }
-        System.out.printf("Differential run (" + mode + "): seed %d, %d scripts, %d statements, %d on a replica, %d scripts differed%n",
-                seed, scripts, statements, onReplica[0], differing);
+        System.out.printf(
+                "Differential run (" + mode
+                        + "): seed %d, %d scripts, %d statements, %d on a replica, %d scripts differed%n",
+                seed,
+                scripts,
+                statements,
+                onReplica[0],
+                differing);
         assertThat(differences).as("seed " + seed).isEmpty();
         assertThat(onReplica[0]).as("statements that ran on a replica").isGreaterThan(statements / 10);
     }

@@ -48,7 +48,8 @@ class PostgresExtensionApiTest {
 
     @BeforeAll
     static void createSchema(PostgresCluster cluster) throws Exception {
-        try (Connection connection = cluster.connect(0); Statement statement = connection.createStatement()) {
+        try (Connection connection = cluster.connect(0);
+                Statement statement = connection.createStatement()) {
             statement.execute("CREATE TABLE IF NOT EXISTS ext_rows (id int PRIMARY KEY, name text)");
             statement.execute("TRUNCATE ext_rows");
             statement.execute("INSERT INTO ext_rows VALUES (1, 'one'), (2, 'two'), (3, 'three')");
@@ -75,9 +76,9 @@ class PostgresExtensionApiTest {
     @Test
     void castsToPgJdbcInterfaces_work_onConnectionAndEveryKindOfStatement() throws SQLException {
         try (Connection connection = connect();
-             Statement statement = connection.createStatement();
-             PreparedStatement prepared = connection.prepareStatement("SELECT 1");
-             CallableStatement callable = connection.prepareCall("{ ? = call upper('a') }")) {
+                Statement statement = connection.createStatement();
+                PreparedStatement prepared = connection.prepareStatement("SELECT 1");
+                CallableStatement callable = connection.prepareCall("{ ? = call upper('a') }")) {
             assertThat(connection).isInstanceOf(PGConnection.class);
             assertThat(connection.isWrapperFor(PGConnection.class)).isTrue();
             assertThat(connection.unwrap(PGConnection.class)).isSameAs(connection);
@@ -86,21 +87,31 @@ class PostgresExtensionApiTest {
             assertThat(callable).isInstanceOf(PGStatement.class);
             assertThat(statement.unwrap(PGStatement.class)).isSameAs(statement);
             // The logical connection itself is returned: nothing was handed out, so nothing is pinned.
-            assertThat(connection.unwrap(ReplicatedConnection.class).isPinnedToPrimary()).isFalse();
+            assertThat(connection.unwrap(ReplicatedConnection.class).isPinnedToPrimary())
+                    .isFalse();
         }
     }
 
     @Test
     void copyToStdout_ofARead_runsOnAReplica_andMatchesPlainPgJdbc() throws Exception {
-        try (Connection connection = connect(); Connection plain = cluster.connect(0)) {
+        try (Connection connection = connect();
+                Connection plain = cluster.connect(0)) {
             String where = copyOut(connection, "COPY (SELECT inet_server_port(), pg_is_in_recovery()) TO STDOUT");
             assertThat(where.trim()).endsWith("\tt");
             assertThat(Integer.parseInt(where.split("\t")[0])).isNotEqualTo(cluster.port(0));
-            assertThat(connection.unwrap(ReplicatedConnection.class).lastRouting().route()).isEqualTo(Route.REPLICA);
+            assertThat(connection
+                            .unwrap(ReplicatedConnection.class)
+                            .lastRouting()
+                            .route())
+                    .isEqualTo(Route.REPLICA);
 
             String sql = "COPY ext_rows (id, name) TO STDOUT WITH (FORMAT csv, HEADER)";
             String routed = copyOut(connection, sql);
-            assertThat(connection.unwrap(ReplicatedConnection.class).lastRouting().route()).isEqualTo(Route.REPLICA);
+            assertThat(connection
+                            .unwrap(ReplicatedConnection.class)
+                            .lastRouting()
+                            .route())
+                    .isEqualTo(Route.REPLICA);
             StringWriter direct = new StringWriter();
             plain.unwrap(PGConnection.class).getCopyAPI().copyOut(sql, direct);
             assertThat(routed).isEqualTo(direct.toString()).contains("2,two");
@@ -115,33 +126,46 @@ class PostgresExtensionApiTest {
     void copyFromStdin_runsOnThePrimary_andIsSeenByTheNextRead_andCopyTo_withReplayPaused() throws Exception {
         cluster.pauseReplayEverywhere();
         try (Connection connection = connect()) {
-            long copied = ((PGConnection) connection).getCopyAPI()
+            long copied = ((PGConnection) connection)
+                    .getCopyAPI()
                     .copyIn("COPY ext_rows (id, name) FROM STDIN", new StringReader("10\tten\n11\televen\n"));
             assertThat(copied).isEqualTo(2);
-            assertThat(connection.unwrap(ReplicatedConnection.class).lastRouting().route()).isEqualTo(Route.PRIMARY);
-            assertThat(cluster.query(0, "SELECT count(*) FROM ext_rows WHERE id IN (10, 11)")).isEqualTo("2");
-            assertThat(cluster.query(1, "SELECT count(*) FROM ext_rows WHERE id IN (10, 11)")).isEqualTo("0");
+            assertThat(connection
+                            .unwrap(ReplicatedConnection.class)
+                            .lastRouting()
+                            .route())
+                    .isEqualTo(Route.PRIMARY);
+            assertThat(cluster.query(0, "SELECT count(*) FROM ext_rows WHERE id IN (10, 11)"))
+                    .isEqualTo("2");
+            assertThat(cluster.query(1, "SELECT count(*) FROM ext_rows WHERE id IN (10, 11)"))
+                    .isEqualTo("0");
 
             try (Statement statement = connection.createStatement();
-                 ResultSet rs = statement.executeQuery("SELECT count(*), pg_is_in_recovery() FROM ext_rows WHERE id IN (10, 11)")) {
+                    ResultSet rs = statement.executeQuery(
+                            "SELECT count(*), pg_is_in_recovery() FROM ext_rows WHERE id IN (10, 11)")) {
                 rs.next();
                 assertThat(rs.getInt(1)).isEqualTo(2);
                 assertThat(rs.getBoolean(2)).isFalse();
             }
             // A COPY TO is a read under the same rule: the replicas have not replayed the COPY FROM.
-            assertThat(copyOut(connection, "COPY (SELECT name, pg_is_in_recovery() FROM ext_rows WHERE id = 11) TO STDOUT"))
+            assertThat(copyOut(
+                            connection,
+                            "COPY (SELECT name, pg_is_in_recovery() FROM ext_rows WHERE id = 11) TO STDOUT"))
                     .isEqualTo("eleven\tf\n");
             // Not pinned: once the replicas have replayed it, reads and COPY TO return to them.
             resumeReplay();
-            assertThat(connection.unwrap(ReplicatedConnection.class).isPinnedToPrimary()).isFalse();
+            assertThat(connection.unwrap(ReplicatedConnection.class).isPinnedToPrimary())
+                    .isFalse();
             String again = "";
             for (int i = 0; i < 200 && !again.endsWith("\tt\n"); i++) {
-                again = copyOut(connection, "COPY (SELECT name, pg_is_in_recovery() FROM ext_rows WHERE id = 11) TO STDOUT");
+                again = copyOut(
+                        connection, "COPY (SELECT name, pg_is_in_recovery() FROM ext_rows WHERE id = 11) TO STDOUT");
                 Thread.sleep(10);
             }
             assertThat(again).isEqualTo("eleven\tt\n");
         } finally {
-            try (Connection plain = cluster.connect(0); Statement statement = plain.createStatement()) {
+            try (Connection plain = cluster.connect(0);
+                    Statement statement = plain.createStatement()) {
                 statement.execute("DELETE FROM ext_rows WHERE id >= 10");
             }
         }
@@ -155,24 +179,31 @@ class PostgresExtensionApiTest {
                 statement.executeUpdate("INSERT INTO ext_rows VALUES (20, 'twenty')");
             }
             // uncommitted: only the transaction's own node can show it
-            assertThat(copyOut(connection, "COPY (SELECT name, pg_is_in_recovery() FROM ext_rows WHERE id = 20) TO STDOUT"))
+            assertThat(copyOut(
+                            connection,
+                            "COPY (SELECT name, pg_is_in_recovery() FROM ext_rows WHERE id = 20) TO STDOUT"))
                     .isEqualTo("twenty\tf\n");
             connection.rollback();
 
             connection.setReadOnly(true);
-            assertThat(copyOut(connection, "COPY (SELECT pg_is_in_recovery()) TO STDOUT")).isEqualTo("t\n");
+            assertThat(copyOut(connection, "COPY (SELECT pg_is_in_recovery()) TO STDOUT"))
+                    .isEqualTo("t\n");
             // A COPY FROM in a read-only transaction fails as it does on one connection, and writes nothing.
-            assertThatThrownBy(() -> ((PGConnection) connection).getCopyAPI()
-                    .copyIn("COPY ext_rows FROM STDIN", new StringReader("21\ttwenty-one\n")))
-                    .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("25006"));
+            assertThatThrownBy(() -> ((PGConnection) connection)
+                            .getCopyAPI()
+                            .copyIn("COPY ext_rows FROM STDIN", new StringReader("21\ttwenty-one\n")))
+                    .isInstanceOfSatisfying(
+                            SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("25006"));
             connection.rollback();
         }
-        assertThat(cluster.query(0, "SELECT count(*) FROM ext_rows WHERE id IN (20, 21)")).isEqualTo("0");
+        assertThat(cluster.query(0, "SELECT count(*) FROM ext_rows WHERE id IN (20, 21)"))
+                .isEqualTo("0");
     }
 
     @Test
     void copyErrors_areThoseOfPlainPgJdbc() throws Exception {
-        try (Connection connection = connect(); Connection plain = cluster.connect(0)) {
+        try (Connection connection = connect();
+                Connection plain = cluster.connect(0)) {
             String sql = "COPY no_such_table TO STDOUT";
             SQLException direct = null;
             try {
@@ -183,10 +214,13 @@ class PostgresExtensionApiTest {
             assertThat((Object) direct).isNotNull();
             String state = direct.getSQLState();
             assertThatThrownBy(() -> copyOut(connection, sql))
-                    .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo(state));
-            assertThatThrownBy(() -> ((PGConnection) connection).getCopyAPI()
-                    .copyIn("COPY ext_rows FROM STDIN", new StringReader("1\tduplicate\n")))
-                    .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("23505"));
+                    .isInstanceOfSatisfying(
+                            SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo(state));
+            assertThatThrownBy(() -> ((PGConnection) connection)
+                            .getCopyAPI()
+                            .copyIn("COPY ext_rows FROM STDIN", new StringReader("1\tduplicate\n")))
+                    .isInstanceOfSatisfying(
+                            SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("23505"));
             // The connection still works on every node.
             assertThat(copyOut(connection, "COPY (SELECT 1) TO STDOUT")).isEqualTo("1\n");
         }
@@ -204,14 +238,17 @@ class PostgresExtensionApiTest {
                 object.write("large".getBytes(StandardCharsets.UTF_8));
             }
             assertThat(cluster.query(0, "SELECT count(*) FROM pg_largeobject_metadata WHERE oid = " + oid))
-                    .as("not committed yet").isEqualTo("0");
+                    .as("not committed yet")
+                    .isEqualTo("0");
             connection.commit();
-            assertThat(cluster.query(0, "SELECT count(*) FROM pg_largeobject_metadata WHERE oid = " + oid)).isEqualTo("1");
+            assertThat(cluster.query(0, "SELECT count(*) FROM pg_largeobject_metadata WHERE oid = " + oid))
+                    .isEqualTo("1");
 
             // Read back through the driver with replay paused: read-your-writes sends it to the primary.
             try (Statement statement = connection.createStatement();
-                 ResultSet rs = statement.executeQuery("SELECT count(*), pg_is_in_recovery() FROM pg_largeobject_metadata"
-                         + " WHERE oid = " + oid)) {
+                    ResultSet rs =
+                            statement.executeQuery("SELECT count(*), pg_is_in_recovery() FROM pg_largeobject_metadata"
+                                    + " WHERE oid = " + oid)) {
                 rs.next();
                 assertThat(rs.getInt(1)).isEqualTo(1);
                 assertThat(rs.getBoolean(2)).isFalse();
@@ -230,14 +267,15 @@ class PostgresExtensionApiTest {
             objects.delete(oid);
             connection.commit();
         }
-        assertThat(cluster.query(0, "SELECT count(*) FROM pg_largeobject_metadata WHERE oid = " + oid)).isEqualTo("0");
+        assertThat(cluster.query(0, "SELECT count(*) FROM pg_largeobject_metadata WHERE oid = " + oid))
+                .isEqualTo("0");
     }
 
     /** Scans of pg_proc in this session's transaction so far (PgJDBC looks up the large object functions there). */
     private static long procScans(Connection connection) throws SQLException {
         try (Statement statement = connection.createStatement();
-             ResultSet rs = statement.executeQuery("SELECT coalesce(seq_scan, 0) + coalesce(idx_scan, 0)"
-                     + " FROM pg_stat_xact_sys_tables WHERE relname = 'pg_proc'")) {
+                ResultSet rs = statement.executeQuery("SELECT coalesce(seq_scan, 0) + coalesce(idx_scan, 0)"
+                        + " FROM pg_stat_xact_sys_tables WHERE relname = 'pg_proc'")) {
             rs.next();
             return rs.getLong(1);
         }
@@ -273,7 +311,8 @@ class PostgresExtensionApiTest {
 
     @Test
     void largeObjects_inAutocommit_failAsWithPlainPgJdbc() throws Exception {
-        try (Connection connection = connect(); Connection plain = cluster.connect(0)) {
+        try (Connection connection = connect();
+                Connection plain = cluster.connect(0)) {
             LargeObjectManager routed = ((PGConnection) connection).getLargeObjectAPI();
             LargeObjectManager direct = plain.unwrap(PGConnection.class).getLargeObjectAPI();
             String expected = null;
@@ -290,7 +329,8 @@ class PostgresExtensionApiTest {
 
     @Test
     void notifications_reachTheSessionWhereListenRan_andTheBackendPidIsThePrimarys() throws Exception {
-        try (Connection connection = connect(); Connection other = cluster.connect(0)) {
+        try (Connection connection = connect();
+                Connection other = cluster.connect(0)) {
             try (Statement statement = connection.createStatement()) {
                 statement.execute("LISTEN ext_channel");
                 // reads meanwhile go to a replica: the notification must still arrive
@@ -307,7 +347,8 @@ class PostgresExtensionApiTest {
 
             int pid = pg.getBackendPID();
             assertThat(received[0].getPID()).isNotEqualTo(pid);
-            assertThat(cluster.query(0, "SELECT count(*) FROM pg_stat_activity WHERE pid = " + pid)).isEqualTo("1");
+            assertThat(cluster.query(0, "SELECT count(*) FROM pg_stat_activity WHERE pid = " + pid))
+                    .isEqualTo("1");
             assertThat(pg.getParameterStatus("in_hot_standby")).isEqualTo("off");
             assertThat(pg.getParameterStatuses()).containsEntry("in_hot_standby", "off");
             assertThat(pg.escapeIdentifier("a\"b")).isEqualTo("\"a\"\"b\"");
@@ -324,7 +365,11 @@ class PostgresExtensionApiTest {
             try (PreparedStatement statement = connection.prepareStatement("SELECT name FROM ext_rows WHERE id = ?")) {
                 statement.setInt(1, 2);
                 statement.executeQuery().close();
-                assertThat(connection.unwrap(ReplicatedConnection.class).lastRouting().route()).isEqualTo(Route.REPLICA);
+                assertThat(connection
+                                .unwrap(ReplicatedConnection.class)
+                                .lastRouting()
+                                .route())
+                        .isEqualTo(Route.REPLICA);
                 assertThat(((PGStatement) statement).isUseServerPrepare()).isTrue();
             }
             assertThat(preparedOnReplica(connection)).isGreaterThan(0);
@@ -342,7 +387,7 @@ class PostgresExtensionApiTest {
     @Test
     void prepareThreshold_onAStatement_reachesItsPhysicalStatements() throws Exception {
         try (Connection connection = connect("connectionMode=dedicated");
-             PreparedStatement statement = connection.prepareStatement("SELECT name FROM ext_rows WHERE id = ?")) {
+                PreparedStatement statement = connection.prepareStatement("SELECT name FROM ext_rows WHERE id = ?")) {
             PGStatement pg = statement.unwrap(PGStatement.class);
             assertThat(pg.getPrepareThreshold()).isEqualTo(5);
             pg.setPrepareThreshold(1);
@@ -351,10 +396,11 @@ class PostgresExtensionApiTest {
             statement.executeQuery().close();
             assertThat(pg.isUseServerPrepare()).isTrue();
             try (Connection plain = cluster.connect(0);
-                 PreparedStatement direct = plain.prepareStatement("SELECT name FROM ext_rows WHERE id = ?")) {
+                    PreparedStatement direct = plain.prepareStatement("SELECT name FROM ext_rows WHERE id = ?")) {
                 direct.setInt(1, 3);
                 direct.executeQuery().close();
-                assertThat(pg.getLastOID()).isEqualTo(direct.unwrap(PGStatement.class).getLastOID());
+                assertThat(pg.getLastOID())
+                        .isEqualTo(direct.unwrap(PGStatement.class).getLastOID());
             }
             assertThat(preparedOnReplica(connection)).isGreaterThan(0);
         }
@@ -363,7 +409,8 @@ class PostgresExtensionApiTest {
     /** Named server-side statements of this connection's replica session. */
     private static int preparedOnReplica(Connection connection) throws SQLException {
         try (Statement statement = connection.createStatement();
-             ResultSet rs = statement.executeQuery("SELECT count(*), pg_is_in_recovery() FROM pg_prepared_statements")) {
+                ResultSet rs =
+                        statement.executeQuery("SELECT count(*), pg_is_in_recovery() FROM pg_prepared_statements")) {
             rs.next();
             assertThat(rs.getBoolean(2)).as("asked of the replica").isTrue();
             return rs.getInt(1);
@@ -382,15 +429,20 @@ class PostgresExtensionApiTest {
                 return null;
             });
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (!"1".equals(cluster.query(1, "SELECT count(*) FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(30)'"))
-                    && !"1".equals(cluster.query(2, "SELECT count(*) FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(30)'"))
+            while (!"1"
+                            .equals(cluster.query(
+                                    1, "SELECT count(*) FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(30)'"))
+                    && !"1"
+                            .equals(cluster.query(
+                                    2, "SELECT count(*) FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(30)'"))
                     && System.nanoTime() < deadline) {
                 Thread.sleep(20);
             }
             ((PGConnection) connection).cancelQuery();
             assertThatThrownBy(() -> sleeping.get(10, TimeUnit.SECONDS))
                     .hasCauseInstanceOf(SQLException.class)
-                    .satisfies(e -> assertThat(((SQLException) e.getCause()).getSQLState()).isEqualTo("57014"));
+                    .satisfies(e -> assertThat(((SQLException) e.getCause()).getSQLState())
+                            .isEqualTo("57014"));
         } finally {
             executor.shutdownNow();
         }
@@ -401,7 +453,7 @@ class PostgresExtensionApiTest {
         try (Connection connection = connect()) {
             BaseConnection physical = connection.unwrap(BaseConnection.class);
             try (Statement statement = physical.createStatement();
-                 ResultSet rs = statement.executeQuery("SELECT pg_is_in_recovery()")) {
+                    ResultSet rs = statement.executeQuery("SELECT pg_is_in_recovery()")) {
                 rs.next();
                 assertThat(rs.getBoolean(1)).isFalse();
             }
@@ -416,7 +468,7 @@ class PostgresExtensionApiTest {
             assertThat(fastpath).isNotNull();
             assertThat(replicated.isPinnedToPrimary()).isTrue();
             try (Statement statement = connection.createStatement();
-                 ResultSet rs = statement.executeQuery("SELECT pg_is_in_recovery()")) {
+                    ResultSet rs = statement.executeQuery("SELECT pg_is_in_recovery()")) {
                 rs.next();
                 assertThat(rs.getBoolean(1)).isFalse();
             }

@@ -25,7 +25,8 @@ class PostgresFailoverTest {
 
     private static int writeAndTellWhere(Connection connection) throws SQLException {
         try (Statement statement = connection.createStatement();
-             ResultSet rs = statement.executeQuery("INSERT INTO failover_t VALUES (DEFAULT) RETURNING inet_server_port()")) {
+                ResultSet rs = statement.executeQuery(
+                        "INSERT INTO failover_t VALUES (DEFAULT) RETURNING inet_server_port()")) {
             rs.next();
             return rs.getInt(1);
         }
@@ -62,7 +63,8 @@ class PostgresFailoverTest {
             own.query(0, "CREATE TABLE failover_t (id serial PRIMARY KEY)");
             own.awaitReplicas();
             String url = own.replicatedUrl();
-            try (Connection existing = DriverManager.getConnection(url); Connection idle = DriverManager.getConnection(url)) {
+            try (Connection existing = DriverManager.getConnection(url);
+                    Connection idle = DriverManager.getConnection(url)) {
                 assertThat(writeAndTellWhere(existing)).isEqualTo(own.port(0));
                 assertThat(writeAndTellWhere(idle)).isEqualTo(own.port(0));
                 long onOldPrimary = rows(own, 0);
@@ -77,15 +79,21 @@ class PostgresFailoverTest {
                     assertThat(writeAndTellWhere(waiting)).isEqualTo(own.port(2));
                 }
                 long existingMillis = untilAWriteSucceeds(existing, own.port(2));
-                System.out.printf("Failover: writes resumed on an existing connection %d ms after the promotion%n",
+                System.out.printf(
+                        "Failover: writes resumed on an existing connection %d ms after the promotion%n",
                         existingMillis);
-                assertThat(existingMillis).as("writes resumed on an existing connection").isNotNegative();
+                assertThat(existingMillis)
+                        .as("writes resumed on an existing connection")
+                        .isNotNegative();
                 // The idle connection's first write after the promotion goes to the promoted node: no error on the way.
-                assertThat(writeAndTellWhere(idle)).as("an idle connection's first write").isEqualTo(own.port(2));
+                assertThat(writeAndTellWhere(idle))
+                        .as("an idle connection's first write")
+                        .isEqualTo(own.port(2));
                 try (Connection fresh = DriverManager.getConnection(url)) {
                     assertThat(writeAndTellWhere(fresh)).isEqualTo(own.port(2));
                 }
-                assertThat((System.nanoTime() - promotedAt) / 1_000_000).as("within 10 s of the promotion")
+                assertThat((System.nanoTime() - promotedAt) / 1_000_000)
+                        .as("within 10 s of the promotion")
                         .isLessThan(10_000);
 
                 // The old primary comes back, still a primary, on its old timeline.
@@ -94,13 +102,20 @@ class PostgresFailoverTest {
                 long until = System.nanoTime() + 3_000_000_000L;
                 int writes = 0;
                 while (System.nanoTime() < until) {
-                    assertThat(writeAndTellWhere(existing)).as("an existing connection").isEqualTo(own.port(2));
-                    assertThat(writeAndTellWhere(idle)).as("another existing connection").isEqualTo(own.port(2));
+                    assertThat(writeAndTellWhere(existing))
+                            .as("an existing connection")
+                            .isEqualTo(own.port(2));
+                    assertThat(writeAndTellWhere(idle))
+                            .as("another existing connection")
+                            .isEqualTo(own.port(2));
                     try (Connection again = DriverManager.getConnection(url)) {
-                        assertThat(writeAndTellWhere(again)).as("a new connection").isEqualTo(own.port(2));
+                        assertThat(writeAndTellWhere(again))
+                                .as("a new connection")
+                                .isEqualTo(own.port(2));
                     }
                     try (Connection later = DriverManager.getConnection(newConfiguration(own))) {
-                        assertThat(writeAndTellWhere(later)).as("a configuration created after the old primary came back")
+                        assertThat(writeAndTellWhere(later))
+                                .as("a configuration created after the old primary came back")
                                 .isEqualTo(own.port(2));
                     }
                     writes += 4;
@@ -133,7 +148,9 @@ class PostgresFailoverTest {
                         }
                     }
                 }
-                assertThat((Object) refusal).as("two primaries on one timeline: writes refused").isNotNull();
+                assertThat((Object) refusal)
+                        .as("two primaries on one timeline: writes refused")
+                        .isNotNull();
                 assertThat(refusal.getSQLState()).isEqualTo("08001");
                 assertThat(refusal.getMessage()).contains("timeline 2");
                 long before = rows(own, 1) + rows(own, 2);
@@ -151,7 +168,9 @@ class PostgresFailoverTest {
                     } catch (SQLException e) {
                         again = e;
                     }
-                    assertThat((Object) again).as("a new configuration refuses too").isNotNull();
+                    assertThat((Object) again)
+                            .as("a new configuration refuses too")
+                            .isNotNull();
                     assertThat(again.getMessage()).contains("claim to be the primary");
                 } catch (SQLException connectRefused) {
                     assertThat(connectRefused.getMessage()).contains("claim to be the primary");
@@ -174,19 +193,22 @@ class PostgresFailoverTest {
             own.awaitReplay(1);
             String oldTimelineEnd = own.query(1, "SELECT pg_last_wal_replay_lsn()");
             own.stopNode(0, PostgresCluster.StopMode.IMMEDIATE);
-            // Replica 2 is promoted from where it stopped: timeline 2 starts behind what replica 1 replayed on timeline 1.
+            // Replica 2 is promoted from where it stopped: timeline 2 starts behind what replica 1 replayed on timeline
+            // 1.
             own.startNode(2);
             own.promote(2);
             String url = newConfiguration(own, "maxReplicaLag=1s");
-            try (Connection writer = DriverManager.getConnection(url); Connection other = DriverManager.getConnection(url)) {
+            try (Connection writer = DriverManager.getConnection(url);
+                    Connection other = DriverManager.getConnection(url)) {
                 int id;
                 try (Statement statement = writer.createStatement();
-                     ResultSet rs = statement.executeQuery(
-                             "INSERT INTO failover_t VALUES (DEFAULT) RETURNING id, inet_server_port(), pg_current_wal_lsn()")) {
+                        ResultSet rs = statement.executeQuery(
+                                "INSERT INTO failover_t VALUES (DEFAULT) RETURNING id, inet_server_port(), pg_current_wal_lsn()")) {
                     rs.next();
                     id = rs.getInt(1);
                     assertThat(rs.getInt(2)).isEqualTo(own.port(2));
-                    assertThat(own.query(2, "SELECT '" + rs.getString(3) + "'::pg_lsn < '" + oldTimelineEnd + "'::pg_lsn"))
+                    assertThat(own.query(
+                                    2, "SELECT '" + rs.getString(3) + "'::pg_lsn < '" + oldTimelineEnd + "'::pg_lsn"))
                             .as("the write's position on timeline 2 is below what replica 1 replayed on timeline 1")
                             .isEqualTo("t");
                 }
@@ -194,29 +216,33 @@ class PostgresFailoverTest {
                 other.unwrap(ReplicatedConnection.class).readYourWrites(token);
                 for (Connection reader : new Connection[] {writer, other}) {
                     try (Statement statement = reader.createStatement();
-                         ResultSet rs = statement.executeQuery(
-                                 "SELECT count(*), inet_server_port() FROM failover_t WHERE id = " + id)) {
+                            ResultSet rs = statement.executeQuery(
+                                    "SELECT count(*), inet_server_port() FROM failover_t WHERE id = " + id)) {
                         rs.next();
                         assertThat(rs.getInt(2)).as("served by").isNotEqualTo(own.port(1));
-                        assertThat(rs.getInt(1)).as("the read-back sees the write").isEqualTo(1);
+                        assertThat(rs.getInt(1))
+                                .as("the read-back sees the write")
+                                .isEqualTo(1);
                     }
                 }
             }
             // The status command judges as the driver does.
             java.util.Map<String, String> status = new java.util.HashMap<>();
-            for (io.replicatedjdbc.internal.cluster.StatusProbe.NodeStatus node : io.replicatedjdbc.internal.cluster.StatusProbe
-                    .probe(io.replicatedjdbc.internal.config.ConfigParser.parse(url, new java.util.Properties()))) {
+            for (io.replicatedjdbc.internal.cluster.StatusProbe.NodeStatus node :
+                    io.replicatedjdbc.internal.cluster.StatusProbe.probe(
+                            io.replicatedjdbc.internal.config.ConfigParser.parse(url, new java.util.Properties()))) {
                 status.put(node.node.name(), node.verdict);
             }
             assertThat(status.get("replica2")).isEqualTo("takes writes (promoted); timeline 2");
             assertThat(status.get("replica1"))
-                    .isEqualTo("on timeline 1 while the primary writes timeline 2: does not follow the primary; takes no reads");
+                    .isEqualTo(
+                            "on timeline 1 while the primary writes timeline 2: does not follow the primary; takes no reads");
             assertThat(status.get("primary")).startsWith("UNREACHABLE");
             // Fresh connections with no writes of their own: none reads from the replica left on timeline 1.
             for (int i = 0; i < 20; i++) {
                 try (Connection reader = DriverManager.getConnection(url);
-                     Statement statement = reader.createStatement();
-                     ResultSet rs = statement.executeQuery("SELECT inet_server_port()")) {
+                        Statement statement = reader.createStatement();
+                        ResultSet rs = statement.executeQuery("SELECT inet_server_port()")) {
                     rs.next();
                     assertThat(rs.getInt(1)).as("read " + i).isNotEqualTo(own.port(1));
                 }

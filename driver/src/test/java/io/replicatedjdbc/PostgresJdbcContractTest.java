@@ -38,8 +38,10 @@ class PostgresJdbcContractTest {
 
     @BeforeAll
     static void createFunction(PostgresCluster cluster) throws Exception {
-        cluster.query(0, "CREATE OR REPLACE FUNCTION contract_notice() RETURNS int STABLE LANGUAGE plpgsql"
-                + " AS $$ BEGIN RAISE NOTICE 'note'; RETURN 1; END $$");
+        cluster.query(
+                0,
+                "CREATE OR REPLACE FUNCTION contract_notice() RETURNS int STABLE LANGUAGE plpgsql"
+                        + " AS $$ BEGIN RAISE NOTICE 'note'; RETURN 1; END $$");
         cluster.awaitReplicas();
     }
 
@@ -56,11 +58,18 @@ class PostgresJdbcContractTest {
 
     private static Map<String, Call> calls() {
         Map<String, Call> calls = new LinkedHashMap<>();
-        calls.put("createStatement with an unknown type", c -> c.createStatement(999, ResultSet.CONCUR_READ_ONLY) != null);
-        calls.put("createStatement with an unknown concurrency", c -> c.createStatement(ResultSet.TYPE_FORWARD_ONLY, 999) != null);
-        calls.put("createStatement with an unknown holdability",
+        calls.put(
+                "createStatement with an unknown type",
+                c -> c.createStatement(999, ResultSet.CONCUR_READ_ONLY) != null);
+        calls.put(
+                "createStatement with an unknown concurrency",
+                c -> c.createStatement(ResultSet.TYPE_FORWARD_ONLY, 999) != null);
+        calls.put(
+                "createStatement with an unknown holdability",
                 c -> c.createStatement(ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY, 999) != null);
-        calls.put("prepareStatement with an unknown type", c -> c.prepareStatement("SELECT 1", 999, ResultSet.CONCUR_READ_ONLY) != null);
+        calls.put(
+                "prepareStatement with an unknown type",
+                c -> c.prepareStatement("SELECT 1", 999, ResultSet.CONCUR_READ_ONLY) != null);
         calls.put("prepareCall with a malformed escape", c -> c.prepareCall("{call") != null);
         calls.put("PreparedStatement.toString before execution", c -> {
             PreparedStatement p = c.prepareStatement("SELECT ?, ?");
@@ -75,7 +84,9 @@ class PostgresJdbcContractTest {
             p.executeQuery().close();
             return p.toString();
         });
-        calls.put("CallableStatement.toString", c -> c.prepareCall("{call contract_notice()}").toString());
+        calls.put(
+                "CallableStatement.toString",
+                c -> c.prepareCall("{call contract_notice()}").toString());
         calls.put("addBatch with two statements", c -> {
             Statement s = c.createStatement();
             s.addBatch("SELECT 1; SELECT 2");
@@ -239,7 +250,9 @@ class PostgresJdbcContractTest {
             c.prepareStatement("SELECT 1").setFetchSize(-1);
             return "set";
         });
-        calls.put("getGeneratedKeys before any statement ran", c -> c.createStatement().getGeneratedKeys() != null);
+        calls.put(
+                "getGeneratedKeys before any statement ran",
+                c -> c.createStatement().getGeneratedKeys() != null);
         return calls;
     }
 
@@ -247,12 +260,20 @@ class PostgresJdbcContractTest {
     void prepareThresholdFromTheUrl_isReportedAsPgJdbcReportsIt() throws Exception {
         for (String threshold : new String[] {"-1", "0", "3"}) {
             try (Connection plain = DriverManager.getConnection(cluster.nodeUrl(0) + "&prepareThreshold=" + threshold);
-                 Connection replicated = DriverManager.getConnection(cluster.replicatedUrl("prepareThreshold=" + threshold))) {
-                assertThat(replicated.unwrap(org.postgresql.PGConnection.class).getPrepareThreshold()).as(threshold)
-                        .isEqualTo(plain.unwrap(org.postgresql.PGConnection.class).getPrepareThreshold());
-                assertThat(replicated.prepareStatement("SELECT 1").unwrap(org.postgresql.PGStatement.class).getPrepareThreshold())
-                        .as(threshold).isEqualTo(plain.prepareStatement("SELECT 1")
-                                .unwrap(org.postgresql.PGStatement.class).getPrepareThreshold());
+                    Connection replicated =
+                            DriverManager.getConnection(cluster.replicatedUrl("prepareThreshold=" + threshold))) {
+                assertThat(replicated.unwrap(org.postgresql.PGConnection.class).getPrepareThreshold())
+                        .as(threshold)
+                        .isEqualTo(
+                                plain.unwrap(org.postgresql.PGConnection.class).getPrepareThreshold());
+                assertThat(replicated
+                                .prepareStatement("SELECT 1")
+                                .unwrap(org.postgresql.PGStatement.class)
+                                .getPrepareThreshold())
+                        .as(threshold)
+                        .isEqualTo(plain.prepareStatement("SELECT 1")
+                                .unwrap(org.postgresql.PGStatement.class)
+                                .getPrepareThreshold());
             }
         }
     }
@@ -263,7 +284,7 @@ class PostgresJdbcContractTest {
         Map<String, String> actual = new LinkedHashMap<>();
         for (Map.Entry<String, Call> call : calls().entrySet()) {
             try (Connection plain = DriverManager.getConnection(cluster.nodeUrl(0) + "&readOnlyMode=always");
-                 Connection replicated = DriverManager.getConnection(cluster.replicatedUrl("readOnlyMode=always"))) {
+                    Connection replicated = DriverManager.getConnection(cluster.replicatedUrl("readOnlyMode=always"))) {
                 expected.put(call.getKey(), outcome(plain, call.getValue()));
                 actual.put(call.getKey(), outcome(replicated, call.getValue()));
             }

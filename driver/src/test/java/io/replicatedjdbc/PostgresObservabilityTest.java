@@ -29,7 +29,8 @@ class PostgresObservabilityTest {
     }
 
     private static boolean onReplica(Connection connection, String sql) throws SQLException {
-        try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery(sql)) {
+        try (Statement statement = connection.createStatement();
+                ResultSet rs = statement.executeQuery(sql)) {
             rs.next();
             return rs.getBoolean(1);
         }
@@ -55,11 +56,14 @@ class PostgresObservabilityTest {
         ObjectName name;
         try (Connection connection = DriverManager.getConnection(cluster.replicatedUrl("ApplicationName=obs_test"))) {
             assertThat(onReplica(connection, "SELECT pg_is_in_recovery()")).isTrue();
-            assertThat(onReplica(connection, "/* replicated:primary */ SELECT pg_is_in_recovery()")).isFalse();
+            assertThat(onReplica(connection, "/* replicated:primary */ SELECT pg_is_in_recovery()"))
+                    .isFalse();
             connection.unwrap(ReplicatedConnection.class).pinToPrimary();
             assertThat(onReplica(connection, "SELECT pg_is_in_recovery()")).isFalse();
 
-            name = beans(server).stream().filter(bean -> bean.getKeyProperty("name").contains("obs_test")).findFirst()
+            name = beans(server).stream()
+                    .filter(bean -> bean.getKeyProperty("name").contains("obs_test"))
+                    .findFirst()
                     .orElseThrow();
             assertThat((Long) server.getAttribute(name, "ReadsOnReplicas")).isEqualTo(1);
             TabularData byCause = (TabularData) server.getAttribute(name, "ReadsOnPrimaryByCause");
@@ -68,29 +72,37 @@ class PostgresObservabilityTest {
             String[] nodes = (String[]) server.getAttribute(name, "Nodes");
             assertThat(nodes).hasSize(3);
             assertThat(nodes[1]).contains("replica1").contains("up");
-            ReplicatedConfigurationMXBean statistics = connection.unwrap(ReplicatedConnection.class).configurationStatistics();
+            ReplicatedConfigurationMXBean statistics =
+                    connection.unwrap(ReplicatedConnection.class).configurationStatistics();
             assertThat(statistics.getReadsOnReplicas()).isEqualTo(1);
             assertThat(statistics.getStatementsByNode().get("primary")).isEqualTo(2);
         }
-        assertThat(server.isRegistered(name)).as("unregistered with the last connection").isFalse();
+        assertThat(server.isRegistered(name))
+                .as("unregistered with the last connection")
+                .isFalse();
     }
 
     @Test
     void theMonitorsSessions_areNamedAsTheDrivers_evenWhenTheUrlNamesTheApplication() throws Exception {
-        try (Connection connection = DriverManager.getConnection(
-                cluster.replicatedUrl("ApplicationName=obs_named", "socketTimeout=30"))) {
+        try (Connection connection =
+                DriverManager.getConnection(cluster.replicatedUrl("ApplicationName=obs_named", "socketTimeout=30"))) {
             assertThat(onReplica(connection, "SELECT pg_is_in_recovery()")).isTrue();
             for (int node = 0; node <= cluster.replicaCount(); node++) {
-                assertThat(Integer.parseInt(cluster.query(node, "SELECT count(*) FROM pg_stat_activity"
-                        + " WHERE application_name = '" + io.replicatedjdbc.internal.cluster.ReplicaPositions.MONITOR_NAME
-                        + "'"))).as("monitor sessions on node " + node).isPositive();
+                assertThat(Integer.parseInt(cluster.query(
+                                node,
+                                "SELECT count(*) FROM pg_stat_activity"
+                                        + " WHERE application_name = '"
+                                        + io.replicatedjdbc.internal.cluster.ReplicaPositions.MONITOR_NAME
+                                        + "'")))
+                        .as("monitor sessions on node " + node)
+                        .isPositive();
             }
             // The application's own sessions carry its name: one on the primary, one on the replica it reads from; the
             // monitor's three do not, although the URL names the application.
             int named = 0;
             for (int node = 0; node <= cluster.replicaCount(); node++) {
-                named += Integer.parseInt(cluster.query(node,
-                        "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'obs_named'"));
+                named += Integer.parseInt(cluster.query(
+                        node, "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'obs_named'"));
             }
             assertThat(named).isEqualTo(2);
         }
@@ -100,18 +112,23 @@ class PostgresObservabilityTest {
     void routingLogLines_nameTheConnectionTheServerProcessAndTheStatement_withLiteralsMasked() throws Exception {
         java.util.List<String> lines;
         int pid;
-        try (io.replicatedjdbc.testing.LogCapture log = io.replicatedjdbc.testing.LogCapture.of("io.replicatedjdbc.routing");
-             Connection connection = DriverManager.getConnection(cluster.replicatedUrl("logRouting=true"));
-             Statement statement = connection.createStatement();
-             ResultSet rs = statement.executeQuery("SELECT pg_backend_pid(), 'secret-literal', 4242")) {
+        try (io.replicatedjdbc.testing.LogCapture log =
+                        io.replicatedjdbc.testing.LogCapture.of("io.replicatedjdbc.routing");
+                Connection connection = DriverManager.getConnection(cluster.replicatedUrl("logRouting=true"));
+                Statement statement = connection.createStatement();
+                ResultSet rs = statement.executeQuery("SELECT pg_backend_pid(), 'secret-literal', 4242")) {
             rs.next();
             pid = rs.getInt(1);
             lines = log.messages(java.util.logging.Level.ALL);
         }
-        assertThat(lines).filteredOn(line -> line.contains("pg_backend_pid")).singleElement().asString()
+        assertThat(lines)
+                .filteredOn(line -> line.contains("pg_backend_pid"))
+                .singleElement()
+                .asString()
                 .matches("c[0-9]+ REPLICA on replica[12] \\(127\\.0\\.0\\.1:[0-9]+\\) pid " + pid + ": SELECT \\| .*")
                 .containsIgnoringCase("select pg_backend_pid(), ?")
-                .doesNotContain("secret-literal").doesNotContain("4242");
+                .doesNotContain("secret-literal")
+                .doesNotContain("4242");
     }
 
     @Test
@@ -120,20 +137,28 @@ class PostgresObservabilityTest {
         String url = cluster.replicatedUrl("ApplicationName=obs_stable", "password=Zq7sSecret");
         ObjectName first;
         try (Connection connection = DriverManager.getConnection(url)) {
-            first = ((io.replicatedjdbc.internal.cluster.ConfigurationStatistics) connection
-                    .unwrap(ReplicatedConnection.class).configurationStatistics()).objectName();
+            first = ((io.replicatedjdbc.internal.cluster.ConfigurationStatistics)
+                            connection.unwrap(ReplicatedConnection.class).configurationStatistics())
+                    .objectName();
         }
         try (Connection connection = DriverManager.getConnection(url)) {
-            ObjectName again = ((io.replicatedjdbc.internal.cluster.ConfigurationStatistics) connection
-                    .unwrap(ReplicatedConnection.class).configurationStatistics()).objectName();
+            ObjectName again = ((io.replicatedjdbc.internal.cluster.ConfigurationStatistics)
+                            connection.unwrap(ReplicatedConnection.class).configurationStatistics())
+                    .objectName();
             assertThat(again).isEqualTo(first);
         }
-        assertThat(first.toString()).startsWith("io.replicatedjdbc:type=Configuration,name=")
-                .contains("obs_stable").doesNotContain("Zq7sSecret").doesNotContain("id=");
+        assertThat(first.toString())
+                .startsWith("io.replicatedjdbc:type=Configuration,name=")
+                .contains("obs_stable")
+                .doesNotContain("Zq7sSecret")
+                .doesNotContain("id=");
         try (Connection connection = DriverManager.getConnection(cluster.replicatedUrl("name=orders-db"))) {
             assertThat(server.isRegistered(new ObjectName("io.replicatedjdbc:type=Configuration,name=\"orders-db\"")))
                     .isTrue();
-            assertThat(connection.unwrap(ReplicatedConnection.class).configurationStatistics().getName())
+            assertThat(connection
+                            .unwrap(ReplicatedConnection.class)
+                            .configurationStatistics()
+                            .getName())
                     .isEqualTo("orders-db");
         }
     }

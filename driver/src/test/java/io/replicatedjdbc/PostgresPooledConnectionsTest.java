@@ -35,7 +35,8 @@ class PostgresPooledConnectionsTest {
 
     @BeforeEach
     void table() throws Exception {
-        try (Connection primary = cluster.connect(0); Statement statement = primary.createStatement()) {
+        try (Connection primary = cluster.connect(0);
+                Statement statement = primary.createStatement()) {
             statement.execute("CREATE TABLE IF NOT EXISTS pooled_t (id serial PRIMARY KEY, v text)");
         }
         cluster.awaitReplicas();
@@ -48,7 +49,8 @@ class PostgresPooledConnectionsTest {
     }
 
     private static String one(Connection connection, String sql) throws SQLException {
-        try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery(sql)) {
+        try (Statement statement = connection.createStatement();
+                ResultSet rs = statement.executeQuery(sql)) {
             rs.next();
             return rs.getString(1);
         }
@@ -56,7 +58,8 @@ class PostgresPooledConnectionsTest {
 
     /** A role on the primary, replayed on the replicas. */
     private void createRole(String name) throws Exception {
-        try (Connection primary = cluster.connect(0); Statement statement = primary.createStatement()) {
+        try (Connection primary = cluster.connect(0);
+                Statement statement = primary.createStatement()) {
             statement.execute("DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '" + name + "') "
                     + "THEN CREATE ROLE " + name + "; END IF; END $$");
         }
@@ -66,7 +69,8 @@ class PostgresPooledConnectionsTest {
     /** Waits (up to 5 s) until the primary no longer has the backend {@code pid}; whether it is gone. */
     private boolean backendGone(String pid) throws Exception {
         long deadline = System.nanoTime() + 5_000_000_000L;
-        while (!cluster.query(0, "SELECT count(*) FROM pg_stat_activity WHERE pid = " + pid).equals("0")) {
+        while (!cluster.query(0, "SELECT count(*) FROM pg_stat_activity WHERE pid = " + pid)
+                .equals("0")) {
             if (System.nanoTime() > deadline) {
                 return false;
             }
@@ -77,8 +81,8 @@ class PostgresPooledConnectionsTest {
 
     /** Client backends of the application on a node, as the node counts them. */
     private int backends(int node, String application) throws SQLException {
-        return Integer.parseInt(cluster.query(node, "SELECT count(*) FROM pg_stat_activity WHERE application_name = '"
-                + application + "'"));
+        return Integer.parseInt(cluster.query(
+                node, "SELECT count(*) FROM pg_stat_activity WHERE application_name = '" + application + "'"));
     }
 
     @Test
@@ -99,14 +103,18 @@ class PostgresPooledConnectionsTest {
                 readPorts.add(one(connection, "SELECT inet_server_port()"));
             }
             assertThat(backends(0, "pool_share")).isBetween(1, 2);
-            ReplicatedConfigurationMXBean statistics = open.get(0).unwrap(ReplicatedConnection.class).configurationStatistics();
+            ReplicatedConfigurationMXBean statistics =
+                    open.get(0).unwrap(ReplicatedConnection.class).configurationStatistics();
             assertThat(statistics.getPoolActiveConnections().values()).containsOnly(0);
-            assertThat(statistics.getPoolIdleConnections().values().stream().mapToInt(Integer::intValue).sum())
+            assertThat(statistics.getPoolIdleConnections().values().stream()
+                            .mapToInt(Integer::intValue)
+                            .sum())
                     .isBetween(3, 8);
             assertThat(backends(1, "pool_share")).isBetween(1, 3);
             assertThat(backends(2, "pool_share")).isBetween(1, 3);
             // Balanced per statement: both replicas served reads, the primary none.
-            assertThat(readPorts).containsExactlyInAnyOrder(String.valueOf(cluster.port(1)), String.valueOf(cluster.port(2)));
+            assertThat(readPorts)
+                    .containsExactlyInAnyOrder(String.valueOf(cluster.port(1)), String.valueOf(cluster.port(2)));
         } finally {
             for (Connection connection : open) {
                 connection.close();
@@ -120,8 +128,9 @@ class PostgresPooledConnectionsTest {
         Set<String> pids = new HashSet<>();
         for (int i = 0; i < 20; i++) {
             try (Connection connection = DriverManager.getConnection(url);
-                 Statement statement = connection.createStatement();
-                 ResultSet rs = statement.executeQuery("INSERT INTO pooled_t (v) VALUES ('reuse') RETURNING pg_backend_pid()")) {
+                    Statement statement = connection.createStatement();
+                    ResultSet rs = statement.executeQuery(
+                            "INSERT INTO pooled_t (v) VALUES ('reuse') RETURNING pg_backend_pid()")) {
                 rs.next();
                 pids.add(rs.getString(1));
             }
@@ -148,8 +157,10 @@ class PostgresPooledConnectionsTest {
     }
 
     @Test
-    void aConnectionWarning_staysWithItsLogicalConnection_untilCleared_andNeverReachesTheNextBorrower() throws Exception {
-        try (Connection primary = cluster.connect(0); Statement statement = primary.createStatement()) {
+    void aConnectionWarning_staysWithItsLogicalConnection_untilCleared_andNeverReachesTheNextBorrower()
+            throws Exception {
+        try (Connection primary = cluster.connect(0);
+                Statement statement = primary.createStatement()) {
             statement.execute("CREATE TABLE IF NOT EXISTS pooled_warned (id int)");
             statement.execute("CREATE OR REPLACE FUNCTION pooled_warn() RETURNS trigger LANGUAGE plpgsql AS"
                     + " $$ BEGIN RAISE WARNING 'checked at commit'; RETURN NULL; END $$");
@@ -167,16 +178,20 @@ class PostgresPooledConnectionsTest {
         }
         assertThat(plain).contains("checked at commit");
         String url = url("pool_warnings", "primaryPoolSize=1");
-        try (Connection first = DriverManager.getConnection(url); Connection second = DriverManager.getConnection(url)) {
+        try (Connection first = DriverManager.getConnection(url);
+                Connection second = DriverManager.getConnection(url)) {
             commitWithWarning(first);
             assertThat(messages(first.getWarnings())).isEqualTo(plain);
             // The primary's one pooled backend, which took the warning, now serves the other logical connection.
             try (Statement statement = second.createStatement()) {
                 statement.executeUpdate("UPDATE pooled_t SET v = v WHERE false");
             }
-            assertThat(cluster.query(0, "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'pool_warnings'"))
+            assertThat(cluster.query(
+                            0, "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'pool_warnings'"))
                     .isEqualTo("1");
-            assertThat(messages(second.getWarnings())).as("the next borrower's warnings").isNull();
+            assertThat(messages(second.getWarnings()))
+                    .as("the next borrower's warnings")
+                    .isNull();
             assertThat(messages(first.getWarnings())).as("still the first's").isEqualTo(plain);
             first.clearWarnings();
             assertThat(messages(first.getWarnings())).isEqualTo(plainAfterClear).isNull();
@@ -184,7 +199,8 @@ class PostgresPooledConnectionsTest {
     }
 
     @Test
-    void sessionSettings_doNotLeakToAnotherLogicalConnection_throughASharedBackend_andStayWithTheirOwn() throws Exception {
+    void sessionSettings_doNotLeakToAnotherLogicalConnection_throughASharedBackend_andStayWithTheirOwn()
+            throws Exception {
         String url = url("pool_leak", "primaryPoolSize=1", "replicaPoolSize=1");
         String plainTimeout;
         String plainPath;
@@ -192,7 +208,8 @@ class PostgresPooledConnectionsTest {
             plainTimeout = one(plain, "SHOW statement_timeout");
             plainPath = one(plain, "SHOW search_path");
         }
-        try (Connection a = DriverManager.getConnection(url); Connection b = DriverManager.getConnection(url)) {
+        try (Connection a = DriverManager.getConnection(url);
+                Connection b = DriverManager.getConnection(url)) {
             try (Statement statement = a.createStatement()) {
                 statement.execute("SET statement_timeout = '12s'");
                 statement.execute("SET search_path = pooled_s, public");
@@ -203,8 +220,8 @@ class PostgresPooledConnectionsTest {
             assertThat(one(b, "SHOW search_path")).isEqualTo(plainPath);
             assertThat(one(b, "SELECT current_setting('app.tenant', true)")).isNull();
             try (Statement statement = b.createStatement();
-                 ResultSet rs = statement.executeQuery("INSERT INTO pooled_t (v) VALUES ('b') RETURNING "
-                         + "current_setting('statement_timeout') || ' ' || current_setting('search_path')")) {
+                    ResultSet rs = statement.executeQuery("INSERT INTO pooled_t (v) VALUES ('b') RETURNING "
+                            + "current_setting('statement_timeout') || ' ' || current_setting('search_path')")) {
                 rs.next();
                 assertThat(rs.getString(1)).isEqualTo(plainTimeout + " " + plainPath);
             }
@@ -212,8 +229,8 @@ class PostgresPooledConnectionsTest {
             assertThat(one(a, "SHOW statement_timeout")).isEqualTo("12s");
             assertThat(one(a, "SELECT current_setting('app.tenant', true)")).isEqualTo("a");
             try (Statement statement = a.createStatement();
-                 ResultSet rs = statement.executeQuery("INSERT INTO pooled_t (v) VALUES ('a') RETURNING "
-                         + "current_setting('statement_timeout')")) {
+                    ResultSet rs = statement.executeQuery("INSERT INTO pooled_t (v) VALUES ('a') RETURNING "
+                            + "current_setting('statement_timeout')")) {
                 rs.next();
                 assertThat(rs.getString(1)).isEqualTo("12s");
             }
@@ -224,7 +241,8 @@ class PostgresPooledConnectionsTest {
     void aRoleSetByOneLogicalConnection_isNotTheNextOnes() throws Exception {
         createRole("pooled_reader");
         String url = url("pool_role", "primaryPoolSize=1", "replicaPoolSize=1");
-        try (Connection a = DriverManager.getConnection(url); Connection b = DriverManager.getConnection(url)) {
+        try (Connection a = DriverManager.getConnection(url);
+                Connection b = DriverManager.getConnection(url)) {
             try (Statement statement = a.createStatement()) {
                 statement.execute("SET ROLE pooled_reader");
             }
@@ -237,33 +255,38 @@ class PostgresPooledConnectionsTest {
     @Test
     void moreTransactionsThanThePrimaryPoolHolds_endInTheClearError_afterTheTimeout_andLeakNothing() throws Exception {
         String url = url("pool_full", "primaryPoolSize=1", "poolTimeout=300ms");
-        try (Connection holder = DriverManager.getConnection(url); Connection other = DriverManager.getConnection(url)) {
+        try (Connection holder = DriverManager.getConnection(url);
+                Connection other = DriverManager.getConnection(url)) {
             holder.setAutoCommit(false);
             try (Statement statement = holder.createStatement()) {
                 statement.executeUpdate("INSERT INTO pooled_t (v) VALUES ('holder')");
             }
             assertThatThrownBy(() -> {
-                try (Statement statement = other.createStatement()) {
-                    statement.executeUpdate("INSERT INTO pooled_t (v) VALUES ('other')");
-                }
-            }).isInstanceOf(SQLTransientConnectionException.class)
+                        try (Statement statement = other.createStatement()) {
+                            statement.executeUpdate("INSERT INTO pooled_t (v) VALUES ('other')");
+                        }
+                    })
+                    .isInstanceOf(SQLTransientConnectionException.class)
                     .hasMessageContaining("primary")
                     .hasMessageContaining("all 1 of its pool");
             // An interrupted wait ends at once, and the interrupt is kept.
             Thread.currentThread().interrupt();
             try {
                 assertThatThrownBy(() -> {
-                    try (Statement statement = other.createStatement()) {
-                        statement.executeUpdate("INSERT INTO pooled_t (v) VALUES ('other')");
-                    }
-                }).isInstanceOf(SQLTransientConnectionException.class).hasMessageContaining("Interrupted");
+                            try (Statement statement = other.createStatement()) {
+                                statement.executeUpdate("INSERT INTO pooled_t (v) VALUES ('other')");
+                            }
+                        })
+                        .isInstanceOf(SQLTransientConnectionException.class)
+                        .hasMessageContaining("Interrupted");
                 assertThat(Thread.currentThread().isInterrupted()).isTrue();
             } finally {
                 Thread.interrupted();
             }
             holder.commit();
             try (Statement statement = other.createStatement()) {
-                assertThat(statement.executeUpdate("INSERT INTO pooled_t (v) VALUES ('other')")).isEqualTo(1);
+                assertThat(statement.executeUpdate("INSERT INTO pooled_t (v) VALUES ('other')"))
+                        .isEqualTo(1);
             }
             assertThat(backends(0, "pool_full")).isEqualTo(1);
         }
@@ -273,14 +296,17 @@ class PostgresPooledConnectionsTest {
     void aTemporaryTable_keepsItsBackend_whileOthersUseThePool_andGoesWithTheLogicalConnection() throws Exception {
         String url = url("pool_temp", "primaryPoolSize=2");
         String pid;
-        try (Connection owner = DriverManager.getConnection(url); Connection other = DriverManager.getConnection(url)) {
+        try (Connection owner = DriverManager.getConnection(url);
+                Connection other = DriverManager.getConnection(url)) {
             try (Statement statement = owner.createStatement()) {
                 statement.execute("CREATE TEMP TABLE pooled_tmp (x int)");
                 statement.execute("INSERT INTO pooled_tmp VALUES (1)");
             }
             pid = one(owner, "SELECT pg_backend_pid()");
             // The statistics say one logical connection is pinned to a connection of the primary's pool.
-            java.util.Map<String, String> pools = owner.unwrap(ReplicatedConnection.class).configurationStatistics().getPools();
+            java.util.Map<String, String> pools = owner.unwrap(ReplicatedConnection.class)
+                    .configurationStatistics()
+                    .getPools();
             assertThat(pools.entrySet()).anySatisfy(pool -> {
                 assertThat(pool.getKey()).startsWith("primary");
                 assertThat(pool.getValue()).contains("pool 2:").endsWith("1 pinned");
@@ -294,7 +320,8 @@ class PostgresPooledConnectionsTest {
             }
             // The other logical connection never got the pinned backend.
             try (Statement statement = other.createStatement();
-                 ResultSet rs = statement.executeQuery("INSERT INTO pooled_t (v) VALUES ('o') RETURNING pg_backend_pid()")) {
+                    ResultSet rs = statement.executeQuery(
+                            "INSERT INTO pooled_t (v) VALUES ('o') RETURNING pg_backend_pid()")) {
                 rs.next();
                 assertThat(rs.getString(1)).isNotEqualTo(pid);
             }
@@ -313,7 +340,8 @@ class PostgresPooledConnectionsTest {
                 try (Statement statement = connection.createStatement()) {
                     statement.executeUpdate("INSERT INTO pooled_t (v) VALUES ('" + marker + "')");
                 }
-                assertThat(one(connection, "SELECT count(*) FROM pooled_t WHERE v = '" + marker + "'")).isEqualTo("1");
+                assertThat(one(connection, "SELECT count(*) FROM pooled_t WHERE v = '" + marker + "'"))
+                        .isEqualTo("1");
             }
         } finally {
             cluster.resumeReplayEverywhere();
@@ -323,7 +351,8 @@ class PostgresPooledConnectionsTest {
     @Test
     void aTransactionBegunInSql_keepsItsBackend_untilItEnds() throws Exception {
         String url = url("pool_sqltx", "primaryPoolSize=2");
-        try (Connection connection = DriverManager.getConnection(url); Connection other = DriverManager.getConnection(url)) {
+        try (Connection connection = DriverManager.getConnection(url);
+                Connection other = DriverManager.getConnection(url)) {
             try (Statement statement = connection.createStatement()) {
                 statement.execute("BEGIN");
                 statement.executeUpdate("INSERT INTO pooled_t (v) VALUES ('in-tx')");
@@ -333,18 +362,21 @@ class PostgresPooledConnectionsTest {
                 statement.executeUpdate("INSERT INTO pooled_t (v) VALUES ('outside')");
             }
             assertThat(one(connection, "SELECT pg_backend_pid()")).isEqualTo(pid);
-            assertThat(one(other, "SELECT count(*) FROM pooled_t WHERE v = 'in-tx'")).isEqualTo("0");
+            assertThat(one(other, "SELECT count(*) FROM pooled_t WHERE v = 'in-tx'"))
+                    .isEqualTo("0");
             try (Statement statement = connection.createStatement()) {
                 statement.execute("ROLLBACK");
             }
-            assertThat(one(connection, "SELECT count(*) FROM pooled_t WHERE v = 'in-tx'")).isEqualTo("0");
+            assertThat(one(connection, "SELECT count(*) FROM pooled_t WHERE v = 'in-tx'"))
+                    .isEqualTo("0");
         }
     }
 
     @Test
     void listen_prepare_andHoldableCursors_stayWithTheirLogicalConnection_whileOthersUseThePool() throws Exception {
         String url = url("pool_objects", "primaryPoolSize=3");
-        try (Connection owner = DriverManager.getConnection(url); Connection other = DriverManager.getConnection(url)) {
+        try (Connection owner = DriverManager.getConnection(url);
+                Connection other = DriverManager.getConnection(url)) {
             try (Statement statement = owner.createStatement()) {
                 statement.execute("LISTEN pooled_channel");
                 statement.execute("PREPARE pooled_plan AS SELECT 42");
@@ -356,16 +388,21 @@ class PostgresPooledConnectionsTest {
                 }
             }
             // The other logical connection sees none of them, as a fresh connection would not.
-            assertThatThrownBy(() -> one(other, "EXECUTE pooled_plan")).isInstanceOf(SQLException.class)
-                    .extracting(e -> ((SQLException) e).getSQLState()).isEqualTo("26000");
-            try (Connection plain = cluster.connect(0); Statement statement = plain.createStatement()) {
+            assertThatThrownBy(() -> one(other, "EXECUTE pooled_plan"))
+                    .isInstanceOf(SQLException.class)
+                    .extracting(e -> ((SQLException) e).getSQLState())
+                    .isEqualTo("26000");
+            try (Connection plain = cluster.connect(0);
+                    Statement statement = plain.createStatement()) {
                 statement.execute("NOTIFY pooled_channel, 'hello'");
             }
             assertThat(one(owner, "EXECUTE pooled_plan")).isEqualTo("42");
             assertThat(one(owner, "FETCH NEXT FROM pooled_cursor")).isEqualTo("1");
             org.postgresql.PGNotification[] notifications =
                     owner.unwrap(org.postgresql.PGConnection.class).getNotifications(5_000);
-            assertThat(notifications).extracting(org.postgresql.PGNotification::getParameter).containsExactly("hello");
+            assertThat(notifications)
+                    .extracting(org.postgresql.PGNotification::getParameter)
+                    .containsExactly("hello");
         }
     }
 
@@ -373,14 +410,16 @@ class PostgresPooledConnectionsTest {
     void sessionAuthorization_andDiscardAll_doNotReachTheNextBorrower() throws Exception {
         createRole("pooled_other");
         String url = url("pool_auth", "primaryPoolSize=1", "replicaPoolSize=1");
-        try (Connection a = DriverManager.getConnection(url); Connection b = DriverManager.getConnection(url)) {
+        try (Connection a = DriverManager.getConnection(url);
+                Connection b = DriverManager.getConnection(url)) {
             try (Statement statement = a.createStatement()) {
                 statement.execute("SET SESSION AUTHORIZATION pooled_other");
             }
             assertThat(one(a, "SELECT session_user")).isEqualTo("pooled_other");
             assertThat(one(b, "SELECT session_user")).isEqualTo("postgres");
             try (Statement statement = b.createStatement();
-                 ResultSet rs = statement.executeQuery("INSERT INTO pooled_t (v) VALUES ('b') RETURNING session_user")) {
+                    ResultSet rs =
+                            statement.executeQuery("INSERT INTO pooled_t (v) VALUES ('b') RETURNING session_user")) {
                 rs.next();
                 assertThat(rs.getString(1)).isEqualTo("postgres");
             }
@@ -411,7 +450,8 @@ class PostgresPooledConnectionsTest {
             try {
                 for (int round = 0; round < 3; round++) {
                     for (Connection connection : open) {
-                        assertThat(one(connection, "SELECT pg_is_in_recovery()")).isEqualTo("t");
+                        assertThat(one(connection, "SELECT pg_is_in_recovery()"))
+                                .isEqualTo("t");
                     }
                 }
                 // Logical connections opened and closed in between, many times, while the replica is down.
@@ -432,18 +472,20 @@ class PostgresPooledConnectionsTest {
         }
         // The pools linger two seconds after the last logical connection, then close every physical connection.
         long deadline = System.nanoTime() + 10_000_000_000L;
-        while ((backends(0, application) + backends(1, application) + backends(2, application) > 0
-                || poolThreads() > 0) && System.nanoTime() < deadline) {
+        while ((backends(0, application) + backends(1, application) + backends(2, application) > 0 || poolThreads() > 0)
+                && System.nanoTime() < deadline) {
             Thread.sleep(50);
         }
-        assertThat(backends(0, application) + backends(1, application) + backends(2, application)).isZero();
+        assertThat(backends(0, application) + backends(1, application) + backends(2, application))
+                .isZero();
         assertThat(poolThreads()).isZero();
     }
 
     @Test
     void pgBackendPid_andGetBackendPID_stayTheSame_whileOtherLogicalConnectionsUseThePool() throws Exception {
         String url = url("pool_pid", "primaryPoolSize=2", "replicaPoolSize=2", "readYourWrites=off");
-        try (Connection asks = DriverManager.getConnection(url); Connection other = DriverManager.getConnection(url)) {
+        try (Connection asks = DriverManager.getConnection(url);
+                Connection other = DriverManager.getConnection(url)) {
             String readPid = one(asks, "SELECT pg_backend_pid()");
             String writePid = one(asks, "INSERT INTO pooled_t (v) VALUES ('pid') RETURNING pg_backend_pid()");
             int pgjdbcPid = asks.unwrap(org.postgresql.PGConnection.class).getBackendPID();
@@ -455,7 +497,8 @@ class PostgresPooledConnectionsTest {
                 assertThat(one(asks, "SELECT pg_backend_pid()")).isEqualTo(readPid);
                 assertThat(one(asks, "INSERT INTO pooled_t (v) VALUES ('pid') RETURNING pg_backend_pid()"))
                         .isEqualTo(writePid);
-                assertThat(asks.unwrap(org.postgresql.PGConnection.class).getBackendPID()).isEqualTo(pgjdbcPid);
+                assertThat(asks.unwrap(org.postgresql.PGConnection.class).getBackendPID())
+                        .isEqualTo(pgjdbcPid);
             }
             // Still routed as before: the reads on a replica, the writes on the primary.
             assertThat(one(asks, "SELECT pg_is_in_recovery()")).isEqualTo("t");
@@ -483,7 +526,8 @@ class PostgresPooledConnectionsTest {
     }
 
     @Test
-    void twoHundredLogicalConnections_aReplicaFrozenThenAnotherKilled_failNoRead_andLeaveNothingBehind() throws Exception {
+    void twoHundredLogicalConnections_aReplicaFrozenThenAnotherKilled_failNoRead_andLeaveNothingBehind()
+            throws Exception {
         String application = "pool_fault";
         String url = url(application, "primaryPoolSize=4", "replicaPoolSize=8", "replicaRetryInterval=200ms");
         List<Connection> open = new ArrayList<>();
@@ -505,7 +549,8 @@ class PostgresPooledConnectionsTest {
                     for (int i = first; !stop.get(); i = i + threadCount < open.size() ? i + threadCount : first) {
                         long start = System.nanoTime();
                         try {
-                            assertThat(one(open.get(i), "SELECT count(*) > 0 FROM pg_class")).isEqualTo("t");
+                            assertThat(one(open.get(i), "SELECT count(*) > 0 FROM pg_class"))
+                                    .isEqualTo("t");
                         } catch (Throwable e) {
                             failures.add(e);
                             return;
@@ -530,8 +575,8 @@ class PostgresPooledConnectionsTest {
                 cluster.stopNode(2, PostgresCluster.StopMode.IMMEDIATE);
                 try {
                     Thread.sleep(1_500);
-                    mostBackends.accumulateAndGet(Math.max(backends(0, application), backends(1, application)),
-                            Math::max);
+                    mostBackends.accumulateAndGet(
+                            Math.max(backends(0, application), backends(1, application)), Math::max);
                 } finally {
                     cluster.startNode(2);
                 }
@@ -542,7 +587,8 @@ class PostgresPooledConnectionsTest {
                     thread.join(60_000);
                 }
             }
-            System.out.printf("200 logical connections, replica frozen then killed: %d reads, worst %d ms%n",
+            System.out.printf(
+                    "200 logical connections, replica frozen then killed: %d reads, worst %d ms%n",
                     reads.get(), worstNanos.get() / 1_000_000);
             assertThat(failures).isEmpty();
             // A guard against a read waiting for the host for ever, not a measurement.
@@ -559,7 +605,8 @@ class PostgresPooledConnectionsTest {
     }
 
     @Test
-    void thePrimaryKilledUnderPools_readsGoOn_writesFailWithA08_andResumeOnTheSameLogicalConnections() throws Exception {
+    void thePrimaryKilledUnderPools_readsGoOn_writesFailWithA08_andResumeOnTheSameLogicalConnections()
+            throws Exception {
         String application = "pool_primary";
         String url = url(application, "primaryPoolSize=4", "replicaPoolSize=4");
         List<Connection> open = new ArrayList<>();
@@ -578,11 +625,13 @@ class PostgresPooledConnectionsTest {
                 }
                 for (Connection connection : open.subList(0, 5)) {
                     assertThatThrownBy(() -> {
-                        try (Statement statement = connection.createStatement()) {
-                            statement.executeUpdate("INSERT INTO pooled_t (v) VALUES ('down')");
-                        }
-                    }).isInstanceOf(SQLException.class)
-                            .satisfies(e -> assertThat(((SQLException) e).getSQLState()).startsWith("08"));
+                                try (Statement statement = connection.createStatement()) {
+                                    statement.executeUpdate("INSERT INTO pooled_t (v) VALUES ('down')");
+                                }
+                            })
+                            .isInstanceOf(SQLException.class)
+                            .satisfies(e ->
+                                    assertThat(((SQLException) e).getSQLState()).startsWith("08"));
                     assertThat(connection.isClosed()).isFalse();
                 }
             } finally {
@@ -591,7 +640,8 @@ class PostgresPooledConnectionsTest {
             ReplicaRotation.awaitAllReplicas(cluster);
             for (Connection connection : open) {
                 try (Statement statement = connection.createStatement()) {
-                    assertThat(statement.executeUpdate("INSERT INTO pooled_t (v) VALUES ('after')")).isEqualTo(1);
+                    assertThat(statement.executeUpdate("INSERT INTO pooled_t (v) VALUES ('after')"))
+                            .isEqualTo(1);
                 }
             }
             assertThat(backends(0, application)).isBetween(1, 4);
@@ -604,7 +654,8 @@ class PostgresPooledConnectionsTest {
     }
 
     @Test
-    void tenThousandLogicalConnections_openedAndClosed_withAReplicaDyingInBetween_leaveNothingBehind() throws Exception {
+    void tenThousandLogicalConnections_openedAndClosed_withAReplicaDyingInBetween_leaveNothingBehind()
+            throws Exception {
         String application = "pool_churn_10k";
         String url = url(application, "primaryPoolSize=2", "replicaPoolSize=2", "replicaRetryInterval=200ms");
         for (int i = 0; i < 10_000; i++) {
@@ -631,29 +682,36 @@ class PostgresPooledConnectionsTest {
     /** The pools' keeper threads of this test's configurations still running. */
     private static long poolThreads() {
         return Thread.getAllStackTraces().keySet().stream()
-                .filter(thread -> thread.getName().startsWith("replicated-jdbc-pool-") && thread.isAlive()).count();
+                .filter(thread -> thread.getName().startsWith("replicated-jdbc-pool-") && thread.isAlive())
+                .count();
     }
 
     @Test
     void aPreparedStatementRunOnPooledBackends_isStillPreparedOnTheServer_onEachOfThem() throws Exception {
         String url = url("pool_prepared", "replicaPoolSize=1", "readYourWrites=off");
         try (Connection connection = DriverManager.getConnection(url);
-             java.sql.PreparedStatement statement = connection.prepareStatement("SELECT v FROM pooled_t WHERE id = ?")) {
+                java.sql.PreparedStatement statement =
+                        connection.prepareStatement("SELECT v FROM pooled_t WHERE id = ?")) {
             for (int i = 0; i < 12; i++) {
                 statement.setInt(1, i);
                 statement.executeQuery().close();
             }
-            assertThat(statement.unwrap(org.postgresql.PGStatement.class).isUseServerPrepare()).isTrue();
+            assertThat(statement.unwrap(org.postgresql.PGStatement.class).isUseServerPrepare())
+                    .isTrue();
             // Each replica has one pooled backend, which ran the statement six times: prepared there, by PgJDBC.
             for (int round = 0; round < 2; round++) {
-                assertThat(Integer.parseInt(one(connection, "SELECT count(*) FROM pg_prepared_statements"
-                        + " WHERE statement LIKE 'SELECT v FROM pooled_t WHERE id = $1%'"))).isEqualTo(1);
+                assertThat(Integer.parseInt(one(
+                                connection,
+                                "SELECT count(*) FROM pg_prepared_statements"
+                                        + " WHERE statement LIKE 'SELECT v FROM pooled_t WHERE id = $1%'")))
+                        .isEqualTo(1);
             }
         }
     }
 
     @Test
-    void aPooledBackendEndedByTheServerWhileIdle_failsOnlyTheStatementThatMeetsIt_andIsNeverLentAgain() throws Exception {
+    void aPooledBackendEndedByTheServerWhileIdle_failsOnlyTheStatementThatMeetsIt_andIsNeverLentAgain()
+            throws Exception {
         String url = url("pool_killed", "primaryPoolSize=1");
         // The backend is found from outside: a statement naming pg_backend_pid() would keep it with the connection.
         String backendOfThePool = "SELECT pid FROM pg_stat_activity WHERE application_name = 'pool_killed'";
@@ -662,18 +720,21 @@ class PostgresPooledConnectionsTest {
                 statement.executeUpdate("INSERT INTO pooled_t (v) VALUES ('k')");
             }
             String pid = cluster.query(0, backendOfThePool);
-            assertThat(cluster.query(0, "SELECT pg_terminate_backend(" + pid + ")")).isEqualTo("t");
+            assertThat(cluster.query(0, "SELECT pg_terminate_backend(" + pid + ")"))
+                    .isEqualTo("t");
             backendGone(pid);
             // The statement that meets the ended backend fails as on a plain connection the server ended ...
             assertThatThrownBy(() -> {
-                try (Statement statement = connection.createStatement()) {
-                    statement.executeUpdate("INSERT INTO pooled_t (v) VALUES ('lost')");
-                }
-            }).isInstanceOf(SQLException.class).satisfies(e ->
-                    assertThat(((SQLException) e).getSQLState()).isIn("57P01", "08006", "08003"));
+                        try (Statement statement = connection.createStatement()) {
+                            statement.executeUpdate("INSERT INTO pooled_t (v) VALUES ('lost')");
+                        }
+                    })
+                    .isInstanceOf(SQLException.class)
+                    .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isIn("57P01", "08006", "08003"));
             // ... and neither this logical connection nor a new one gets that backend again.
             try (Statement statement = connection.createStatement()) {
-                assertThat(statement.executeUpdate("INSERT INTO pooled_t (v) VALUES ('k2')")).isEqualTo(1);
+                assertThat(statement.executeUpdate("INSERT INTO pooled_t (v) VALUES ('k2')"))
+                        .isEqualTo(1);
             }
             assertThat(cluster.query(0, backendOfThePool)).isNotEqualTo(pid);
             try (Connection fresh = DriverManager.getConnection(url)) {

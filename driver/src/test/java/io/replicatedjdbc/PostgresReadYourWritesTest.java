@@ -46,7 +46,8 @@ class PostgresReadYourWritesTest {
 
     @BeforeAll
     static void createSchema(PostgresCluster cluster) throws Exception {
-        try (Connection connection = cluster.connect(0); Statement statement = connection.createStatement()) {
+        try (Connection connection = cluster.connect(0);
+                Statement statement = connection.createStatement()) {
             statement.execute("CREATE TABLE IF NOT EXISTS ryw (id int PRIMARY KEY, v bigint NOT NULL)");
             statement.execute("TRUNCATE ryw");
             statement.execute("INSERT INTO ryw SELECT g, 0 FROM generate_series(1, 64) g");
@@ -71,7 +72,7 @@ class PostgresReadYourWritesTest {
     /** The row's value and whether a standby answered. */
     private static long[] read(Connection connection, int id) throws SQLException {
         try (Statement statement = connection.createStatement();
-             ResultSet rs = statement.executeQuery("SELECT v, pg_is_in_recovery() FROM ryw WHERE id = " + id)) {
+                ResultSet rs = statement.executeQuery("SELECT v, pg_is_in_recovery() FROM ryw WHERE id = " + id)) {
             rs.next();
             return new long[] {rs.getLong(1), rs.getBoolean(2) ? 1 : 0};
         }
@@ -85,9 +86,12 @@ class PostgresReadYourWritesTest {
 
     /** A write the classifier cannot see (readFunctions says ryw_bump only reads), sent to the primary another way. */
     @org.junit.jupiter.params.ParameterizedTest
-    @org.junit.jupiter.params.provider.ValueSource(strings = {"hint", "no load balance hint", "prepared hint", "updatable"})
+    @org.junit.jupiter.params.provider.ValueSource(
+            strings = {"hint", "no load balance hint", "prepared hint", "updatable"})
     void aWriteThatReachedThePrimaryByAHintOrAnUpdatableStatement_isReadBack(String form) throws Exception {
-        int id = 20 + java.util.Arrays.asList("hint", "no load balance hint", "prepared hint", "updatable").indexOf(form);
+        int id = 20
+                + java.util.Arrays.asList("hint", "no load balance hint", "prepared hint", "updatable")
+                        .indexOf(form);
         try (Connection connection = connect("readFunctions=ryw_bump")) {
             read(connection, id);
             cluster.pauseReplayEverywhere();
@@ -97,13 +101,14 @@ class PostgresReadYourWritesTest {
                 case "no load balance hint":
                     String hint = form.equals("hint") ? "/* replicated:primary */ " : "/*NO LOAD BALANCE*/ ";
                     try (Statement statement = connection.createStatement();
-                         ResultSet rs = statement.executeQuery(hint + "SELECT ryw_bump(" + id + ")")) {
+                            ResultSet rs = statement.executeQuery(hint + "SELECT ryw_bump(" + id + ")")) {
                         rs.next();
                         written = rs.getLong(1);
                     }
                     break;
                 case "prepared hint":
-                    try (PreparedStatement statement = connection.prepareStatement("/* replicated:primary */ SELECT ryw_bump(?)")) {
+                    try (PreparedStatement statement =
+                            connection.prepareStatement("/* replicated:primary */ SELECT ryw_bump(?)")) {
                         statement.setInt(1, id);
                         try (ResultSet rs = statement.executeQuery()) {
                             rs.next();
@@ -112,8 +117,9 @@ class PostgresReadYourWritesTest {
                     }
                     break;
                 default:
-                    try (Statement statement = connection.createStatement(ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_UPDATABLE);
-                         ResultSet rs = statement.executeQuery("SELECT ryw_bump(" + id + ")")) {
+                    try (Statement statement = connection.createStatement(
+                                    ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_UPDATABLE);
+                            ResultSet rs = statement.executeQuery("SELECT ryw_bump(" + id + ")")) {
                         rs.next();
                         written = rs.getLong(1);
                     }
@@ -133,13 +139,17 @@ class PostgresReadYourWritesTest {
             connection.rollback();
             connection.setAutoCommit(true);
             // nothing of this connection's is committed: a stale replica is fine for it
-            assertThat(read(connection, 7)[1]).as("read after a rollback ran on a standby").isEqualTo(1);
+            assertThat(read(connection, 7)[1])
+                    .as("read after a rollback ran on a standby")
+                    .isEqualTo(1);
 
             connection.setAutoCommit(false);
             execute(connection, "UPDATE ryw SET v = v + 1 WHERE id = 7");
             connection.commit();
             connection.setAutoCommit(true);
-            assertThat(read(connection, 7)[1]).as("read after a commit ran on a standby").isEqualTo(0);
+            assertThat(read(connection, 7)[1])
+                    .as("read after a commit ran on a standby")
+                    .isEqualTo(0);
         }
     }
 
@@ -152,7 +162,11 @@ class PostgresReadYourWritesTest {
                 execute(connection, "UPDATE ryw SET v = " + round + " WHERE id = 1");
                 assertThat(read(connection, 1)[0]).as("round " + round).isEqualTo(round);
             }
-            assertThat(connection.unwrap(ReplicatedConnection.class).lastRouting().reason()).contains("read-your-writes");
+            assertThat(connection
+                            .unwrap(ReplicatedConnection.class)
+                            .lastRouting()
+                            .reason())
+                    .contains("read-your-writes");
         }
     }
 
@@ -162,7 +176,9 @@ class PostgresReadYourWritesTest {
             read(connection, 2);
             cluster.pauseReplayEverywhere();
             // a transaction in SQL, several statements in one string
-            execute(connection, "BEGIN; UPDATE ryw SET v = 11 WHERE id = 2; UPDATE ryw SET v = 12 WHERE id = 3; COMMIT");
+            execute(
+                    connection,
+                    "BEGIN; UPDATE ryw SET v = 11 WHERE id = 2; UPDATE ryw SET v = 12 WHERE id = 3; COMMIT");
             assertThat(read(connection, 3)[0]).isEqualTo(12);
             // a JDBC transaction
             connection.setAutoCommit(false);
@@ -190,7 +206,8 @@ class PostgresReadYourWritesTest {
             // DDL
             execute(connection, "CREATE TABLE ryw_ddl_" + System.nanoTime() % 100000 + " (a int)");
             try (Statement statement = connection.createStatement();
-                 ResultSet rs = statement.executeQuery("SELECT count(*) FROM pg_class WHERE relname LIKE 'ryw_ddl_%'")) {
+                    ResultSet rs =
+                            statement.executeQuery("SELECT count(*) FROM pg_class WHERE relname LIKE 'ryw_ddl_%'")) {
                 rs.next();
                 assertThat(rs.getInt(1)).isPositive();
             }
@@ -201,7 +218,9 @@ class PostgresReadYourWritesTest {
     void copyThroughCopyManager_isSeenByTheNextRead_withReplayPaused() throws Exception {
         try (Connection connection = connect()) {
             cluster.pauseReplayEverywhere();
-            connection.unwrap(org.postgresql.PGConnection.class).getCopyAPI()
+            connection
+                    .unwrap(org.postgresql.PGConnection.class)
+                    .getCopyAPI()
                     .copyIn("COPY ryw (id, v) FROM STDIN", new java.io.StringReader("1001\t7\n"));
             assertThat(read(connection, 1001)[0]).isEqualTo(7);
         }
@@ -242,7 +261,7 @@ class PostgresReadYourWritesTest {
     @Test
     void globalScope_aReadSeesWhatAnotherConnectionCommittedBefore_withReplayPaused() throws Exception {
         try (Connection writer = connect("readYourWritesScope=global");
-             Connection reader = connect("readYourWritesScope=global")) {
+                Connection reader = connect("readYourWritesScope=global")) {
             read(reader, 6);
             cluster.pauseReplayEverywhere();
             for (int round = 1; round <= 20; round++) {
@@ -255,8 +274,8 @@ class PostgresReadYourWritesTest {
     @Test
     void clusterScope_aReadSeesWhatAnyProcessCommittedBefore_withReplayPaused_andOtherScopesDoNot() throws Exception {
         try (Connection linearizable = connect("readYourWritesScope=cluster");
-             // (a configuration of its own: other tests' global-scope commits would otherwise hold its reads back)
-             Connection global = connect("readYourWritesScope=global", "ApplicationName=ryw-cluster-contrast")) {
+                // (a configuration of its own: other tests' global-scope commits would otherwise hold its reads back)
+                Connection global = connect("readYourWritesScope=global", "ApplicationName=ryw-cluster-contrast")) {
             assertThat(read(linearizable, 40)[1]).as("first on a replica").isEqualTo(1);
             cluster.pauseReplayEverywhere();
             for (int round = 1; round <= 20; round++) {
@@ -266,30 +285,40 @@ class PostgresReadYourWritesTest {
             }
             // What the test rests on: the same read in global scope (this JVM's commits only) is served stale.
             long[] stale = read(global, 40);
-            assertThat(stale).as("global scope, replay paused: "
-                    + global.unwrap(ReplicatedConnection.class).lastRouting().reason()).containsExactly(0, 1);
+            assertThat(stale)
+                    .as("global scope, replay paused: "
+                            + global.unwrap(ReplicatedConnection.class)
+                                    .lastRouting()
+                                    .reason())
+                    .containsExactly(0, 1);
             resumeReplay();
             long deadline = System.nanoTime() + 5_000_000_000L;
             while (read(linearizable, 40)[1] == 0 && System.nanoTime() < deadline) {
                 Thread.sleep(20);
             }
-            assertThat(read(linearizable, 40)).as("back on a replica once replayed").containsExactly(20, 1);
+            assertThat(read(linearizable, 40))
+                    .as("back on a replica once replayed")
+                    .containsExactly(20, 1);
         }
     }
 
     @Test
     void connectionScope_anotherConnectionMayReadFromAReplica() throws Exception {
-        try (Connection writer = connect(); Connection reader = connect()) {
+        try (Connection writer = connect();
+                Connection reader = connect()) {
             read(reader, 7);
             cluster.pauseReplayEverywhere();
             execute(writer, "UPDATE ryw SET v = v + 100 WHERE id = 7");
-            assertThat(read(reader, 7)[1]).as("the other connection reads on a replica").isEqualTo(1);
+            assertThat(read(reader, 7)[1])
+                    .as("the other connection reads on a replica")
+                    .isEqualTo(1);
         }
     }
 
     @Test
     void aPositionFetchedAfterAnotherConnectionsCommit_servesIt_andItStillReadsItsWrite() throws Exception {
-        try (Connection first = connect(); Connection second = connect()) {
+        try (Connection first = connect();
+                Connection second = connect()) {
             ReplicatedConnection counters = second.unwrap(ReplicatedConnection.class);
             read(first, 11);
             read(second, 12);
@@ -300,8 +329,12 @@ class PostgresReadYourWritesTest {
             long shared = counters.readYourWritesCounters().sharedPositions();
             assertThat(read(first, 11)).containsExactly(1111, 0);
             assertThat(read(second, 12)).as("its own write, on the primary").containsExactly(1212, 0);
-            assertThat(questionsOfThePrimary(counters.readYourWritesCounters()) - asked).as("positions asked").isEqualTo(1);
-            assertThat(counters.readYourWritesCounters().sharedPositions() - shared).as("shared").isEqualTo(1);
+            assertThat(questionsOfThePrimary(counters.readYourWritesCounters()) - asked)
+                    .as("positions asked")
+                    .isEqualTo(1);
+            assertThat(counters.readYourWritesCounters().sharedPositions() - shared)
+                    .as("shared")
+                    .isEqualTo(1);
         }
     }
 
@@ -312,7 +345,8 @@ class PostgresReadYourWritesTest {
 
     @Test
     void aPositionFetchedBeforeACommit_doesNotServeIt_evenWhenAReplicaHasReplayedIt() throws Exception {
-        try (Connection first = connect(); Connection second = connect()) {
+        try (Connection first = connect();
+                Connection second = connect()) {
             read(second, 13);
             execute(first, "UPDATE ryw SET v = 1313 WHERE id = 13");
             assertThat(read(first, 13)[0]).isEqualTo(1313); // the first connection fetches a position
@@ -326,9 +360,11 @@ class PostgresReadYourWritesTest {
 
     @Test
     void token_carriesTheWritesToAnotherConnection() throws Exception {
-        try (Connection writer = connect(); Connection reader = connect()) {
+        try (Connection writer = connect();
+                Connection reader = connect()) {
             ReplicatedConnection replicatedReader = reader.unwrap(ReplicatedConnection.class);
-            assertThat(writer.unwrap(ReplicatedConnection.class).readYourWritesToken()).isNull();
+            assertThat(writer.unwrap(ReplicatedConnection.class).readYourWritesToken())
+                    .isNull();
             read(reader, 8);
             cluster.pauseReplayEverywhere();
             execute(writer, "UPDATE ryw SET v = 555 WHERE id = 8");
@@ -336,7 +372,8 @@ class PostgresReadYourWritesTest {
             assertThat(token).startsWith("rjdbc-lsn:");
             replicatedReader.readYourWrites(token);
             assertThat(read(reader, 8)[0]).isEqualTo(555);
-            assertThat(replicatedReader.readYourWritesCounters().readsKeptOnPrimary()).isPositive();
+            assertThat(replicatedReader.readYourWritesCounters().readsKeptOnPrimary())
+                    .isPositive();
         }
     }
 
@@ -344,12 +381,24 @@ class PostgresReadYourWritesTest {
     void tokensWithSigns_orOtherMalformedPositions_failWith22023_andChangeNothing() throws Exception {
         try (Connection reader = connect()) {
             ReplicatedConnection replicated = reader.unwrap(ReplicatedConnection.class);
-            for (String token : new String[] {"rjdbc-lsn:-1/-1", "rjdbc-lsn:+0/+10", "rjdbc-lsn:-0/-0", "rjdbc-lsn:1/-1",
-                "rjdbc-lsn:123456789/0", "rjdbc-lsn: 1/1", "rjdbc-lsn:"}) {
-                assertThatThrownBy(() -> replicated.readYourWrites(token)).as(token).isInstanceOf(SQLException.class)
-                        .extracting(e -> ((SQLException) e).getSQLState()).isEqualTo("22023");
+            for (String token : new String[] {
+                "rjdbc-lsn:-1/-1",
+                "rjdbc-lsn:+0/+10",
+                "rjdbc-lsn:-0/-0",
+                "rjdbc-lsn:1/-1",
+                "rjdbc-lsn:123456789/0",
+                "rjdbc-lsn: 1/1",
+                "rjdbc-lsn:"
+            }) {
+                assertThatThrownBy(() -> replicated.readYourWrites(token))
+                        .as(token)
+                        .isInstanceOf(SQLException.class)
+                        .extracting(e -> ((SQLException) e).getSQLState())
+                        .isEqualTo("22023");
             }
-            assertThat(replicated.readYourWritesToken()).as("no position was taken from them").isNull();
+            assertThat(replicated.readYourWritesToken())
+                    .as("no position was taken from them")
+                    .isNull();
             read(reader, 8);
             assertThat(replicated.lastRouting().route()).isEqualTo(Route.REPLICA);
         }
@@ -360,17 +409,31 @@ class PostgresReadYourWritesTest {
         try (Connection reader = connect()) {
             read(reader, 9);
             cluster.pauseReplayEverywhere();
-            Process writer = new ProcessBuilder(Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-cp", System.getProperty("java.class.path"), TokenWriter.class.getName(), cluster.replicatedUrl(),
-                    "9", "777").redirectErrorStream(true).start();
+            Process writer = new ProcessBuilder(
+                            Paths.get(System.getProperty("java.home"), "bin", "java")
+                                    .toString(),
+                            "-cp",
+                            System.getProperty("java.class.path"),
+                            TokenWriter.class.getName(),
+                            cluster.replicatedUrl(),
+                            "9",
+                            "777")
+                    .redirectErrorStream(true)
+                    .start();
             String token;
-            try (BufferedReader output = new BufferedReader(new InputStreamReader(writer.getInputStream(), StandardCharsets.UTF_8))) {
-                token = output.lines().filter(line -> line.startsWith("rjdbc-lsn:")).findFirst().orElse(null);
+            try (BufferedReader output =
+                    new BufferedReader(new InputStreamReader(writer.getInputStream(), StandardCharsets.UTF_8))) {
+                token = output.lines()
+                        .filter(line -> line.startsWith("rjdbc-lsn:"))
+                        .findFirst()
+                        .orElse(null);
             }
             assertThat(writer.waitFor(60, TimeUnit.SECONDS)).isTrue();
             assertThat(writer.exitValue()).isZero();
             assertThat(token).isNotNull();
-            assertThat(read(reader, 9)[0]).as("without the token, a replica answers: stale").isNotEqualTo(777);
+            assertThat(read(reader, 9)[0])
+                    .as("without the token, a replica answers: stale")
+                    .isNotEqualTo(777);
             reader.unwrap(ReplicatedConnection.class).readYourWrites(token);
             assertThat(read(reader, 9)[0]).isEqualTo(777);
         }
@@ -380,7 +443,7 @@ class PostgresReadYourWritesTest {
     public static final class TokenWriter {
         public static void main(String[] args) throws Exception {
             try (Connection connection = DriverManager.getConnection(args[0]);
-                 Statement statement = connection.createStatement()) {
+                    Statement statement = connection.createStatement()) {
                 statement.execute("UPDATE ryw SET v = " + args[2] + " WHERE id = " + args[1]);
                 System.out.println(connection.unwrap(ReplicatedConnection.class).readYourWritesToken());
             }
@@ -407,7 +470,8 @@ class PostgresReadYourWritesTest {
                 long[] result = read(connection, 11);
                 assertThat(result[0]).isEqualTo(round);
                 if (result[1] != 1) {
-                    onPrimary.add("round " + round + ": " + connection.unwrap(ReplicatedConnection.class).lastRouting());
+                    onPrimary.add("round " + round + ": "
+                            + connection.unwrap(ReplicatedConnection.class).lastRouting());
                 }
             }
             // The position waited for is the primary's insert position, which may include WAL of other sessions that
@@ -460,26 +524,36 @@ class PostgresReadYourWritesTest {
     }
 
     @Test
-    void aReplicaPausedBeyondMaxReplicaLag_takesNoReads_untilItCatchesUp_andEachTransitionIsLoggedOnce() throws Exception {
+    void aReplicaPausedBeyondMaxReplicaLag_takesNoReads_untilItCatchesUp_andEachTransitionIsLoggedOnce()
+            throws Exception {
         List<java.util.logging.LogRecord> records;
-        try (io.replicatedjdbc.testing.LogCapture log = io.replicatedjdbc.testing.LogCapture.of("io.replicatedjdbc.positions")) {
+        try (io.replicatedjdbc.testing.LogCapture log =
+                io.replicatedjdbc.testing.LogCapture.of("io.replicatedjdbc.positions")) {
             records = log.records();
             pausedBeyondTheLimit();
             // Each replica is judged again as the monitor sees it catch up (it polls for 2 s after the last close).
             long deadline = System.nanoTime() + 5_000_000_000L;
-            while (records.stream().filter(r -> r.getMessage().contains("takes reads again")).count() < cluster.replicaCount()
+            while (records.stream()
+                                    .filter(r -> r.getMessage().contains("takes reads again"))
+                                    .count()
+                            < cluster.replicaCount()
                     && System.nanoTime() < deadline) {
                 Thread.sleep(20);
             }
         }
         for (int replica = 1; replica <= cluster.replicaCount(); replica++) {
             String port = String.valueOf(cluster.port(replica));
-            assertThat(records).as("replica " + replica).filteredOn(r -> r.getMessage().contains(port)
-                    && r.getMessage().contains("takes no reads")).singleElement()
+            assertThat(records)
+                    .as("replica " + replica)
+                    .filteredOn(
+                            r -> r.getMessage().contains(port) && r.getMessage().contains("takes no reads"))
+                    .singleElement()
                     .satisfies(r -> assertThat(r.getLevel()).isEqualTo(java.util.logging.Level.WARNING))
                     .satisfies(r -> assertThat(r.getMessage()).contains("ms behind the primary (maxReplicaLag=300ms)"));
-            assertThat(records).filteredOn(r -> r.getMessage().contains(port)
-                    && r.getMessage().contains("takes reads again")).singleElement()
+            assertThat(records)
+                    .filteredOn(
+                            r -> r.getMessage().contains(port) && r.getMessage().contains("takes reads again"))
+                    .singleElement()
                     .satisfies(r -> assertThat(r.getLevel()).isEqualTo(java.util.logging.Level.INFO));
         }
     }
@@ -490,14 +564,22 @@ class PostgresReadYourWritesTest {
             cluster.pauseReplayEverywhere();
             cluster.query(0, "UPDATE ryw SET v = v + 1 WHERE id = 13");
             Thread.sleep(1_000);
-            assertThat(read(connection, 13)[1]).as("a replica 1 s behind takes no reads").isZero();
-            assertThat(connection.unwrap(ReplicatedConnection.class).lastRouting().reason()).contains("behind the primary");
+            assertThat(read(connection, 13)[1])
+                    .as("a replica 1 s behind takes no reads")
+                    .isZero();
+            assertThat(connection
+                            .unwrap(ReplicatedConnection.class)
+                            .lastRouting()
+                            .reason())
+                    .contains("behind the primary");
             resumeReplay();
             long deadline = System.nanoTime() + 5_000_000_000L;
             while (read(connection, 13)[1] == 0 && System.nanoTime() < deadline) {
                 Thread.sleep(20);
             }
-            assertThat(read(connection, 13)[1]).as("back on a replica once it caught up").isEqualTo(1);
+            assertThat(read(connection, 13)[1])
+                    .as("back on a replica once it caught up")
+                    .isEqualTo(1);
         }
     }
 
@@ -510,8 +592,11 @@ class PostgresReadYourWritesTest {
             read(connection, 12);
             assertThat(monitorThreads()).isPositive();
             // The read's position was asked by the primary's sampler, on a session of its own.
-            assertThat(Integer.parseInt(cluster.query(0, "SELECT count(*) FROM pg_stat_activity WHERE application_name = '"
-                    + io.replicatedjdbc.internal.cluster.PositionSampler.NAME + "'"))).isPositive();
+            assertThat(Integer.parseInt(cluster.query(
+                            0,
+                            "SELECT count(*) FROM pg_stat_activity WHERE application_name = '"
+                                    + io.replicatedjdbc.internal.cluster.PositionSampler.NAME + "'")))
+                    .isPositive();
             resumeReplay();
         }
         long deadline = System.nanoTime() + 5_000_000_000L;
@@ -524,13 +609,15 @@ class PostgresReadYourWritesTest {
 
     private static long monitorThreads() {
         return Thread.getAllStackTraces().keySet().stream()
-                .filter(thread -> thread.getName().startsWith("replicated-jdbc-positions-") && thread.isAlive()).count();
+                .filter(thread -> thread.getName().startsWith("replicated-jdbc-positions-") && thread.isAlive())
+                .count();
     }
 
     private int monitorSessions() throws SQLException {
         int sessions = 0;
         for (int node = 0; node <= cluster.replicaCount(); node++) {
-            sessions += Integer.parseInt(cluster.query(node,
+            sessions += Integer.parseInt(cluster.query(
+                    node,
                     "SELECT count(*) FROM pg_stat_activity WHERE application_name IN ('replicated-jdbc position monitor', '"
                             + io.replicatedjdbc.internal.cluster.PositionSampler.NAME + "')"));
         }

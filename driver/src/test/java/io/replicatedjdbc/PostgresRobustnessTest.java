@@ -26,7 +26,7 @@ class PostgresRobustnessTest {
 
     private static boolean onReplica(Connection connection) throws SQLException {
         try (Statement statement = connection.createStatement();
-             ResultSet rs = statement.executeQuery("SELECT pg_is_in_recovery()")) {
+                ResultSet rs = statement.executeQuery("SELECT pg_is_in_recovery()")) {
             rs.next();
             return rs.getBoolean(1);
         }
@@ -35,22 +35,23 @@ class PostgresRobustnessTest {
     private int sessionsNamed(String applicationName) throws SQLException {
         int sessions = 0;
         for (int node = 0; node <= cluster.replicaCount(); node++) {
-            sessions += Integer.parseInt(cluster.query(node,
-                    "SELECT count(*) FROM pg_stat_activity WHERE application_name = '" + applicationName + "'"));
+            sessions += Integer.parseInt(cluster.query(
+                    node, "SELECT count(*) FROM pg_stat_activity WHERE application_name = '" + applicationName + "'"));
         }
         return sessions;
     }
 
     @Test
     void aReadTimedOutBySocketTimeout_failsOnce_andLeavesTheReplicasInRotation() throws Exception {
-        try (Connection connection = DriverManager.getConnection(
-                cluster.replicatedUrl("socketTimeout=1", "ApplicationName=rob_timeout"))) {
+        try (Connection connection =
+                DriverManager.getConnection(cluster.replicatedUrl("socketTimeout=1", "ApplicationName=rob_timeout"))) {
             assertThat(onReplica(connection)).isTrue();
             assertThatThrownBy(() -> {
-                try (Statement statement = connection.createStatement()) {
-                    statement.executeQuery("SELECT pg_sleep(1.5)");
-                }
-            }).isInstanceOf(SQLException.class);
+                        try (Statement statement = connection.createStatement()) {
+                            statement.executeQuery("SELECT pg_sleep(1.5)");
+                        }
+                    })
+                    .isInstanceOf(SQLException.class);
             // As PgJDBC's own connection after a socket timeout: closed, so that a pool discards it.
             try (Connection plain = DriverManager.getConnection(cluster.nodeUrl(1) + "&socketTimeout=1")) {
                 assertThatThrownBy(() -> plain.createStatement().executeQuery("SELECT pg_sleep(1.5)"))
@@ -58,13 +59,19 @@ class PostgresRobustnessTest {
                 assertThat(connection.isClosed()).isEqualTo(plain.isClosed()).isTrue();
             }
             // Not run again elsewhere: no session of this connection is still sleeping on another node.
-            assertThat(Integer.parseInt(cluster.query(0, "SELECT count(*) FROM pg_stat_activity"
-                    + " WHERE application_name = 'rob_timeout' AND query LIKE '%pg_sleep(1.5)%' AND state = 'active'")))
+            assertThat(
+                            Integer.parseInt(
+                                    cluster.query(
+                                            0,
+                                            "SELECT count(*) FROM pg_stat_activity"
+                                                    + " WHERE application_name = 'rob_timeout' AND query LIKE '%pg_sleep(1.5)%' AND state = 'active'")))
                     .isZero();
         }
         for (int i = 0; i < 4; i++) {
             try (Connection connection = DriverManager.getConnection(cluster.replicatedUrl())) {
-                assertThat(onReplica(connection)).as("replicas not marked down by a timeout").isTrue();
+                assertThat(onReplica(connection))
+                        .as("replicas not marked down by a timeout")
+                        .isTrue();
             }
         }
     }
@@ -87,7 +94,8 @@ class PostgresRobustnessTest {
                             if (random.nextInt(10) == 0) {
                                 statement.executeUpdate("UPDATE rob_shared SET v = v WHERE id = " + id);
                             } else {
-                                try (ResultSet rs = statement.executeQuery("SELECT v FROM rob_shared WHERE id = " + id)) {
+                                try (ResultSet rs =
+                                        statement.executeQuery("SELECT v FROM rob_shared WHERE id = " + id)) {
                                     rs.next();
                                     if (rs.getInt(1) != id) {
                                         failures.add(new AssertionError("row " + id + " read " + rs.getInt(1)));
@@ -136,10 +144,11 @@ class PostgresRobustnessTest {
                 try {
                     while (System.nanoTime() < end) {
                         long start = System.nanoTime();
-                        Connection connection = longLived ? (kept != null ? kept : (kept = DriverManager.getConnection(url)))
+                        Connection connection = longLived
+                                ? (kept != null ? kept : (kept = DriverManager.getConnection(url)))
                                 : DriverManager.getConnection(url);
                         try (Statement statement = connection.createStatement();
-                             ResultSet rs = statement.executeQuery("SELECT count(*) FROM pg_class")) {
+                                ResultSet rs = statement.executeQuery("SELECT count(*) FROM pg_class")) {
                             rs.next();
                         } finally {
                             if (!longLived) {
@@ -195,26 +204,34 @@ class PostgresRobustnessTest {
             cluster.stopNode(0, PostgresCluster.StopMode.FAST);
             try {
                 for (int i = 0; i < 20; i++) {
-                    assertThat(onReplica(longLived)).as("an existing connection reads on").isTrue();
+                    assertThat(onReplica(longLived))
+                            .as("an existing connection reads on")
+                            .isTrue();
                     try (Connection fresh = DriverManager.getConnection(url)) {
-                        assertThat(onReplica(fresh)).as("a new connection reads too").isTrue();
+                        assertThat(onReplica(fresh))
+                                .as("a new connection reads too")
+                                .isTrue();
                     }
                 }
                 long start = System.nanoTime();
                 assertThatThrownBy(() -> {
-                    try (Statement statement = longLived.createStatement()) {
-                        statement.executeUpdate("UPDATE rob_primary SET v = v + 1 WHERE id = 1");
-                    }
-                }).isInstanceOf(SQLException.class)
-                        .satisfies(e -> assertThat(((SQLException) e).getSQLState()).startsWith("08"));
-                System.out.printf("A write with the primary down failed after %d ms%n", (System.nanoTime() - start) / 1_000_000);
+                            try (Statement statement = longLived.createStatement()) {
+                                statement.executeUpdate("UPDATE rob_primary SET v = v + 1 WHERE id = 1");
+                            }
+                        })
+                        .isInstanceOf(SQLException.class)
+                        .satisfies(e ->
+                                assertThat(((SQLException) e).getSQLState()).startsWith("08"));
+                System.out.printf(
+                        "A write with the primary down failed after %d ms%n", (System.nanoTime() - start) / 1_000_000);
                 assertThat(longLived.isClosed()).isFalse();
             } finally {
                 cluster.startNode(0);
             }
             try (Statement statement = longLived.createStatement()) {
                 assertThat(statement.executeUpdate("UPDATE rob_primary SET v = v + 1 WHERE id = 1"))
-                        .as("writes resume on the same connection once the primary is back").isEqualTo(1);
+                        .as("writes resume on the same connection once the primary is back")
+                        .isEqualTo(1);
             }
         }
         ReplicaRotation.awaitAllReplicas(cluster);
@@ -223,12 +240,18 @@ class PostgresRobustnessTest {
     @Test
     void aReadPastTheDriversOwnReplicaBound_isTakenForAHungReplica_andRunsElsewhere() throws Exception {
         try (Connection connection = DriverManager.getConnection(
-                cluster.replicatedUrl("replicaSocketTimeout=1s", "ApplicationName=rob_bound"));
-             Statement statement = connection.createStatement();
-             ResultSet rs = statement.executeQuery("SELECT pg_sleep(1.5), pg_is_in_recovery()")) {
+                        cluster.replicatedUrl("replicaSocketTimeout=1s", "ApplicationName=rob_bound"));
+                Statement statement = connection.createStatement();
+                ResultSet rs = statement.executeQuery("SELECT pg_sleep(1.5), pg_is_in_recovery()")) {
             rs.next();
-            assertThat(rs.getBoolean(2)).as("answered by the primary after both replicas ran past the bound").isFalse();
-            assertThat(connection.unwrap(ReplicatedConnection.class).lastRouting().reason()).contains("fell back");
+            assertThat(rs.getBoolean(2))
+                    .as("answered by the primary after both replicas ran past the bound")
+                    .isFalse();
+            assertThat(connection
+                            .unwrap(ReplicatedConnection.class)
+                            .lastRouting()
+                            .reason())
+                    .contains("fell back");
         }
         ReplicaRotation.awaitAllReplicas(cluster);
     }

@@ -42,9 +42,11 @@ class PostgresRoutingTest {
 
     @BeforeAll
     static void createSchema(PostgresCluster cluster) throws Exception {
-        try (Connection connection = cluster.connect(0); Statement statement = connection.createStatement()) {
+        try (Connection connection = cluster.connect(0);
+                Statement statement = connection.createStatement()) {
             statement.execute("DROP TABLE IF EXISTS accounts");
-            statement.execute("CREATE TABLE accounts (id serial PRIMARY KEY, owner text NOT NULL, balance int NOT NULL)");
+            statement.execute(
+                    "CREATE TABLE accounts (id serial PRIMARY KEY, owner text NOT NULL, balance int NOT NULL)");
             statement.execute("INSERT INTO accounts (owner, balance) VALUES ('ann', 100), ('bob', 50)");
             statement.execute("CREATE SEQUENCE IF NOT EXISTS ticket_seq");
             statement.execute("CREATE OR REPLACE FUNCTION account_total() RETURNS bigint STABLE LANGUAGE sql"
@@ -65,7 +67,8 @@ class PostgresRoutingTest {
     }
 
     private static String single(Connection connection, String sql) throws SQLException {
-        try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery(sql)) {
+        try (Statement statement = connection.createStatement();
+                ResultSet rs = statement.executeQuery(sql)) {
             assertThat(rs.next()).isTrue();
             return rs.getString(1);
         }
@@ -94,7 +97,8 @@ class PostgresRoutingTest {
         try (Connection connection = DriverManager.getConnection(cluster.replicatedUrlWithReplicasOption())) {
             assertThat(port(connection)).isIn(replicaPorts);
             try (Statement statement = connection.createStatement();
-                 ResultSet rs = statement.executeQuery("UPDATE accounts SET balance = balance WHERE owner = 'ann' RETURNING inet_server_port()")) {
+                    ResultSet rs = statement.executeQuery(
+                            "UPDATE accounts SET balance = balance WHERE owner = 'ann' RETURNING inet_server_port()")) {
                 rs.next();
                 assertThat(rs.getInt(1)).isEqualTo(primaryPort);
             }
@@ -105,10 +109,13 @@ class PostgresRoutingTest {
     void writes_runOnThePrimary_andReadsAfterAnOwnWriteToo_inWindowMode() throws SQLException {
         try (Connection connection = connect("readYourWrites=window")) {
             assertThat(port(connection)).isIn(replicaPorts);
-            assertThat(single(connection, "INSERT INTO accounts (owner, balance) VALUES ('cy', 1) RETURNING inet_server_port()"))
+            assertThat(single(
+                            connection,
+                            "INSERT INTO accounts (owner, balance) VALUES ('cy', 1) RETURNING inet_server_port()"))
                     .isEqualTo(String.valueOf(primaryPort));
             assertThat(port(connection)).isEqualTo(primaryPort);
-            assertThat(single(connection, "SELECT count(*) FROM accounts WHERE owner = 'cy'")).isNotEqualTo("0");
+            assertThat(single(connection, "SELECT count(*) FROM accounts WHERE owner = 'cy'"))
+                    .isNotEqualTo("0");
             assertThat(last(connection).reason()).startsWith("read-your-writes");
         }
     }
@@ -116,14 +123,20 @@ class PostgresRoutingTest {
     @Test
     void statementsThatFailOnAStandby_neverReachOne() throws SQLException {
         try (Connection connection = connect("readYourWrites=off")) {
-            assertThat(Long.parseLong(single(connection, "SELECT nextval('ticket_seq')"))).isPositive();
+            assertThat(Long.parseLong(single(connection, "SELECT nextval('ticket_seq')")))
+                    .isPositive();
             assertThat(last(connection).reason()).isEqualTo("calls nextval()");
             assertThat(single(connection, "SELECT inet_server_port() FROM accounts WHERE owner = 'ann' FOR UPDATE"))
                     .isEqualTo(String.valueOf(primaryPort));
-            assertThat(single(connection, "SELECT inet_server_port() FROM (SELECT * FROM accounts FOR SHARE) locked LIMIT 1"))
+            assertThat(single(
+                            connection,
+                            "SELECT inet_server_port() FROM (SELECT * FROM accounts FOR SHARE) locked LIMIT 1"))
                     .isEqualTo(String.valueOf(primaryPort));
-            assertThat(single(connection, "WITH moved AS (UPDATE accounts SET balance = balance WHERE owner = 'bob' RETURNING id) "
-                    + "SELECT inet_server_port() FROM moved")).isEqualTo(String.valueOf(primaryPort));
+            assertThat(single(
+                            connection,
+                            "WITH moved AS (UPDATE accounts SET balance = balance WHERE owner = 'bob' RETURNING id) "
+                                    + "SELECT inet_server_port() FROM moved"))
+                    .isEqualTo(String.valueOf(primaryPort));
         }
     }
 
@@ -149,18 +162,28 @@ class PostgresRoutingTest {
         try (Connection connection = connect("readYourWrites=off", "readFunctions=touch_account")) {
             assertThat(single(connection, "SELECT touch_account('bob')")).isEqualTo(String.valueOf(primaryPort));
             assertThat(last(connection).route()).isEqualTo(Route.PRIMARY);
-            assertThat(last(connection).reason()).contains("the replica refused it as a write").contains("read-only transaction");
+            assertThat(last(connection).reason())
+                    .contains("the replica refused it as a write")
+                    .contains("read-only transaction");
             // From then on it goes to the primary at once, and explain and the routing decision say why: what it did
             // before the refusal ran twice.
             ReplicatedConnection replicated = connection.unwrap(ReplicatedConnection.class);
-            assertThat(replicated.explain("SELECT touch_account('bob')").route()).isEqualTo(Route.PRIMARY);
-            assertThat(replicated.explain("SELECT touch_account('bob')").reason()).contains("25006").contains("ran twice");
+            assertThat(replicated.explain("SELECT touch_account('bob')").route())
+                    .isEqualTo(Route.PRIMARY);
+            assertThat(replicated.explain("SELECT touch_account('bob')").reason())
+                    .contains("25006")
+                    .contains("ran twice");
             assertThat(single(connection, "SELECT touch_account('bob')")).isEqualTo(String.valueOf(primaryPort));
-            assertThat(last(connection).reason()).contains("25006").doesNotContain("the replica refused it as a write (");
+            assertThat(last(connection).reason())
+                    .contains("25006")
+                    .doesNotContain("the replica refused it as a write (");
         }
         try (Connection other = connect("readYourWrites=off", "readFunctions=touch_account")) {
-            assertThat(other.unwrap(ReplicatedConnection.class).explain("SELECT touch_account('bob')").route())
-                    .as("for every connection of the configuration").isEqualTo(Route.PRIMARY);
+            assertThat(other.unwrap(ReplicatedConnection.class)
+                            .explain("SELECT touch_account('bob')")
+                            .route())
+                    .as("for every connection of the configuration")
+                    .isEqualTo(Route.PRIMARY);
         }
     }
 
@@ -173,7 +196,9 @@ class PostgresRoutingTest {
                 assertThat(single(plain, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = 4242"))
                         .isEqualTo("1");
             }
-            assertThat(port(connection)).as("a session lock pins the connection").isEqualTo(primaryPort);
+            assertThat(port(connection))
+                    .as("a session lock pins the connection")
+                    .isEqualTo(primaryPort);
             single(connection, "SELECT pg_advisory_unlock(4242)");
         }
     }
@@ -187,7 +212,8 @@ class PostgresRoutingTest {
             }
             assertThat(single(connection, "SELECT count(*)::text || ':' || inet_server_port() FROM scratch"))
                     .isEqualTo("1:" + primaryPort);
-            assertThat(connection.unwrap(ReplicatedConnection.class).isPinnedToPrimary()).isTrue();
+            assertThat(connection.unwrap(ReplicatedConnection.class).isPinnedToPrimary())
+                    .isTrue();
         }
         try (Connection connection = connect("readYourWrites=off")) {
             try (Statement statement = connection.createStatement()) {
@@ -207,8 +233,8 @@ class PostgresRoutingTest {
             }
             assertThat(last(connection).node()).startsWith("primary");
             try (Statement statement = connection.createStatement();
-                 ResultSet rs = statement.executeQuery("SELECT current_setting('application_name'), "
-                         + "current_setting('search_path'), inet_server_port()")) {
+                    ResultSet rs = statement.executeQuery("SELECT current_setting('application_name'), "
+                            + "current_setting('search_path'), inet_server_port()")) {
                 rs.next();
                 assertThat(rs.getString(1)).isEqualTo("routing-test");
                 assertThat(rs.getString(2)).isEqualTo("pg_catalog, public");
@@ -225,8 +251,10 @@ class PostgresRoutingTest {
             try (Statement statement = connection.createStatement()) {
                 statement.execute("SET application_name = 'first-setting'");
             }
-            assertThat(single(connection, "UPDATE accounts SET balance = balance WHERE owner = 'ann' "
-                    + "RETURNING current_setting('application_name') || ':' || inet_server_port()"))
+            assertThat(single(
+                            connection,
+                            "UPDATE accounts SET balance = balance WHERE owner = 'ann' "
+                                    + "RETURNING current_setting('application_name') || ':' || inet_server_port()"))
                     .isEqualTo("first-setting:" + primaryPort);
         }
     }
@@ -296,8 +324,8 @@ class PostgresRoutingTest {
     @Test
     void preparedRead_beforeAndAfterAWrite_keepsItsParameters_andMovesToThePrimary() throws SQLException {
         try (Connection connection = connect("readYourWrites=window");
-             PreparedStatement read = connection.prepareStatement(
-                     "SELECT balance, inet_server_port() FROM accounts WHERE owner = ?")) {
+                PreparedStatement read = connection.prepareStatement(
+                        "SELECT balance, inet_server_port() FROM accounts WHERE owner = ?")) {
             read.setString(1, "bob");
             try (ResultSet rs = read.executeQuery()) {
                 rs.next();
@@ -316,11 +344,14 @@ class PostgresRoutingTest {
     void pausedReplicas_serveStaleDataToOthers_whileTheWriterReadsItsOwnWrite() throws Exception {
         cluster.pauseReplay(1);
         cluster.pauseReplay(2);
-        try (Connection writer = connect(); Connection other = connect()) {
+        try (Connection writer = connect();
+                Connection other = connect()) {
             single(writer, "INSERT INTO accounts (owner, balance) VALUES ('lagging', 7) RETURNING id");
-            assertThat(single(writer, "SELECT count(*) FROM accounts WHERE owner = 'lagging'")).isEqualTo("1");
+            assertThat(single(writer, "SELECT count(*) FROM accounts WHERE owner = 'lagging'"))
+                    .isEqualTo("1");
             assertThat(port(writer)).isEqualTo(primaryPort);
-            assertThat(single(other, "SELECT count(*) FROM accounts WHERE owner = 'lagging'")).isEqualTo("0");
+            assertThat(single(other, "SELECT count(*) FROM accounts WHERE owner = 'lagging'"))
+                    .isEqualTo("0");
             assertThat(port(other)).isIn(replicaPorts);
         } finally {
             cluster.resumeReplay(1);
@@ -328,7 +359,8 @@ class PostgresRoutingTest {
         }
         cluster.awaitReplicas();
         try (Connection later = connect()) {
-            assertThat(single(later, "SELECT count(*) FROM accounts WHERE owner = 'lagging'")).isEqualTo("1");
+            assertThat(single(later, "SELECT count(*) FROM accounts WHERE owner = 'lagging'"))
+                    .isEqualTo("1");
         }
     }
 
@@ -392,12 +424,13 @@ class PostgresRoutingTest {
         ReplicaRotation.awaitAllReplicas(cluster);
     }
 
-
     @Test
     void metadata_works_andShowsTheReplicatedUrlWithoutPassword() throws SQLException {
         try (Connection connection = DriverManager.getConnection(cluster.replicatedUrl("password=hunter2"))) {
             DatabaseMetaData metaData = connection.getMetaData();
-            assertThat(metaData.getURL()).startsWith("jdbc:replicated:postgresql://").doesNotContain("hunter2");
+            assertThat(metaData.getURL())
+                    .startsWith("jdbc:replicated:postgresql://")
+                    .doesNotContain("hunter2");
             assertThat(metaData.getConnection()).isSameAs(connection);
             List<String> columns = new ArrayList<>();
             try (ResultSet rs = metaData.getColumns(null, "public", "accounts", "%")) {
@@ -416,21 +449,33 @@ class PostgresRoutingTest {
 
     @Test
     void cancelFromAnotherThread_stopsTheStatementRunningOnAReplica() throws Exception {
-        try (Connection connection = connect(); Statement statement = connection.createStatement()) {
+        try (Connection connection = connect();
+                Statement statement = connection.createStatement()) {
             port(connection);
             java.util.concurrent.ExecutorService executor = java.util.concurrent.Executors.newSingleThreadExecutor();
             try {
-                java.util.concurrent.Future<?> running = executor.submit(() -> statement.executeQuery("SELECT pg_sleep(30)"));
+                java.util.concurrent.Future<?> running =
+                        executor.submit(() -> statement.executeQuery("SELECT pg_sleep(30)"));
                 long deadline = System.nanoTime() + 10_000_000_000L;
-                while (!"t".equals(cluster.query(1, "SELECT count(*) > 0 FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(30)'"))
-                        && !"t".equals(cluster.query(2, "SELECT count(*) > 0 FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(30)'"))
+                while (!"t"
+                                .equals(
+                                        cluster.query(
+                                                1,
+                                                "SELECT count(*) > 0 FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(30)'"))
+                        && !"t"
+                                .equals(
+                                        cluster.query(
+                                                2,
+                                                "SELECT count(*) > 0 FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(30)'"))
                         && System.nanoTime() < deadline) {
                     Thread.sleep(20);
                 }
                 statement.cancel();
                 assertThatThrownBy(() -> running.get(10, java.util.concurrent.TimeUnit.SECONDS))
                         .hasCauseInstanceOf(SQLException.class)
-                        .cause().extracting(e -> ((SQLException) e).getSQLState()).isEqualTo("57014");
+                        .cause()
+                        .extracting(e -> ((SQLException) e).getSQLState())
+                        .isEqualTo("57014");
             } finally {
                 executor.shutdownNow();
             }
@@ -441,7 +486,8 @@ class PostgresRoutingTest {
     @Test
     void statementFidelity_metadataBeforeExecution_multipleResults_warnings_closeOnCompletion() throws Exception {
         try (Connection connection = connect("readYourWrites=off")) {
-            try (PreparedStatement prepared = connection.prepareStatement("SELECT owner, balance FROM accounts WHERE id = ?")) {
+            try (PreparedStatement prepared =
+                    connection.prepareStatement("SELECT owner, balance FROM accounts WHERE id = ?")) {
                 assertThat(prepared.getParameterMetaData().getParameterCount()).isEqualTo(1);
                 assertThat(prepared.getMetaData().getColumnName(2)).isEqualTo("balance");
             }
@@ -490,11 +536,14 @@ class PostgresRoutingTest {
     void unwrapToPgConnection_reachesThePrimary_forCopyManager() throws Exception {
         try (Connection connection = connect()) {
             org.postgresql.PGConnection pg = connection.unwrap(org.postgresql.PGConnection.class);
-            long copied = pg.getCopyAPI().copyIn("COPY accounts (owner, balance) FROM STDIN WITH (FORMAT csv)",
-                    new java.io.StringReader("copied,3\n"));
+            long copied = pg.getCopyAPI()
+                    .copyIn(
+                            "COPY accounts (owner, balance) FROM STDIN WITH (FORMAT csv)",
+                            new java.io.StringReader("copied,3\n"));
             assertThat(copied).isEqualTo(1);
         }
-        assertThat(cluster.query(0, "SELECT count(*) FROM accounts WHERE owner = 'copied'")).isEqualTo("1");
+        assertThat(cluster.query(0, "SELECT count(*) FROM accounts WHERE owner = 'copied'"))
+                .isEqualTo("1");
     }
 
     @Test
@@ -517,9 +566,11 @@ class PostgresRoutingTest {
             port(connection);
             assertThatThrownBy(() -> single(connection, "UPDATE accounts SET balance = 0 RETURNING id"))
                     .isInstanceOf(SQLException.class)
-                    .extracting(e -> ((SQLException) e).getSQLState()).isEqualTo("25006");
+                    .extracting(e -> ((SQLException) e).getSQLState())
+                    .isEqualTo("25006");
             connection.rollback();
         }
-        assertThat(cluster.query(0, "SELECT count(*) FROM accounts WHERE balance = 0")).isEqualTo("0");
+        assertThat(cluster.query(0, "SELECT count(*) FROM accounts WHERE balance = 0"))
+                .isEqualTo("0");
     }
 }

@@ -17,8 +17,7 @@ import java.util.Set;
  */
 final class ReplicaRotation {
 
-    private ReplicaRotation() {
-    }
+    private ReplicaRotation() {}
 
     static void awaitAllReplicas(PostgresCluster cluster) throws Exception {
         cluster.awaitReplicas();
@@ -30,8 +29,8 @@ final class ReplicaRotation {
         long deadline = System.nanoTime() + 15_000_000_000L;
         while (!seen.containsAll(replicas) && System.nanoTime() < deadline) {
             try (Connection connection = DriverManager.getConnection(cluster.replicatedUrl());
-                 Statement statement = connection.createStatement();
-                 ResultSet rs = statement.executeQuery("SELECT inet_server_port()")) {
+                    Statement statement = connection.createStatement();
+                    ResultSet rs = statement.executeQuery("SELECT inet_server_port()")) {
                 rs.next();
                 seen.add(rs.getInt(1));
             }

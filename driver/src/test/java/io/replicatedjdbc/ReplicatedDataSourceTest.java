@@ -31,15 +31,20 @@ class ReplicatedDataSourceTest {
     @Test
     void everyOption_hasABeanSetterAndGetter() throws Exception {
         for (ReplicatedProperty property : ReplicatedProperty.values()) {
-            String bean = Character.toUpperCase(property.getName().charAt(0)) + property.getName().substring(1);
-            assertThat(ReplicatedDataSource.class.getMethod("set" + bean, String.class)).as(property.getName()).isNotNull();
-            assertThat(ReplicatedDataSource.class.getMethod("get" + bean)).as(property.getName()).isNotNull();
+            String bean = Character.toUpperCase(property.getName().charAt(0))
+                    + property.getName().substring(1);
+            assertThat(ReplicatedDataSource.class.getMethod("set" + bean, String.class))
+                    .as(property.getName())
+                    .isNotNull();
+            assertThat(ReplicatedDataSource.class.getMethod("get" + bean))
+                    .as(property.getName())
+                    .isNotNull();
         }
     }
 
     private static String node(Connection connection) throws SQLException {
         try (Statement statement = connection.createStatement();
-             ResultSet rs = statement.executeQuery("SELECT name FROM node")) {
+                ResultSet rs = statement.executeQuery("SELECT name FROM node")) {
             rs.next();
             return rs.getString(1);
         }
@@ -57,14 +62,20 @@ class ReplicatedDataSourceTest {
         try (Connection other = dataSource.getConnection()) {
             assertThat(node(other)).isEqualTo("replica1");
         }
-        java.util.Map<String, Integer> idle = open.unwrap(ReplicatedConnection.class).configurationStatistics()
+        java.util.Map<String, Integer> idle = open.unwrap(ReplicatedConnection.class)
+                .configurationStatistics()
                 .getPoolIdleConnections();
         assertThat(idle.values().stream().mapToInt(Integer::intValue).sum()).isPositive();
         dataSource.close();
         assertThat(dataSource.isClosed()).isTrue();
-        assertThat(open.unwrap(ReplicatedConnection.class).configurationStatistics().getPools()).isEmpty();
-        assertThatThrownBy(dataSource::getConnection).isInstanceOf(SQLException.class)
-                .extracting(e -> ((SQLException) e).getSQLState()).isEqualTo("08003");
+        assertThat(open.unwrap(ReplicatedConnection.class)
+                        .configurationStatistics()
+                        .getPools())
+                .isEmpty();
+        assertThatThrownBy(dataSource::getConnection)
+                .isInstanceOf(SQLException.class)
+                .extracting(e -> ((SQLException) e).getSQLState())
+                .isEqualTo("08003");
         // A logical connection still open finds its pools closed: its next statement fails, as a closed pool's would.
         assertThatThrownBy(() -> node(open)).isInstanceOf(SQLException.class).hasMessageContaining("closed");
         open.close();
@@ -79,10 +90,15 @@ class ReplicatedDataSourceTest {
         dataSource.setReadYourWrites("off");
         try (Connection connection = dataSource.getConnection()) {
             assertThat(node(connection)).isEqualTo("replica1");
-            assertThat(connection.unwrap(ReplicatedConnection.class).lastRouting().route()).isEqualTo(Route.REPLICA);
+            assertThat(connection
+                            .unwrap(ReplicatedConnection.class)
+                            .lastRouting()
+                            .route())
+                    .isEqualTo(Route.REPLICA);
         }
         dataSource.setLoadBalance("sometimes");
-        assertThatThrownBy(dataSource::getConnection).isInstanceOf(SQLException.class)
+        assertThatThrownBy(dataSource::getConnection)
+                .isInstanceOf(SQLException.class)
                 .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("22023"));
     }
 
@@ -110,13 +126,14 @@ class ReplicatedDataSourceTest {
 
         @Override
         public Context getInitialContext(Hashtable<?, ?> environment) {
-            return (Context) Proxy.newProxyInstance(Context.class.getClassLoader(), new Class<?>[] {Context.class},
-                    (proxy, method, args) -> {
+            return (Context) Proxy.newProxyInstance(
+                    Context.class.getClassLoader(), new Class<?>[] {Context.class}, (proxy, method, args) -> {
                         switch (method.getName()) {
                             case "bind":
                             case "rebind":
                                 Object bound = args[1] instanceof javax.naming.Referenceable
-                                        ? ((javax.naming.Referenceable) args[1]).getReference() : args[1];
+                                        ? ((javax.naming.Referenceable) args[1]).getReference()
+                                        : args[1];
                                 BINDINGS.put(args[0].toString(), bound);
                                 return null;
                             case "lookup":
@@ -132,6 +149,7 @@ class ReplicatedDataSourceTest {
     }
 
     @Test
+    @SuppressWarnings("BanJNDI") // what is under test: binding the data source in JNDI and looking it up
     void boundInJndi_andLookedUp_itIsRebuiltWithItsSettings(@TempDir Path dir) throws Exception {
         SqliteCluster files = SqliteCluster.create(dir, 1);
         ReplicatedDataSource dataSource = new ReplicatedDataSource();

@@ -3,11 +3,11 @@ package io.replicatedjdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Driver;
 import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.nio.file.Path;
 import java.util.Properties;
 import java.util.ServiceLoader;
 import org.junit.jupiter.api.Test;
@@ -44,7 +44,8 @@ class ReplicatedDriverTest {
         try (Connection connection = driver.connect("jdbc:replicated:sqlite:" + primary, null)) {
             assertThat(connection).isInstanceOf(ReplicatedConnection.class);
             assertThat(connection.isWrapperFor(ReplicatedConnection.class)).isTrue();
-            assertThat(connection.unwrap(ReplicatedConnection.class).lastRouting()).isNull();
+            assertThat(connection.unwrap(ReplicatedConnection.class).lastRouting())
+                    .isNull();
             assertThat(primary).exists();
         }
     }
@@ -54,7 +55,8 @@ class ReplicatedDriverTest {
         assertThatThrownBy(() -> driver.connect("jdbc:replicated:sqlite:/no/such/dir/a.db", null))
                 .isInstanceOf(SQLException.class)
                 .hasMessageContaining("/no/such/dir/a.db")
-                .extracting(e -> ((SQLException) e).getSQLState()).isEqualTo("08001");
+                .extracting(e -> ((SQLException) e).getSQLState())
+                .isEqualTo("08001");
     }
 
     @Test
@@ -82,13 +84,15 @@ class ReplicatedDriverTest {
     @Test
     void aReplicaUrlNoDriverAccepts_failsConnectWith08001_namingIt_beforeAnyNodeIsOpened(@TempDir Path dir) {
         Path primary = dir.resolve("p.db");
-        String url = "jdbc:replicated:sqlite:" + primary + "?replicas=" + java.net.URLEncoder.encode(
-                "jdbc:postgresql//127.0.0.1:1/db", java.nio.charset.StandardCharsets.UTF_8);
+        String url = "jdbc:replicated:sqlite:" + primary + "?replicas="
+                + java.net.URLEncoder.encode(
+                        "jdbc:postgresql//127.0.0.1:1/db", java.nio.charset.StandardCharsets.UTF_8);
         assertThatThrownBy(() -> driver.connect(url, null))
                 .isInstanceOf(SQLException.class)
                 .hasMessageContaining("jdbc:postgresql//127.0.0.1:1/db")
                 .hasMessageContaining("replica1")
-                .extracting(e -> ((SQLException) e).getSQLState()).isEqualTo("08001");
+                .extracting(e -> ((SQLException) e).getSQLState())
+                .isEqualTo("08001");
         assertThat(primary).as("nothing was opened").doesNotExist();
     }
 
@@ -98,8 +102,10 @@ class ReplicatedDriverTest {
                 .isInstanceOf(SQLException.class)
                 .hasMessageContaining("jdbc:postgres://127.0.0.1:1/db")
                 .hasMessageContaining("did you mean jdbc:replicated:postgresql:")
-                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("Zq7s").doesNotContain("tail"))
-                .extracting(e -> ((SQLException) e).getSQLState()).isEqualTo("08001");
+                .satisfies(
+                        e -> assertThat(e.getMessage()).doesNotContain("Zq7s").doesNotContain("tail"))
+                .extracting(e -> ((SQLException) e).getSQLState())
+                .isEqualTo("08001");
     }
 
     @Test
@@ -116,9 +122,15 @@ class ReplicatedDriverTest {
             }
             warnings = log.messages(java.util.logging.Level.WARNING);
         }
-        assertThat(warnings).filteredOn(w -> w.contains("'loadBalence'")).singleElement().asString()
+        assertThat(warnings)
+                .filteredOn(w -> w.contains("'loadBalence'"))
+                .singleElement()
+                .asString()
                 .contains("did you mean 'loadBalance'?");
-        assertThat(warnings).filteredOn(w -> w.contains("'readYourWritesWindw'")).singleElement().asString()
+        assertThat(warnings)
+                .filteredOn(w -> w.contains("'readYourWritesWindw'"))
+                .singleElement()
+                .asString()
                 .contains("did you mean 'readYourWritesWindow'?");
         assertThat(warnings).noneMatch(w -> w.contains("busy_timeout"));
     }

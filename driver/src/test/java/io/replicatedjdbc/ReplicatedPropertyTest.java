@@ -20,7 +20,8 @@ class ReplicatedPropertyTest {
 
     @Test
     void options_areSortedByName() {
-        List<String> names = Arrays.stream(ReplicatedProperty.values()).map(ReplicatedProperty::getName)
+        List<String> names = Arrays.stream(ReplicatedProperty.values())
+                .map(ReplicatedProperty::getName)
                 .collect(Collectors.toList());
         assertThat(names).isSortedAccordingTo(String.CASE_INSENSITIVE_ORDER);
     }
@@ -36,7 +37,10 @@ class ReplicatedPropertyTest {
     @Test
     void options_areDocumented_andDefaultsAreAllowedValues() {
         for (ReplicatedProperty property : ReplicatedProperty.values()) {
-            assertThat(property.getDescription()).as(property.getName()).hasSizeGreaterThan(30).endsWith(".");
+            assertThat(property.getDescription())
+                    .as(property.getName())
+                    .hasSizeGreaterThan(30)
+                    .endsWith(".");
             if (!property.getChoices().isEmpty()) {
                 assertThat(property.getChoices()).as(property.getName()).contains(property.getDefaultValue());
             }
@@ -56,11 +60,14 @@ class ReplicatedPropertyTest {
     void getPropertyInfo_isGeneratedFromTheEnum_withValuesFromUrlAndProperties() throws SQLException {
         Properties info = new Properties();
         info.setProperty("readYourWrites", "off");
-        DriverPropertyInfo[] infos = new ReplicatedDriver()
-                .getPropertyInfo("jdbc:replicated:sqlite:/a.db?loadBalance=random", info);
+        DriverPropertyInfo[] infos =
+                new ReplicatedDriver().getPropertyInfo("jdbc:replicated:sqlite:/a.db?loadBalance=random", info);
 
-        assertThat(infos).extracting(i -> i.name).containsExactly(
-                Arrays.stream(ReplicatedProperty.values()).map(ReplicatedProperty::getName).toArray(String[]::new));
+        assertThat(infos)
+                .extracting(i -> i.name)
+                .containsExactly(Arrays.stream(ReplicatedProperty.values())
+                        .map(ReplicatedProperty::getName)
+                        .toArray(String[]::new));
         for (DriverPropertyInfo i : infos) {
             ReplicatedProperty property = ReplicatedProperty.forName(i.name);
             assertThat(i.description).isEqualTo(property.getDescription());
@@ -93,10 +100,17 @@ class ReplicatedPropertyTest {
         table.append("| option | default | values | what it does |\n");
         table.append("|---|---|---|---|\n");
         for (ReplicatedProperty property : ReplicatedProperty.values()) {
-            table.append("| `").append(property.getName()).append("` | ")
-                    .append(property.getDefaultValue() == null ? "" : "`" + property.getDefaultValue() + "`").append(" | ")
-                    .append(property.getChoices().stream().map(c -> "`" + c + "`").collect(Collectors.joining(", ")))
-                    .append(" | ").append(property.getDescription()).append(" |\n");
+            table.append("| `")
+                    .append(property.getName())
+                    .append("` | ")
+                    .append(property.getDefaultValue() == null ? "" : "`" + property.getDefaultValue() + "`")
+                    .append(" | ")
+                    .append(property.getChoices().stream()
+                            .map(c -> "`" + c + "`")
+                            .collect(Collectors.joining(", ")))
+                    .append(" | ")
+                    .append(property.getDescription())
+                    .append(" |\n");
         }
         table.append("<!-- options:end -->\n");
         return table.toString();

@@ -81,20 +81,23 @@ final class ScriptSteps {
                     return "batch " + Arrays.toString(statement.executeBatch());
                 }
             case "prepared":
-                try (PreparedStatement statement = connection.prepareStatement(
-                        "SELECT count(*) FROM " + prefix + "_tt WHERE id > ?")) {
+                try (PreparedStatement statement =
+                        connection.prepareStatement("SELECT count(*) FROM " + prefix + "_tt WHERE id > ?")) {
                     statement.setInt(1, Integer.parseInt(words[1]));
                     return describe(statement, statement.execute());
                 }
             case "preparedSetConfig":
-                try (PreparedStatement statement = connection.prepareStatement("SELECT set_config('search_path', ?, ?)")) {
+                try (PreparedStatement statement =
+                        connection.prepareStatement("SELECT set_config('search_path', ?, ?)")) {
                     statement.setString(1, words[1]);
                     statement.setBoolean(2, false);
                     return describe(statement, statement.execute());
                 }
             case "updatable":
-                try (Statement statement = connection.createStatement(ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_UPDATABLE);
-                     ResultSet rs = statement.executeQuery("SELECT id, data FROM " + prefix + "_keyed WHERE id = 1")) {
+                try (Statement statement =
+                                connection.createStatement(ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_UPDATABLE);
+                        ResultSet rs =
+                                statement.executeQuery("SELECT id, data FROM " + prefix + "_keyed WHERE id = 1")) {
                     if (!rs.next()) {
                         return "no row";
                     }
@@ -103,8 +106,11 @@ final class ScriptSteps {
                     return "updated";
                 }
             case "copy":
-                return "copied " + connection.unwrap(org.postgresql.PGConnection.class).getCopyAPI()
-                        .copyIn("COPY " + prefix + "_rows (id) FROM STDIN", new StringReader("7\n8\n"));
+                return "copied "
+                        + connection
+                                .unwrap(org.postgresql.PGConnection.class)
+                                .getCopyAPI()
+                                .copyIn("COPY " + prefix + "_rows (id) FROM STDIN", new StringReader("7\n8\n"));
             default:
                 throw new IllegalArgumentException(action);
         }

@@ -30,6 +30,7 @@ class SqliteRoutingTest {
 
     @TempDir
     Path dir;
+
     SqliteCluster cluster;
 
     @BeforeEach
@@ -43,7 +44,7 @@ class SqliteRoutingTest {
 
     private static String node(Connection connection) throws SQLException {
         try (Statement statement = connection.createStatement();
-             ResultSet rs = statement.executeQuery("SELECT name FROM node")) {
+                ResultSet rs = statement.executeQuery("SELECT name FROM node")) {
             assertThat(rs.next()).isTrue();
             return rs.getString(1);
         }
@@ -55,7 +56,8 @@ class SqliteRoutingTest {
 
     private static void insert(Connection connection, String name) throws SQLException {
         try (Statement statement = connection.createStatement()) {
-            assertThat(statement.executeUpdate("INSERT INTO items (name) VALUES ('" + name + "')")).isEqualTo(1);
+            assertThat(statement.executeUpdate("INSERT INTO items (name) VALUES ('" + name + "')"))
+                    .isEqualTo(1);
         }
     }
 
@@ -88,7 +90,7 @@ class SqliteRoutingTest {
             assertThat(node(connection)).isEqualTo("primary");
             assertThat(last(connection).reason()).startsWith("read-your-writes: last write");
             try (Statement statement = connection.createStatement();
-                 ResultSet rs = statement.executeQuery("SELECT name FROM items")) {
+                    ResultSet rs = statement.executeQuery("SELECT name FROM items")) {
                 assertThat(rs.next()).isTrue();
                 assertThat(rs.getString(1)).isEqualTo("apple");
             }
@@ -203,7 +205,8 @@ class SqliteRoutingTest {
             assertThatThrownBy(() -> insert(connection, "apple"))
                     .isInstanceOf(SQLException.class)
                     .hasMessageContaining(replica)
-                    .extracting(e -> ((SQLException) e).getSQLState()).isEqualTo("25006");
+                    .extracting(e -> ((SQLException) e).getSQLState())
+                    .isEqualTo("25006");
             connection.rollback();
         }
         assertThat(SqliteCluster.count(cluster.replica(1), "items")).isZero();
@@ -249,8 +252,8 @@ class SqliteRoutingTest {
 
     @Test
     void unreachableReplica_isSkippedWithoutError() throws Exception {
-        String url = "jdbc:replicated:sqlite:" + cluster.primary() + "?replicas=" + dir.resolve("missing/r.db")
-                + "," + cluster.replica(2);
+        String url = "jdbc:replicated:sqlite:" + cluster.primary() + "?replicas=" + dir.resolve("missing/r.db") + ","
+                + cluster.replica(2);
         for (int i = 0; i < 4; i++) {
             try (Connection connection = DriverManager.getConnection(url)) {
                 assertThat(node(connection)).isEqualTo("replica2");
@@ -267,10 +270,13 @@ class SqliteRoutingTest {
             Path copy = dir.resolve("replica1.db.new");
             java.nio.file.Files.copy(cluster.replica(1), copy);
             try (Connection direct = DriverManager.getConnection("jdbc:sqlite:" + copy);
-                 Statement statement = direct.createStatement()) {
+                    Statement statement = direct.createStatement()) {
                 statement.execute("UPDATE node SET name = 'replica1, published again'");
             }
-            java.nio.file.Files.move(copy, cluster.replica(1), java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+            java.nio.file.Files.move(
+                    copy,
+                    cluster.replica(1),
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE,
                     java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             long deadline = System.nanoTime() + 5_000_000_000L;
             String seen = node(connection);
@@ -304,8 +310,8 @@ class SqliteRoutingTest {
     void aReplicaLockedByAnotherProcess_readsRunOnTheOtherNodes_withoutError() throws Exception {
         String url = "jdbc:replicated:sqlite:" + cluster.primary() + "?replicas=" + cluster.replica(1);
         try (Connection locker = DriverManager.getConnection("jdbc:sqlite:" + cluster.replica(1));
-             Statement lock = locker.createStatement();
-             Connection connection = DriverManager.getConnection(url)) {
+                Statement lock = locker.createStatement();
+                Connection connection = DriverManager.getConnection(url)) {
             assertThat(node(connection)).isEqualTo("replica1");
             // What a copy tool replacing the file in place holds: an exclusive lock, which blocks readers.
             lock.execute("BEGIN EXCLUSIVE");
@@ -323,8 +329,8 @@ class SqliteRoutingTest {
 
     @Test
     void everyReplicaUnreachable_readsFallBackToThePrimary() throws Exception {
-        String url = "jdbc:replicated:sqlite:" + cluster.primary() + "?replicas=" + dir.resolve("missing/r1.db")
-                + "," + dir.resolve("missing/r2.db");
+        String url = "jdbc:replicated:sqlite:" + cluster.primary() + "?replicas=" + dir.resolve("missing/r1.db") + ","
+                + dir.resolve("missing/r2.db");
         try (Connection connection = DriverManager.getConnection(url)) {
             assertThat(node(connection)).isEqualTo("primary");
             assertThat(last(connection).route()).isEqualTo(Route.PRIMARY);
@@ -389,20 +395,22 @@ class SqliteRoutingTest {
             assertThatThrownBy(() -> insert(connection, "apple"))
                     .isInstanceOf(SQLException.class)
                     .hasMessageContaining("primary (" + dir.resolve("missing/primary.db") + ")")
-                    .extracting(e -> ((SQLException) e).getSQLState()).isEqualTo("08001");
+                    .extracting(e -> ((SQLException) e).getSQLState())
+                    .isEqualTo("08001");
         }
     }
 
     @Test
     void oneStatementObject_readsOnAReplica_thenWritesOnThePrimary() throws SQLException {
         try (Connection connection = connect("readYourWrites=off");
-             Statement statement = connection.createStatement()) {
+                Statement statement = connection.createStatement()) {
             try (ResultSet rs = statement.executeQuery("SELECT name FROM node")) {
                 rs.next();
                 assertThat(rs.getString(1)).startsWith("replica");
                 assertThat(rs.getStatement()).isSameAs(statement);
             }
-            assertThat(statement.executeUpdate("INSERT INTO items (name) VALUES ('apple')")).isEqualTo(1);
+            assertThat(statement.executeUpdate("INSERT INTO items (name) VALUES ('apple')"))
+                    .isEqualTo(1);
             assertThat(last(connection).route()).isEqualTo(Route.PRIMARY);
             assertThat(statement.execute("SELECT name FROM node")).isTrue();
             try (ResultSet rs = statement.getResultSet()) {
@@ -417,13 +425,13 @@ class SqliteRoutingTest {
     @Test
     void preparedReadBeforeAndAfterAWrite_movesToThePrimary_keepingItsParameters() throws Exception {
         try (Connection setup = DriverManager.getConnection("jdbc:sqlite:" + cluster.primary());
-             Statement statement = setup.createStatement()) {
+                Statement statement = setup.createStatement()) {
             statement.execute("INSERT INTO items (id, name) VALUES (1, 'apple'), (2, 'pear')");
         }
         cluster.replicate();
         try (Connection connection = connect();
-             PreparedStatement read = connection.prepareStatement(
-                     "SELECT (SELECT name FROM node) || ':' || name FROM items WHERE id = ?")) {
+                PreparedStatement read = connection.prepareStatement(
+                        "SELECT (SELECT name FROM node) || ':' || name FROM items WHERE id = ?")) {
             read.setInt(1, 2);
             assertThat(single(read)).matches("replica[12]:pear");
             insert(connection, "plum");
@@ -444,15 +452,15 @@ class SqliteRoutingTest {
     @Test
     void streamParameter_thatMustMoveToAnotherNode_failsWith0A000_untilSetAgain() throws Exception {
         try (Connection connection = connect();
-             PreparedStatement read = connection.prepareStatement(
-                     "SELECT (SELECT name FROM node) || ':' || ? ")) {
+                PreparedStatement read = connection.prepareStatement("SELECT (SELECT name FROM node) || ':' || ? ")) {
             read.setCharacterStream(1, new java.io.StringReader("streamed"));
             assertThat(single(read)).matches("replica[12]:streamed");
             insert(connection, "plum");
             assertThatThrownBy(() -> single(read))
                     .isInstanceOf(SQLException.class)
                     .hasMessageContaining("Parameter 1 is a stream")
-                    .extracting(e -> ((SQLException) e).getSQLState()).isEqualTo("0A000");
+                    .extracting(e -> ((SQLException) e).getSQLState())
+                    .isEqualTo("0A000");
             read.setCharacterStream(1, new java.io.StringReader("again"));
             assertThat(single(read)).isEqualTo("primary:again");
         }
@@ -461,8 +469,8 @@ class SqliteRoutingTest {
     @Test
     void preparedWrite_withGeneratedKeys_runsOnThePrimary() throws SQLException {
         try (Connection connection = connect();
-             PreparedStatement insert = connection.prepareStatement("INSERT INTO items (name) VALUES (?)",
-                     Statement.RETURN_GENERATED_KEYS)) {
+                PreparedStatement insert = connection.prepareStatement(
+                        "INSERT INTO items (name) VALUES (?)", Statement.RETURN_GENERATED_KEYS)) {
             insert.setString(1, "apple");
             assertThat(insert.executeUpdate()).isEqualTo(1);
             try (ResultSet keys = insert.getGeneratedKeys()) {
@@ -470,14 +478,15 @@ class SqliteRoutingTest {
                 assertThat(keys.getLong(1)).isEqualTo(1L);
             }
         }
-        assertThat(SqliteCluster.queryFile(cluster.primary(), "SELECT name FROM items WHERE id = 1")).isEqualTo("apple");
+        assertThat(SqliteCluster.queryFile(cluster.primary(), "SELECT name FROM items WHERE id = 1"))
+                .isEqualTo("apple");
     }
 
     @Test
     void batches_runOnThePrimary() throws SQLException {
         try (Connection connection = connect();
-             PreparedStatement insert = connection.prepareStatement("INSERT INTO items (name) VALUES (?)");
-             Statement statement = connection.createStatement()) {
+                PreparedStatement insert = connection.prepareStatement("INSERT INTO items (name) VALUES (?)");
+                Statement statement = connection.createStatement()) {
             for (String name : List.of("a", "b", "c")) {
                 insert.setString(1, name);
                 insert.addBatch();
@@ -517,7 +526,7 @@ class SqliteRoutingTest {
     @Test
     void pooled_aPragmaOfOneLogicalConnection_isNotSeenByAnotherOnTheSameFiles() throws SQLException {
         try (Connection a = connect("primaryPoolSize=1", "replicaPoolSize=1");
-             Connection b = connect("primaryPoolSize=1", "replicaPoolSize=1")) {
+                Connection b = connect("primaryPoolSize=1", "replicaPoolSize=1")) {
             try (Statement statement = a.createStatement()) {
                 statement.execute("PRAGMA foreign_keys = ON");
             }
@@ -525,14 +534,16 @@ class SqliteRoutingTest {
                 insert(a, "pragma-a" + i);
                 assertThat(pragma(a, "foreign_keys")).isEqualTo("1");
                 insert(b, "pragma-b" + i);
-                assertThat(pragma(b, "foreign_keys")).as("a fresh connection's value").isEqualTo("0");
+                assertThat(pragma(b, "foreign_keys"))
+                        .as("a fresh connection's value")
+                        .isEqualTo("0");
             }
         }
     }
 
     private static String pragma(Connection connection, String name) throws SQLException {
         try (Statement statement = connection.createStatement();
-             ResultSet rs = statement.executeQuery("PRAGMA " + name)) {
+                ResultSet rs = statement.executeQuery("PRAGMA " + name)) {
             rs.next();
             return rs.getString(1);
         }
@@ -571,9 +582,11 @@ class SqliteRoutingTest {
         assertThat(prepared.isClosed()).isTrue();
         assertThat(connection.isValid(1)).isFalse();
         assertThatThrownBy(connection::createStatement)
-                .extracting(e -> ((SQLException) e).getSQLState()).isEqualTo("08003");
+                .extracting(e -> ((SQLException) e).getSQLState())
+                .isEqualTo("08003");
         assertThatThrownBy(() -> statement.executeQuery("SELECT 1"))
-                .extracting(e -> ((SQLException) e).getSQLState()).isEqualTo("08003");
+                .extracting(e -> ((SQLException) e).getSQLState())
+                .isEqualTo("08003");
     }
 
     @Test
@@ -593,27 +606,34 @@ class SqliteRoutingTest {
     void unwrap_reachesThePrimarysVendorConnection() throws SQLException {
         try (Connection connection = connect()) {
             assertThat(connection.unwrap(ReplicatedConnection.class)).isSameAs(connection);
-            assertThat(connection.isWrapperFor(org.sqlite.SQLiteConnection.class)).isTrue();
+            assertThat(connection.isWrapperFor(org.sqlite.SQLiteConnection.class))
+                    .isTrue();
             org.sqlite.SQLiteConnection vendor = connection.unwrap(org.sqlite.SQLiteConnection.class);
             assertThat(vendor.getDatabase().getConfig()).isNotNull();
             assertThatThrownBy(() -> connection.unwrap(java.io.Serializable.class))
-                    .isInstanceOf(SQLException.class).hasMessageContaining("java.io.Serializable");
+                    .isInstanceOf(SQLException.class)
+                    .hasMessageContaining("java.io.Serializable");
         }
     }
 
     @Test
     void logRouting_logsEveryDecisionAtInfo() throws SQLException {
         List<java.util.logging.LogRecord> records;
-        try (io.replicatedjdbc.testing.LogCapture log = io.replicatedjdbc.testing.LogCapture.of("io.replicatedjdbc.routing");
-             Connection connection = connect("logRouting=true")) {
+        try (io.replicatedjdbc.testing.LogCapture log =
+                        io.replicatedjdbc.testing.LogCapture.of("io.replicatedjdbc.routing");
+                Connection connection = connect("logRouting=true")) {
             records = log.records();
             node(connection);
             insert(connection, "apple");
         }
-        assertThat(records).extracting(java.util.logging.LogRecord::getLevel).containsOnly(java.util.logging.Level.INFO);
-        assertThat(records).extracting(java.util.logging.LogRecord::getMessage)
+        assertThat(records)
+                .extracting(java.util.logging.LogRecord::getLevel)
+                .containsOnly(java.util.logging.Level.INFO);
+        assertThat(records)
+                .extracting(java.util.logging.LogRecord::getMessage)
                 .anyMatch(message -> message.matches("c[0-9]+ REPLICA on replica.*: SELECT \\| select name from node"))
-                .anyMatch(message -> message.matches("c[0-9]+ PRIMARY on primary.*: INSERT \\| insert into items \\(name\\) values \\(\\?\\)"));
+                .anyMatch(message -> message.matches(
+                        "c[0-9]+ PRIMARY on primary.*: INSERT \\| insert into items \\(name\\) values \\(\\?\\)"));
     }
 
     @Test

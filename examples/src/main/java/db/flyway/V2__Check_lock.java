@@ -18,8 +18,8 @@ public class V2__Check_lock extends BaseJavaMigration {
             try (ResultSet rs = statement.executeQuery("SELECT inet_server_port(), pg_is_in_recovery(),"
                     + " (SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted)")) {
                 rs.next();
-                statement.executeUpdate("INSERT INTO fw_evidence VALUES (" + rs.getInt(1) + ", " + rs.getBoolean(2) + ", "
-                        + rs.getLong(3) + ")");
+                statement.executeUpdate("INSERT INTO fw_evidence VALUES (" + rs.getInt(1) + ", " + rs.getBoolean(2)
+                        + ", " + rs.getLong(3) + ")");
             }
         }
     }

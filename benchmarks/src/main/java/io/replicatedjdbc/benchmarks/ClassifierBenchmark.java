@@ -31,8 +31,9 @@ import org.openjdk.jmh.annotations.Warmup;
 public class ClassifierBenchmark {
 
     /** 200 characters once the literals are filled in. */
-    static final String TEMPLATE = "SELECT o.id, o.total, c.name, c.email FROM orders o JOIN customers c ON c.id = o.customer_id"
-            + " WHERE o.status = '%s' AND o.created_at > '2026-11-%02d' AND c.region_id = %d ORDER BY o.id LIMIT %d";
+    static final String TEMPLATE =
+            "SELECT o.id, o.total, c.name, c.email FROM orders o JOIN customers c ON c.id = o.customer_id"
+                    + " WHERE o.status = '%s' AND o.created_at > '2026-11-%02d' AND c.region_id = %d ORDER BY o.id LIMIT %d";
 
     private CachingClassifier cache;
     private StatementClassifier uncached;
@@ -87,7 +88,8 @@ public class ClassifierBenchmark {
     /** The same fresh statements through fingerprinting alone, without the caches. */
     @Benchmark
     public String fingerprintOnly() {
-        return io.replicatedjdbc.internal.classify.Fingerprint.of(build(), Dialect.POSTGRESQL).shape();
+        return io.replicatedjdbc.internal.classify.Fingerprint.of(build(), Dialect.POSTGRESQL)
+                .shape();
     }
 
     /** A statement never seen: the lexer, the token scan and the bounded JSqlParser confirmation. */

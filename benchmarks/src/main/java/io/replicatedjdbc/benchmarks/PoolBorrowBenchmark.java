@@ -53,7 +53,9 @@ public class PoolBorrowBenchmark {
                 config.setPoolName("borrow-benchmark");
                 hikari = new HikariDataSource(config);
             } else {
-                node = new NodePool("noio", () -> DriverManager.getConnection("jdbc:noio:pooled"),
+                node = new NodePool(
+                        "noio",
+                        () -> DriverManager.getConnection("jdbc:noio:pooled"),
                         new NodePool.Limits(4, 30_000, 600_000, 1_800_000, 30_000, 0));
             }
         }

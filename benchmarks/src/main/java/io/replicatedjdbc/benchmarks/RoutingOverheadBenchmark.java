@@ -51,14 +51,16 @@ public class RoutingOverheadBenchmark {
     public void setUp() throws Exception {
         dir = Files.createTempDirectory("replicated-jdbc-bench");
         Path primary = dir.resolve("primary.db");
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + primary); Statement s = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + primary);
+                Statement s = c.createStatement()) {
             s.execute("CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT NOT NULL)");
             s.execute("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000)"
                     + " INSERT INTO items SELECT i, 'item ' || i FROM n");
         }
         Path replica = dir.resolve("replica.db");
         Files.copy(primary, replica, StandardCopyOption.REPLACE_EXISTING);
-        String url = driver.equals("plain") ? "jdbc:sqlite:" + replica
+        String url = driver.equals("plain")
+                ? "jdbc:sqlite:" + replica
                 : "jdbc:replicated:sqlite:" + primary + "?replicas=" + replica;
         connection = DriverManager.getConnection(url);
         prepared = connection.prepareStatement("SELECT name FROM items WHERE id = ?");
@@ -86,7 +88,8 @@ public class RoutingOverheadBenchmark {
     public void tearDown() throws Exception {
         connection.close();
         try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            files.sorted(Comparator.reverseOrder())
+                    .forEach(path -> path.toFile().delete());
         }
     }
 }

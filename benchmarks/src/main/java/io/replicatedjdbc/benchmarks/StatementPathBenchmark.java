@@ -48,9 +48,10 @@ public class StatementPathBenchmark {
     @Setup
     public void open() throws SQLException {
         NoIoDriver.register();
-        url = driver.equals("direct") ? "jdbc:noio:replica1"
+        url = driver.equals("direct")
+                ? "jdbc:noio:replica1"
                 : "jdbc:replicated:noio:primary?replicas=noio:replica1"
-                + (driver.equals("dedicated") ? "&connectionMode=dedicated" : "");
+                        + (driver.equals("dedicated") ? "&connectionMode=dedicated" : "");
         connection = DriverManager.getConnection(url);
         prepared = connection.prepareStatement("SELECT v FROM bench WHERE id = ?");
         update = connection.prepareStatement("UPDATE bench SET v = v + 1 WHERE id = ?");

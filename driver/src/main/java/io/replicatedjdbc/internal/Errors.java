@@ -35,8 +35,7 @@ public final class Errors {
     /** A call made in the wrong order, for example reading results before executing. */
     public static final String FUNCTION_SEQUENCE = "HY010";
 
-    private Errors() {
-    }
+    private Errors() {}
 
     /**
      * The URL and the problem are masked apart and joined by "; ", which no secret value runs across: masked as one
@@ -44,7 +43,8 @@ public final class Errors {
      */
     public static SQLException badUrl(String url, String problem) {
         return new SQLNonTransientConnectionException(
-                "Invalid replicated URL " + Redaction.redact(url) + "; " + Redaction.redact(problem), CONNECTION_FAILED);
+                "Invalid replicated URL " + Redaction.redact(url) + "; " + Redaction.redact(problem),
+                CONNECTION_FAILED);
     }
 
     public static SQLException badOption(String option, String value, String expected) {
@@ -66,14 +66,19 @@ public final class Errors {
         String subprotocol = subprotocolOf(builtUrl);
         String meant = null;
         for (String known : new String[] {"postgresql", "sqlite"}) {
-            if (subprotocol != null && !subprotocol.equals(known)
+            if (subprotocol != null
+                    && !subprotocol.equals(known)
                     && (known.startsWith(subprotocol) || subprotocol.startsWith(known.substring(0, 4)))) {
                 meant = known;
             }
         }
-        return new SQLNonTransientConnectionException("No JDBC driver accepts " + builtUrl + ", the URL built for "
-                + node + ": " + (meant != null ? "did you mean jdbc:replicated:" + meant + ":...? Otherwise put"
-                : "check the URL, or put") + " that database's JDBC driver on the class path beside replicated-jdbc",
+        return new SQLNonTransientConnectionException(
+                "No JDBC driver accepts " + builtUrl + ", the URL built for "
+                        + node + ": "
+                        + (meant != null
+                                ? "did you mean jdbc:replicated:" + meant + ":...? Otherwise put"
+                                : "check the URL, or put")
+                        + " that database's JDBC driver on the class path beside replicated-jdbc",
                 CONNECTION_FAILED);
     }
 
@@ -125,14 +130,17 @@ public final class Errors {
     }
 
     public static SQLException streamAlreadySent(int index) {
-        return new SQLFeatureNotSupportedException("Parameter " + index + " is a stream or reader that was already "
-                + "sent to another node, and a stream can be read only once: set it again before this execution "
-                + "(the statement moved to another node, for example to the primary after a write)", NOT_SUPPORTED);
+        return new SQLFeatureNotSupportedException(
+                "Parameter " + index + " is a stream or reader that was already "
+                        + "sent to another node, and a stream can be read only once: set it again before this execution "
+                        + "(the statement moved to another node, for example to the primary after a write)",
+                NOT_SUPPORTED);
     }
 
     public static SQLException writeInReadOnlyTransaction(String node) {
-        return new SQLException("Cannot run a write in a read-only transaction: the transaction runs on "
-                + node + ". Commit or roll back first, or call setReadOnly(false) before the transaction starts.",
+        return new SQLException(
+                "Cannot run a write in a read-only transaction: the transaction runs on " + node
+                        + ". Commit or roll back first, or call setReadOnly(false) before the transaction starts.",
                 READ_ONLY_TRANSACTION);
     }
 
@@ -143,14 +151,16 @@ public final class Errors {
 
     /** The transaction ran on a primary connection that broke: it is gone; 08006 until the application ends it. */
     public static SQLException transactionLost() {
-        return new java.sql.SQLTransientConnectionException("The transaction was lost with the primary's connection;"
-                + " roll back, then retry it", CONNECTION_LOST);
+        return new java.sql.SQLTransientConnectionException(
+                "The transaction was lost with the primary's connection;" + " roll back, then retry it",
+                CONNECTION_LOST);
     }
 
     /** Two nodes claim to be the primary: writes are refused rather than sent to either. */
     public static SQLException splitBrain(String claims) {
-        return new java.sql.SQLTransientConnectionException("Writes refused: " + claims
-                + ". Fence the old primary (or fix the configuration) so that only one node accepts writes.",
+        return new java.sql.SQLTransientConnectionException(
+                "Writes refused: " + claims
+                        + ". Fence the old primary (or fix the configuration) so that only one node accepts writes.",
                 CONNECTION_FAILED);
     }
 
@@ -167,7 +177,9 @@ public final class Errors {
     }
 
     public static SQLException cannotUnwrap(Class<?> iface) {
-        return new SQLException("Cannot unwrap to " + iface.getName() + ": neither replicated-jdbc nor the primary's"
-                + " driver implements it", "HY000");
+        return new SQLException(
+                "Cannot unwrap to " + iface.getName() + ": neither replicated-jdbc nor the primary's"
+                        + " driver implements it",
+                "HY000");
     }
 }

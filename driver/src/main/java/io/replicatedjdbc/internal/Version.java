@@ -9,8 +9,7 @@ public final class Version {
 
     private static final String TEXT = load();
 
-    private Version() {
-    }
+    private Version() {}
 
     private static String load() {
         try (InputStream in = Version.class.getResourceAsStream("version.properties")) {

@@ -40,7 +40,8 @@ public final class SqliteDemo {
             new SqliteDemo(System.out).run(dir);
         } finally {
             try (Stream<Path> files = Files.walk(dir)) {
-                files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+                files.sorted(Comparator.reverseOrder())
+                        .forEach(path -> path.toFile().delete());
             }
         }
     }
@@ -58,7 +59,9 @@ public final class SqliteDemo {
         try (Connection connection = DriverManager.getConnection(url)) {
             step(connection, "CREATE TABLE node (name TEXT NOT NULL)");
             step(connection, "INSERT INTO node VALUES ('primary')");
-            step(connection, "CREATE TABLE accounts (id INTEGER PRIMARY KEY, owner TEXT NOT NULL, balance INTEGER NOT NULL)");
+            step(
+                    connection,
+                    "CREATE TABLE accounts (id INTEGER PRIMARY KEY, owner TEXT NOT NULL, balance INTEGER NOT NULL)");
             step(connection, "INSERT INTO accounts (owner, balance) VALUES ('ann', 100), ('bob', 50)");
         }
         // SQLite has no replication: copying the primary's file plays the part of a streaming replica catching up.
@@ -151,7 +154,7 @@ public final class SqliteDemo {
     private static void copyAsReplica(Path primary, Path replica, String name) throws SQLException, IOException {
         Files.copy(primary, replica, StandardCopyOption.REPLACE_EXISTING);
         try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + replica);
-             Statement statement = connection.createStatement()) {
+                Statement statement = connection.createStatement()) {
             statement.execute("UPDATE node SET name = '" + name + "'");
         }
     }

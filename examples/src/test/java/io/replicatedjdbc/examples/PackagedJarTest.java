@@ -27,7 +27,11 @@ class PackagedJarTest {
 
     /** The packaged driver jar: what the reactor build put on this module's class path. */
     static Path driverJar() throws URISyntaxException {
-        Path location = Paths.get(ReplicatedDriver.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        Path location = Paths.get(ReplicatedDriver.class
+                .getProtectionDomain()
+                .getCodeSource()
+                .getLocation()
+                .toURI());
         assertThat(location.toString())
                 .as("tests of the examples module must run against the packaged jar (run mvn verify, not only test)")
                 .endsWith(".jar");
@@ -35,7 +39,8 @@ class PackagedJarTest {
     }
 
     static Path jarOf(Class<?> type) throws URISyntaxException {
-        return Paths.get(type.getProtectionDomain().getCodeSource().getLocation().toURI());
+        return Paths.get(
+                type.getProtectionDomain().getCodeSource().getLocation().toURI());
     }
 
     @Test
@@ -51,7 +56,8 @@ class PackagedJarTest {
             assertThat(new String(jar.getInputStream(services).readAllBytes(), StandardCharsets.UTF_8).trim())
                     .isEqualTo("io.replicatedjdbc.ReplicatedDriver");
             Manifest manifest = jar.getManifest();
-            assertThat(manifest.getMainAttributes().getValue("Automatic-Module-Name")).isEqualTo("io.replicatedjdbc");
+            assertThat(manifest.getMainAttributes().getValue("Automatic-Module-Name"))
+                    .isEqualTo("io.replicatedjdbc");
             assertThat(manifest.getMainAttributes().getValue("Main-Class")).isEqualTo("io.replicatedjdbc.Cli");
         }
     }
@@ -64,15 +70,19 @@ class PackagedJarTest {
     }
 
     private static String tag(String xml, String name) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("<" + name + ">\\s*([^<]*?)\\s*</" + name + ">").matcher(xml);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("<" + name + ">\\s*([^<]*?)\\s*</" + name + ">")
+                .matcher(xml);
         return m.find() ? m.group(1) : null;
     }
 
     /** The part of a POM outside its parent, dependencies and build sections: the project's own metadata. */
     private static String ownMetadata(String pom) {
-        return pom.replaceAll("(?s)<parent>.*?</parent>", "").replaceAll("(?s)<dependencies>.*?</dependencies>", "")
-                .replaceAll("(?s)<dependencyManagement>.*?</dependencyManagement>", "").replaceAll("(?s)<build>.*?</build>", "")
-                .replaceAll("(?s)<properties>.*?</properties>", "").replaceAll("(?s)<modules>.*?</modules>", "");
+        return pom.replaceAll("(?s)<parent>.*?</parent>", "")
+                .replaceAll("(?s)<dependencies>.*?</dependencies>", "")
+                .replaceAll("(?s)<dependencyManagement>.*?</dependencyManagement>", "")
+                .replaceAll("(?s)<build>.*?</build>", "")
+                .replaceAll("(?s)<properties>.*?</properties>", "")
+                .replaceAll("(?s)<modules>.*?</modules>", "");
     }
 
     @Test
@@ -93,7 +103,8 @@ class PackagedJarTest {
         // The jar describes itself with the same coordinates.
         try (JarFile jar = new JarFile(driverJar().toFile())) {
             java.util.Properties coordinates = new java.util.Properties();
-            coordinates.load(jar.getInputStream(jar.getEntry("META-INF/maven/io.replicatedjdbc/replicated-jdbc/pom.properties")));
+            coordinates.load(jar.getInputStream(
+                    jar.getEntry("META-INF/maven/io.replicatedjdbc/replicated-jdbc/pom.properties")));
             assertThat(coordinates.getProperty("groupId")).isEqualTo(groupId);
             assertThat(coordinates.getProperty("version")).isEqualTo(version);
         }
@@ -118,20 +129,24 @@ class PackagedJarTest {
         // Every Maven and Gradle snippet of the README names this project's coordinates as the POMs have them.
         String readme = Files.readString(root.resolve("README.md"));
         java.util.regex.Matcher maven = java.util.regex.Pattern.compile(
-                "<groupId>(io\\.replicatedjdbc)</groupId>\\s*<artifactId>([^<]+)</artifactId>\\s*<version>([^<]+)</version>")
+                        "<groupId>(io\\.replicatedjdbc)</groupId>\\s*<artifactId>([^<]+)</artifactId>\\s*<version>([^<]+)</version>")
                 .matcher(readme);
         List<String> artifacts = new ArrayList<>();
         while (maven.find()) {
             artifacts.add(maven.group(2));
-            assertThat(maven.group(3)).as("version of %s in the README", maven.group(2)).isEqualTo(version);
+            assertThat(maven.group(3))
+                    .as("version of %s in the README", maven.group(2))
+                    .isEqualTo(version);
         }
         assertThat(artifacts).contains("replicated-jdbc", "replicated-jdbc-flyway");
         for (String artifact : artifacts) {
-            String module = artifact.equals("replicated-jdbc") ? "driver" : artifact.substring("replicated-jdbc-".length());
+            String module =
+                    artifact.equals("replicated-jdbc") ? "driver" : artifact.substring("replicated-jdbc-".length());
             assertThat(tag(ownMetadata(Files.readString(root.resolve(module).resolve("pom.xml"))), "artifactId"))
                     .isEqualTo(artifact);
         }
-        java.util.regex.Matcher gradle = java.util.regex.Pattern.compile("\"(io\\.replicatedjdbc):([^:\"]+):([^\"]+)\"").matcher(readme);
+        java.util.regex.Matcher gradle = java.util.regex.Pattern.compile("\"(io\\.replicatedjdbc):([^:\"]+):([^\"]+)\"")
+                .matcher(readme);
         int gradleSnippets = 0;
         while (gradle.find()) {
             gradleSnippets++;
@@ -149,7 +164,8 @@ class PackagedJarTest {
 
         Result help = java(List.of("-jar", driverJar().toString(), "--help"));
         assertThat(help.exitCode).isZero();
-        assertThat(help.output).contains("jdbc:replicated:", "loadBalance", "readYourWrites", "io.replicatedjdbc.ReplicatedDriver");
+        assertThat(help.output)
+                .contains("jdbc:replicated:", "loadBalance", "readYourWrites", "io.replicatedjdbc.ReplicatedDriver");
 
         Result unknown = java(List.of("-jar", driverJar().toString(), "frobnicate"));
         assertThat(unknown.exitCode).isEqualTo(2);
@@ -161,9 +177,15 @@ class PackagedJarTest {
         Path input = Files.createTempFile("replicated-jdbc-explain", ".sql");
         try {
             Files.writeString(input, "SELECT nextval('orders_id_seq')\nSELECT * FROM orders\n");
-            List<String> command = new ArrayList<>(List.of(Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-jar", driverJar().toString(), "explain"));
-            Process process = new ProcessBuilder(command).redirectInput(input.toFile()).redirectErrorStream(true).start();
+            List<String> command = new ArrayList<>(List.of(
+                    Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-jar",
+                    driverJar().toString(),
+                    "explain"));
+            Process process = new ProcessBuilder(command)
+                    .redirectInput(input.toFile())
+                    .redirectErrorStream(true)
+                    .start();
             String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
             assertThat(process.exitValue()).isZero();
@@ -178,18 +200,32 @@ class PackagedJarTest {
         String readme = Files.readString(projectRoot().resolve("README.md"));
         int marker = readme.indexOf("<!-- status-command");
         assertThat(marker).as("the README's status command").isPositive();
-        String block = readme.substring(readme.indexOf("```bash", marker) + 7, readme.indexOf("```", readme.indexOf("```bash", marker) + 7));
-        String shown = block.lines().filter(line -> !line.trim().startsWith("#")).map(String::trim)
-                .map(line -> line.endsWith("\\") ? line.substring(0, line.length() - 1).trim() : line)
-                .reduce((a, b) -> a + " " + b).orElseThrow().trim();
+        String block = readme.substring(
+                readme.indexOf("```bash", marker) + 7, readme.indexOf("```", readme.indexOf("```bash", marker) + 7));
+        String shown = block.lines()
+                .filter(line -> !line.trim().startsWith("#"))
+                .map(String::trim)
+                .map(line -> line.endsWith("\\")
+                        ? line.substring(0, line.length() - 1).trim()
+                        : line)
+                .reduce((a, b) -> a + " " + b)
+                .orElseThrow()
+                .trim();
         assertThat(shown).startsWith("java -jar replicated-jdbc-0.1.0-SNAPSHOT.jar --driver postgresql.jar status '");
         try (io.replicatedjdbc.testing.PostgresCluster cluster = io.replicatedjdbc.testing.PostgresCluster.start(1)) {
-            Result status = java(List.of("-jar", driverJar().toString(), "--driver",
-                    jarOf(org.postgresql.Driver.class).toString(), "status", cluster.replicatedUrl()));
+            Result status = java(List.of(
+                    "-jar",
+                    driverJar().toString(),
+                    "--driver",
+                    jarOf(org.postgresql.Driver.class).toString(),
+                    "status",
+                    cluster.replicatedUrl()));
             assertThat(status.exitCode).as(status.output).isZero();
-            assertThat(status.output).contains("primary (127.0.0.1:" + cluster.port(0) + ")\tyes\tprimary\t")
+            assertThat(status.output)
+                    .contains("primary (127.0.0.1:" + cluster.port(0) + ")\tyes\tprimary\t")
                     .contains("takes writes; timeline 1")
-                    .contains("replica1 (127.0.0.1:" + cluster.port(1) + ")\tyes\tstandby\t").contains("takes reads");
+                    .contains("replica1 (127.0.0.1:" + cluster.port(1) + ")\tyes\tstandby\t")
+                    .contains("takes reads");
         }
         Result missing = java(List.of("-jar", driverJar().toString(), "--driver", "no-such.jar", "status", "x"));
         assertThat(missing.exitCode).isEqualTo(2);
@@ -198,8 +234,11 @@ class PackagedJarTest {
 
     @Test
     void demo_runsWithOnlyTheJarAndTheSqliteDriver_andReportsRouting() throws Exception {
-        String classPath = String.join(File.pathSeparator, driverJar().toString(),
-                jarOf(org.sqlite.JDBC.class).toString(), jarOf(SqliteDemo.class).toString());
+        String classPath = String.join(
+                File.pathSeparator,
+                driverJar().toString(),
+                jarOf(org.sqlite.JDBC.class).toString(),
+                jarOf(SqliteDemo.class).toString());
         Result demo = java(List.of("-cp", classPath, SqliteDemo.class.getName()));
 
         assertThat(demo.exitCode).as(demo.output).isZero();
@@ -208,7 +247,11 @@ class PackagedJarTest {
                 .contains("why: read-your-writes: last write")
                 .contains("why: inside a read-only transaction")
                 .contains("Routing report", "primary    10 statements");
-        assertThat(demo.output.lines().filter(line -> line.startsWith("  REPLICA")).count()).isEqualTo(7);
+        assertThat(demo.output
+                        .lines()
+                        .filter(line -> line.startsWith("  REPLICA"))
+                        .count())
+                .isEqualTo(7);
     }
 
     static final class Result {
@@ -227,7 +270,10 @@ class PackagedJarTest {
         command.addAll(arguments);
         Path output = Files.createTempFile("replicated-jdbc-run", ".txt");
         try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+            Process process = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(output.toFile())
+                    .start();
             if (!process.waitFor(120, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
                 throw new AssertionError("timed out: " + command);

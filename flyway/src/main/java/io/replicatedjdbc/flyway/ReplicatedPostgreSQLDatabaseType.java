@@ -38,8 +38,8 @@ public class ReplicatedPostgreSQLDatabaseType extends PostgreSQLDatabaseType {
 
     /** A connection is recognised by Flyway's own PostgreSQL support, from the metadata the primary reports. */
     @Override
-    public boolean handlesDatabaseProductNameAndVersion(String databaseProductName, String databaseProductVersion,
-                                                        Connection connection) {
+    public boolean handlesDatabaseProductNameAndVersion(
+            String databaseProductName, String databaseProductVersion, Connection connection) {
         return false;
     }
 }

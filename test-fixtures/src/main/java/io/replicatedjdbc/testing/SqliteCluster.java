@@ -31,7 +31,7 @@ public final class SqliteCluster {
     public static SqliteCluster create(Path directory, int replicaCount) throws SQLException, IOException {
         SqliteCluster cluster = new SqliteCluster(directory.resolve("primary.db"));
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + cluster.primary);
-             Statement s = c.createStatement()) {
+                Statement s = c.createStatement()) {
             s.execute("CREATE TABLE node (name TEXT NOT NULL)");
             s.execute("INSERT INTO node VALUES ('primary')");
             s.execute("CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT NOT NULL)");
@@ -49,7 +49,7 @@ public final class SqliteCluster {
             Path replica = replicas.get(i);
             Files.copy(primary, replica, StandardCopyOption.REPLACE_EXISTING);
             try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + replica);
-                 Statement s = c.createStatement()) {
+                    Statement s = c.createStatement()) {
                 s.execute("UPDATE node SET name = 'replica" + (i + 1) + "'");
             }
         }
@@ -89,8 +89,8 @@ public final class SqliteCluster {
     /** Runs a one-value query directly on one file, bypassing the driver under test. */
     public static String queryFile(Path file, String sql) throws SQLException {
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
-             Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery(sql)) {
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
             return rs.next() ? rs.getString(1) : null;
         }
     }

@@ -32,7 +32,8 @@ class PostgresClusterTest {
         assertThat(cluster.query(1, "SELECT count(*) FROM fixture_check")).isEqualTo("1");
         assertThat(cluster.query(2, "SELECT count(*) FROM fixture_check")).isEqualTo("1");
         assertThatThrownBy(() -> cluster.query(1, "INSERT INTO fixture_check VALUES (2)"))
-                .isInstanceOf(SQLException.class).hasMessageContaining("read-only transaction");
+                .isInstanceOf(SQLException.class)
+                .hasMessageContaining("read-only transaction");
         cluster.query(0, "DROP TABLE fixture_check");
     }
 
@@ -60,7 +61,8 @@ class PostgresClusterTest {
         try {
             assertThatThrownBy(() -> cluster.query(2, "SELECT 1"))
                     .isInstanceOf(SQLException.class)
-                    .extracting(e -> ((SQLException) e).getSQLState()).isEqualTo("08001");
+                    .extracting(e -> ((SQLException) e).getSQLState())
+                    .isEqualTo("08001");
         } finally {
             cluster.startNode(2);
         }
@@ -70,7 +72,8 @@ class PostgresClusterTest {
     @Test
     void frozenNode_hangsInsteadOfRefusing_untilThawed(PostgresCluster cluster) throws Exception {
         ExecutorService executor = Executors.newSingleThreadExecutor();
-        try (Connection connection = cluster.connect(2); Statement statement = connection.createStatement()) {
+        try (Connection connection = cluster.connect(2);
+                Statement statement = connection.createStatement()) {
             cluster.freeze(2);
             Future<Boolean> query;
             try {
@@ -100,11 +103,14 @@ class PostgresClusterTest {
 
     @Test
     void urls_listEveryNode(PostgresCluster cluster) {
-        assertThat(cluster.replicatedUrl("loadBalance=random")).isEqualTo("jdbc:replicated:postgresql://127.0.0.1:"
-                + cluster.port(0) + ",127.0.0.1:" + cluster.port(1) + ",127.0.0.1:" + cluster.port(2)
-                + "/postgres?user=postgres&loadBalance=random");
-        assertThat(cluster.replicatedUrlWithReplicasOption()).isEqualTo("jdbc:replicated:postgresql://127.0.0.1:"
-                + cluster.port(0) + "/postgres?user=postgres&replicas=127.0.0.1:" + cluster.port(1) + ",127.0.0.1:"
-                + cluster.port(2));
+        assertThat(cluster.replicatedUrl("loadBalance=random"))
+                .isEqualTo("jdbc:replicated:postgresql://127.0.0.1:"
+                        + cluster.port(0) + ",127.0.0.1:" + cluster.port(1) + ",127.0.0.1:" + cluster.port(2)
+                        + "/postgres?user=postgres&loadBalance=random");
+        assertThat(cluster.replicatedUrlWithReplicasOption())
+                .isEqualTo("jdbc:replicated:postgresql://127.0.0.1:"
+                        + cluster.port(0) + "/postgres?user=postgres&replicas=127.0.0.1:" + cluster.port(1)
+                        + ",127.0.0.1:"
+                        + cluster.port(2));
     }
 }

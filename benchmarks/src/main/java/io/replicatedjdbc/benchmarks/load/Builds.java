@@ -22,8 +22,7 @@ import java.util.Random;
  */
 public final class Builds {
 
-    private Builds() {
-    }
+    private Builds() {}
 
     public static void main(String[] args) throws Exception {
         if (args.length < 2) {
@@ -39,11 +38,14 @@ public final class Builds {
             nodes.awaitReplicas();
             StringBuilder why = new StringBuilder();
             try (AutoCloseable pinned = CpuBudget.pinApart(nodes, why)) {
-                System.out.println(pinned != null ? "servers on the last CPU, the client on the others" : "not pinned: " + why);
+                System.out.println(
+                        pinned != null ? "servers on the last CPU, the client on the others" : "not pinned: " + why);
                 String url = nodes.replicatedUrl(1);
-                try (Connection ca = a.connect(url, new Properties()); Connection cb = b.connect(url, new Properties())) {
+                try (Connection ca = a.connect(url, new Properties());
+                        Connection cb = b.connect(url, new Properties())) {
                     int readNode = Overhead.readNode(nodes, ca);
-                    try (Connection plainRead = nodes.connect(readNode); Connection plainWrite = nodes.connect(0)) {
+                    try (Connection plainRead = nodes.connect(readNode);
+                            Connection plainWrite = nodes.connect(0)) {
                         for (Overhead.Kind kind : Overhead.kinds()) {
                             compare(kind, kind.write() ? plainWrite : plainRead, ca, cb, rounds);
                         }
@@ -55,7 +57,9 @@ public final class Builds {
 
     private static void compare(Overhead.Kind kind, Connection plain, Connection ca, Connection cb, int rounds)
             throws Exception {
-        try (Overhead.Runner rp = kind.open(plain); Overhead.Runner ra = kind.open(ca); Overhead.Runner rb = kind.open(cb)) {
+        try (Overhead.Runner rp = kind.open(plain);
+                Overhead.Runner ra = kind.open(ca);
+                Overhead.Runner rb = kind.open(cb)) {
             Overhead.Runner[] runners = {rp, ra, rb};
             Random random = new Random(42);
             int n = 10;
@@ -82,7 +86,8 @@ public final class Builds {
             double[] ma = Overhead.trimmedMean(addedA, 0.05);
             double[] mb = Overhead.trimmedMean(addedB, 0.05);
             double[] md = Overhead.trimmedMean(difference, 0.05);
-            System.out.printf("%-45s A adds %.2f +/- %.2f us, B adds %.2f +/- %.2f us, B - A %.2f +/- %.2f us%n",
+            System.out.printf(
+                    "%-45s A adds %.2f +/- %.2f us, B adds %.2f +/- %.2f us, B - A %.2f +/- %.2f us%n",
                     kind.name(), ma[0], ma[1], mb[0], mb[1], md[0], md[1]);
         }
     }
@@ -93,7 +98,8 @@ public final class Builds {
         URLClassLoader loader = new URLClassLoader(new URL[] {jar.toUri().toURL()}, parent) {
             @Override
             protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
-                if (!name.startsWith("io.replicatedjdbc.") || name.startsWith("io.replicatedjdbc.benchmarks.")
+                if (!name.startsWith("io.replicatedjdbc.")
+                        || name.startsWith("io.replicatedjdbc.benchmarks.")
                         || name.startsWith("io.replicatedjdbc.testing.")) {
                     return super.loadClass(name, resolve);
                 }
@@ -110,7 +116,8 @@ public final class Builds {
             }
         };
         try {
-            return (Driver) Class.forName("io.replicatedjdbc.ReplicatedDriver", true, loader).getDeclaredConstructor()
+            return (Driver) Class.forName("io.replicatedjdbc.ReplicatedDriver", true, loader)
+                    .getDeclaredConstructor()
                     .newInstance();
         } catch (ReflectiveOperationException e) {
             throw new SQLException("no driver in " + jar, e);

@@ -16,8 +16,7 @@ import javax.imageio.ImageIO;
 /** A horizontal bar chart as a PNG: one bar per label, its median, and a whisker from min to max. Headless. */
 final class Chart {
 
-    private record Bar(String label, double median, double min, double max, Color color) {
-    }
+    private record Bar(String label, double median, double min, double max, Color color) {}
 
     private final String title;
     private final String unit;
@@ -29,7 +28,11 @@ final class Chart {
     }
 
     Chart bar(String label, List<Double> values, boolean ours) {
-        bars.add(new Bar(label, Stats.median(values), Stats.min(values), Stats.max(values),
+        bars.add(new Bar(
+                label,
+                Stats.median(values),
+                Stats.min(values),
+                Stats.max(values),
                 ours ? new Color(0x2a6f97) : new Color(0x9aa5b1)));
         return this;
     }

@@ -21,17 +21,24 @@ final class Connections {
     /** The largest pool plain PgJDBC can open: the test cluster's max_connections (200) less what the suite holds. */
     static final int LARGEST_POOL = 150;
 
-    private Connections() {
-    }
+    private Connections() {}
 
     /** The systems compared: plain PgJDBC, and the driver with per-node pools (its default) and dedicated. */
     private static final String[] SYSTEMS = {"plain", "pooled", "dedicated"};
 
     static Table run(Nodes nodes, Settings settings) throws Exception {
         int threads = settings.threads();
-        Table table = new Table("connections", "Backends held per node by a HikariCP pool of N connections, "
-                + threads + " busy threads", "system", "pool size", "workload", "requests/s", "primary backends",
-                "replica backends", "monitor backends", "statements on the primary");
+        Table table = new Table(
+                "connections",
+                "Backends held per node by a HikariCP pool of N connections, " + threads + " busy threads",
+                "system",
+                "pool size",
+                "workload",
+                "requests/s",
+                "primary backends",
+                "replica backends",
+                "monitor backends",
+                "statements on the primary");
         int[] sizes = settings.smoke() ? new int[] {4} : new int[] {20, 50, LARGEST_POOL, 200};
         double seconds = settings.smoke() ? 0.3 : 3;
         int run = 0;
@@ -44,9 +51,11 @@ final class Connections {
                     }
                     boolean replicated = !system.equals("plain");
                     String name = "connections-" + (++run);
-                    String url = replicated ? nodes.replicatedUrl(nodes.replicaCount(), "ApplicationName=" + name,
-                            "connectionMode=" + system)
-                            : nodes.plainUrl(0) + (nodes.plainUrl(0).contains("?") ? "&" : "?") + "ApplicationName=" + name;
+                    String url = replicated
+                            ? nodes.replicatedUrl(
+                                    nodes.replicaCount(), "ApplicationName=" + name, "connectionMode=" + system)
+                            : nodes.plainUrl(0) + (nodes.plainUrl(0).contains("?") ? "&" : "?") + "ApplicationName="
+                                    + name;
                     long primaryBefore = statementsOn(nodes, 0);
                     Load.Result result;
                     int primary;
@@ -66,23 +75,34 @@ final class Connections {
                     // A closed session has reported its statements; a configuration's monitor and pools stop 2 s
                     // after its last connection closed, so that the next row counts only its own.
                     Thread.sleep(replicated && !settings.smoke() ? 2_500 : 300);
-                    table.row(system.equals("plain") ? "plain PgJDBC, primary"
-                                    : system.equals("pooled") ? "jdbc:replicated:, pooled (primaryPoolSize 10, replicaPoolSize 20)"
-                                    : "jdbc:replicated:, dedicated (a primary and a replica per connection)", size,
-                            writePercent == 0 ? "100% reads" : (100 - writePercent) + "% reads, " + writePercent + "% writes",
-                            result.requests() / result.seconds(), primary, replicas.toString(), replicated ? monitor : "-",
+                    table.row(
+                            system.equals("plain")
+                                    ? "plain PgJDBC, primary"
+                                    : system.equals("pooled")
+                                            ? "jdbc:replicated:, pooled (primaryPoolSize 10, replicaPoolSize 20)"
+                                            : "jdbc:replicated:, dedicated (a primary and a replica per connection)",
+                            size,
+                            writePercent == 0
+                                    ? "100% reads"
+                                    : (100 - writePercent) + "% reads, " + writePercent + "% writes",
+                            result.requests() / result.seconds(),
+                            primary,
+                            replicas.toString(),
+                            replicated ? monitor : "-",
                             statementsOn(nodes, 0) - primaryBefore);
                 }
             }
         }
-        table.note("No CPU budgets here: client and servers share the machine's cores, so requests/s only shows the run"
-                + " was busy (read scaling measures throughput). Each pool is full (every connection open) before its run.");
-        table.note("Backends are the pool's client backends in pg_stat_activity (its ApplicationName), counted after the"
-                + " run while the pool is still open; the monitor's (one per node and configuration) are counted apart, on"
-                + " every node. Statements on the primary: xact_commit + xact_rollback of the database on the primary"
-                + " over the run, every session's (the suite's own few and the monitor's polls included). The cluster's"
-                + " max_connections is 200: a HikariCP pool of 200 opens only over the pooled driver (plain PgJDBC and the"
-                + " dedicated driver would need 200 primary backends and more), so that row has it alone.");
+        table.note(
+                "No CPU budgets here: client and servers share the machine's cores, so requests/s only shows the run"
+                        + " was busy (read scaling measures throughput). Each pool is full (every connection open) before its run.");
+        table.note(
+                "Backends are the pool's client backends in pg_stat_activity (its ApplicationName), counted after the"
+                        + " run while the pool is still open; the monitor's (one per node and configuration) are counted apart, on"
+                        + " every node. Statements on the primary: xact_commit + xact_rollback of the database on the primary"
+                        + " over the run, every session's (the suite's own few and the monitor's polls included). The cluster's"
+                        + " max_connections is 200: a HikariCP pool of 200 opens only over the pooled driver (plain PgJDBC and the"
+                        + " dedicated driver would need 200 primary backends and more), so that row has it alone.");
         return table;
     }
 
@@ -106,8 +126,8 @@ final class Connections {
 
     /** One request of the scenarios on the {@code bench} table: a point read, or a point update. */
     static void readOrWrite(Connection c, int id, boolean write) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(write ? "UPDATE bench SET v = v + 1 WHERE id = ?"
-                : "SELECT v FROM bench WHERE id = ?")) {
+        try (PreparedStatement ps = c.prepareStatement(
+                write ? "UPDATE bench SET v = v + 1 WHERE id = ?" : "SELECT v FROM bench WHERE id = ?")) {
             ps.setInt(1, id);
             if (write) {
                 ps.executeUpdate();
@@ -122,8 +142,8 @@ final class Connections {
     /** The client backends of one application (by its ApplicationName) on a node, as the node counts them. */
     static int backends(Nodes nodes, int node, String applicationName) throws SQLException {
         try (Connection c = nodes.connect(node);
-             PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM pg_stat_activity"
-                     + " WHERE backend_type = 'client backend' AND application_name = ?")) {
+                PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM pg_stat_activity"
+                        + " WHERE backend_type = 'client backend' AND application_name = ?")) {
             ps.setString(1, applicationName);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
@@ -135,8 +155,8 @@ final class Connections {
     /** Transactions the primary has finished in this database: each autocommit statement is one. */
     private static long statementsOn(Nodes nodes, int node) throws SQLException {
         try (Connection c = nodes.connect(node);
-             PreparedStatement ps = c.prepareStatement("SELECT xact_commit + xact_rollback FROM pg_stat_database"
-                     + " WHERE datname = current_database()")) {
+                PreparedStatement ps = c.prepareStatement("SELECT xact_commit + xact_rollback FROM pg_stat_database"
+                        + " WHERE datname = current_database()")) {
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getLong(1);

@@ -38,7 +38,8 @@ final class CpuBudget implements AutoCloseable {
             why.append("servers given by URL: their hosts set their budgets");
             return null;
         }
-        Path root = CPU.resolve("replicated-jdbc-bench-" + ProcessHandle.current().pid());
+        Path root =
+                CPU.resolve("replicated-jdbc-bench-" + ProcessHandle.current().pid());
         if (!Files.isWritable(CPU)) {
             why.append("no writable cgroup v1 cpu controller at ").append(CPU).append(" (run as root on Linux)");
             return null;
@@ -82,7 +83,9 @@ final class CpuBudget implements AutoCloseable {
         try {
             Files.createDirectories(group);
             write(group.resolve("cpuset.cpus"), serverCpu);
-            write(group.resolve("cpuset.mems"), Files.readString(cpuset.resolve("cpuset.mems")).trim());
+            write(
+                    group.resolve("cpuset.mems"),
+                    Files.readString(cpuset.resolve("cpuset.mems")).trim());
             for (int node = 0; node < nodes.nodes.size(); node++) {
                 moveServer(nodes, node, group);
             }
@@ -97,7 +100,9 @@ final class CpuBudget implements AutoCloseable {
 
     private static void taskset(String cpus, long pid) throws IOException, InterruptedException {
         Process process = new ProcessBuilder("taskset", "-a", "-p", "-c", cpus, String.valueOf(pid))
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
         if (process.waitFor() != 0) {
             throw new IOException("taskset exited with " + process.exitValue());
         }
@@ -156,7 +161,8 @@ final class CpuBudget implements AutoCloseable {
     private static void moveServer(Nodes nodes, int node, Path group) throws Exception {
         long postmaster = postmaster(nodes, node);
         write(group.resolve("cgroup.procs"), String.valueOf(postmaster));
-        for (ProcessHandle child : ProcessHandle.of(postmaster).map(p -> p.descendants().toList()).orElse(List.of())) {
+        for (ProcessHandle child :
+                ProcessHandle.of(postmaster).map(p -> p.descendants().toList()).orElse(List.of())) {
             try {
                 write(group.resolve("cgroup.procs"), String.valueOf(child.pid()));
             } catch (IOException exited) {
@@ -168,12 +174,15 @@ final class CpuBudget implements AutoCloseable {
     /** The postmaster of a node, from the postmaster.pid file in its data directory. */
     private static long postmaster(Nodes nodes, int node) throws Exception {
         String dataDirectory;
-        try (Connection connection = nodes.connect(node); Statement statement = connection.createStatement();
-             ResultSet rs = statement.executeQuery("SHOW data_directory")) {
+        try (Connection connection = nodes.connect(node);
+                Statement statement = connection.createStatement();
+                ResultSet rs = statement.executeQuery("SHOW data_directory")) {
             rs.next();
             dataDirectory = rs.getString(1);
         }
-        return Long.parseLong(Files.readAllLines(Paths.get(dataDirectory, "postmaster.pid")).get(0).trim());
+        return Long.parseLong(Files.readAllLines(Paths.get(dataDirectory, "postmaster.pid"))
+                .get(0)
+                .trim());
     }
 
     private static void write(Path file, String value) throws IOException {

@@ -17,27 +17,37 @@ import javax.sql.DataSource;
  */
 final class FrontPool {
 
-    private FrontPool() {
-    }
+    private FrontPool() {}
 
     static Table run(Nodes nodes, Settings settings) throws Exception {
         int threads = settings.threads();
         double seconds = settings.smoke() ? 0.3 : 3;
         int rounds = settings.smoke() ? 1 : 4;
-        Table table = new Table("front-pool", "What to put in front of the driver: " + threads
-                + " busy threads, point reads, " + rounds + " interleaved rounds of " + seconds + " s after one to warm up",
-                "set-up", "requests/s per round", "median requests/s", "p99 ms (median of rounds)",
-                "primary backends", "replica backends");
+        Table table = new Table(
+                "front-pool",
+                "What to put in front of the driver: " + threads + " busy threads, point reads, " + rounds
+                        + " interleaved rounds of " + seconds + " s after one to warm up",
+                "set-up",
+                "requests/s per round",
+                "median requests/s",
+                "p99 ms (median of rounds)",
+                "primary backends",
+                "replica backends");
         Map<String, List<Load.Result>> results = new LinkedHashMap<>();
         Map<String, String> backends = new LinkedHashMap<>();
         int run = 0;
         // Round 0 warms the JIT up for every set-up alike; it is not reported.
         for (int round = settings.smoke() ? 1 : 0; round <= rounds; round++) {
-            for (String setup : new String[] {"HikariCP (20) over the pooled driver", "ReplicatedDataSource alone",
-                    "HikariCP (20) over the dedicated driver"}) {
+            for (String setup : new String[] {
+                "HikariCP (20) over the pooled driver",
+                "ReplicatedDataSource alone",
+                "HikariCP (20) over the dedicated driver"
+            }) {
                 String name = "front-" + (++run);
                 boolean dedicated = setup.contains("dedicated");
-                String url = nodes.replicatedUrl(nodes.replicaCount(), "ApplicationName=" + name,
+                String url = nodes.replicatedUrl(
+                        nodes.replicaCount(),
+                        "ApplicationName=" + name,
                         "connectionMode=" + (dedicated ? "dedicated" : "pooled"));
                 AutoCloseable closer;
                 DataSource source;
@@ -58,8 +68,10 @@ final class FrontPool {
                     if (round > 0) {
                         results.computeIfAbsent(setup, key -> new ArrayList<>()).add(result);
                     }
-                    backends.put(setup, Connections.backends(nodes, 0, name) + " | "
-                            + Connections.backends(nodes, 1, name) + ", " + Connections.backends(nodes, 2, name));
+                    backends.put(
+                            setup,
+                            Connections.backends(nodes, 0, name) + " | " + Connections.backends(nodes, 1, name) + ", "
+                                    + Connections.backends(nodes, 2, name));
                 }
                 Thread.sleep(settings.smoke() ? 300 : 2_500);
             }
@@ -71,11 +83,17 @@ final class FrontPool {
                 perRound.add(String.valueOf(Math.round(value)));
             }
             String[] counts = backends.get(entry.getKey()).split(" \\| ");
-            table.row(entry.getKey(), String.join(" / ", perRound), Math.round(median(of.perSecond())),
-                    median(of.p99()), counts[0], counts[1]);
+            table.row(
+                    entry.getKey(),
+                    String.join(" / ", perRound),
+                    Math.round(median(of.perSecond())),
+                    median(of.p99()),
+                    counts[0],
+                    counts[1]);
         }
-        table.note("No CPU budgets: client and servers share the machine's cores. Backends: the set-up's client backends"
-                + " on the primary and on each replica, counted at the end of its last round.");
+        table.note(
+                "No CPU budgets: client and servers share the machine's cores. Backends: the set-up's client backends"
+                        + " on the primary and on each replica, counted at the end of its last round.");
         return table;
     }
 

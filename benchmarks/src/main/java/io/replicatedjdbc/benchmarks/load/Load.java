@@ -42,8 +42,13 @@ final class Load {
         }
     }
 
-    record Result(long requests, double seconds, double p50Millis, double p99Millis, double clientCpuMicrosPerRequest,
-                  Counts counts) {
+    record Result(
+            long requests,
+            double seconds,
+            double p50Millis,
+            double p99Millis,
+            double clientCpuMicrosPerRequest,
+            Counts counts) {
         double perSecond() {
             return requests / seconds;
         }
@@ -64,8 +69,7 @@ final class Load {
         }
     }
 
-    private Load() {
-    }
+    private Load() {}
 
     static Result run(int threads, double seconds, long seed, Request request) throws Exception {
         AtomicBoolean stop = new AtomicBoolean();
@@ -78,28 +82,30 @@ final class Load {
         Thread[] workers = new Thread[threads];
         for (int t = 0; t < threads; t++) {
             int index = t;
-            workers[t] = new Thread(() -> {
-                Random random = new Random(seed * 31 + index);
-                long[] mine = new long[1 << 14];
-                int n = 0;
-                ready.countDown();
-                try {
-                    go.await();
-                    while (!stop.get()) {
-                        long start = System.nanoTime();
-                        request.run(random, counts);
-                        if (n == mine.length) {
-                            mine = java.util.Arrays.copyOf(mine, n * 2);
+            workers[t] = new Thread(
+                    () -> {
+                        Random random = new Random(seed * 31 + index);
+                        long[] mine = new long[1 << 14];
+                        int n = 0;
+                        ready.countDown();
+                        try {
+                            go.await();
+                            while (!stop.get()) {
+                                long start = System.nanoTime();
+                                request.run(random, counts);
+                                if (n == mine.length) {
+                                    mine = java.util.Arrays.copyOf(mine, n * 2);
+                                }
+                                mine[n++] = System.nanoTime() - start;
+                            }
+                        } catch (Throwable e) {
+                            failure.compareAndSet(null, e);
+                            stop.set(true);
                         }
-                        mine[n++] = System.nanoTime() - start;
-                    }
-                } catch (Throwable e) {
-                    failure.compareAndSet(null, e);
-                    stop.set(true);
-                }
-                latencies[index] = mine;
-                done[index] = n;
-            }, "load-" + t);
+                        latencies[index] = mine;
+                        done[index] = n;
+                    },
+                    "load-" + t);
             workers[t].start();
         }
         ready.await();
@@ -131,7 +137,12 @@ final class Load {
             System.arraycopy(latencies[t], 0, all, at, done[t]);
             at += done[t];
         }
-        return new Result(total, elapsed, Stats.percentileMillis(all, total, 50), Stats.percentileMillis(all, total, 99),
-                total == 0 ? Double.NaN : cpu / 1e3 / total, counts);
+        return new Result(
+                total,
+                elapsed,
+                Stats.percentileMillis(all, total, 50),
+                Stats.percentileMillis(all, total, 99),
+                total == 0 ? Double.NaN : cpu / 1e3 / total,
+                counts);
     }
 }

@@ -19,24 +19,36 @@ final class ManyClients {
 
     /** As many clients as plain PgJDBC can open on the test cluster (max_connections 200, less the suite's own). */
     static final int CLIENTS = 180;
+
     static final int THINK_MILLIS = 20;
 
-    private ManyClients() {
-    }
+    private ManyClients() {}
 
     static Table run(Nodes nodes, Settings settings) throws Exception {
         int clients = settings.smoke() ? 8 : CLIENTS;
         double seconds = settings.smoke() ? 0.3 : 5;
-        Table table = new Table("many-clients", clients + " clients, each with its own connection, " + THINK_MILLIS
-                + " ms of think time between requests (90% point reads, 10% writes)", "system", "clients",
-                "requests/s", "p99 ms", "primary backends", "replica backends", "pool wait p99 ms");
+        Table table = new Table(
+                "many-clients",
+                clients + " clients, each with its own connection, " + THINK_MILLIS
+                        + " ms of think time between requests (90% point reads, 10% writes)",
+                "system",
+                "clients",
+                "requests/s",
+                "p99 ms",
+                "primary backends",
+                "replica backends",
+                "pool wait p99 ms");
         int run = 0;
         for (int round = 0; round < (settings.smoke() ? 1 : 2); round++) {
             for (boolean replicated : new boolean[] {false, true}) {
                 String name = "many-" + (++run);
                 String url = replicated
-                        ? nodes.replicatedUrl(nodes.replicaCount(), "ApplicationName=" + name, "primaryPoolSize=4",
-                        "replicaPoolSize=8", "readYourWrites=lsn")
+                        ? nodes.replicatedUrl(
+                                nodes.replicaCount(),
+                                "ApplicationName=" + name,
+                                "primaryPoolSize=4",
+                                "replicaPoolSize=8",
+                                "readYourWrites=lsn")
                         : nodes.plainUrl(0) + (nodes.plainUrl(0).contains("?") ? "&" : "?") + "ApplicationName=" + name;
                 List<Connection> open = new ArrayList<>(clients);
                 try {
@@ -61,9 +73,14 @@ final class ManyClients {
                     if (replicated) {
                         wait = poolWaitP99(open.get(0));
                     }
-                    table.row(replicated ? "jdbc:replicated:, pooled (primary 4, replicas 8)" : "plain PgJDBC, primary",
-                            clients, result.requests() / result.seconds(), result.p99Millis(), primary,
-                            replicated ? replicas.toString() : "-", wait);
+                    table.row(
+                            replicated ? "jdbc:replicated:, pooled (primary 4, replicas 8)" : "plain PgJDBC, primary",
+                            clients,
+                            result.requests() / result.seconds(),
+                            result.p99Millis(),
+                            primary,
+                            replicated ? replicas.toString() : "-",
+                            wait);
                 } finally {
                     for (Connection connection : open) {
                         connection.close();
@@ -72,17 +89,22 @@ final class ManyClients {
                 Thread.sleep(replicated && !settings.smoke() ? 2_500 : 300);
             }
         }
-        table.note("Requests/s of all clients together; the p99 includes the think time. Plain PgJDBC runs every request"
-                + " on the primary; the driver sends reads to the replicas. Backends are the clients' in pg_stat_activity"
-                + " (by ApplicationName), counted at the end of the run; the driver's monitor is not counted. The pool wait"
-                + " is each node pool's 99th percentile of the last 1,024 borrows (the largest of the nodes). The test"
-                + " cluster's max_connections (200) bounds the clients plain PgJDBC can have: " + CLIENTS + ", not 1,000.");
+        table.note(
+                "Requests/s of all clients together; the p99 includes the think time. Plain PgJDBC runs every request"
+                        + " on the primary; the driver sends reads to the replicas. Backends are the clients' in pg_stat_activity"
+                        + " (by ApplicationName), counted at the end of the run; the driver's monitor is not counted. The pool wait"
+                        + " is each node pool's 99th percentile of the last 1,024 borrows (the largest of the nodes). The test"
+                        + " cluster's max_connections (200) bounds the clients plain PgJDBC can have: " + CLIENTS
+                        + ", not 1,000.");
         return table;
     }
 
     /** The largest of the node pools' 99th-percentile waits, from the configuration's statistics. */
     private static String poolWaitP99(Connection connection) throws SQLException {
-        Map<String, String> pools = connection.unwrap(ReplicatedConnection.class).configurationStatistics().getPools();
+        Map<String, String> pools = connection
+                .unwrap(ReplicatedConnection.class)
+                .configurationStatistics()
+                .getPools();
         double worst = 0;
         java.util.regex.Pattern p99 = java.util.regex.Pattern.compile("p99 ([0-9.]+) ms");
         for (String line : pools.values()) {

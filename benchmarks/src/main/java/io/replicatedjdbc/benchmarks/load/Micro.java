@@ -17,8 +17,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  */
 final class Micro {
 
-    private Micro() {
-    }
+    private Micro() {}
 
     static Table run(Settings settings, List<NamedChart> charts) throws Exception {
         Options options = new OptionsBuilder()
@@ -33,9 +32,15 @@ final class Micro {
                 .shouldFailOnError(true)
                 .build();
         Collection<RunResult> results = new Runner(options).run();
-        Table table = new Table("classifier", "Micro benchmarks (JMH, average time per call): the classifier, and the"
-                + " statement path against a driver that does no I/O", "benchmark", "ns per call", "error (99.9%)");
-        Chart chart = new Chart("Classifier, time per call", "nanoseconds (log-free scale; the cold parse dwarfs the rest)");
+        Table table = new Table(
+                "classifier",
+                "Micro benchmarks (JMH, average time per call): the classifier, and the"
+                        + " statement path against a driver that does no I/O",
+                "benchmark",
+                "ns per call",
+                "error (99.9%)");
+        Chart chart =
+                new Chart("Classifier, time per call", "nanoseconds (log-free scale; the cold parse dwarfs the rest)");
         for (RunResult result : results) {
             String name = result.getParams().getBenchmark().replaceAll(".*\\.", "");
             String driver = result.getParams().getParam("driver");
@@ -46,7 +51,13 @@ final class Micro {
             double error = result.getPrimaryResult().getScoreError();
             table.row(name, score, error);
             if (!name.startsWith("cold")) {
-                chart.bar(name, List.of(score, Double.isNaN(error) ? score : score - error, Double.isNaN(error) ? score : score + error), true);
+                chart.bar(
+                        name,
+                        List.of(
+                                score,
+                                Double.isNaN(error) ? score : score - error,
+                                Double.isNaN(error) ? score : score + error),
+                        true);
             }
         }
         table.note("The chart leaves out the cold classification (a first sight of a statement: lexer, token scan and"

@@ -1,5 +1,4 @@
 package io.replicatedjdbc.benchmarks.load;
 
 /** A chart and the file name it is written under. */
-record NamedChart(String name, Chart chart) {
-}
+record NamedChart(String name, Chart chart) {}

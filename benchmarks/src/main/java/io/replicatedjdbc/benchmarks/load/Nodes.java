@@ -118,16 +118,19 @@ final class Nodes implements AutoCloseable {
             return;
         }
         String target;
-        try (Connection primary = connect(0); var statement = primary.createStatement();
-             var rs = statement.executeQuery("SELECT pg_current_wal_insert_lsn()")) {
+        try (Connection primary = connect(0);
+                var statement = primary.createStatement();
+                var rs = statement.executeQuery("SELECT pg_current_wal_insert_lsn()")) {
             rs.next();
             target = rs.getString(1);
         }
         for (int replica = 1; replica < nodes.size(); replica++) {
-            try (Connection connection = connect(replica); var statement = connection.createStatement()) {
+            try (Connection connection = connect(replica);
+                    var statement = connection.createStatement()) {
                 long deadline = System.nanoTime() + 60_000_000_000L;
                 while (true) {
-                    try (var rs = statement.executeQuery("SELECT pg_last_wal_replay_lsn() >= '" + target + "'::pg_lsn")) {
+                    try (var rs =
+                            statement.executeQuery("SELECT pg_last_wal_replay_lsn() >= '" + target + "'::pg_lsn")) {
                         rs.next();
                         if (rs.getBoolean(1)) {
                             break;

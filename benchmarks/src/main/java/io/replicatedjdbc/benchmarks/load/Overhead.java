@@ -41,8 +41,7 @@ final class Overhead {
 
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
-    private Overhead() {
-    }
+    private Overhead() {}
 
     static void createTable(Connection primary) throws SQLException {
         try (Statement statement = primary.createStatement()) {
@@ -163,7 +162,7 @@ final class Overhead {
     static int readNode(Nodes nodes, Connection connection) throws SQLException {
         int port;
         try (Statement statement = connection.createStatement();
-             ResultSet rs = statement.executeQuery("SELECT inet_server_port()")) {
+                ResultSet rs = statement.executeQuery("SELECT inet_server_port()")) {
             rs.next();
             port = rs.getInt(1);
         }
@@ -180,8 +179,7 @@ final class Overhead {
         return THREADS.getCurrentThreadCpuTime();
     }
 
-    private record Sample(long cpu, long wall, long bytes) {
-    }
+    private record Sample(long cpu, long wall, long bytes) {}
 
     private static final com.sun.management.ThreadMXBean ALLOCATION = (com.sun.management.ThreadMXBean) THREADS;
 
@@ -201,7 +199,8 @@ final class Overhead {
      * switch says nothing about the driver), and the half-width of its 95% confidence interval.
      */
     static double[] trimmedMean(List<Double> values, double trim) {
-        double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        double[] sorted =
+                values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
         int drop = (int) Math.floor(sorted.length * trim);
         int n = sorted.length - 2 * drop;
         if (n <= 0) {
@@ -221,11 +220,19 @@ final class Overhead {
     }
 
     /** Interleaved runs of {@code kind} on both connections; one row of the table, and one bar when a chart is given. */
-    private static void compare(Kind kind, String name, Connection plainConnection, Connection replicated, Settings settings,
-                                Table table, Chart chart) throws Exception {
+    private static void compare(
+            Kind kind,
+            String name,
+            Connection plainConnection,
+            Connection replicated,
+            Settings settings,
+            Table table,
+            Chart chart)
+            throws Exception {
         Random random = new Random(42);
         int n = settings.overheadStatements();
-        try (Runner plain = kind.open(plainConnection); Runner ours = kind.open(replicated)) {
+        try (Runner plain = kind.open(plainConnection);
+                Runner ours = kind.open(replicated)) {
             // warm-up of both paths (JIT, statement caches, server plans)
             for (int i = 0; i < (settings.smoke() ? 1 : 2000); i++) {
                 plain.run(random, n);
@@ -253,8 +260,17 @@ final class Overhead {
                 plainWall.add(a.wall / 1e3 / n);
             }
             double[] mean = trimmedMean(added, 0.05);
-            table.row(name, mean[0], mean[1], Stats.median(added), Stats.median(addedBytes), Stats.median(ratios),
-                    Stats.median(plainCpu), Stats.median(plainWall), added.size(), n);
+            table.row(
+                    name,
+                    mean[0],
+                    mean[1],
+                    Stats.median(added),
+                    Stats.median(addedBytes),
+                    Stats.median(ratios),
+                    Stats.median(plainCpu),
+                    Stats.median(plainWall),
+                    added.size(),
+                    n);
             if (chart != null) {
                 // the chart's whisker: the 95% confidence interval of the mean
                 chart.bar(name, List.of(mean[0], mean[0] - mean[1], mean[0] + mean[1]), true);
@@ -263,18 +279,28 @@ final class Overhead {
     }
 
     static Table run(Nodes nodes, Settings settings, List<NamedChart> charts) throws Exception {
-        Table table = new Table("overhead", "Routing overhead against plain PgJDBC on the same server (one thread)",
-                "statement", "client CPU added per statement, us (trimmed mean)", "95% confidence, +/- us",
-                "median of pairs, us", "bytes allocated added per statement", "wall time ratio driver/plain (median)",
-                "plain CPU per statement, us", "plain wall per statement, us", "pairs", "statements per run");
+        Table table = new Table(
+                "overhead",
+                "Routing overhead against plain PgJDBC on the same server (one thread)",
+                "statement",
+                "client CPU added per statement, us (trimmed mean)",
+                "95% confidence, +/- us",
+                "median of pairs, us",
+                "bytes allocated added per statement",
+                "wall time ratio driver/plain (median)",
+                "plain CPU per statement, us",
+                "plain wall per statement, us",
+                "pairs",
+                "statements per run");
         Chart chart = new Chart("Client CPU the driver adds per statement", "microseconds per statement");
         // -Dsuite.connectionMode=dedicated measures the driver holding its connections, for comparison with pooled.
         String mode = System.getProperty("suite.connectionMode", "pooled");
         table.note("The driver's connectionMode: " + mode + ".");
-        try (Connection replicated = DriverManager.getConnection(nodes.replicatedUrl(nodes.replicaCount(),
-                "connectionMode=" + mode))) {
+        try (Connection replicated =
+                DriverManager.getConnection(nodes.replicatedUrl(nodes.replicaCount(), "connectionMode=" + mode))) {
             int readNode = readNode(nodes, replicated);
-            try (Connection plainRead = nodes.connect(readNode); Connection plainWrite = nodes.connect(0)) {
+            try (Connection plainRead = nodes.connect(readNode);
+                    Connection plainWrite = nodes.connect(0)) {
                 for (Kind kind : kinds()) {
                     Connection plainConnection = kind.write() ? plainWrite : plainRead;
                     compare(kind, kind.name(), plainConnection, replicated, settings, table, chart);
@@ -286,12 +312,19 @@ final class Overhead {
                 // way. What it shows is the method's own noise: JIT and cache placement differ between two connections.
                 try (Connection plainAgain = nodes.connect(readNode)) {
                     Kind literal = kinds().get(1);
-                    compare(literal, "control: plain PgJDBC against itself (" + literal.name() + ")", plainRead, plainAgain,
-                            settings, table, null);
+                    compare(
+                            literal,
+                            "control: plain PgJDBC against itself (" + literal.name() + ")",
+                            plainRead,
+                            plainAgain,
+                            settings,
+                            table,
+                            null);
                 }
             }
         }
-        table.note("Reads through the driver ran on the replica its connection is bound to; plain PgJDBC was connected to that same replica. Writes: both on the primary.");
+        table.note(
+                "Reads through the driver ran on the replica its connection is bound to; plain PgJDBC was connected to that same replica. Writes: both on the primary.");
         table.note("Client CPU is the calling thread's CPU time (ThreadMXBean), compared in thousands of short runs"
                 + " interleaved A B, B A, ... on the same statement objects: the mean of the pairs' differences without"
                 + " the 5% highest and lowest, with its 95% confidence interval. Allocation is the thread's allocated bytes,"

@@ -6,8 +6,7 @@ import com.zaxxer.hikari.HikariDataSource;
 /** HikariCP pools as an application configures them: a URL and a fixed size. */
 final class Pools {
 
-    private Pools() {
-    }
+    private Pools() {}
 
     static HikariDataSource pool(String name, String url, int size) {
         HikariConfig config = new HikariConfig();

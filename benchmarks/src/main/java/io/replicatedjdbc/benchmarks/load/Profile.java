@@ -19,8 +19,7 @@ import jdk.jfr.consumer.RecordingFile;
  */
 public final class Profile {
 
-    private Profile() {
-    }
+    private Profile() {}
 
     private static final class Node {
         int samples;
@@ -67,7 +66,8 @@ public final class Profile {
     /** {@code SimpleClassName.method}, as the argument names the root. */
     private static String name(RecordedFrame frame) {
         String type = frame.getMethod().getType().getName();
-        return type.substring(type.lastIndexOf('.') + 1) + "." + frame.getMethod().getName();
+        return type.substring(type.lastIndexOf('.') + 1) + "."
+                + frame.getMethod().getName();
     }
 
     private static void print(Node node, String indent, int minimum) {

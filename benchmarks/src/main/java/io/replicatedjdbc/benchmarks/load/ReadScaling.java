@@ -20,20 +20,19 @@ final class ReadScaling {
 
     static final String QUERY = "SELECT sum(v), inet_server_port() FROM scan_data";
 
-    private ReadScaling() {
-    }
+    private ReadScaling() {}
 
     static void createTable(Connection primary, int rows) throws SQLException {
         try (Statement statement = primary.createStatement()) {
             statement.execute("DROP TABLE IF EXISTS scan_data");
             statement.execute("CREATE TABLE scan_data (id int PRIMARY KEY, v int NOT NULL, pad text NOT NULL)");
-            statement.execute("INSERT INTO scan_data SELECT g, g % 97, repeat('x', 40) FROM generate_series(1, " + rows + ") g");
+            statement.execute(
+                    "INSERT INTO scan_data SELECT g, g % 97, repeat('x', 40) FROM generate_series(1, " + rows + ") g");
             statement.execute("VACUUM (FREEZE, ANALYZE) scan_data");
         }
     }
 
-    private record Config(String label, String url, boolean ours, int[] readsFrom) {
-    }
+    private record Config(String label, String url, boolean ours, int[] readsFrom) {}
 
     static Table run(Nodes nodes, Settings settings, String budget, List<NamedChart> charts) throws Exception {
         List<Config> configs = new ArrayList<>();
@@ -44,8 +43,11 @@ final class ReadScaling {
         configs.add(new Config("driver, 1 replica", nodes.replicatedUrl(1), true, new int[] {1}));
         if (nodes.replicaCount() >= 2) {
             configs.add(new Config("driver, 2 replicas", nodes.replicatedUrl(2), true, new int[] {1, 2}));
-            configs.add(new Config("driver, 2 replicas + primary (primaryReadWeight=1)",
-                    nodes.replicatedUrl(2, "primaryReadWeight=1"), true, new int[] {0, 1, 2}));
+            configs.add(new Config(
+                    "driver, 2 replicas + primary (primaryReadWeight=1)",
+                    nodes.replicatedUrl(2, "primaryReadWeight=1"),
+                    true,
+                    new int[] {0, 1, 2}));
         }
         Map<Config, HikariDataSource> pools = new LinkedHashMap<>();
         Map<Config, List<Load.Result>> results = new LinkedHashMap<>();
@@ -60,18 +62,29 @@ final class ReadScaling {
             }
             for (int round = 0; round < settings.rounds(); round++) {
                 for (Config config : configs) {
-                    results.get(config).add(Load.run(settings.threads(), settings.scalingSeconds(), round,
-                            request(pools.get(config))));
+                    results.get(config)
+                            .add(Load.run(
+                                    settings.threads(), settings.scalingSeconds(), round, request(pools.get(config))));
                 }
             }
         } finally {
             pools.values().forEach(HikariDataSource::close);
         }
 
-        Table table = new Table("read_scaling", "Read scaling on equal CPU budgets (" + settings.threads()
-                + " threads through HikariCP, an aggregate over " + settings.scanRows() + " rows per read)",
-                "configuration", "reads/s (median)", "min", "max", "limit: sum of its nodes alone, reads/s",
-                "share of the limit", "p50 ms", "p99 ms", "client CPU per read, us", "reads per node");
+        Table table = new Table(
+                "read_scaling",
+                "Read scaling on equal CPU budgets (" + settings.threads()
+                        + " threads through HikariCP, an aggregate over " + settings.scanRows() + " rows per read)",
+                "configuration",
+                "reads/s (median)",
+                "min",
+                "max",
+                "limit: sum of its nodes alone, reads/s",
+                "share of the limit",
+                "p50 ms",
+                "p99 ms",
+                "client CPU per read, us",
+                "reads per node");
         Map<Integer, Double> alone = new LinkedHashMap<>();
         Chart chart = new Chart("Read throughput by configuration", "reads per second");
         for (Config config : configs) {
@@ -92,13 +105,23 @@ final class ReadScaling {
                     limit += alone.getOrDefault(node, Double.NaN);
                 }
             }
-            table.row(config.label, median, Stats.min(rates), Stats.max(rates), limit, median / limit,
-                    Stats.median(r.p50()), Stats.median(r.p99()), Stats.median(r.cpu()), split(nodes, perNode));
+            table.row(
+                    config.label,
+                    median,
+                    Stats.min(rates),
+                    Stats.max(rates),
+                    limit,
+                    median / limit,
+                    Stats.median(r.p50()),
+                    Stats.median(r.p99()),
+                    Stats.median(r.cpu()),
+                    split(nodes, perNode));
             chart.bar(config.label, rates, config.ours);
         }
         table.note("CPU budgets: " + budget + ".");
-        table.note("Rounds interleave the configurations (" + settings.rounds() + " rounds of " + settings.scalingSeconds()
-                + " s each); target: at least 95% of the limit for every driver configuration.");
+        table.note(
+                "Rounds interleave the configurations (" + settings.rounds() + " rounds of " + settings.scalingSeconds()
+                        + " s each); target: at least 95% of the limit for every driver configuration.");
         charts.add(new NamedChart("read_scaling", chart));
         return table;
     }
@@ -107,10 +130,13 @@ final class ReadScaling {
         long total = perNode.values().stream().mapToLong(Long::longValue).sum();
         StringBuilder text = new StringBuilder();
         for (int i = 0; i < nodes.nodes.size(); i++) {
-            long count = perNode.getOrDefault("port:" + nodes.nodes.get(i).hostPort().replaceAll(".*:", ""), 0L);
+            long count =
+                    perNode.getOrDefault("port:" + nodes.nodes.get(i).hostPort().replaceAll(".*:", ""), 0L);
             if (count > 0) {
-                text.append(text.length() == 0 ? "" : " / ").append(i == 0 ? "primary " : "replica " + i + " ")
-                        .append(Math.round(100.0 * count / total)).append('%');
+                text.append(text.length() == 0 ? "" : " / ")
+                        .append(i == 0 ? "primary " : "replica " + i + " ")
+                        .append(Math.round(100.0 * count / total))
+                        .append('%');
             }
         }
         return text.toString();
@@ -118,8 +144,9 @@ final class ReadScaling {
 
     private static Load.Request request(HikariDataSource pool) {
         return (random, counts) -> {
-            try (Connection connection = pool.getConnection(); Statement statement = connection.createStatement();
-                 ResultSet rs = statement.executeQuery(QUERY)) {
+            try (Connection connection = pool.getConnection();
+                    Statement statement = connection.createStatement();
+                    ResultSet rs = statement.executeQuery(QUERY)) {
                 rs.next();
                 counts.add("port:" + rs.getInt(2));
             }
@@ -132,16 +159,25 @@ final class ReadScaling {
      * of the same frozen, all-visible table.
      */
     static Table standbyScanCost(Nodes nodes, Settings settings) throws Exception {
-        Table table = new Table("standby_scan_cost", "The same query on the primary and on a hot standby (plain PgJDBC,"
-                + " server execution time, one thread, no CPU budget)",
-                "query", "primary ms (median)", "standby ms (median)", "standby / primary");
+        Table table = new Table(
+                "standby_scan_cost",
+                "The same query on the primary and on a hot standby (plain PgJDBC,"
+                        + " server execution time, one thread, no CPU budget)",
+                "query",
+                "primary ms (median)",
+                "standby ms (median)",
+                "standby / primary");
         String[][] queries = {
-                {"sequential scan: SELECT sum(v) FROM scan_data", "SELECT sum(v) FROM scan_data", ""},
-                {"index-only scan: SELECT count(id) FROM scan_data WHERE id > 0", "SELECT count(id) FROM scan_data WHERE id > 0",
-                        "SET enable_seqscan = off; SET enable_bitmapscan = off"},
+            {"sequential scan: SELECT sum(v) FROM scan_data", "SELECT sum(v) FROM scan_data", ""},
+            {
+                "index-only scan: SELECT count(id) FROM scan_data WHERE id > 0",
+                "SELECT count(id) FROM scan_data WHERE id > 0",
+                "SET enable_seqscan = off; SET enable_bitmapscan = off"
+            },
         };
         int runs = settings.smoke() ? 3 : 40;
-        try (Connection primary = nodes.connect(0); Connection standby = nodes.connect(1)) {
+        try (Connection primary = nodes.connect(0);
+                Connection standby = nodes.connect(1)) {
             for (String[] query : queries) {
                 List<Double> onPrimary = new ArrayList<>();
                 List<Double> onStandby = new ArrayList<>();
@@ -157,19 +193,23 @@ final class ReadScaling {
                     onPrimary.add(executionMillis(primary, query[1]));
                     onStandby.add(executionMillis(standby, query[1]));
                 }
-                table.row(query[0], Stats.median(onPrimary), Stats.median(onStandby),
+                table.row(
+                        query[0],
+                        Stats.median(onPrimary),
+                        Stats.median(onStandby),
                         Stats.median(onStandby) / Stats.median(onPrimary));
             }
         }
-        table.note("A scan on a standby checks every tuple's visibility: a snapshot taken during recovery does not trust"
-                + " the page-level all-visible flag (heapam.c). An index-only scan trusts the visibility map, which is"
-                + " WAL-logged, on both.");
+        table.note(
+                "A scan on a standby checks every tuple's visibility: a snapshot taken during recovery does not trust"
+                        + " the page-level all-visible flag (heapam.c). An index-only scan trusts the visibility map, which is"
+                        + " WAL-logged, on both.");
         return table;
     }
 
     private static double executionMillis(Connection connection, String query) throws SQLException {
         try (Statement statement = connection.createStatement();
-             ResultSet rs = statement.executeQuery("EXPLAIN (ANALYZE, TIMING OFF, FORMAT JSON) " + query)) {
+                ResultSet rs = statement.executeQuery("EXPLAIN (ANALYZE, TIMING OFF, FORMAT JSON) " + query)) {
             rs.next();
             String json = rs.getString(1);
             int at = json.indexOf("\"Execution Time\":");

@@ -22,21 +22,20 @@ final class SideBySide {
 
     static final int ROWS = 10_000;
 
-    private SideBySide() {
-    }
+    private SideBySide() {}
 
     static void createTable(Connection primary) throws SQLException {
         try (Statement statement = primary.createStatement()) {
             statement.execute("DROP TABLE IF EXISTS mix_data");
             statement.execute("CREATE TABLE mix_data (id int PRIMARY KEY, v bigint NOT NULL, pad text NOT NULL)");
-            statement.execute("INSERT INTO mix_data SELECT g, 0, repeat('y', 60) FROM generate_series(1, " + ROWS + ") g");
+            statement.execute(
+                    "INSERT INTO mix_data SELECT g, 0, repeat('y', 60) FROM generate_series(1, " + ROWS + ") g");
             statement.execute("VACUUM ANALYZE mix_data");
         }
     }
 
     /** How one system does a request: which pool writes, which reads, and whether reads mark the connection read-only. */
-    private record System(String label, boolean ours, DataSource writes, DataSource reads, boolean readOnlyForReads) {
-    }
+    private record System(String label, boolean ours, DataSource writes, DataSource reads, boolean readOnlyForReads) {}
 
     static Table run(Nodes nodes, Settings settings, String budget, List<NamedChart> charts) throws Exception {
         int size = settings.threads();
@@ -46,42 +45,76 @@ final class SideBySide {
             HikariDataSource plain = add(pools, Pools.pool("plain", nodes.plainUrl(0), size));
             systems.add(new System("plain PgJDBC, primary only", false, plain, plain, false));
 
-            HikariDataSource writers = add(pools, Pools.pool("pgjdbc-primary", nodes.multiHostUrl("targetServerType=primary"), size));
-            HikariDataSource readers = add(pools, Pools.pool("pgjdbc-secondary",
-                    nodes.multiHostUrl("targetServerType=preferSecondary&loadBalanceHosts=true"), size));
+            HikariDataSource writers =
+                    add(pools, Pools.pool("pgjdbc-primary", nodes.multiHostUrl("targetServerType=primary"), size));
+            HikariDataSource readers = add(
+                    pools,
+                    Pools.pool(
+                            "pgjdbc-secondary",
+                            nodes.multiHostUrl("targetServerType=preferSecondary&loadBalanceHosts=true"),
+                            size));
             systems.add(new System("PgJDBC multi-host, two pools (application picks)", false, writers, readers, false));
 
             String primary = nodes.nodes.get(0).hostPort();
             String replica = nodes.nodes.get(1).hostPort();
             String parameters = nodes.nodes.get(0).parameters();
-            HikariDataSource srw = add(pools, Pools.pool("aws-srw", "jdbc:aws-wrapper:postgresql://" + primary + "/"
-                    + nodes.nodes.get(0).database() + "?" + (parameters.isEmpty() ? "" : parameters + "&")
-                    + "wrapperPlugins=srw&srwWriteEndpoint=" + primary + "&srwReadEndpoint=" + replica, size));
+            HikariDataSource srw = add(
+                    pools,
+                    Pools.pool(
+                            "aws-srw",
+                            "jdbc:aws-wrapper:postgresql://" + primary + "/"
+                                    + nodes.nodes.get(0).database() + "?"
+                                    + (parameters.isEmpty() ? "" : parameters + "&")
+                                    + "wrapperPlugins=srw&srwWriteEndpoint=" + primary + "&srwReadEndpoint=" + replica,
+                            size));
             systems.add(new System("AWS JDBC Wrapper 3.3, srw plugin (setReadOnly)", false, srw, srw, true));
 
-            HikariDataSource ours = add(pools, Pools.pool("replicated", nodes.replicatedUrl(nodes.replicaCount()), size));
+            HikariDataSource ours =
+                    add(pools, Pools.pool("replicated", nodes.replicatedUrl(nodes.replicaCount()), size));
             systems.add(new System("jdbc:replicated: defaults", true, ours, ours, false));
             // The same with each logical connection holding its own physical connections (before per-node pools).
-            HikariDataSource dedicated = add(pools, Pools.pool("replicated-dedicated",
-                    nodes.replicatedUrl(nodes.replicaCount(), "connectionMode=dedicated"), size));
+            HikariDataSource dedicated = add(
+                    pools,
+                    Pools.pool(
+                            "replicated-dedicated",
+                            nodes.replicatedUrl(nodes.replicaCount(), "connectionMode=dedicated"),
+                            size));
             systems.add(new System("jdbc:replicated: connectionMode=dedicated", true, dedicated, dedicated, false));
             // An option, not the default: a read that must see a write waits up to 1 ms for its replica to replay it.
-            HikariDataSource wait = add(pools, Pools.pool("replicated-wait",
-                    nodes.replicatedUrl(nodes.replicaCount(), "readYourWritesWait=1ms"), size));
+            HikariDataSource wait = add(
+                    pools,
+                    Pools.pool(
+                            "replicated-wait",
+                            nodes.replicatedUrl(nodes.replicaCount(), "readYourWritesWait=1ms"),
+                            size));
             systems.add(new System("jdbc:replicated: readYourWritesWait=1ms", true, wait, wait, false));
-            HikariDataSource global = add(pools, Pools.pool("replicated-global",
-                    nodes.replicatedUrl(nodes.replicaCount(), "readYourWritesScope=global"), size));
+            HikariDataSource global = add(
+                    pools,
+                    Pools.pool(
+                            "replicated-global",
+                            nodes.replicatedUrl(nodes.replicaCount(), "readYourWritesScope=global"),
+                            size));
             systems.add(new System("jdbc:replicated: readYourWritesScope=global", true, global, global, false));
             // Every read sees every commit before it began, from any process; with a short wait for the replica.
-            HikariDataSource linearizable = add(pools, Pools.pool("replicated-cluster",
-                    nodes.replicatedUrl(nodes.replicaCount(), "readYourWritesScope=cluster", "readYourWritesWait=2ms"),
-                    size));
-            systems.add(new System("jdbc:replicated: readYourWritesScope=cluster, readYourWritesWait=2ms", true,
-                    linearizable, linearizable, false));
+            HikariDataSource linearizable = add(
+                    pools,
+                    Pools.pool(
+                            "replicated-cluster",
+                            nodes.replicatedUrl(
+                                    nodes.replicaCount(), "readYourWritesScope=cluster", "readYourWritesWait=2ms"),
+                            size));
+            systems.add(new System(
+                    "jdbc:replicated: readYourWritesScope=cluster, readYourWritesWait=2ms",
+                    true,
+                    linearizable,
+                    linearizable,
+                    false));
             // Not a choice to compare with the others: the same distribution without the guarantee, to show what
             // read-your-writes costs, at the level of staleness the alternatives above accept.
-            HikariDataSource off = add(pools, Pools.pool("replicated-off",
-                    nodes.replicatedUrl(nodes.replicaCount(), "readYourWrites=off"), size));
+            HikariDataSource off = add(
+                    pools,
+                    Pools.pool(
+                            "replicated-off", nodes.replicatedUrl(nodes.replicaCount(), "readYourWrites=off"), size));
             systems.add(new System("jdbc:replicated: readYourWrites=off (may read stale data)", true, off, off, false));
 
             Map<System, List<Load.Result>> results = new LinkedHashMap<>();
@@ -95,7 +128,8 @@ final class SideBySide {
             for (int round = 0; round < settings.rounds(); round++) {
                 for (System system : systems) {
                     long[] before = system.ours ? rywCounters(system.reads) : null;
-                    results.get(system).add(Load.run(settings.threads(), settings.mixSeconds(), round, request(system)));
+                    results.get(system)
+                            .add(Load.run(settings.threads(), settings.mixSeconds(), round, request(system)));
                     if (system.ours) {
                         long[] after = rywCounters(system.reads);
                         long[] sum = work.computeIfAbsent(system, s -> new long[after.length]);
@@ -106,11 +140,23 @@ final class SideBySide {
                 }
             }
 
-            Table table = new Table("side_by_side", "The 90/10 workload with read-backs, " + settings.threads()
-                    + " threads through HikariCP, every system on the same servers",
-                    "system", "requests/s (median)", "min", "max", "p50 ms", "p99 ms", "reads on replicas",
-                    "read-backs on replicas", "read-your-writes violations", "read-backs", "client CPU per request, us");
-            Chart chart = new Chart("Mixed workload throughput (90% reads, 10% write + read-back)", "requests per second");
+            Table table = new Table(
+                    "side_by_side",
+                    "The 90/10 workload with read-backs, " + settings.threads()
+                            + " threads through HikariCP, every system on the same servers",
+                    "system",
+                    "requests/s (median)",
+                    "min",
+                    "max",
+                    "p50 ms",
+                    "p99 ms",
+                    "reads on replicas",
+                    "read-backs on replicas",
+                    "read-your-writes violations",
+                    "read-backs",
+                    "client CPU per request, us");
+            Chart chart =
+                    new Chart("Mixed workload throughput (90% reads, 10% write + read-back)", "requests per second");
             for (System system : systems) {
                 Load.Rounds r = Load.Rounds.of(results.get(system));
                 long reads = 0;
@@ -125,9 +171,18 @@ final class SideBySide {
                     readBacksOnReplicas += result.counts().get("readBackOnReplica");
                     stale += result.counts().get("stale");
                 }
-                table.row(system.label, Stats.median(r.perSecond()), Stats.min(r.perSecond()), Stats.max(r.perSecond()),
-                        Stats.median(r.p50()), Stats.median(r.p99()), percent(onReplicas, reads),
-                        percent(readBacksOnReplicas, readBacks), stale, readBacks, Stats.median(r.cpu()));
+                table.row(
+                        system.label,
+                        Stats.median(r.perSecond()),
+                        Stats.min(r.perSecond()),
+                        Stats.max(r.perSecond()),
+                        Stats.median(r.p50()),
+                        Stats.median(r.p99()),
+                        percent(onReplicas, reads),
+                        percent(readBacksOnReplicas, readBacks),
+                        stale,
+                        readBacks,
+                        Stats.median(r.cpu()));
                 chart.bar(system.label, r.perSecond(), system.ours);
             }
             for (Map.Entry<System, long[]> entry : work.entrySet()) {
@@ -140,12 +195,19 @@ final class SideBySide {
                 if (c[0] + c[1] + c[2] + c[3] + c[4] + c[5] == 0) {
                     continue; // readYourWrites=off: nothing to tell
                 }
-                table.note(String.format("%s, read-your-writes work per 1,000 requests: %.0f round trips added on the"
-                        + " application's threads (%.0f position fetches on the primary, %.0f replay checks on a replica);"
-                        + " %.0f positions and %.0f replay checks answered by the position samplers off those threads;"
-                        + " %.0f positions taken from an earlier answer; %.0f reads kept on the primary.",
-                        entry.getKey().label, (c[0] + c[2]) * per, c[0] * per, c[2] * per, c[4] * per, c[5] * per,
-                        c[1] * per, c[3] * per));
+                table.note(String.format(
+                        "%s, read-your-writes work per 1,000 requests: %.0f round trips added on the"
+                                + " application's threads (%.0f position fetches on the primary, %.0f replay checks on a replica);"
+                                + " %.0f positions and %.0f replay checks answered by the position samplers off those threads;"
+                                + " %.0f positions taken from an earlier answer; %.0f reads kept on the primary.",
+                        entry.getKey().label,
+                        (c[0] + c[2]) * per,
+                        c[0] * per,
+                        c[2] * per,
+                        c[4] * per,
+                        c[5] * per,
+                        c[1] * per,
+                        c[3] * per));
             }
             table.note("CPU budgets: " + budget + ".");
             table.note("The srw plugin takes one read endpoint (a DNS or proxy name that balances replicas, on AWS);"
@@ -165,10 +227,17 @@ final class SideBySide {
      */
     private static long[] rywCounters(DataSource pool) throws SQLException {
         try (Connection connection = pool.getConnection()) {
-            io.replicatedjdbc.ReadYourWritesCounters c = connection.unwrap(io.replicatedjdbc.ReplicatedConnection.class)
+            io.replicatedjdbc.ReadYourWritesCounters c = connection
+                    .unwrap(io.replicatedjdbc.ReplicatedConnection.class)
                     .readYourWritesCounters();
-            return new long[] {c.positionFetches(), c.sharedPositions(), c.directChecks(), c.readsKeptOnPrimary(),
-                c.sampledPositions(), c.sampledChecks()};
+            return new long[] {
+                c.positionFetches(),
+                c.sharedPositions(),
+                c.directChecks(),
+                c.readsKeptOnPrimary(),
+                c.sampledPositions(),
+                c.sampledChecks()
+            };
         }
     }
 
@@ -190,7 +259,8 @@ final class SideBySide {
             }
             long written;
             try (Connection connection = system.writes.getConnection();
-                 PreparedStatement update = connection.prepareStatement("UPDATE mix_data SET v = v + 1 WHERE id = ? RETURNING v")) {
+                    PreparedStatement update =
+                            connection.prepareStatement("UPDATE mix_data SET v = v + 1 WHERE id = ? RETURNING v")) {
                 update.setInt(1, id);
                 try (ResultSet rs = update.executeQuery()) {
                     rs.next();
@@ -206,8 +276,8 @@ final class SideBySide {
             if (system.readOnlyForReads) {
                 connection.setReadOnly(true);
             }
-            try (PreparedStatement select = connection.prepareStatement(
-                    "SELECT v, pg_is_in_recovery() FROM mix_data WHERE id = ?")) {
+            try (PreparedStatement select =
+                    connection.prepareStatement("SELECT v, pg_is_in_recovery() FROM mix_data WHERE id = ?")) {
                 select.setInt(1, id);
                 try (ResultSet rs = select.executeQuery()) {
                     rs.next();

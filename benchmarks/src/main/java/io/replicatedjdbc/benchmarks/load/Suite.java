@@ -23,8 +23,7 @@ import java.util.List;
  */
 public final class Suite {
 
-    private Suite() {
-    }
+    private Suite() {}
 
     public static void main(String[] given) throws Exception {
         // Maven passes -Dsuite.args="--only scaling" as one argument: split it as a shell would.
@@ -40,9 +39,10 @@ public final class Suite {
                 case "--smoke" -> settings = Settings.smokeRun();
                 case "--only" -> only = args[++i];
                 case "--primary", "--replica" -> external.add(args[++i]);
-                case "" -> { }
-                default -> throw new IllegalArgumentException("unknown argument " + args[i]
-                        + " (expected --out DIR, --full, --smoke, --only LIST, --primary URL, --replica URL)");
+                case "" -> {}
+                default ->
+                    throw new IllegalArgumentException("unknown argument " + args[i]
+                            + " (expected --out DIR, --full, --smoke, --only LIST, --primary URL, --replica URL)");
             }
         }
         run(out, settings, external, List.of(only.split(",")));
@@ -67,7 +67,8 @@ public final class Suite {
             if (only.contains("overhead")) {
                 StringBuilder why = new StringBuilder();
                 try (AutoCloseable pinned = CpuBudget.pinApart(nodes, why)) {
-                    String placement = pinned != null ? "servers on the last CPU, the client on the others"
+                    String placement = pinned != null
+                            ? "servers on the last CPU, the client on the others"
                             : "not pinned (" + why + ")";
                     log("routing overhead; " + placement);
                     Table overhead = Overhead.run(nodes, settings, charts);
@@ -120,7 +121,9 @@ public final class Suite {
             chart.chart().write(out.resolve(chart.name() + ".png"));
         }
         Duration took = Duration.between(started, Instant.now());
-        Files.write(out.resolve("summary.md"), summary(tables, charts, settings, took).getBytes(StandardCharsets.UTF_8));
+        Files.write(
+                out.resolve("summary.md"),
+                summary(tables, charts, settings, took).getBytes(StandardCharsets.UTF_8));
         log("done in " + took.toSeconds() + " s; results in " + out.toAbsolutePath());
         return tables;
     }
@@ -128,20 +131,33 @@ public final class Suite {
     private static String summary(List<Table> tables, List<NamedChart> charts, Settings settings, Duration took) {
         StringBuilder md = new StringBuilder("# Measured results\n\n");
         Runtime runtime = Runtime.getRuntime();
-        md.append("- Machine: ").append(runtime.availableProcessors()).append(" cores, ")
-                .append(System.getProperty("os.name")).append(' ').append(System.getProperty("os.arch"))
-                .append("; JDK ").append(System.getProperty("java.vm.name")).append(' ')
-                .append(System.getProperty("java.runtime.version")).append('\n');
-        md.append("- JVM arguments: ").append(String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments()))
+        md.append("- Machine: ")
+                .append(runtime.availableProcessors())
+                .append(" cores, ")
+                .append(System.getProperty("os.name"))
+                .append(' ')
+                .append(System.getProperty("os.arch"))
+                .append("; JDK ")
+                .append(System.getProperty("java.vm.name"))
+                .append(' ')
+                .append(System.getProperty("java.runtime.version"))
+                .append('\n');
+        md.append("- JVM arguments: ")
+                .append(String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments()))
                 .append('\n');
         md.append("- Command: `mvn -B -q -DskipTests -Psuite -pl benchmarks -am verify`")
-                .append(settings.smoke() ? " (smoke settings: these numbers mean nothing)" : "").append('\n');
+                .append(settings.smoke() ? " (smoke settings: these numbers mean nothing)" : "")
+                .append('\n');
         md.append("- Took ").append(took.toSeconds()).append(" s\n\n");
         for (Table table : tables) {
             md.append(table.markdown());
         }
         for (NamedChart chart : charts) {
-            md.append("![").append(chart.name()).append("](").append(chart.name()).append(".png)\n");
+            md.append("![")
+                    .append(chart.name())
+                    .append("](")
+                    .append(chart.name())
+                    .append(".png)\n");
         }
         return md.toString();
     }

@@ -26,7 +26,8 @@ final class Table {
 
     Map<String, Object> row(Object... values) {
         if (values.length != columns.size()) {
-            throw new IllegalArgumentException(name + ": " + values.length + " values for " + columns.size() + " columns");
+            throw new IllegalArgumentException(
+                    name + ": " + values.length + " values for " + columns.size() + " columns");
         }
         Map<String, Object> row = new LinkedHashMap<>();
         for (int i = 0; i < values.length; i++) {
@@ -44,8 +45,11 @@ final class Table {
     private static String text(Object value) {
         if (value instanceof Double d) {
             double abs = Math.abs(d);
-            return Double.isNaN(d) ? "" : abs >= 100 ? String.format("%.0f", d) : abs >= 10 ? String.format("%.1f", d)
-                    : String.format("%.2f", d);
+            return Double.isNaN(d)
+                    ? ""
+                    : abs >= 100
+                            ? String.format("%.0f", d)
+                            : abs >= 10 ? String.format("%.1f", d) : String.format("%.2f", d);
         }
         return String.valueOf(value);
     }
@@ -86,16 +90,21 @@ final class Table {
     }
 
     String json() {
-        StringBuilder json = new StringBuilder("{\n  \"scenario\": ").append(quote(name))
-                .append(",\n  \"title\": ").append(quote(title)).append(",\n  \"rows\": [");
+        StringBuilder json = new StringBuilder("{\n  \"scenario\": ")
+                .append(quote(name))
+                .append(",\n  \"title\": ")
+                .append(quote(title))
+                .append(",\n  \"rows\": [");
         for (int r = 0; r < rows.size(); r++) {
             json.append(r == 0 ? "\n    {" : ",\n    {");
             int c = 0;
             for (Map.Entry<String, Object> cell : rows.get(r).entrySet()) {
                 json.append(c++ == 0 ? "" : ", ").append(quote(cell.getKey())).append(": ");
                 Object v = cell.getValue();
-                json.append(v instanceof Number n && !(v instanceof Double d && (d.isNaN() || d.isInfinite()))
-                        ? n.toString() : v instanceof Double ? "null" : quote(String.valueOf(v)));
+                json.append(
+                        v instanceof Number n && !(v instanceof Double d && (d.isNaN() || d.isInfinite()))
+                                ? n.toString()
+                                : v instanceof Double ? "null" : quote(String.valueOf(v)));
             }
             json.append('}');
         }

@@ -19,31 +19,44 @@ final class TpcB {
     static final int TELLERS = 10;
     static final int BRANCHES = 1;
 
-    private TpcB() {
-    }
+    private TpcB() {}
 
     static void createTables(Connection primary) throws SQLException {
         try (Statement s = primary.createStatement()) {
             s.execute("DROP TABLE IF EXISTS pgbench_history, pgbench_accounts, pgbench_tellers, pgbench_branches");
             s.execute("CREATE TABLE pgbench_branches (bid int PRIMARY KEY, bbalance int NOT NULL, filler char(88))");
-            s.execute("CREATE TABLE pgbench_tellers (tid int PRIMARY KEY, bid int NOT NULL, tbalance int NOT NULL, filler char(84))");
-            s.execute("CREATE TABLE pgbench_accounts (aid int PRIMARY KEY, bid int NOT NULL, abalance int NOT NULL, filler char(84))");
-            s.execute("CREATE TABLE pgbench_history (tid int, bid int, aid int, delta int, mtime timestamp, filler char(22))");
+            s.execute(
+                    "CREATE TABLE pgbench_tellers (tid int PRIMARY KEY, bid int NOT NULL, tbalance int NOT NULL, filler char(84))");
+            s.execute(
+                    "CREATE TABLE pgbench_accounts (aid int PRIMARY KEY, bid int NOT NULL, abalance int NOT NULL, filler char(84))");
+            s.execute(
+                    "CREATE TABLE pgbench_history (tid int, bid int, aid int, delta int, mtime timestamp, filler char(22))");
             s.execute("INSERT INTO pgbench_branches SELECT g, 0 FROM generate_series(1, " + BRANCHES + ") g");
-            s.execute("INSERT INTO pgbench_tellers SELECT g, (g - 1) / 10 + 1, 0 FROM generate_series(1, " + TELLERS + ") g");
-            s.execute("INSERT INTO pgbench_accounts SELECT g, (g - 1) / 100000 + 1, 0 FROM generate_series(1, " + ACCOUNTS + ") g");
+            s.execute("INSERT INTO pgbench_tellers SELECT g, (g - 1) / 10 + 1, 0 FROM generate_series(1, " + TELLERS
+                    + ") g");
+            s.execute("INSERT INTO pgbench_accounts SELECT g, (g - 1) / 100000 + 1, 0 FROM generate_series(1, "
+                    + ACCOUNTS + ") g");
             s.execute("VACUUM ANALYZE pgbench_branches, pgbench_tellers, pgbench_accounts, pgbench_history");
         }
     }
 
     static Table run(Nodes nodes, Settings settings, String budget, List<NamedChart> charts) throws Exception {
         int threads = Math.max(1, settings.threads() / 2);
-        Table table = new Table("tpcb", "A TPC-B-like transaction mix (pgbench's default transaction), " + threads
-                + " threads through HikariCP", "system", "transactions/s (median)", "min", "max", "p50 ms", "p99 ms",
+        Table table = new Table(
+                "tpcb",
+                "A TPC-B-like transaction mix (pgbench's default transaction), " + threads
+                        + " threads through HikariCP",
+                "system",
+                "transactions/s (median)",
+                "min",
+                "max",
+                "p50 ms",
+                "p99 ms",
                 "client CPU per transaction, us");
         Chart chart = new Chart("TPC-B-like transactions", "transactions per second");
         try (HikariDataSource plain = Pools.pool("tpcb-plain", nodes.plainUrl(0), threads);
-             HikariDataSource ours = Pools.pool("tpcb-replicated", nodes.replicatedUrl(nodes.replicaCount()), threads)) {
+                HikariDataSource ours =
+                        Pools.pool("tpcb-replicated", nodes.replicatedUrl(nodes.replicaCount()), threads)) {
             List<HikariDataSource> systems = List.of(plain, ours);
             List<List<Load.Result>> results = List.of(new ArrayList<>(), new ArrayList<>());
             for (HikariDataSource system : systems) {
@@ -57,13 +70,19 @@ final class TpcB {
             String[] labels = {"plain PgJDBC, primary", "jdbc:replicated: defaults"};
             for (int i = 0; i < systems.size(); i++) {
                 Load.Rounds r = Load.Rounds.of(results.get(i));
-                table.row(labels[i], Stats.median(r.perSecond()), Stats.min(r.perSecond()), Stats.max(r.perSecond()),
-                        Stats.median(r.p50()), Stats.median(r.p99()), Stats.median(r.cpu()));
+                table.row(
+                        labels[i],
+                        Stats.median(r.perSecond()),
+                        Stats.min(r.perSecond()),
+                        Stats.max(r.perSecond()),
+                        Stats.median(r.p50()),
+                        Stats.median(r.p99()),
+                        Stats.median(r.cpu()));
                 chart.bar(labels[i], r.perSecond(), i == 1);
             }
         }
-        table.note("CPU budgets: " + budget + ". Scale 1 (" + ACCOUNTS + " accounts, one branch): the branch row serialises"
-                + " the transactions for both systems alike.");
+        table.note("CPU budgets: " + budget + ". Scale 1 (" + ACCOUNTS
+                + " accounts, one branch): the branch row serialises" + " the transactions for both systems alike.");
         charts.add(new NamedChart("tpcb", chart));
         return table;
     }
@@ -77,29 +96,34 @@ final class TpcB {
             try (Connection c = pool.getConnection()) {
                 c.setAutoCommit(false);
                 try {
-                    try (PreparedStatement ps = c.prepareStatement("UPDATE pgbench_accounts SET abalance = abalance + ? WHERE aid = ?")) {
+                    try (PreparedStatement ps =
+                            c.prepareStatement("UPDATE pgbench_accounts SET abalance = abalance + ? WHERE aid = ?")) {
                         ps.setInt(1, delta);
                         ps.setInt(2, aid);
                         ps.executeUpdate();
                     }
-                    try (PreparedStatement ps = c.prepareStatement("SELECT abalance FROM pgbench_accounts WHERE aid = ?")) {
+                    try (PreparedStatement ps =
+                            c.prepareStatement("SELECT abalance FROM pgbench_accounts WHERE aid = ?")) {
                         ps.setInt(1, aid);
                         try (ResultSet rs = ps.executeQuery()) {
                             rs.next();
                         }
                     }
-                    try (PreparedStatement ps = c.prepareStatement("UPDATE pgbench_tellers SET tbalance = tbalance + ? WHERE tid = ?")) {
+                    try (PreparedStatement ps =
+                            c.prepareStatement("UPDATE pgbench_tellers SET tbalance = tbalance + ? WHERE tid = ?")) {
                         ps.setInt(1, delta);
                         ps.setInt(2, tid);
                         ps.executeUpdate();
                     }
-                    try (PreparedStatement ps = c.prepareStatement("UPDATE pgbench_branches SET bbalance = bbalance + ? WHERE bid = ?")) {
+                    try (PreparedStatement ps =
+                            c.prepareStatement("UPDATE pgbench_branches SET bbalance = bbalance + ? WHERE bid = ?")) {
                         ps.setInt(1, delta);
                         ps.setInt(2, bid);
                         ps.executeUpdate();
                     }
-                    try (PreparedStatement ps = c.prepareStatement("INSERT INTO pgbench_history (tid, bid, aid, delta, mtime)"
-                            + " VALUES (?, ?, ?, ?, CURRENT_TIMESTAMP)")) {
+                    try (PreparedStatement ps =
+                            c.prepareStatement("INSERT INTO pgbench_history (tid, bid, aid, delta, mtime)"
+                                    + " VALUES (?, ?, ?, ?, CURRENT_TIMESTAMP)")) {
                         ps.setInt(1, tid);
                         ps.setInt(2, bid);
                         ps.setInt(3, aid);

@@ -21,11 +21,22 @@ class SuiteSmokeTest {
     void everyScenario_runsAndWritesItsResultsAndCharts() throws Exception {
         Assumptions.assumeTrue(PostgresCluster.unsupportedReason() == null, PostgresCluster::unsupportedReason);
         Path out = Paths.get("target/smoke-results");
-        List<Table> tables = Suite.run(out, Settings.smokeRun(), List.of(),
+        List<Table> tables = Suite.run(
+                out,
+                Settings.smokeRun(),
+                List.of(),
                 List.of("overhead", "classifier", "scaling", "mix", "tpcb", "connections"));
 
-        assertThat(tables).extracting(t -> t.name).containsExactlyInAnyOrder("overhead", "standby_scan_cost",
-                "read_scaling", "side_by_side", "tpcb", "classifier", "connections");
+        assertThat(tables)
+                .extracting(t -> t.name)
+                .containsExactlyInAnyOrder(
+                        "overhead",
+                        "standby_scan_cost",
+                        "read_scaling",
+                        "side_by_side",
+                        "tpcb",
+                        "classifier",
+                        "connections");
         for (Table table : tables) {
             assertThat(table.rows).as(table.name).isNotEmpty();
             assertThat(out.resolve(table.name + ".csv")).exists();
@@ -35,23 +46,42 @@ class SuiteSmokeTest {
             byte[] png = Files.readAllBytes(out.resolve(chart + ".png"));
             assertThat(png).startsWith((byte) 0x89, (byte) 'P', (byte) 'N', (byte) 'G');
         }
-        assertThat(Files.readString(out.resolve("summary.md"))).contains("### Routing overhead").contains("smoke settings");
+        assertThat(Files.readString(out.resolve("summary.md")))
+                .contains("### Routing overhead")
+                .contains("smoke settings");
 
         // The workloads did what they say: reads through the driver reached replicas, and its read-backs were fresh.
-        Table mix = tables.stream().filter(t -> t.name.equals("side_by_side")).findFirst().orElseThrow();
+        Table mix = tables.stream()
+                .filter(t -> t.name.equals("side_by_side"))
+                .findFirst()
+                .orElseThrow();
         Map<String, Object> ours = mix.rows.stream()
-                .filter(r -> r.get("system").equals("jdbc:replicated: readYourWritesScope=global")).findFirst().orElseThrow();
+                .filter(r -> r.get("system").equals("jdbc:replicated: readYourWritesScope=global"))
+                .findFirst()
+                .orElseThrow();
         assertThat(ours.get("read-your-writes violations")).isEqualTo(0L);
         // Every pool's backends were counted where they are: plain PgJDBC's all on the primary.
-        Table connections = tables.stream().filter(t -> t.name.equals("connections")).findFirst().orElseThrow();
+        Table connections = tables.stream()
+                .filter(t -> t.name.equals("connections"))
+                .findFirst()
+                .orElseThrow();
         for (Map<String, Object> row : connections.rows) {
             if (row.get("system").toString().startsWith("plain")) {
                 assertThat(row.get("primary backends")).isEqualTo(row.get("pool size"));
                 assertThat(row.get("replica backends")).isEqualTo("[0, 0]");
             }
         }
-        Table scaling = tables.stream().filter(t -> t.name.equals("read_scaling")).findFirst().orElseThrow();
-        assertThat(scaling.rows.stream().filter(r -> r.get("configuration").equals("driver, 2 replicas")).findFirst()
-                .orElseThrow().get("reads per node").toString()).contains("replica 1").contains("replica 2");
+        Table scaling = tables.stream()
+                .filter(t -> t.name.equals("read_scaling"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(scaling.rows.stream()
+                        .filter(r -> r.get("configuration").equals("driver, 2 replicas"))
+                        .findFirst()
+                        .orElseThrow()
+                        .get("reads per node")
+                        .toString())
+                .contains("replica 1")
+                .contains("replica 2");
     }
 }

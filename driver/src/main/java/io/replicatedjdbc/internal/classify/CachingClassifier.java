@@ -21,6 +21,7 @@ public final class CachingClassifier implements SqlClassifier {
 
     /** Slots of the table of recent shapes, and the longest shape it holds. */
     static final int RECENT_SLOTS = 1_024;
+
     static final int MAX_RECENT_LENGTH = 1_024;
 
     private final StatementClassifier delegate;

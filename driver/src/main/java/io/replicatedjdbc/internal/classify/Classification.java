@@ -12,10 +12,18 @@ import java.util.List;
 public final class Classification {
 
     /** How the statement affects an SQL-level transaction. */
-    public enum TxEffect { NONE, BEGIN, END }
+    public enum TxEffect {
+        NONE,
+        BEGIN,
+        END
+    }
 
     /** What a session change resets: {@code RESET ALL} the settings, {@code DISCARD ALL} the whole session. */
-    public enum SessionReset { NONE, SETTINGS, EVERYTHING }
+    public enum SessionReset {
+        NONE,
+        SETTINGS,
+        EVERYTHING
+    }
 
     private final Route route;
     private final boolean write;
@@ -36,22 +44,64 @@ public final class Classification {
      */
     private volatile Object unchangedBy;
 
-    private Classification(Route route, boolean write, TxEffect txEffect, String reason, boolean replicaHint,
-                           boolean pinsSession, List<String> functions) {
-        this(route, write, txEffect, reason, replicaHint, pinsSession, functions, SessionReset.NONE, route == Route.ALL,
+    private Classification(
+            Route route,
+            boolean write,
+            TxEffect txEffect,
+            String reason,
+            boolean replicaHint,
+            boolean pinsSession,
+            List<String> functions) {
+        this(
+                route,
+                write,
+                txEffect,
+                reason,
+                replicaHint,
+                pinsSession,
+                functions,
+                SessionReset.NONE,
+                route == Route.ALL,
                 false);
     }
 
-    private Classification(Route route, boolean write, TxEffect txEffect, String reason, boolean replicaHint,
-                           boolean pinsSession, List<String> functions, SessionReset sessionReset,
-                           boolean changesSession, boolean changesSchema) {
-        this(route, write, txEffect, reason, replicaHint, pinsSession, functions, sessionReset, changesSession,
-                changesSchema, Collections.emptyList());
+    private Classification(
+            Route route,
+            boolean write,
+            TxEffect txEffect,
+            String reason,
+            boolean replicaHint,
+            boolean pinsSession,
+            List<String> functions,
+            SessionReset sessionReset,
+            boolean changesSession,
+            boolean changesSchema) {
+        this(
+                route,
+                write,
+                txEffect,
+                reason,
+                replicaHint,
+                pinsSession,
+                functions,
+                sessionReset,
+                changesSession,
+                changesSchema,
+                Collections.emptyList());
     }
 
-    private Classification(Route route, boolean write, TxEffect txEffect, String reason, boolean replicaHint,
-                           boolean pinsSession, List<String> functions, SessionReset sessionReset,
-                           boolean changesSession, boolean changesSchema, List<String> relations) {
+    private Classification(
+            Route route,
+            boolean write,
+            TxEffect txEffect,
+            String reason,
+            boolean replicaHint,
+            boolean pinsSession,
+            List<String> functions,
+            SessionReset sessionReset,
+            boolean changesSession,
+            boolean changesSchema,
+            List<String> relations) {
         this.relations = relations;
         this.route = route;
         this.write = write;
@@ -105,8 +155,8 @@ public final class Classification {
 
     /** {@code RESET ALL} or {@code DISCARD ALL}: runs everywhere, and forgets the session changes recorded before. */
     static Classification sessionReset(String reason, SessionReset reset) {
-        return new Classification(Route.ALL, false, TxEffect.NONE, reason, false, false, Collections.emptyList(), reset,
-                true, false);
+        return new Classification(
+                Route.ALL, false, TxEffect.NONE, reason, false, false, Collections.emptyList(), reset, true, false);
     }
 
     /**
@@ -119,8 +169,18 @@ public final class Classification {
         if (changesSession) {
             return this;
         }
-        return new Classification(route, write, txEffect, reason, replicaHint, pinsSession, functions, sessionReset, true,
-                changesSchema, relations);
+        return new Classification(
+                route,
+                write,
+                txEffect,
+                reason,
+                replicaHint,
+                pinsSession,
+                functions,
+                sessionReset,
+                true,
+                changesSchema,
+                relations);
     }
 
     /** This statement, marked as one that may create, change or drop functions (DDL, or code that may run DDL). */
@@ -128,8 +188,18 @@ public final class Classification {
         if (changesSchema) {
             return this;
         }
-        return new Classification(route, write, txEffect, reason, replicaHint, pinsSession, functions, sessionReset,
-                changesSession, true, relations);
+        return new Classification(
+                route,
+                write,
+                txEffect,
+                reason,
+                replicaHint,
+                pinsSession,
+                functions,
+                sessionReset,
+                changesSession,
+                true,
+                relations);
     }
 
     /** Whether running this statement may change which functions exist or how volatile they are. */
@@ -183,8 +253,18 @@ public final class Classification {
 
     /** This read, marked with a {@code replicated:replica} hint. */
     Classification withReplicaHint() {
-        return new Classification(route, write, txEffect, reason + " (" + Hints.Hint.REPLICA.reason + ")", true, false,
-                functions, sessionReset, changesSession, changesSchema, relations);
+        return new Classification(
+                route,
+                write,
+                txEffect,
+                reason + " (" + Hints.Hint.REPLICA.reason + ")",
+                true,
+                false,
+                functions,
+                sessionReset,
+                changesSession,
+                changesSchema,
+                relations);
     }
 
     /** This read, with the user functions it calls, to be checked for volatility where a database can answer. */
@@ -192,8 +272,17 @@ public final class Classification {
         if (names.isEmpty()) {
             return this;
         }
-        return new Classification(route, write, txEffect, reason, replicaHint, pinsSession,
-                Collections.unmodifiableList(new ArrayList<>(names)), sessionReset, changesSession, changesSchema,
+        return new Classification(
+                route,
+                write,
+                txEffect,
+                reason,
+                replicaHint,
+                pinsSession,
+                Collections.unmodifiableList(new ArrayList<>(names)),
+                sessionReset,
+                changesSession,
+                changesSchema,
                 relations);
     }
 
@@ -202,8 +291,18 @@ public final class Classification {
         if (names.isEmpty()) {
             return this;
         }
-        return new Classification(route, write, txEffect, reason, replicaHint, pinsSession, functions, sessionReset,
-                changesSession, changesSchema, Collections.unmodifiableList(new ArrayList<>(names)));
+        return new Classification(
+                route,
+                write,
+                txEffect,
+                reason,
+                replicaHint,
+                pinsSession,
+                functions,
+                sessionReset,
+                changesSession,
+                changesSchema,
+                Collections.unmodifiableList(new ArrayList<>(names)));
     }
 
     /**

@@ -56,6 +56,7 @@ public final class Fingerprint {
      * so that a thread that keeps them holds nothing of the driver's classes (an application server can unload it).
      */
     static final int KEPT = 0;
+
     static final int SHAPE = 1;
     /** Buffers of this many characters or fewer are kept for the next statement; longer ones are let go. */
     static final int KEPT_CHARS = 4_096;
@@ -72,6 +73,7 @@ public final class Fingerprint {
 
     /** Character classes of ASCII, scan.l's: a table look-up instead of a chain of comparisons per character. */
     private static final byte SPACE = 1;
+
     private static final byte WORD_START = 2;
     private static final byte WORD_PART = 4;
     private static final byte DIGIT = 8;
@@ -155,8 +157,13 @@ public final class Fingerprint {
                     literals = true;
                     continue;
                 }
-                if ((c == 'U' || c == 'u') && postgres && i + 2 < n && sql.charAt(i + 1) == '&' && sql.charAt(i + 2) == '"') {
-                    // Decoded here, so that the shape names the identifier PostgreSQL sees (and holds no UESCAPE literal).
+                if ((c == 'U' || c == 'u')
+                        && postgres
+                        && i + 2 < n
+                        && sql.charAt(i + 1) == '&'
+                        && sql.charAt(i + 2) == '"') {
+                    // Decoded here, so that the shape names the identifier PostgreSQL sees (and holds no UESCAPE
+                    // literal).
                     SqlLexer.UnicodeIdentifier id = SqlLexer.UnicodeIdentifier.read(sql, i);
                     String quoted = "\"" + id.name.replace("\"", "\"\"") + "\"";
                     out = ensure(out, o, quoted.length() + (n - id.end));
@@ -204,7 +211,10 @@ public final class Fingerprint {
                     out[o++] = c;
                 }
                 i = end;
-            } else if ((c == ':' || c == '@' || c == '$') && !postgres && i + 1 < n && SqlLexer.isWordPart(sql.charAt(i + 1))) {
+            } else if ((c == ':' || c == '@' || c == '$')
+                    && !postgres
+                    && i + 1 < n
+                    && SqlLexer.isWordPart(sql.charAt(i + 1))) {
                 i++;
                 while (i < n && SqlLexer.isWordPart(sql.charAt(i))) {
                     i++;
@@ -240,8 +250,11 @@ public final class Fingerprint {
             char c = sql.charAt(i);
             if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '.' || c == '_') {
                 i++;
-            } else if ((c == '+' || c == '-') && (sql.charAt(i - 1) == 'e' || sql.charAt(i - 1) == 'E')
-                    && i + 1 < n && sql.charAt(i + 1) >= '0' && sql.charAt(i + 1) <= '9') {
+            } else if ((c == '+' || c == '-')
+                    && (sql.charAt(i - 1) == 'e' || sql.charAt(i - 1) == 'E')
+                    && i + 1 < n
+                    && sql.charAt(i + 1) >= '0'
+                    && sql.charAt(i + 1) <= '9') {
                 i++;
             } else {
                 break;

@@ -14,17 +14,39 @@ public final class FunctionRules {
 
     /** Exact names, lower case. */
     static final Set<String> POSTGRESQL_WRITES = set(
-            "nextval", "setval", "currval", "lastval",
-            "pg_notify", "txid_current", "txid_current_if_assigned", "pg_current_xact_id",
-            "pg_current_xact_id_if_assigned", "pg_switch_wal", "pg_create_restore_point",
-            "pg_drop_replication_slot", "pg_terminate_backend", "pg_cancel_backend", "pg_reload_conf",
-            "pg_rotate_logfile", "pg_promote", "pg_import_system_collations", "dblink_exec",
-            "lowrite", "loread");
+            "nextval",
+            "setval",
+            "currval",
+            "lastval",
+            "pg_notify",
+            "txid_current",
+            "txid_current_if_assigned",
+            "pg_current_xact_id",
+            "pg_current_xact_id_if_assigned",
+            "pg_switch_wal",
+            "pg_create_restore_point",
+            "pg_drop_replication_slot",
+            "pg_terminate_backend",
+            "pg_cancel_backend",
+            "pg_reload_conf",
+            "pg_rotate_logfile",
+            "pg_promote",
+            "pg_import_system_collations",
+            "dblink_exec",
+            "lowrite",
+            "loread");
 
     /** Name prefixes, lower case: every advisory lock function, WAL positions, slots, large objects. */
     static final String[] POSTGRESQL_WRITE_PREFIXES = {
-        "pg_advisory_", "pg_try_advisory_", "pg_current_wal_", "pg_create_", "pg_replication_origin_",
-        "pg_stat_reset", "lo_", "pg_logical_emit_message", "pg_wal_replay_"
+        "pg_advisory_",
+        "pg_try_advisory_",
+        "pg_current_wal_",
+        "pg_create_",
+        "pg_replication_origin_",
+        "pg_stat_reset",
+        "lo_",
+        "pg_logical_emit_message",
+        "pg_wal_replay_"
     };
 
     static final Set<String> SQLITE_WRITES = set("changes", "total_changes", "last_insert_rowid");
@@ -91,8 +113,21 @@ public final class FunctionRules {
      * Unreserved keywords that may also name a function ({@code GROUP BY CUBE (a)}, {@code FILTER (WHERE ...)},
      * {@code OVER (...)}): when no function of that name exists, the word was the keyword.
      */
-    private static final Set<String> KEYWORDS_BEFORE_PARENTHESES = set("cube", "rollup", "sets", "filter", "over",
-            "within", "columns", "ordinality", "rows", "groups", "range", "partition", "recursive", "date");
+    private static final Set<String> KEYWORDS_BEFORE_PARENTHESES = set(
+            "cube",
+            "rollup",
+            "sets",
+            "filter",
+            "over",
+            "within",
+            "columns",
+            "ordinality",
+            "rows",
+            "groups",
+            "range",
+            "partition",
+            "recursive",
+            "date");
 
     public static boolean isKeyword(String name) {
         return KEYWORDS_BEFORE_PARENTHESES.contains(name);

@@ -9,7 +9,10 @@ import java.util.List;
 final class Hints {
 
     enum Hint {
-        NONE(""), PRIMARY("hint replicated:primary"), NO_LOAD_BALANCE("hint NO LOAD BALANCE"), REPLICA("hint replicated:replica");
+        NONE(""),
+        PRIMARY("hint replicated:primary"),
+        NO_LOAD_BALANCE("hint NO LOAD BALANCE"),
+        REPLICA("hint replicated:replica");
 
         /** How the hint is named in a routing reason. */
         final String reason;
@@ -23,8 +26,7 @@ final class Hints {
     private static final String REPLICA = "replicated:replica";
     private static final String NO_LOAD_BALANCE = "no load balance";
 
-    private Hints() {
-    }
+    private Hints() {}
 
     /** Whether the text between {@code from} and {@code to} mentions any hint (case-insensitive). */
     static boolean mentionsHint(String text, int from, int to) {

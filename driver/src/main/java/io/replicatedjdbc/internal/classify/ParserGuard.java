@@ -29,11 +29,16 @@ final class ParserGuard {
      */
     private static final int THREADS = 4;
 
-    private static final ExecutorService PARSERS = new ThreadPoolExecutor(0, THREADS, 30, TimeUnit.SECONDS,
-            new SynchronousQueue<>(), new DaemonThreads(), new ThreadPoolExecutor.AbortPolicy());
+    private static final ExecutorService PARSERS = new ThreadPoolExecutor(
+            0,
+            THREADS,
+            30,
+            TimeUnit.SECONDS,
+            new SynchronousQueue<>(),
+            new DaemonThreads(),
+            new ThreadPoolExecutor.AbortPolicy());
 
-    private ParserGuard() {
-    }
+    private ParserGuard() {}
 
     /** The parsed statements, or null when JSqlParser cannot parse them within the time limit. */
     static Statements parse(String sql, boolean squareBracketQuotes) {

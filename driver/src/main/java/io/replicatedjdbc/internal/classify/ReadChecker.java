@@ -41,7 +41,8 @@ final class ReadChecker extends TablesNamesFinder<Void> {
     public <S> Void visit(Function function, S context) {
         String name = function.getName();
         boolean quoted = name != null && name.length() > 1 && name.startsWith("\"") && name.endsWith("\"");
-        String reason = name == null ? null
+        String reason = name == null
+                ? null
                 : functions.writeReason(quoted ? name.substring(1, name.length() - 1) : name, quoted);
         if (reason != null) {
             found(reason);

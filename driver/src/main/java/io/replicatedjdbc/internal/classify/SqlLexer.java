@@ -58,8 +58,7 @@ final class SqlLexer {
         }
     }
 
-    private SqlLexer() {
-    }
+    private SqlLexer() {}
 
     static Result lex(String sql, Dialect dialect) {
         return lex(sql, dialect, false);
@@ -121,8 +120,11 @@ final class SqlLexer {
                     i++;
                 }
                 tokens.add(new Token(Kind.OPAQUE, "0"));
-            } else if (c == '?' || ((c == ':' || c == '@') && dialect == Dialect.SQLITE
-                    && i + 1 < n && isWordPart(sql.charAt(i + 1)))) {
+            } else if (c == '?'
+                    || ((c == ':' || c == '@')
+                            && dialect == Dialect.SQLITE
+                            && i + 1 < n
+                            && isWordPart(sql.charAt(i + 1)))) {
                 i++;
                 while (i < n && (c == '?' ? Character.isDigit(sql.charAt(i)) : isWordPart(sql.charAt(i)))) {
                     i++;

@@ -31,40 +31,167 @@ public final class StatementClassifier implements SqlClassifier {
 
     /** Keywords that a {@code (} may follow without being function calls. */
     private static final Set<String> NOT_FUNCTIONS = new HashSet<>(Arrays.asList(
-            "IN", "EXISTS", "ANY", "ALL", "SOME", "VALUES", "AS", "ON", "USING",
-            "ARRAY", "ROW", "CAST", "COALESCE", "NULLIF", "GREATEST", "LEAST", "EXTRACT", "POSITION", "SUBSTRING",
-            "TRIM", "OVERLAY", "INTERVAL", "DECIMAL", "NUMERIC", "VARCHAR", "CHAR", "CHARACTER", "FROM", "JOIN",
-            "WHERE", "AND", "OR", "NOT", "SELECT", "LATERAL", "TABLE", "WITH", "RECURSIVE", "UNION", "INTERSECT",
-            "EXCEPT", "BY", "HAVING", "LIMIT", "OFFSET", "THEN", "ELSE", "WHEN", "CASE", "IS", "LIKE", "ILIKE",
-            "BETWEEN", "RETURNING", "SET", "TIMESTAMP", "TIME", "EXPLAIN", "ANALYZE", "VERBOSE",
-            "ORDER", "GROUP", "GROUPING", "DISTINCT", "TABLESAMPLE", "XMLTABLE", "JSON_TABLE", "NORMALIZE", "COLLATE",
+            "IN",
+            "EXISTS",
+            "ANY",
+            "ALL",
+            "SOME",
+            "VALUES",
+            "AS",
+            "ON",
+            "USING",
+            "ARRAY",
+            "ROW",
+            "CAST",
+            "COALESCE",
+            "NULLIF",
+            "GREATEST",
+            "LEAST",
+            "EXTRACT",
+            "POSITION",
+            "SUBSTRING",
+            "TRIM",
+            "OVERLAY",
+            "INTERVAL",
+            "DECIMAL",
+            "NUMERIC",
+            "VARCHAR",
+            "CHAR",
+            "CHARACTER",
+            "FROM",
+            "JOIN",
+            "WHERE",
+            "AND",
+            "OR",
+            "NOT",
+            "SELECT",
+            "LATERAL",
+            "TABLE",
+            "WITH",
+            "RECURSIVE",
+            "UNION",
+            "INTERSECT",
+            "EXCEPT",
+            "BY",
+            "HAVING",
+            "LIMIT",
+            "OFFSET",
+            "THEN",
+            "ELSE",
+            "WHEN",
+            "CASE",
+            "IS",
+            "LIKE",
+            "ILIKE",
+            "BETWEEN",
+            "RETURNING",
+            "SET",
+            "TIMESTAMP",
+            "TIME",
+            "EXPLAIN",
+            "ANALYZE",
+            "VERBOSE",
+            "ORDER",
+            "GROUP",
+            "GROUPING",
+            "DISTINCT",
+            "TABLESAMPLE",
+            "XMLTABLE",
+            "JSON_TABLE",
+            "NORMALIZE",
+            "COLLATE",
             "FOR"));
     // Unreserved keywords that may also name a user's function (CUBE, SETS, FILTER, OVER, ...): they are looked up
     // like any other name, and a name that is not a function there is the keyword (FunctionRules.isKeyword).
 
     private static final Set<String> WRITE_KEYWORDS = new HashSet<>(Arrays.asList(
-            "INSERT", "UPDATE", "DELETE", "MERGE", "UPSERT", "REPLACE", "CREATE", "ALTER", "DROP", "TRUNCATE",
-            "GRANT", "REVOKE", "COMMENT", "COPY", "LOCK", "LISTEN", "NOTIFY", "UNLISTEN", "VACUUM", "ANALYZE",
-            "ANALYSE", "REINDEX", "CLUSTER", "CHECKPOINT", "CALL", "DO", "REFRESH", "DECLARE", "FETCH", "CLOSE",
-            "MOVE", "PREPARE", "EXECUTE", "DEALLOCATE", "SECURITY", "LOAD", "IMPORT", "REASSIGN"));
+            "INSERT",
+            "UPDATE",
+            "DELETE",
+            "MERGE",
+            "UPSERT",
+            "REPLACE",
+            "CREATE",
+            "ALTER",
+            "DROP",
+            "TRUNCATE",
+            "GRANT",
+            "REVOKE",
+            "COMMENT",
+            "COPY",
+            "LOCK",
+            "LISTEN",
+            "NOTIFY",
+            "UNLISTEN",
+            "VACUUM",
+            "ANALYZE",
+            "ANALYSE",
+            "REINDEX",
+            "CLUSTER",
+            "CHECKPOINT",
+            "CALL",
+            "DO",
+            "REFRESH",
+            "DECLARE",
+            "FETCH",
+            "CLOSE",
+            "MOVE",
+            "PREPARE",
+            "EXECUTE",
+            "DEALLOCATE",
+            "SECURITY",
+            "LOAD",
+            "IMPORT",
+            "REASSIGN"));
 
     /** SQLite settings that belong to one connection: replayed on every physical connection. */
     private static final Set<String> SQLITE_SESSION_PRAGMAS = new HashSet<>(Arrays.asList(
-            "analysis_limit", "automatic_index", "busy_timeout", "cache_size", "cache_spill",
-            "case_sensitive_like", "cell_size_check", "checkpoint_fullfsync", "count_changes",
-            "defer_foreign_keys", "empty_result_callbacks", "foreign_keys", "full_column_names", "fullfsync",
-            "hard_heap_limit", "ignore_check_constraints", "legacy_alter_table", "locking_mode", "mmap_size",
-            "query_only", "read_uncommitted", "recursive_triggers", "reverse_unordered_selects",
-            "short_column_names", "soft_heap_limit", "synchronous", "temp_store", "threads", "trusted_schema"));
+            "analysis_limit",
+            "automatic_index",
+            "busy_timeout",
+            "cache_size",
+            "cache_spill",
+            "case_sensitive_like",
+            "cell_size_check",
+            "checkpoint_fullfsync",
+            "count_changes",
+            "defer_foreign_keys",
+            "empty_result_callbacks",
+            "foreign_keys",
+            "full_column_names",
+            "fullfsync",
+            "hard_heap_limit",
+            "ignore_check_constraints",
+            "legacy_alter_table",
+            "locking_mode",
+            "mmap_size",
+            "query_only",
+            "read_uncommitted",
+            "recursive_triggers",
+            "reverse_unordered_selects",
+            "short_column_names",
+            "soft_heap_limit",
+            "synchronous",
+            "temp_store",
+            "threads",
+            "trusted_schema"));
 
     /** SQLite pragmas that take an argument in parentheses and only read. */
     private static final Set<String> SQLITE_READ_PRAGMAS_WITH_ARGUMENT = new HashSet<>(Arrays.asList(
-            "foreign_key_check", "foreign_key_list", "index_info", "index_list", "index_xinfo",
-            "integrity_check", "quick_check", "table_info", "table_list", "table_xinfo"));
+            "foreign_key_check",
+            "foreign_key_list",
+            "index_info",
+            "index_list",
+            "index_xinfo",
+            "integrity_check",
+            "quick_check",
+            "table_info",
+            "table_list",
+            "table_xinfo"));
 
     /** SQLite pragmas that change the file even when written as a query. */
-    private static final Set<String> SQLITE_WRITE_PRAGMA_QUERIES = new HashSet<>(Arrays.asList(
-            "incremental_vacuum", "optimize", "wal_checkpoint", "shrink_memory"));
+    private static final Set<String> SQLITE_WRITE_PRAGMA_QUERIES =
+            new HashSet<>(Arrays.asList("incremental_vacuum", "optimize", "wal_checkpoint", "shrink_memory"));
 
     private final Dialect dialect;
     private final FunctionRules functions;
@@ -182,7 +309,8 @@ public final class StatementClassifier implements SqlClassifier {
                         : Classification.session("session state: RESET " + lower(next));
             case "DISCARD":
                 return next.equals("ALL")
-                        ? Classification.sessionReset("session state: DISCARD ALL", Classification.SessionReset.EVERYTHING)
+                        ? Classification.sessionReset(
+                                "session state: DISCARD ALL", Classification.SessionReset.EVERYTHING)
                         : Classification.session("session state: DISCARD " + lower(next));
             case "BEGIN":
                 return Classification.begin("transaction start: BEGIN");
@@ -209,7 +337,8 @@ public final class StatementClassifier implements SqlClassifier {
             case "CREATE":
                 for (int i = first + 1; i < Math.min(to, first + 4); i++) {
                     if (t.get(i).is("TEMP") || t.get(i).is("TEMPORARY")) {
-                        return Classification.sessionPinningWrite("CREATE TEMPORARY: exists only in the primary's session");
+                        return Classification.sessionPinningWrite(
+                                "CREATE TEMPORARY: exists only in the primary's session");
                     }
                 }
                 break;
@@ -218,9 +347,11 @@ public final class StatementClassifier implements SqlClassifier {
                     int[] query = copyToClient(t, first + 1, to);
                     if (query != null) {
                         Classification inner = query[0] == query[1]
-                                ? Classification.read("COPY table TO STDOUT") : classifyStatement(t, query[0], query[1]);
+                                ? Classification.read("COPY table TO STDOUT")
+                                : classifyStatement(t, query[0], query[1]);
                         return inner.route() == Route.REPLICA && !inner.changesSession()
-                                ? Classification.read("COPY (" + inner.reason() + ") TO STDOUT") : inner;
+                                ? Classification.read("COPY (" + inner.reason() + ") TO STDOUT")
+                                : inner;
                     }
                 }
                 break;
@@ -228,13 +359,15 @@ public final class StatementClassifier implements SqlClassifier {
                 return Classification.sessionPinningWrite("LISTEN: notifications reach only the primary's session");
             case "PREPARE":
                 if (!next.equals("TRANSACTION")) {
-                    return Classification.sessionPinningWrite("PREPARE: the prepared statement exists only in the primary's session");
+                    return Classification.sessionPinningWrite(
+                            "PREPARE: the prepared statement exists only in the primary's session");
                 }
                 break;
             case "DECLARE":
                 for (int i = first + 1; i < to; i++) {
                     if (t.get(i).is("HOLD") && t.get(i - 1).is("WITH")) {
-                        return Classification.sessionPinningWrite("DECLARE ... WITH HOLD: the cursor outlives its transaction on the primary");
+                        return Classification.sessionPinningWrite(
+                                "DECLARE ... WITH HOLD: the cursor outlives its transaction on the primary");
                     }
                 }
                 break;
@@ -288,7 +421,8 @@ public final class StatementClassifier implements SqlClassifier {
                 return null;
             }
             at++;
-            while (at + 1 < to && t.get(at).isSymbol('.')
+            while (at + 1 < to
+                    && t.get(at).isSymbol('.')
                     && (t.get(at + 1).kind == Kind.WORD || t.get(at + 1).kind == Kind.QUOTED)) {
                 at += 2;
             }
@@ -359,7 +493,8 @@ public final class StatementClassifier implements SqlClassifier {
                     return Classification.write("data-modifying " + token.text + " inside " + label);
                 case "INTO":
                     if (i + 1 < to && (t.get(i + 1).is("TEMP") || t.get(i + 1).is("TEMPORARY"))) {
-                        return Classification.sessionPinningWrite("SELECT INTO TEMP: exists only in the primary's session");
+                        return Classification.sessionPinningWrite(
+                                "SELECT INTO TEMP: exists only in the primary's session");
                     }
                     return Classification.write("SELECT INTO creates a table");
                 default:
@@ -370,7 +505,8 @@ public final class StatementClassifier implements SqlClassifier {
                         String reason = functions.writeReason(token.text, false);
                         if (reason != null) {
                             return FunctionRules.locksForTheSession(lower(token.text))
-                                    ? Classification.sessionPinningWrite(reason + ": a session lock held on the primary")
+                                    ? Classification.sessionPinningWrite(
+                                            reason + ": a session lock held on the primary")
                                     : Classification.write(reason);
                         }
                     }
@@ -449,16 +585,22 @@ public final class StatementClassifier implements SqlClassifier {
                         i++;
                         break;
                     }
-                } else if (token.is("ANALYZE") || token.is("ANALYSE")
-                        || (token.kind == Kind.QUOTED && (token.text.equals("analyze") || token.text.equals("analyse")))) {
+                } else if (token.is("ANALYZE")
+                        || token.is("ANALYSE")
+                        || (token.kind == Kind.QUOTED
+                                && (token.text.equals("analyze") || token.text.equals("analyse")))) {
                     Token value = i + 1 < to ? t.get(i + 1) : null;
                     analyze = value == null || !(value.is("FALSE") || value.is("OFF"));
                 }
             }
         } else {
-            while (i < to && t.get(i).kind == Kind.WORD
-                    && (t.get(i).is("ANALYZE") || t.get(i).is("ANALYSE") || t.get(i).is("VERBOSE")
-                    || t.get(i).is("QUERY") || t.get(i).is("PLAN"))) {
+            while (i < to
+                    && t.get(i).kind == Kind.WORD
+                    && (t.get(i).is("ANALYZE")
+                            || t.get(i).is("ANALYSE")
+                            || t.get(i).is("VERBOSE")
+                            || t.get(i).is("QUERY")
+                            || t.get(i).is("PLAN"))) {
                 analyze |= t.get(i).is("ANALYZE") || t.get(i).is("ANALYSE");
                 i++;
             }
@@ -612,8 +754,10 @@ public final class StatementClassifier implements SqlClassifier {
             String name;
             if (token.kind == Kind.QUOTED) {
                 name = token.text;
-            } else if (token.kind == Kind.WORD && !NOT_FUNCTIONS.contains(token.text)
-                    && !(i > 0 && (tokens.get(i - 1).is("AS") || tokens.get(i - 1).isSymbol(')')))
+            } else if (token.kind == Kind.WORD
+                    && !NOT_FUNCTIONS.contains(token.text)
+                    && !(i > 0
+                            && (tokens.get(i - 1).is("AS") || tokens.get(i - 1).isSymbol(')')))
                     && !namesColumns(tokens, i + 1)) {
                 name = lower(token.text);
             } else {
@@ -651,7 +795,8 @@ public final class StatementClassifier implements SqlClassifier {
                 int end = at;
                 String name = null;
                 // a qualified name: part [. part ...]; the last part names the relation
-                while (end < tokens.size() && (tokens.get(end).kind == Kind.WORD || tokens.get(end).kind == Kind.QUOTED)) {
+                while (end < tokens.size()
+                        && (tokens.get(end).kind == Kind.WORD || tokens.get(end).kind == Kind.QUOTED)) {
                     Token part = tokens.get(end);
                     name = part.kind == Kind.QUOTED ? part.text : lower(part.text);
                     if (end + 1 < tokens.size() && tokens.get(end + 1).isSymbol('.')) {
@@ -675,7 +820,9 @@ public final class StatementClassifier implements SqlClassifier {
                 if (at < tokens.size() && tokens.get(at).is("AS")) {
                     at++;
                 }
-                if (at < tokens.size() && tokens.get(at).kind == Kind.WORD && !RELATION_LIST_ENDS.contains(tokens.get(at).text)) {
+                if (at < tokens.size()
+                        && tokens.get(at).kind == Kind.WORD
+                        && !RELATION_LIST_ENDS.contains(tokens.get(at).text)) {
                     at++;
                 }
                 if (at < tokens.size() && tokens.get(at).isSymbol(',')) {
@@ -689,9 +836,30 @@ public final class StatementClassifier implements SqlClassifier {
     }
 
     /** Words that end a FROM item where an alias could stand. */
-    private static final Set<String> RELATION_LIST_ENDS = new HashSet<>(Arrays.asList("WHERE", "GROUP", "ORDER",
-            "LIMIT", "OFFSET", "HAVING", "WINDOW", "UNION", "INTERSECT", "EXCEPT", "JOIN", "INNER", "LEFT", "RIGHT",
-            "FULL", "CROSS", "NATURAL", "ON", "USING", "FOR", "FETCH", "RETURNING", "TABLESAMPLE"));
+    private static final Set<String> RELATION_LIST_ENDS = new HashSet<>(Arrays.asList(
+            "WHERE",
+            "GROUP",
+            "ORDER",
+            "LIMIT",
+            "OFFSET",
+            "HAVING",
+            "WINDOW",
+            "UNION",
+            "INTERSECT",
+            "EXCEPT",
+            "JOIN",
+            "INNER",
+            "LEFT",
+            "RIGHT",
+            "FULL",
+            "CROSS",
+            "NATURAL",
+            "ON",
+            "USING",
+            "FOR",
+            "FETCH",
+            "RETURNING",
+            "TABLESAMPLE"));
 
     private static Classification applyHints(Classification c, List<String> comments) {
         if (comments.isEmpty()) {

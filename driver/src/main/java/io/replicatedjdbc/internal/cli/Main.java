@@ -18,8 +18,7 @@ import java.util.Locale;
 /** {@code java -jar replicated-jdbc.jar [--help | --version | explain [--dialect postgresql|sqlite]]}. */
 public final class Main {
 
-    private Main() {
-    }
+    private Main() {}
 
     public static void main(String[] args) {
         System.exit(run(args, System.in, System.out, System.err));
@@ -51,8 +50,8 @@ public final class Main {
         // The node's driver is found through the service files of the thread's class loader (NodeConnector).
         Thread thread = Thread.currentThread();
         ClassLoader before = thread.getContextClassLoader();
-        java.net.URLClassLoader drivers = new java.net.URLClassLoader(jars.toArray(new java.net.URL[0]),
-                Main.class.getClassLoader());
+        java.net.URLClassLoader drivers =
+                new java.net.URLClassLoader(jars.toArray(new java.net.URL[0]), Main.class.getClassLoader());
         try {
             thread.setContextClassLoader(drivers);
             return command(command, in, out, err);
@@ -92,12 +91,14 @@ public final class Main {
             if (args[i].equals("--dialect") && i + 1 < args.length) {
                 String name = args[++i].toLowerCase(Locale.ROOT);
                 if (!name.equals("postgresql") && !name.equals("sqlite")) {
-                    err.println("replicated-jdbc explain: unknown dialect '" + args[i] + "': expected postgresql or sqlite");
+                    err.println("replicated-jdbc explain: unknown dialect '" + args[i]
+                            + "': expected postgresql or sqlite");
                     return 2;
                 }
                 dialect = Dialect.forSubprotocol(name);
             } else {
-                err.println("replicated-jdbc explain: unknown argument '" + args[i] + "'. Usage: explain [--dialect postgresql|sqlite]");
+                err.println("replicated-jdbc explain: unknown argument '" + args[i]
+                        + "'. Usage: explain [--dialect postgresql|sqlite]");
                 return 2;
             }
         }
@@ -133,13 +134,14 @@ public final class Main {
             return 2;
         }
         if (!config.hasWalPositions()) {
-            err.println("replicated-jdbc status: only PostgreSQL configurations (jdbc:replicated:postgresql:...) can be asked");
+            err.println(
+                    "replicated-jdbc status: only PostgreSQL configurations (jdbc:replicated:postgresql:...) can be asked");
             return 2;
         }
         boolean primaryUp = false;
         out.println("node\treachable\trole\tWAL position\twhat the driver does\tpool (this user's backends there)");
-        for (io.replicatedjdbc.internal.cluster.StatusProbe.NodeStatus status
-                : io.replicatedjdbc.internal.cluster.StatusProbe.probe(config)) {
+        for (io.replicatedjdbc.internal.cluster.StatusProbe.NodeStatus status :
+                io.replicatedjdbc.internal.cluster.StatusProbe.probe(config)) {
             out.println(status.node + "\t" + (status.reachable ? "yes" : "no") + "\t" + status.role + "\t"
                     + (status.reachable ? io.replicatedjdbc.internal.cluster.WalPosition.format(status.position) : "-")
                     + "\t" + status.verdict + "\t" + pool(config, status));
@@ -155,17 +157,20 @@ public final class Main {
      * The node's pool as configured, and the client backends of the configuration's user there now (all of its
      * applications', which a pool's size bounds per JVM): what an operator sizes max_connections by.
      */
-    private static String pool(io.replicatedjdbc.internal.config.Config config,
-                               io.replicatedjdbc.internal.cluster.StatusProbe.NodeStatus status) {
+    private static String pool(
+            io.replicatedjdbc.internal.config.Config config,
+            io.replicatedjdbc.internal.cluster.StatusProbe.NodeStatus status) {
         io.replicatedjdbc.internal.config.PoolSettings settings = config.pool();
         int index = config.replicas().indexOf(status.node);
-        String size = !settings.pooled() ? "dedicated"
+        String size = !settings.pooled()
+                ? "dedicated"
                 : "size " + (index < 0 ? settings.primarySize() : settings.replicaSize(index));
         return size + (status.backends < 0 ? "" : " (" + status.backends + " backends)");
     }
 
     private static void printHelp(PrintStream out) {
-        out.println("replicated-jdbc " + Version.text() + ": a JDBC driver that sends reads to replicas and writes to the primary.");
+        out.println("replicated-jdbc " + Version.text()
+                + ": a JDBC driver that sends reads to replicas and writes to the primary.");
         out.println();
         out.println("Use it as a JDBC driver: put this jar beside your database's JDBC driver and connect to");
         out.println("  jdbc:replicated:postgresql://primary:5432,replica1:5432,replica2:5432/app");
@@ -177,14 +182,18 @@ public final class Main {
         out.println("  --version    the driver's version");
         out.println("  explain [--dialect postgresql|sqlite]");
         out.println("               read one SQL statement per line from standard input and print where the driver");
-        out.println("               would send it on a fresh connection, and why: ROUTE<tab>reason. Without a database,");
+        out.println(
+                "               would send it on a fresh connection, and why: ROUTE<tab>reason. Without a database,");
         out.println("               PostgreSQL user functions are not checked for volatility.");
         out.println("  status '<url>'");
-        out.println("               ask every node of a PostgreSQL configuration whether it answers, its role, how far");
+        out.println(
+                "               ask every node of a PostgreSQL configuration whether it answers, its role, how far");
         out.println("               it has written or replayed the WAL, and what the driver would do with it. Exits 0");
         out.println("               when a node takes writes (the configured primary, or a promoted replica), 3 when");
-        out.println("               none does. PgJDBC must be given: java -jar replicated-jdbc.jar --driver postgresql.jar");
-        out.println("               status ..., or java -cp replicated-jdbc.jar:postgresql.jar io.replicatedjdbc.Cli status ...");
+        out.println(
+                "               none does. PgJDBC must be given: java -jar replicated-jdbc.jar --driver postgresql.jar");
+        out.println(
+                "               status ..., or java -cp replicated-jdbc.jar:postgresql.jar io.replicatedjdbc.Cli status ...");
         out.println();
         out.println("Options (in the URL's query string or the connection properties):");
         for (ReplicatedProperty property : ReplicatedProperty.values()) {

@@ -135,9 +135,13 @@ public final class Cluster {
      */
     public NodePools acquirePools(Config connectionConfig) {
         String key = propertiesKey(connectionConfig.nodeProperties());
-        NodePools set = pools.computeIfAbsent(key,
-                k -> new NodePools(connectionConfig,
-                        node -> node.isPrimary() ? openPrimary(node, connectionConfig) : openReplica(node, connectionConfig)));
+        NodePools set = pools.computeIfAbsent(
+                key,
+                k -> new NodePools(
+                        connectionConfig,
+                        node -> node.isPrimary()
+                                ? openPrimary(node, connectionConfig)
+                                : openReplica(node, connectionConfig)));
         set.acquire();
         return set;
     }
@@ -174,13 +178,14 @@ public final class Cluster {
     }
 
     /** Statements a replica refused as writes (25006), by exact text: they go to the primary from then on. */
-    private final java.util.Map<String, String> refusedByReplica = java.util.Collections.synchronizedMap(
-            new java.util.LinkedHashMap<String, String>(16, 0.75f, true) {
+    private final java.util.Map<String, String> refusedByReplica =
+            java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<String, String>(16, 0.75f, true) {
                 @Override
                 protected boolean removeEldestEntry(java.util.Map.Entry<String, String> eldest) {
                     return size() > 1_024;
                 }
             });
+
     private volatile boolean anyRefusedByReplica;
 
     /** A replica refused {@code sql} as a write: remembered, with why, for every connection of the configuration. */
@@ -208,7 +213,8 @@ public final class Cluster {
         }
     }
 
-    private final java.util.concurrent.atomic.AtomicBoolean optionsChecked = new java.util.concurrent.atomic.AtomicBoolean();
+    private final java.util.concurrent.atomic.AtomicBoolean optionsChecked =
+            new java.util.concurrent.atomic.AtomicBoolean();
 
     /**
      * Once per configuration: an option that is neither this driver's nor one the node's driver publishes (a typo such
@@ -230,8 +236,11 @@ public final class Cluster {
         for (String name : config.foreignOptionNames()) {
             if (!known.contains(name)) {
                 String nearest = OptionNames.nearest(name, known);
-                LOG.log(Level.WARNING, "Option '" + name + "' is known neither to replicated-jdbc nor to the driver of "
-                        + config.primary() + ", so it has no effect" + (nearest == null ? "" : "; did you mean '" + nearest + "'?"));
+                LOG.log(
+                        Level.WARNING,
+                        "Option '" + name + "' is known neither to replicated-jdbc nor to the driver of "
+                                + config.primary() + ", so it has no effect"
+                                + (nearest == null ? "" : "; did you mean '" + nearest + "'?"));
             }
         }
     }
@@ -265,14 +274,16 @@ public final class Cluster {
     private static final Map<String, String> SAMPLER_SETTINGS = Map.of(
             "ApplicationName", PositionSampler.NAME, "socketTimeout", "1", "connectTimeout", "1", "loginTimeout", "1");
 
-    private final PositionSampler primarySampler = PositionSampler.ofPrimary(this::writesNodeOrNull, this::openForSampler,
+    private final PositionSampler primarySampler = PositionSampler.ofPrimary(
+            this::writesNodeOrNull,
+            this::openForSampler,
             (node, sent, position) -> committedWrites.fetched(sent, position));
     private final java.util.concurrent.ConcurrentHashMap<NodeSpec, PositionSampler> replicaSamplers =
             new java.util.concurrent.ConcurrentHashMap<>();
 
     private Connection openForSampler(NodeSpec node) throws SQLException {
-        return connector.open(node, node.isPrimary() ? config.nodeProperties() : replicaProperties(node, config),
-                SAMPLER_SETTINGS);
+        return connector.open(
+                node, node.isPrimary() ? config.nodeProperties() : replicaProperties(node, config), SAMPLER_SETTINGS);
     }
 
     /** The insert position of the node that takes the writes, sampled for the reads that wait for one. */
@@ -283,8 +294,14 @@ public final class Cluster {
     /** The replica's replay position, sampled for the reads that wait for one. */
     public PositionSampler replicaSampler(NodeSpec replica) {
         PositionSampler sampler = replicaSamplers.get(replica);
-        return sampler != null ? sampler : replicaSamplers.computeIfAbsent(replica, node -> PositionSampler.ofReplica(node,
-                this::openForSampler, (asked, sent, position) -> positions.observed(asked, position)));
+        return sampler != null
+                ? sampler
+                : replicaSamplers.computeIfAbsent(
+                        replica,
+                        node -> PositionSampler.ofReplica(
+                                node,
+                                this::openForSampler,
+                                (asked, sent, position) -> positions.observed(asked, position)));
     }
 
     /** What the driver did for this configuration: counters, and the MBean. */
@@ -331,7 +348,9 @@ public final class Cluster {
         }
         List<NodeSpec> candidates = new ArrayList<>(config.replicas().size());
         for (NodeSpec replica : config.replicas()) {
-            if (!exclude.contains(replica) && health.isAvailable(replica, now) && positions.tooFarBehind(replica) == null) {
+            if (!exclude.contains(replica)
+                    && health.isAvailable(replica, now)
+                    && positions.tooFarBehind(replica) == null) {
                 candidates.add(replica);
             }
         }
@@ -428,7 +447,8 @@ public final class Cluster {
 
     /** A logical connection bound ({@code +1}) or released ({@code -1}) a replica for its reads. */
     public void bound(NodeSpec replica, int change) {
-        bound.computeIfAbsent(replica, node -> new java.util.concurrent.atomic.AtomicInteger()).addAndGet(change);
+        bound.computeIfAbsent(replica, node -> new java.util.concurrent.atomic.AtomicInteger())
+                .addAndGet(change);
     }
 
     private final Object moves = new Object();
@@ -470,7 +490,8 @@ public final class Cluster {
      * strategies that spread connections evenly (roundRobin, random, leastConnections).
      */
     NodeSpec lessLoadedReplica(NodeSpec current) {
-        if (config.balance() == Config.Balance.WEIGHTED || config.balance() == Config.Balance.LOWEST_LAG
+        if (config.balance() == Config.Balance.WEIGHTED
+                || config.balance() == Config.Balance.LOWEST_LAG
                 || config.replicas().size() < 2) {
             return null;
         }
@@ -483,7 +504,9 @@ public final class Cluster {
         int lightestLoad = load - 1;
         for (NodeSpec replica : config.replicas()) {
             int other = boundConnections(replica);
-            if (!replica.equals(current) && other < lightestLoad && health.isAvailable(replica, now)
+            if (!replica.equals(current)
+                    && other < lightestLoad
+                    && health.isAvailable(replica, now)
                     && positions.tooFarBehind(replica) == null) {
                 lightest = replica;
                 lightestLoad = other;
@@ -501,7 +524,9 @@ public final class Cluster {
     private final ReplicaSelector.Facts facts = new ReplicaSelector.Facts() {
         @Override
         public int weight(NodeSpec node) {
-            return node.isPrimary() ? config.primaryReadWeight() : config.replicaWeight(config.replicas().indexOf(node));
+            return node.isPrimary()
+                    ? config.primaryReadWeight()
+                    : config.replicaWeight(config.replicas().indexOf(node));
         }
 
         @Override
@@ -577,8 +602,10 @@ public final class Cluster {
             positions.ensureRunning();
             try {
                 if (!election.awaitRound(FIRST_ROUND_MILLIS)) {
-                    LOG.log(Level.WARNING, "The nodes' roles are not all known after " + FIRST_ROUND_MILLIS
-                            + " ms; writes go where what is known says");
+                    LOG.log(
+                            Level.WARNING,
+                            "The nodes' roles are not all known after " + FIRST_ROUND_MILLIS
+                                    + " ms; writes go where what is known says");
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -615,18 +642,25 @@ public final class Cluster {
             return;
         }
         if (!java.util.Objects.equals(verdict.refusal, before.refusal)) {
-            LOG.log(verdict.refusal == null ? Level.INFO : Level.SEVERE,
-                    verdict.refusal == null ? "Writes accepted again: one primary" : "Writes refused: " + verdict.refusal);
+            LOG.log(
+                    verdict.refusal == null ? Level.INFO : Level.SEVERE,
+                    verdict.refusal == null
+                            ? "Writes accepted again: one primary"
+                            : "Writes refused: " + verdict.refusal);
         }
         if (!node.equals(before.node)) {
-            LOG.log(Level.WARNING, verdict.node == null ? "Writes go to the configured primary " + config.primary() + " again"
-                    : "Failover: " + config.primary() + " is not the primary; writes go to " + node);
+            LOG.log(
+                    Level.WARNING,
+                    verdict.node == null
+                            ? "Writes go to the configured primary " + config.primary() + " again"
+                            : "Failover: " + config.primary() + " is not the primary; writes go to " + node);
         }
         writes = new Writes(source, node, verdict.refusal, before.epoch + 1);
     }
 
     /** sqlite-jdbc's connection properties: its open flags (1: read-only, no create) and its busy timeout. */
     private static final String SQLITE_OPEN_MODE = "open_mode";
+
     private static final String SQLITE_READ_ONLY = "1";
     private static final String SQLITE_BUSY_TIMEOUT = "busy_timeout";
     static final int SQLITE_REPLICA_BUSY_MILLIS = 100;
@@ -668,7 +702,8 @@ public final class Cluster {
             health.markUp(replica);
             return connection;
         } catch (SQLException e) {
-            // A wrong password or an unknown database says nothing about the node's health: only a failure to reach it does.
+            // A wrong password or an unknown database says nothing about the node's health: only a failure to reach it
+            // does.
             String state = e.getSQLState();
             if (state == null || state.startsWith("08")) {
                 health.markDown(replica, System.nanoTime());

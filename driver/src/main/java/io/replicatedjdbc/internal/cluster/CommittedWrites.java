@@ -32,6 +32,7 @@ public final class CommittedWrites {
     private final AtomicLong commits = new AtomicLong();
     /** When the latest commit counted returned; meaningful once {@link #commits} is above zero. */
     private final AtomicLong lastCommitNanos = new AtomicLong();
+
     private final AtomicReferenceArray<Fetch> fetches = new AtomicReferenceArray<>(FETCHES);
     private final AtomicInteger next = new AtomicInteger();
 
@@ -67,7 +68,8 @@ public final class CommittedWrites {
         long best = WalPosition.NONE;
         for (int i = 0; i < FETCHES; i++) {
             Fetch fetch = fetches.get(i);
-            if (fetch != null && fetch.sentNanos - nanos > 0
+            if (fetch != null
+                    && fetch.sentNanos - nanos > 0
                     && (best == WalPosition.NONE || Long.compareUnsigned(fetch.position, best) < 0)) {
                 best = fetch.position;
             }

@@ -11,9 +11,9 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.ToIntFunction;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.ToIntFunction;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.management.ObjectName;
@@ -78,7 +78,8 @@ public final class ConfigurationStatistics implements ReplicatedConfigurationMXB
     }
 
     private String replicaState(NodeSpec replica, long now) {
-        return !cluster.health().isAvailable(replica, now) ? "down"
+        return !cluster.health().isAvailable(replica, now)
+                ? "down"
                 : cluster.positions().tooFarBehind(replica) != null ? "lagging" : "up";
     }
 

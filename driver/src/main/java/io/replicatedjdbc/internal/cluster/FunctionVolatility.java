@@ -2,8 +2,8 @@ package io.replicatedjdbc.internal.cluster;
 
 import io.replicatedjdbc.Route;
 import io.replicatedjdbc.internal.classify.Classification;
-import io.replicatedjdbc.internal.classify.SqlClassifier;
 import io.replicatedjdbc.internal.classify.FunctionRules;
+import io.replicatedjdbc.internal.classify.SqlClassifier;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -69,6 +69,7 @@ public final class FunctionVolatility {
     private final ConcurrentHashMap<String, Boolean> volatileUserFunction = new ConcurrentHashMap<>();
     /** Per relation name: why reading it may write (a view calling such a function), or "" when it cannot. */
     private final ConcurrentHashMap<String, String> viewWrites = new ConcurrentHashMap<>();
+
     private volatile java.util.Set<String> settingsSetByFunctions;
     private final SqlClassifier classifier;
 
@@ -95,15 +96,15 @@ public final class FunctionVolatility {
     }
 
     /** A generation of what is known of the catalog: replaced by {@link #invalidate()}. */
-    private static final class Unchanged {
-    }
+    private static final class Unchanged {}
 
     private volatile Unchanged unchanged = new Unchanged();
 
     /** {@code statement}: the statement being run, whose connection answers for the views nested in it too. */
     private Classification refine(Classification read, Classification statement, ConnectionSource source, int depth) {
         Classification functions = refineFunctions(read, statement, source);
-        return functions != read || read.relations().isEmpty() ? functions
+        return functions != read || read.relations().isEmpty()
+                ? functions
                 : refineRelations(read, statement, source, depth);
     }
 
@@ -111,8 +112,8 @@ public final class FunctionVolatility {
      * The read unchanged, or a write when it reads a view whose definition, classified by the same rules as the
      * statement itself (its functions and the views it reads resolved in turn), may write.
      */
-    private Classification refineRelations(Classification read, Classification statement, ConnectionSource source,
-                                           int depth) {
+    private Classification refineRelations(
+            Classification read, Classification statement, ConnectionSource source, int depth) {
         List<String> unknown = null;
         for (String name : read.relations()) {
             String why = viewWrites.get(name);
@@ -132,7 +133,8 @@ public final class FunctionVolatility {
             lookUpViews(unknown, statement, source, depth);
         } catch (SQLException e) {
             return Classification.write("reads " + unknown.get(0) + ", which could not be checked for a view that"
-                    + " may write: " + e.getMessage()).withSessionChange();
+                            + " may write: " + e.getMessage())
+                    .withSessionChange();
         }
         for (String name : unknown) {
             String why = viewWrites.get(name);
@@ -189,7 +191,7 @@ public final class FunctionVolatility {
         }
         java.util.Set<String> names = new java.util.LinkedHashSet<>();
         try (java.sql.Statement statement = connection.createStatement();
-             ResultSet rs = statement.executeQuery(SETTINGS_SET_BY_FUNCTIONS)) {
+                ResultSet rs = statement.executeQuery(SETTINGS_SET_BY_FUNCTIONS)) {
             while (rs.next()) {
                 names.add(rs.getString(1));
             }
@@ -220,8 +222,9 @@ public final class FunctionVolatility {
         try {
             missing = lookUp(unknown, source.get(statement));
         } catch (SQLException e) {
-            return Classification.write("calls " + unknown.get(0) + "(), whose volatility could not be checked: "
-                    + e.getMessage()).withSessionChange();
+            return Classification.write(
+                            "calls " + unknown.get(0) + "(), whose volatility could not be checked: " + e.getMessage())
+                    .withSessionChange();
         }
         for (String name : unknown) {
             if (Boolean.TRUE.equals(volatileUserFunction.get(name))) {

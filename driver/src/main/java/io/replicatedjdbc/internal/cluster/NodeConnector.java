@@ -41,7 +41,9 @@ final class NodeConnector {
         StringBuilder url = new StringBuilder(node.jdbcUrl());
         char separator = node.jdbcUrl().indexOf('?') >= 0 ? '&' : '?';
         for (java.util.Map.Entry<String, String> setting : settings.entrySet()) {
-            url.append(separator).append(setting.getKey()).append('=')
+            url.append(separator)
+                    .append(setting.getKey())
+                    .append('=')
                     .append(java.net.URLEncoder.encode(setting.getValue(), java.nio.charset.StandardCharsets.UTF_8)
                             .replace("+", "%20"));
             separator = '&';

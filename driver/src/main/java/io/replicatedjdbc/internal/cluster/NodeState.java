@@ -40,14 +40,17 @@ final class NodeState {
     static NodeState read(ResultSet rs) throws SQLException {
         rs.next();
         boolean inRecovery = rs.getBoolean(1);
-        return new NodeState(inRecovery, WalPosition.parse(rs.getString(2)),
+        return new NodeState(
+                inRecovery,
+                WalPosition.parse(rs.getString(2)),
                 inRecovery ? rs.getInt(3) : timelineOfWalFile(rs.getString(4)));
     }
 
     /** Asks the node once, taking the restartpoint's timeline when a standby shows none otherwise. */
     static NodeState ask(Connection connection) throws SQLException {
         NodeState state;
-        try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery(QUERY)) {
+        try (Statement statement = connection.createStatement();
+                ResultSet rs = statement.executeQuery(QUERY)) {
             state = read(rs);
         }
         return state.lacksTimeline() ? state.withCheckpointTimeline(connection) : state;
@@ -84,7 +87,7 @@ final class NodeState {
             return 0;
         }
         try (Statement statement = connection.createStatement();
-             ResultSet rs = statement.executeQuery(CHECKPOINT_TIMELINE)) {
+                ResultSet rs = statement.executeQuery(CHECKPOINT_TIMELINE)) {
             return rs.next() ? rs.getInt(1) : 0;
         } catch (SQLException e) {
             if (!autoCommit) {

@@ -6,8 +6,7 @@ import java.util.Locale;
 /** The known option nearest to a misspelt one, by edit distance, ignoring case. */
 final class OptionNames {
 
-    private OptionNames() {
-    }
+    private OptionNames() {}
 
     /** The nearest of {@code known}, or null when none is near enough to be what was meant. */
     static String nearest(String name, Collection<String> known) {

@@ -53,6 +53,7 @@ public final class PositionSampler {
     private final String query;
     /** The node to ask; the primary's may change (a promotion), and is null while writes are refused. */
     private final Supplier<NodeSpec> node;
+
     private final Opener opener;
     private final Listener listener;
 
@@ -209,8 +210,10 @@ public final class PositionSampler {
                         position = WalPosition.parse(rs.getString(1));
                     }
                 } catch (SQLException | RuntimeException e) {
-                    LOG.log(Level.FINE, "Position of " + (target == null ? "the primary" : target) + " not sampled: "
-                            + e.getMessage());
+                    LOG.log(
+                            Level.FINE,
+                            "Position of " + (target == null ? "the primary" : target) + " not sampled: "
+                                    + e.getMessage());
                     ReplicaPositions.closeQuietly(connection);
                     connection = null;
                     failedAnswer();

@@ -37,6 +37,7 @@ final class PrimaryElection {
     private final NodeSpec configured;
     /** The nodes that answered as a primary at their last answer, with the timeline they write. */
     private final Map<NodeSpec, Integer> claims = new LinkedHashMap<>();
+
     private int highestTimeline;
     private NodeSpec highestSeenOn;
     /** Whether every node has been asked once since the monitor started: before that, a decision would be a guess. */
@@ -115,13 +116,17 @@ final class PrimaryElection {
             for (NodeSpec node : current) {
                 names.add(node.toString());
             }
-            return new Verdict(null, "several nodes claim to be the primary on timeline " + highestTimeline + ": "
-                    + String.join(", ", names));
+            return new Verdict(
+                    null,
+                    "several nodes claim to be the primary on timeline " + highestTimeline + ": "
+                            + String.join(", ", names));
         }
         if (!stale.isEmpty()) {
-            return new Verdict(null, String.join(", ", stale) + " answers as the primary, but " + highestSeenOn
-                    + " was seen on the newer timeline " + highestTimeline
-                    + " (the old primary after a promotion?); no node answers as the primary on it");
+            return new Verdict(
+                    null,
+                    String.join(", ", stale) + " answers as the primary, but " + highestSeenOn
+                            + " was seen on the newer timeline " + highestTimeline
+                            + " (the old primary after a promotion?); no node answers as the primary on it");
         }
         // No node answers as a primary (one poll timed out under load, or the node is down): writes stay where they
         // last went, the configured primary until a promotion was seen, and fail there as they would without us. A

@@ -17,8 +17,15 @@ public final class ReadYourWritesStatistics {
     public final LongAdder sampledChecks = new LongAdder();
 
     public ReadYourWritesCounters snapshot() {
-        return new ReadYourWritesCounters(keptOnPrimary.sum(), onReplicaAfterCheck.sum(), directChecks.sum(),
-                positionFetches.sum(), sharedPositions.sum(), waits.sum(), waitNanos.sum(), sampledPositions.sum(),
+        return new ReadYourWritesCounters(
+                keptOnPrimary.sum(),
+                onReplicaAfterCheck.sum(),
+                directChecks.sum(),
+                positionFetches.sum(),
+                sharedPositions.sum(),
+                waits.sum(),
+                waitNanos.sum(),
+                sampledPositions.sum(),
                 sampledChecks.sum());
     }
 }

@@ -37,6 +37,7 @@ public final class ReplicaPositions {
     private volatile boolean running;
     /** When a read last needed a position: without demand for a second, the monitor polls four times a second. */
     private volatile long lastDemand;
+
     private static final long IDLE_AFTER_NANOS = 1_000_000_000L;
     private static final long IDLE_INTERVAL_MILLIS = 250;
     private final java.util.concurrent.atomic.LongAdder polls = new java.util.concurrent.atomic.LongAdder();
@@ -60,20 +61,16 @@ public final class ReplicaPositions {
     interface NodeListener {
         NodeListener NONE = new NodeListener() {
             @Override
-            public void answered(NodeSpec node, boolean inRecovery, long position, int timeline) {
-            }
+            public void answered(NodeSpec node, boolean inRecovery, long position, int timeline) {}
 
             @Override
-            public void failed(NodeSpec node, String why) {
-            }
+            public void failed(NodeSpec node, String why) {}
 
             @Override
-            public void roundDone() {
-            }
+            public void roundDone() {}
 
             @Override
-            public void stopped() {
-            }
+            public void stopped() {}
         };
 
         /** The node answered: in recovery or not, its position, and its timeline (0 when not known). */
@@ -196,10 +193,11 @@ public final class ReplicaPositions {
         }
         long lagMillis = behindSince == 0 ? 0 : (now - behindSince) / 1_000_000L;
         if (config.maxReplicaLagMillis() > 0 && lagMillis > config.maxReplicaLagMillis()) {
-            return replica + " is " + lagMillis + " ms behind the primary (maxReplicaLag=" + config.maxReplicaLagMillis()
-                    + "ms)";
+            return replica + " is " + lagMillis + " ms behind the primary (maxReplicaLag="
+                    + config.maxReplicaLagMillis() + "ms)";
         }
-        long lagBytes = primary == WalPosition.NONE || WalPosition.covers(replayedPosition, primary) ? 0
+        long lagBytes = primary == WalPosition.NONE || WalPosition.covers(replayedPosition, primary)
+                ? 0
                 : primary - replayedPosition;
         if (config.maxReplicaLagBytes() > 0 && lagBytes > config.maxReplicaLagBytes()) {
             return replica + " is " + lagBytes + " bytes of WAL behind the primary (maxReplicaLagBytes="
@@ -229,11 +227,15 @@ public final class ReplicaPositions {
         }
         Integer own = timelines.get(replica);
         if (own == null) {
-            return timelineChanged ? replica + " has not shown its timeline since the primary moved to timeline " + primary
-                    + " (the monitor's role needs pg_read_all_stats to see it)" : null;
+            return timelineChanged
+                    ? replica + " has not shown its timeline since the primary moved to timeline " + primary
+                            + " (the monitor's role needs pg_read_all_stats to see it)"
+                    : null;
         }
-        return own < primary ? replica + " is on timeline " + own + " while the primary writes timeline " + primary
-                + ": it does not follow the primary" : null;
+        return own < primary
+                ? replica + " is on timeline " + own + " while the primary writes timeline " + primary
+                        + ": it does not follow the primary"
+                : null;
     }
 
     /** The replica said which timeline it receives. */
@@ -274,14 +276,16 @@ public final class ReplicaPositions {
             }
             // Keep enough history to tell a replica twice the limit behind; always keep the newest sample.
             long keep = Math.max(config.maxReplicaLagMillis(), 1_000) * 2_000_000L;
-            while (primarySamples.size() > 1 && (nanos - primarySamples.peekFirst()[0] > keep || primarySamples.size() > 4_096)) {
+            while (primarySamples.size() > 1
+                    && (nanos - primarySamples.peekFirst()[0] > keep || primarySamples.size() > 4_096)) {
                 primarySamples.removeFirst();
             }
             // Samples every replica has replayed tell nothing about lag: dropped, so that judging a replica reads only
             // the few samples it has not replayed yet (under steady writes the history otherwise fills up, and every
             // position observed walked through thousands of samples).
             long everyoneReplayed = replayedByAll();
-            while (everyoneReplayed != WalPosition.NONE && primarySamples.size() > 1
+            while (everyoneReplayed != WalPosition.NONE
+                    && primarySamples.size() > 1
                     && WalPosition.covers(everyoneReplayed, primarySamples.peekFirst()[1])) {
                 primarySamples.removeFirst();
             }
@@ -382,8 +386,12 @@ public final class ReplicaPositions {
                     try {
                         PreparedStatement query = queries.get(node);
                         if (connection == null) {
-                            connection = connector.open(node, node.isPrimary() ? config.nodeProperties()
-                                    : Cluster.replicaProperties(node, config), MONITOR_SETTINGS);
+                            connection = connector.open(
+                                    node,
+                                    node.isPrimary()
+                                            ? config.nodeProperties()
+                                            : Cluster.replicaProperties(node, config),
+                                    MONITOR_SETTINGS);
                             connections.put(node, connection);
                             query = connection.prepareStatement(NodeState.QUERY);
                             queries.put(node, query);
@@ -421,7 +429,10 @@ public final class ReplicaPositions {
                     firstRound = false;
                     listener.roundDone();
                 }
-                Thread.sleep(System.nanoTime() - lastDemand > IDLE_AFTER_NANOS ? Math.max(interval, IDLE_INTERVAL_MILLIS) : interval);
+                Thread.sleep(
+                        System.nanoTime() - lastDemand > IDLE_AFTER_NANOS
+                                ? Math.max(interval, IDLE_INTERVAL_MILLIS)
+                                : interval);
             }
         } catch (InterruptedException e) {
             // interrupted: stop at once

@@ -28,7 +28,8 @@ public interface ReplicaSelector {
     static ReplicaSelector of(Config.Balance balance) {
         switch (balance) {
             case RANDOM:
-                return (candidates, facts) -> candidates.get(ThreadLocalRandom.current().nextInt(candidates.size()));
+                return (candidates, facts) ->
+                        candidates.get(ThreadLocalRandom.current().nextInt(candidates.size()));
             case LEAST_CONNECTIONS:
                 return new Fewest(facts -> facts::boundConnections);
             case WEIGHTED:

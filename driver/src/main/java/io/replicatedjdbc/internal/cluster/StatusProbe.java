@@ -35,8 +35,7 @@ public final class StatusProbe {
         }
     }
 
-    private StatusProbe() {
-    }
+    private StatusProbe() {}
 
     /** What one node said of itself, or why it could not be asked. */
     private static final class Answer {
@@ -54,6 +53,7 @@ public final class StatusProbe {
 
     /** The longest a probe watches replicas that are behind, to judge maxReplicaLag as the driver does. */
     static final long WATCH_MILLIS = 5_000;
+
     private static final long WATCH_STEP_MILLIS = 100;
 
     /**
@@ -75,7 +75,8 @@ public final class StatusProbe {
         try {
             for (NodeSpec node : nodes) {
                 // The primary with the application's own timeouts, as the driver opens it; replicas with their bounds.
-                Properties properties = node.isPrimary() ? config.nodeProperties() : Cluster.replicaProperties(node, config);
+                Properties properties =
+                        node.isPrimary() ? config.nodeProperties() : Cluster.replicaProperties(node, config);
                 Answer answer = new Answer();
                 try {
                     Connection connection = connector.open(node, properties);
@@ -112,7 +113,8 @@ public final class StatusProbe {
     /** Which bound ran out, when the node did not answer in time: the timeouts and where their values came from. */
     private static String timedOut(Throwable error, NodeSpec node, Properties properties) {
         for (Throwable cause = error; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
-            String message = cause.getMessage() == null ? "" : cause.getMessage().toLowerCase(java.util.Locale.ROOT);
+            String message =
+                    cause.getMessage() == null ? "" : cause.getMessage().toLowerCase(java.util.Locale.ROOT);
             if (cause instanceof java.net.SocketTimeoutException || message.contains("timed out")) {
                 return " (timed out: connectTimeout " + bound("connectTimeout", node, properties) + ", loginTimeout "
                         + bound("loginTimeout", node, properties) + ")";
@@ -138,7 +140,7 @@ public final class StatusProbe {
         answer.position = state.position;
         answer.timeline = state.timeline;
         try (java.sql.Statement statement = connection.createStatement();
-             java.sql.ResultSet rs = statement.executeQuery(BACKENDS)) {
+                java.sql.ResultSet rs = statement.executeQuery(BACKENDS)) {
             if (rs.next()) {
                 answer.backends = rs.getInt(1);
             }
@@ -151,13 +153,15 @@ public final class StatusProbe {
      * For each replica behind the primary in bytes (on its timeline), what the driver's lag rule says after watching
      * both: "too far behind" with the driver's own reason, caught up, or still behind but for less than the limit.
      */
-    private static Map<NodeSpec, String> watchLag(Config config, Map<NodeSpec, Connection> open,
-                                                  Map<NodeSpec, Answer> answers, NodeSpec writes) {
+    private static Map<NodeSpec, String> watchLag(
+            Config config, Map<NodeSpec, Connection> open, Map<NodeSpec, Answer> answers, NodeSpec writes) {
         Answer primary = answers.get(writes);
         List<NodeSpec> behind = new ArrayList<>();
         for (NodeSpec replica : config.replicas()) {
             Answer answer = answers.get(replica);
-            if (answer.failure == null && answer.standby && answer.timeline >= primary.timeline
+            if (answer.failure == null
+                    && answer.standby
+                    && answer.timeline >= primary.timeline
                     && !WalPosition.covers(answer.position, primary.position)) {
                 behind.add(replica);
             }
@@ -204,33 +208,47 @@ public final class StatusProbe {
         for (NodeSpec replica : behind) {
             String reason = judge.tooFarBehind(replica);
             long bytes = judge.lagBytes(replica);
-            verdicts.put(replica, reason != null ? "too far behind, takes no reads: " + reason
-                    : "takes reads; " + Math.max(bytes, 0) + " bytes of WAL behind the primary, within maxReplicaLag="
-                    + config.maxReplicaLagMillis() + "ms while watched for " + watchedMillis + " ms");
+            verdicts.put(
+                    replica,
+                    reason != null
+                            ? "too far behind, takes no reads: " + reason
+                            : "takes reads; " + Math.max(bytes, 0)
+                                    + " bytes of WAL behind the primary, within maxReplicaLag="
+                                    + config.maxReplicaLagMillis() + "ms while watched for " + watchedMillis + " ms");
         }
         return verdicts;
     }
 
-    private static List<NodeStatus> verdicts(Config config, Map<NodeSpec, Answer> answers,
-                                             PrimaryElection.Verdict verdict, NodeSpec writes, boolean primaryAnswers,
-                                             Map<NodeSpec, String> lag) {
+    private static List<NodeStatus> verdicts(
+            Config config,
+            Map<NodeSpec, Answer> answers,
+            PrimaryElection.Verdict verdict,
+            NodeSpec writes,
+            boolean primaryAnswers,
+            Map<NodeSpec, String> lag) {
         Answer primary = writes == null ? null : answers.get(writes);
         List<NodeStatus> statuses = new ArrayList<>();
         for (Map.Entry<NodeSpec, Answer> entry : answers.entrySet()) {
             NodeSpec node = entry.getKey();
             Answer answer = entry.getValue();
             if (answer.failure != null) {
-                statuses.add(new NodeStatus(node, false, "-", WalPosition.NONE, "UNREACHABLE: " + answer.failure
-                        + (node.isPrimary() ? "; writes fail, reads go to replicas" : "; takes no reads")));
+                statuses.add(new NodeStatus(
+                        node,
+                        false,
+                        "-",
+                        WalPosition.NONE,
+                        "UNREACHABLE: " + answer.failure
+                                + (node.isPrimary() ? "; writes fail, reads go to replicas" : "; takes no reads")));
                 continue;
             }
             String what;
             if (node.equals(writes) && primaryAnswers) {
                 what = "takes writes" + (node.isPrimary() ? "" : " (promoted)") + "; timeline " + answer.timeline;
             } else if (!answer.standby) {
-                what = verdict.refusal != null ? "NOT IN RECOVERY: writes refused: " + verdict.refusal
+                what = verdict.refusal != null
+                        ? "NOT IN RECOVERY: writes refused: " + verdict.refusal
                         : "NOT IN RECOVERY on timeline " + answer.timeline + ", older than " + writes
-                        + "'s: a stale primary; takes no writes and no reads";
+                                + "'s: a stale primary; takes no writes and no reads";
             } else if (node.isPrimary()) {
                 what = "IN RECOVERY: writes would fail (a standby is configured as the primary)";
             } else if (!primaryAnswers) {
@@ -241,7 +259,8 @@ public final class StatusProbe {
             } else if (lag.containsKey(node)) {
                 what = lag.get(node);
             } else {
-                long behind = WalPosition.covers(answer.position, primary.position) ? 0 : primary.position - answer.position;
+                long behind =
+                        WalPosition.covers(answer.position, primary.position) ? 0 : primary.position - answer.position;
                 boolean tooFar = config.maxReplicaLagBytes() > 0 && behind > config.maxReplicaLagBytes();
                 what = (tooFar ? "too far behind, takes no reads" : "takes reads") + "; " + behind
                         + " bytes of WAL behind the primary";

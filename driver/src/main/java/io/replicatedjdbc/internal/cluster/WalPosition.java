@@ -6,8 +6,7 @@ public final class WalPosition {
     /** No position: nothing to wait for. */
     public static final long NONE = 0;
 
-    private WalPosition() {
-    }
+    private WalPosition() {}
 
     /** The position in its text form, or {@link #NONE} for null (a primary has no replay position). */
     public static long parse(String text) {

@@ -17,13 +17,28 @@ import java.util.TreeSet;
 public final class Config {
 
     /** How a logical connection picks its replica. */
-    public enum Balance { ROUND_ROBIN, RANDOM, LEAST_CONNECTIONS, WEIGHTED, LOWEST_LAG }
+    public enum Balance {
+        ROUND_ROBIN,
+        RANDOM,
+        LEAST_CONNECTIONS,
+        WEIGHTED,
+        LOWEST_LAG
+    }
 
     /** The read-your-writes rule. */
-    public enum ReadYourWrites { LSN, WINDOW, CONNECTION, OFF }
+    public enum ReadYourWrites {
+        LSN,
+        WINDOW,
+        CONNECTION,
+        OFF
+    }
 
     /** Whose writes a read must see, in {@code lsn} mode. */
-    public enum Scope { CONNECTION, GLOBAL, CLUSTER }
+    public enum Scope {
+        CONNECTION,
+        GLOBAL,
+        CLUSTER
+    }
 
     private final String displayUrl;
     private final Redaction redaction;
@@ -53,13 +68,32 @@ public final class Config {
     private final String name;
     private final PoolSettings pool;
 
-    Config(String displayUrl, Redaction redaction, Dialect dialect, NodeSpec primary, List<NodeSpec> replicas, Properties nodeProperties,
-           Balance balance, ReadYourWrites readYourWrites, long readYourWritesWindowMillis, Scope readYourWritesScope,
-           long readYourWritesWaitMillis, long replicaPollIntervalMillis, long maxReplicaLagMillis,
-           long maxReplicaLagBytes, int primaryReadWeight, List<Integer> replicaWeights, long failoverTimeoutMillis,
-           long replicaSocketTimeoutMillis,
-           long replicaRetryIntervalMillis, long replicaConnectTimeoutMillis, boolean logRouting,
-           Set<String> writeFunctions, Set<String> readFunctions, String name, PoolSettings pool) {
+    Config(
+            String displayUrl,
+            Redaction redaction,
+            Dialect dialect,
+            NodeSpec primary,
+            List<NodeSpec> replicas,
+            Properties nodeProperties,
+            Balance balance,
+            ReadYourWrites readYourWrites,
+            long readYourWritesWindowMillis,
+            Scope readYourWritesScope,
+            long readYourWritesWaitMillis,
+            long replicaPollIntervalMillis,
+            long maxReplicaLagMillis,
+            long maxReplicaLagBytes,
+            int primaryReadWeight,
+            List<Integer> replicaWeights,
+            long failoverTimeoutMillis,
+            long replicaSocketTimeoutMillis,
+            long replicaRetryIntervalMillis,
+            long replicaConnectTimeoutMillis,
+            boolean logRouting,
+            Set<String> writeFunctions,
+            Set<String> readFunctions,
+            String name,
+            PoolSettings pool) {
         this.name = name;
         this.pool = pool;
         this.displayUrl = displayUrl;
@@ -89,14 +123,33 @@ public final class Config {
         for (NodeSpec replica : replicas) {
             key.append('\n').append(replica.jdbcUrl());
         }
-        key.append('\n').append(balance).append(' ').append(replicaRetryIntervalMillis).append(' ')
-                .append(replicaPollIntervalMillis).append(' ').append(maxReplicaLagMillis).append(' ')
-                .append(maxReplicaLagBytes).append(' ').append(primaryReadWeight).append(' ').append(replicaWeights)
-                .append(' ').append(replicaSocketTimeoutMillis)
-                .append("\nwrite ").append(this.writeFunctions).append("\nread ").append(this.readFunctions)
-                .append("\nname ").append(name).append("\npool ").append(pool);
+        key.append('\n')
+                .append(balance)
+                .append(' ')
+                .append(replicaRetryIntervalMillis)
+                .append(' ')
+                .append(replicaPollIntervalMillis)
+                .append(' ')
+                .append(maxReplicaLagMillis)
+                .append(' ')
+                .append(maxReplicaLagBytes)
+                .append(' ')
+                .append(primaryReadWeight)
+                .append(' ')
+                .append(replicaWeights)
+                .append(' ')
+                .append(replicaSocketTimeoutMillis)
+                .append("\nwrite ")
+                .append(this.writeFunctions)
+                .append("\nread ")
+                .append(this.readFunctions)
+                .append("\nname ")
+                .append(name)
+                .append("\npool ")
+                .append(pool);
         this.clusterKey = key.toString();
-        this.hasWalPositions = dialect == Dialect.POSTGRESQL && primary.jdbcUrl().startsWith("jdbc:postgresql:");
+        this.hasWalPositions =
+                dialect == Dialect.POSTGRESQL && primary.jdbcUrl().startsWith("jdbc:postgresql:");
     }
 
     /** The {@code jdbc:replicated:} URL without secrets. */
@@ -205,7 +258,8 @@ public final class Config {
 
     /** Whether a socket timeout on a replica is the driver's own bound rather than one the application set. */
     public boolean replicaSocketTimeoutIsOurs() {
-        return replicaSocketTimeoutMillis > 0 && !nodeProperties.containsKey("socketTimeout")
+        return replicaSocketTimeoutMillis > 0
+                && !nodeProperties.containsKey("socketTimeout")
                 && !primary.jdbcUrl().contains("socketTimeout=");
     }
 

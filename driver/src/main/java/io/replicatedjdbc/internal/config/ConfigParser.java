@@ -29,8 +29,7 @@ public final class ConfigParser {
 
     public static final String PREFIX = "jdbc:replicated:";
 
-    private ConfigParser() {
-    }
+    private ConfigParser() {}
 
     /** Whether the URL is ours: a pure prefix check, as {@code Driver.acceptsURL} must be. */
     public static boolean accepts(String url) {
@@ -82,12 +81,17 @@ public final class ConfigParser {
         String rest = url.substring(PREFIX.length());
         int colon = rest.indexOf(':');
         if (colon <= 0) {
-            throw Errors.badUrl(display, "expected " + PREFIX + "<subprotocol>:<database>, for example "
-                    + PREFIX + "postgresql://primary,replica/app or " + PREFIX + "sqlite:/data/app.db?replicas=/data/r1.db");
+            throw Errors.badUrl(
+                    display,
+                    "expected " + PREFIX + "<subprotocol>:<database>, for example " + PREFIX
+                            + "postgresql://primary,replica/app or " + PREFIX
+                            + "sqlite:/data/app.db?replicas=/data/r1.db");
         }
         String subprotocol = rest.substring(0, colon);
         if (!subprotocol.chars().allMatch(c -> Character.isLetterOrDigit(c) || c == '-' || c == '_')) {
-            throw Errors.badUrl(display, "the subprotocol '" + subprotocol + "' must be a JDBC subprotocol such as postgresql or sqlite");
+            throw Errors.badUrl(
+                    display,
+                    "the subprotocol '" + subprotocol + "' must be a JDBC subprotocol such as postgresql or sqlite");
         }
         if (subprotocol.equalsIgnoreCase("replicated")) {
             throw Errors.badUrl(display, "a replicated URL cannot wrap another replicated URL");
@@ -122,10 +126,12 @@ public final class ConfigParser {
             path = slash < 0 ? "" : location.substring(slash);
             String[] hosts = authority.split(",", -1);
             String primaryHost = checkHost(display, hosts[0], "the primary host");
-            primary = new NodeSpec("primary", true, base + "//" + primaryHost + path + suffix, redaction.apply(primaryHost));
+            primary = new NodeSpec(
+                    "primary", true, base + "//" + primaryHost + path + suffix, redaction.apply(primaryHost));
             for (int i = 1; i < hosts.length; i++) {
                 String host = checkHost(display, hosts[i], "replica host " + i);
-                replicas.add(new NodeSpec("replica" + i, false, base + "//" + host + path + suffix, redaction.apply(host)));
+                replicas.add(
+                        new NodeSpec("replica" + i, false, base + "//" + host + path + suffix, redaction.apply(host)));
             }
         } else {
             if (location.isEmpty()) {
@@ -156,7 +162,13 @@ public final class ConfigParser {
             }
         }
 
-        return new Config(display, redaction, Dialect.forSubprotocol(subprotocol), primary, replicas, nodeProperties,
+        return new Config(
+                display,
+                redaction,
+                Dialect.forSubprotocol(subprotocol),
+                primary,
+                replicas,
+                nodeProperties,
                 Config.Balance.values()[choice(ours, ReplicatedProperty.LOAD_BALANCE)],
                 Config.ReadYourWrites.values()[choice(ours, ReplicatedProperty.READ_YOUR_WRITES)],
                 millis(ours, ReplicatedProperty.READ_YOUR_WRITES_WINDOW),
@@ -164,7 +176,8 @@ public final class ConfigParser {
                 millis(ours, ReplicatedProperty.READ_YOUR_WRITES_WAIT),
                 millis(ours, ReplicatedProperty.REPLICA_POLL_INTERVAL),
                 millis(ours, ReplicatedProperty.MAX_REPLICA_LAG),
-                Durations.parseBytes(ReplicatedProperty.MAX_REPLICA_LAG_BYTES.getName(),
+                Durations.parseBytes(
+                        ReplicatedProperty.MAX_REPLICA_LAG_BYTES.getName(),
                         ReplicatedProperty.MAX_REPLICA_LAG_BYTES.get(ours)),
                 wholeNumbers(ReplicatedProperty.PRIMARY_READ_WEIGHT, ours, 1).get(0),
                 replicaWeights(ours, replicas.size()),
@@ -175,27 +188,39 @@ public final class ConfigParser {
                 choice(ours, ReplicatedProperty.LOG_ROUTING) == 0,
                 functionNames(ours, ReplicatedProperty.WRITE_FUNCTIONS),
                 functionNames(ours, ReplicatedProperty.READ_FUNCTIONS),
-                ReplicatedProperty.NAME.get(ours), poolSettings(ours, replicas.size()));
+                ReplicatedProperty.NAME.get(ours),
+                poolSettings(ours, replicas.size()));
     }
 
     private static PoolSettings poolSettings(Properties ours, int replicas) throws SQLException {
         PoolSettings.Mode mode = PoolSettings.Mode.values()[choice(ours, ReplicatedProperty.CONNECTION_MODE)];
-        int primarySize = wholeNumbers(ReplicatedProperty.PRIMARY_POOL_SIZE, ours, 1, 1).get(0);
+        int primarySize =
+                wholeNumbers(ReplicatedProperty.PRIMARY_POOL_SIZE, ours, 1, 1).get(0);
         List<Integer> replicaSizes = ReplicatedProperty.REPLICA_POOL_SIZE.get(ours) == null
-                ? new ArrayList<>() : wholeNumbers(ReplicatedProperty.REPLICA_POOL_SIZE, ours, 1, 1);
+                ? new ArrayList<>()
+                : wholeNumbers(ReplicatedProperty.REPLICA_POOL_SIZE, ours, 1, 1);
         if (replicaSizes.size() > 1 && replicaSizes.size() != replicas) {
-            throw Errors.badOption(ReplicatedProperty.REPLICA_POOL_SIZE.getName(),
+            throw Errors.badOption(
+                    ReplicatedProperty.REPLICA_POOL_SIZE.getName(),
                     ReplicatedProperty.REPLICA_POOL_SIZE.get(ours),
                     "one size for all replicas, or one per replica (" + replicas + " listed)");
         }
         long timeout = millis(ours, ReplicatedProperty.POOL_TIMEOUT);
         if (timeout == 0) {
-            throw Errors.badOption(ReplicatedProperty.POOL_TIMEOUT.getName(), ReplicatedProperty.POOL_TIMEOUT.get(ours),
+            throw Errors.badOption(
+                    ReplicatedProperty.POOL_TIMEOUT.getName(),
+                    ReplicatedProperty.POOL_TIMEOUT.get(ours),
                     "a duration longer than 0, such as 500ms or 30s");
         }
-        return new PoolSettings(mode, primarySize, replicaSizes, timeout,
-                millis(ours, ReplicatedProperty.POOL_IDLE_TIMEOUT), millis(ours, ReplicatedProperty.POOL_MAX_LIFETIME),
-                millis(ours, ReplicatedProperty.POOL_VALIDATE_IDLE), millis(ours, ReplicatedProperty.POOL_LEAK_THRESHOLD));
+        return new PoolSettings(
+                mode,
+                primarySize,
+                replicaSizes,
+                timeout,
+                millis(ours, ReplicatedProperty.POOL_IDLE_TIMEOUT),
+                millis(ours, ReplicatedProperty.POOL_MAX_LIFETIME),
+                millis(ours, ReplicatedProperty.POOL_VALIDATE_IDLE),
+                millis(ours, ReplicatedProperty.POOL_LEAK_THRESHOLD));
     }
 
     private static long millis(Properties ours, ReplicatedProperty property) throws SQLException {
@@ -216,16 +241,22 @@ public final class ConfigParser {
         if (value != null && !value.isBlank()) {
             for (String item : value.split(",", -1)) {
                 String number = item.trim();
-                if (number.isEmpty() || number.length() > 4 || !number.chars().allMatch(c -> c >= '0' && c <= '9')
-                        || Integer.parseInt(number) < lowest || Integer.parseInt(number) > 1000) {
-                    throw Errors.badOption(property.getName(), value,
+                if (number.isEmpty()
+                        || number.length() > 4
+                        || !number.chars().allMatch(c -> c >= '0' && c <= '9')
+                        || Integer.parseInt(number) < lowest
+                        || Integer.parseInt(number) > 1000) {
+                    throw Errors.badOption(
+                            property.getName(),
+                            value,
                             "whole numbers from " + lowest + " to 1000, separated by commas");
                 }
                 numbers.add(Integer.parseInt(number));
             }
         }
         if (numbers.size() < minimum) {
-            throw Errors.badOption(property.getName(), String.valueOf(value), "a whole number from " + lowest + " to 1000");
+            throw Errors.badOption(
+                    property.getName(), String.valueOf(value), "a whole number from " + lowest + " to 1000");
         }
         return numbers;
     }
@@ -233,7 +264,9 @@ public final class ConfigParser {
     private static List<Integer> replicaWeights(Properties ours, int replicas) throws SQLException {
         List<Integer> weights = wholeNumbers(ReplicatedProperty.REPLICA_WEIGHTS, ours, 0);
         if (!weights.isEmpty() && weights.size() != replicas) {
-            throw Errors.badOption(ReplicatedProperty.REPLICA_WEIGHTS.getName(), ReplicatedProperty.REPLICA_WEIGHTS.get(ours),
+            throw Errors.badOption(
+                    ReplicatedProperty.REPLICA_WEIGHTS.getName(),
+                    ReplicatedProperty.REPLICA_WEIGHTS.get(ours),
                     "one weight per replica (" + replicas + " listed)");
         }
         return weights;
@@ -273,7 +306,11 @@ public final class ConfigParser {
         }
         for (int i = 0; i < trimmed.length(); i++) {
             char c = trimmed.charAt(i);
-            if (Character.isWhitespace(c) || c == '/' || c == '?' || c == '@' || (c == '%' && !trimmed.startsWith("["))) {
+            if (Character.isWhitespace(c)
+                    || c == '/'
+                    || c == '?'
+                    || c == '@'
+                    || (c == '%' && !trimmed.startsWith("["))) {
                 throw Errors.badUrl(display, what + " '" + trimmed + "' is not a host[:port]");
             }
         }
@@ -286,13 +323,14 @@ public final class ConfigParser {
             port = close + 1 < trimmed.length() ? trimmed.substring(close + 2) : null;
         } else if (trimmed.indexOf(':') >= 0) {
             if (trimmed.indexOf(':') != trimmed.lastIndexOf(':')) {
-                throw Errors.badUrl(display, what + " '" + trimmed + "': write an IPv6 address in brackets, [::1]:5432");
+                throw Errors.badUrl(
+                        display, what + " '" + trimmed + "': write an IPv6 address in brackets, [::1]:5432");
             }
             port = trimmed.substring(trimmed.indexOf(':') + 1);
         }
         if (port != null && !validPort(port)) {
-            throw Errors.badUrl(display, what + " '" + trimmed + "' has port '" + port
-                    + "': a port is a number from 1 to 65535");
+            throw Errors.badUrl(
+                    display, what + " '" + trimmed + "' has port '" + port + "': a port is a number from 1 to 65535");
         }
         return trimmed;
     }
@@ -316,10 +354,13 @@ public final class ConfigParser {
             String name = raw.trim();
             if (name.length() > 2 && name.startsWith("\"") && name.endsWith("\"")) {
                 names.add(name.substring(1, name.length() - 1));
-            } else if (!name.isEmpty() && name.chars().allMatch(c -> Character.isLetterOrDigit(c) || c == '_' || c == '$')) {
+            } else if (!name.isEmpty()
+                    && name.chars().allMatch(c -> Character.isLetterOrDigit(c) || c == '_' || c == '$')) {
                 names.add(io.replicatedjdbc.internal.classify.FunctionRules.lowerAscii(name));
             } else {
-                throw Errors.badOption(property.getName(), value,
+                throw Errors.badOption(
+                        property.getName(),
+                        value,
                         "comma-separated function names such as my_func or \"MyFunc\" (without schema or parentheses)");
             }
         }
@@ -345,7 +386,8 @@ public final class ConfigParser {
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
             if (c == '%') {
-                if (i + 2 >= text.length() || Character.digit(text.charAt(i + 1), 16) < 0
+                if (i + 2 >= text.length()
+                        || Character.digit(text.charAt(i + 1), 16) < 0
                         || Character.digit(text.charAt(i + 2), 16) < 0) {
                     throw Errors.badUrl(display, "bad percent-escape in '" + text + "'");
                 }

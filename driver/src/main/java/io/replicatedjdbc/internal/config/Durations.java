@@ -9,8 +9,7 @@ final class Durations {
     private static final String EXPECTED = "a duration such as 500ms, 5s, 1m or a number of milliseconds";
     private static final long MAX_MILLIS = 30L * 24 * 3_600_000;
 
-    private Durations() {
-    }
+    private Durations() {}
 
     /** A number of bytes: {@code 16777216}, {@code 512kB}, {@code 16MB}, {@code 1GB} (units of 1024). */
     static long parseBytes(String option, String text) throws SQLException {

@@ -10,7 +10,10 @@ import java.util.List;
 public final class PoolSettings {
 
     /** Whether logical connections share per-node pools or hold their physical connections for life. */
-    public enum Mode { POOLED, DEDICATED }
+    public enum Mode {
+        POOLED,
+        DEDICATED
+    }
 
     private final Mode mode;
     private final int primarySize;
@@ -21,9 +24,15 @@ public final class PoolSettings {
     private final long validateIdleMillis;
     private final long leakThresholdMillis;
 
-    public PoolSettings(Mode mode, int primarySize, List<Integer> replicaSizes, long timeoutMillis,
-                        long idleTimeoutMillis, long maxLifetimeMillis, long validateIdleMillis,
-                        long leakThresholdMillis) {
+    public PoolSettings(
+            Mode mode,
+            int primarySize,
+            List<Integer> replicaSizes,
+            long timeoutMillis,
+            long idleTimeoutMillis,
+            long maxLifetimeMillis,
+            long validateIdleMillis,
+            long leakThresholdMillis) {
         this.mode = mode;
         this.primarySize = primarySize;
         this.replicaSizes = Collections.unmodifiableList(replicaSizes);

@@ -30,11 +30,13 @@ public final class Redaction {
     private static final String SECRET_NAME = "(?:password|passwd|pwd|secret|token|sslkey|sslpassword)";
     private static final Pattern SECRET_PARAMETER = Pattern.compile(
             "((?:^|[?&;,\\s])[^=&;?,\\s]*" + SECRET_NAME + "[^=&;?,\\s]*=)[^&;\\s']*", Pattern.CASE_INSENSITIVE);
-    private static final Pattern SECRET_NAME_ONLY = Pattern.compile(".*" + SECRET_NAME + ".*", Pattern.CASE_INSENSITIVE);
+    private static final Pattern SECRET_NAME_ONLY =
+            Pattern.compile(".*" + SECRET_NAME + ".*", Pattern.CASE_INSENSITIVE);
     /** {@code user:password@} before a host, wherever a host may start: after //, a comma, = or a quote, or at the start. */
     private static final Pattern USER_INFO = Pattern.compile("((?:^|[/,=\\s'])[^/@?,=&\\s':]*):[^/@?,&\\s']*@");
     /** A secret this short would mask ordinary text where it happens to occur: masked only where it stands. */
     private static final int SHORTEST_MASKED_ANYWHERE = 3;
+
     private static final Redaction PATTERNS_ONLY = new Redaction(Collections.emptyList());
 
     /** Each secret in each form it may take in text, longest first (so that no part of a longer one is left). */
@@ -68,8 +70,9 @@ public final class Redaction {
                 continue;
             }
             String once = URLEncoder.encode(secret, StandardCharsets.UTF_8);
-            for (String form : new String[] {secret, once, once.replace("+", "%20"),
-                    URLEncoder.encode(once, StandardCharsets.UTF_8)}) {
+            for (String form : new String[] {
+                secret, once, once.replace("+", "%20"), URLEncoder.encode(once, StandardCharsets.UTF_8)
+            }) {
                 forms.add(form);
                 forms.add(form.toLowerCase(Locale.ROOT).equals(form) ? form : lowerEscapes(form));
             }

@@ -26,8 +26,15 @@ public final class Attempt {
     /** The physical connection it was admitted to, or null before admission. */
     private final Physical physical;
 
-    private Attempt(Classification classification, Decision decision, boolean onPrimary, Cause cause, String fallback,
-                    boolean mayRunAgain, ReplicaFailure failures, Physical physical) {
+    private Attempt(
+            Classification classification,
+            Decision decision,
+            boolean onPrimary,
+            Cause cause,
+            String fallback,
+            boolean mayRunAgain,
+            ReplicaFailure failures,
+            Physical physical) {
         this.classification = classification;
         this.decision = decision;
         this.onPrimary = onPrimary;
@@ -40,8 +47,8 @@ public final class Attempt {
 
     /** The first attempt of a statement: where the router sent it. */
     public static Attempt first(Classification c, Decision decision, boolean mayRunAgain) {
-        return new Attempt(c, decision, decision.route() == Route.PRIMARY, decision.cause(), null, mayRunAgain, null,
-                null);
+        return new Attempt(
+                c, decision, decision.route() == Route.PRIMARY, decision.cause(), null, mayRunAgain, null, null);
     }
 
     /** The same statement on the primary, because {@code why}. */
@@ -56,15 +63,22 @@ public final class Attempt {
 
     /** Admitted to the primary's {@code connection} because no replica could take it ({@code reason}). */
     Attempt fellBackTo(Physical connection, String reason) {
-        return new Attempt(classification, decision, onPrimary, Cause.FALLBACK, reason, mayRunAgain, failures,
-                connection);
+        return new Attempt(
+                classification, decision, onPrimary, Cause.FALLBACK, reason, mayRunAgain, failures, connection);
     }
 
     /** The attempt after a failure: what the replica-failure rules say comes next. */
     Attempt after(ReplicaFailure rules, ReplicaFailure.Next next) {
         Classification c = next.write() ? Classification.write(classification.reason()) : classification;
-        return new Attempt(c, decision, next.action() == ReplicaFailure.Action.PRIMARY, Cause.FALLBACK, next.reason(),
-                mayRunAgain, rules, null);
+        return new Attempt(
+                c,
+                decision,
+                next.action() == ReplicaFailure.Action.PRIMARY,
+                Cause.FALLBACK,
+                next.reason(),
+                mayRunAgain,
+                rules,
+                null);
     }
 
     public Classification classification() {

@@ -16,6 +16,7 @@ public final class BorrowedState {
     private final SessionState session;
     /** Null where the server is not asked (other drivers than PgJDBC). */
     private final ServerSession serverSession;
+
     private final Router router;
 
     public BorrowedState(SessionState session, ServerSession serverSession, Router router) {

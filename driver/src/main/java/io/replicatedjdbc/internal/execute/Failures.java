@@ -20,8 +20,13 @@ public final class Failures {
     private final Liveness liveness;
     private final Host host;
 
-    public Failures(Cluster cluster, Config config, PhysicalConnections nodes, Observer observer, Liveness liveness,
-                    Host host) {
+    public Failures(
+            Cluster cluster,
+            Config config,
+            PhysicalConnections nodes,
+            Observer observer,
+            Liveness liveness,
+            Host host) {
         this.cluster = cluster;
         this.config = config;
         this.nodes = nodes;
@@ -69,8 +74,10 @@ public final class Failures {
         if (next.classification() != c) {
             // Whatever it did before the refusal (a remote call through dblink, say) ran twice: the statement goes to
             // the primary from now on, and explain says why.
-            cluster.refusedByReplica(sql, c.reason() + "; a replica refused it as a write (25006) and it was retried on"
-                    + " the primary, so what it did before the refusal ran twice");
+            cluster.refusedByReplica(
+                    sql,
+                    c.reason() + "; a replica refused it as a write (25006) and it was retried on"
+                            + " the primary, so what it did before the refusal ran twice");
         }
         return next;
     }
@@ -101,7 +108,9 @@ public final class Failures {
     /** The statement's failure rules: made at its first failure, as most statements never need them. */
     private ReplicaFailure rules(Attempt attempt) {
         ReplicaFailure rules = attempt.failures();
-        return rules != null ? rules : new ReplicaFailure(attempt.mayRunAgain(), config.replicas().size())
-                .withReplicaBound(config.replicaSocketTimeoutIsOurs());
+        return rules != null
+                ? rules
+                : new ReplicaFailure(attempt.mayRunAgain(), config.replicas().size())
+                        .withReplicaBound(config.replicaSocketTimeoutIsOurs());
     }
 }

@@ -49,8 +49,8 @@ public final class Journal {
         served(sql, physical, physical.role(), attempt.classification(), attempt.reason(), status, attempt.cause());
     }
 
-    public void served(String sql, Physical physical, Route route, Classification c, String reason, TxStatus status,
-                       Cause cause) {
+    public void served(
+            String sql, Physical physical, Route route, Classification c, String reason, TxStatus status, Cause cause) {
         router.completed(c, physical.role(), physical.node.toString(), status);
         cluster.statistics().served(physical.node, c.route() == Route.REPLICA || c.isHinted(), cause);
         if (c.changesSchema()) {
@@ -65,8 +65,12 @@ public final class Journal {
         }
         if (ROUTING_LOG.isLoggable(routingLevel)) {
             // One line to match with the server's own log: this connection, where and why, and what (literals masked).
-            ROUTING_LOG.log(routingLevel, "c" + id + " " + route + " on " + node + serverProcess.apply(physical) + ": "
-                    + reason + " | " + (sql == null ? "-" : Fingerprint.of(sql, config.dialect()).shape()));
+            ROUTING_LOG.log(
+                    routingLevel,
+                    "c" + id + " " + route + " on " + node + serverProcess.apply(physical) + ": " + reason + " | "
+                            + (sql == null
+                                    ? "-"
+                                    : Fingerprint.of(sql, config.dialect()).shape()));
         }
     }
 

@@ -124,7 +124,8 @@ public final class Leases {
 
     /** Whether the server says a transaction is open on the physical connection (begun in SQL, say). */
     private boolean openOnServer(Physical physical) {
-        return serverSession != null && ServerObservation.transactionStatus(physical.connection).open();
+        return serverSession != null
+                && ServerObservation.transactionStatus(physical.connection).open();
     }
 
     /** The logical connection closed: it is no longer counted as pinned. */

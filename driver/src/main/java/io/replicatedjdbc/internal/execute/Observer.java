@@ -18,6 +18,7 @@ public final class Observer {
     private final Router router;
     /** Null where the server is not asked (other drivers than PgJDBC). */
     private final ServerSession serverSession;
+
     private final FunctionVolatility volatility;
 
     public Observer(Router router, ServerSession serverSession, FunctionVolatility volatility) {
@@ -28,8 +29,8 @@ public final class Observer {
 
     /** Observes {@code physical} after {@code sql}, classified as {@code c}, ran there; returns its transaction status. */
     public TxStatus after(Physical physical, String sql, Classification c, boolean succeeded) throws SQLException {
-        TxStatus status = serverSession == null ? TxStatus.UNKNOWN
-                : ServerObservation.transactionStatus(physical.connection);
+        TxStatus status =
+                serverSession == null ? TxStatus.UNKNOWN : ServerObservation.transactionStatus(physical.connection);
         router.observed(c, physical.role(), physical.node.toString(), status);
         if (serverSession != null) {
             if (c.changesSession()) {

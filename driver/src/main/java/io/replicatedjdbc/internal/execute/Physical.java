@@ -23,11 +23,13 @@ public final class Physical implements ServerSession.Carrier {
     int primaryEpoch;
     /** For a SQLite replica: the identity of the file when it was opened (null: not a file), and when last checked. */
     Object fileKey;
+
     long fileCheckedAt;
     /** The server session state it carries (PostgreSQL), or null when not known. */
     private Map<String, String> carried;
     /** The JDBC session state it was last brought to, and that state's version then (pooled). */
     Object jdbcState;
+
     long jdbcVersion;
     /** Its network timeout before a borrower first changed it (pooled); null while none has. */
     Integer defaultNetworkTimeout;

@@ -46,9 +46,11 @@ public final class PhysicalConnections {
 
     /** The node pools (pooled), or null (dedicated). */
     private final NodePools pools;
+
     private final Preparer preparer;
 
-    public PhysicalConnections(Cluster cluster, Config config, SessionState session, NodePools pools, Preparer preparer) {
+    public PhysicalConnections(
+            Cluster cluster, Config config, SessionState session, NodePools pools, Preparer preparer) {
         this.cluster = cluster;
         this.config = config;
         this.session = session;
@@ -68,7 +70,8 @@ public final class PhysicalConnections {
     private Physical obtain(NodeSpec node) throws SQLException {
         if (pools == null) {
             Object fileKey = node.isPrimary() ? null : fileKey(node);
-            Connection connection = node.isPrimary() ? cluster.openPrimary(node, config) : cluster.openReplica(node, config);
+            Connection connection =
+                    node.isPrimary() ? cluster.openPrimary(node, config) : cluster.openReplica(node, config);
             prepare(connection);
             return withFileKey(new Physical(node, connection), fileKey);
         }
@@ -80,7 +83,8 @@ public final class PhysicalConnections {
             if (physical == null) {
                 // (The file's identity is taken after the connection opened it: a copy published meanwhile is the
                 // one it reads.)
-                physical = withFileKey(new Physical(node, entry.connection(), entry), node.isPrimary() ? null : fileKey(node));
+                physical = withFileKey(
+                        new Physical(node, entry.connection(), entry), node.isPrimary() ? null : fileKey(node));
                 entry.attach(physical);
             } else if (replicaFileReplaced(physical)) {
                 // A new copy of the SQLite file was published since this connection opened the old one.
@@ -233,7 +237,8 @@ public final class PhysicalConnections {
                 try {
                     opened = obtain(node);
                 } catch (SQLException e) {
-                    if (!Errors.CONNECTION_FAILED.equals(e.getSQLState()) || System.nanoTime() - deadline >= 0
+                    if (!Errors.CONNECTION_FAILED.equals(e.getSQLState())
+                            || System.nanoTime() - deadline >= 0
                             || e instanceof NodePool.Unavailable) {
                         throw e;
                     }
@@ -270,7 +275,8 @@ public final class PhysicalConnections {
      */
     public boolean primaryMovedAway() {
         Physical current = primary;
-        return current != null && current.primaryEpoch != cluster.primaryEpoch()
+        return current != null
+                && current.primaryEpoch != cluster.primaryEpoch()
                 && !current.node.equals(cluster.writesNodeOrNull());
     }
 
@@ -289,7 +295,9 @@ public final class PhysicalConnections {
         while (true) {
             NodeSpec node = cluster.chooseReplica(tried);
             if (node == null) {
-                if (tried.isEmpty() && (replicaFailure == null || pools != null) && !config.replicas().isEmpty()) {
+                if (tried.isEmpty()
+                        && (replicaFailure == null || pools != null)
+                        && !config.replicas().isEmpty()) {
                     replicaFailure = cluster.whyNoReplica();
                 }
                 return null;
@@ -307,8 +315,10 @@ public final class PhysicalConnections {
                 throw exhausted;
             } catch (SQLException e) {
                 replicaFailure = node + " failed: " + e.getMessage();
-                LOG.log(Level.WARNING, "Replica " + node + " cannot be reached; skipped for "
-                        + config.replicaRetryIntervalMillis() + " ms: " + e.getMessage());
+                LOG.log(
+                        Level.WARNING,
+                        "Replica " + node + " cannot be reached; skipped for " + config.replicaRetryIntervalMillis()
+                                + " ms: " + e.getMessage());
                 continue;
             }
             replica = track(opened);
@@ -408,8 +418,9 @@ public final class PhysicalConnections {
             return null;
         }
         try {
-            return java.nio.file.Files.readAttributes(java.nio.file.Paths.get(path),
-                    java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+            return java.nio.file.Files.readAttributes(
+                            java.nio.file.Paths.get(path), java.nio.file.attribute.BasicFileAttributes.class)
+                    .fileKey();
         } catch (java.io.IOException | RuntimeException e) {
             return null;
         }
@@ -455,8 +466,10 @@ public final class PhysicalConnections {
         replicaFailure = broken.node + " failed: " + cause.getMessage();
         if (markDown) {
             cluster.health().markDown(broken.node, System.nanoTime());
-            LOG.log(Level.WARNING, "Replica " + broken.node + " failed; skipped for "
-                    + config.replicaRetryIntervalMillis() + " ms: " + cause.getMessage());
+            LOG.log(
+                    Level.WARNING,
+                    "Replica " + broken.node + " failed; skipped for " + config.replicaRetryIntervalMillis() + " ms: "
+                            + cause.getMessage());
         }
         if (markDown) {
             cluster.evictPools(broken.node);
@@ -543,7 +556,8 @@ public final class PhysicalConnections {
     private static void endTransaction(Physical physical) {
         try {
             if (!physical.connection.getAutoCommit()
-                    || io.replicatedjdbc.internal.session.ServerObservation.transactionStatus(physical.connection).open()) {
+                    || io.replicatedjdbc.internal.session.ServerObservation.transactionStatus(physical.connection)
+                            .open()) {
                 physical.connection.rollback();
             }
         } catch (SQLException | RuntimeException e) {
@@ -555,7 +569,8 @@ public final class PhysicalConnections {
      * Every physical connection opened and not yet closed, also one a statement opened while another thread closed the
      * logical connection: closing goes through this set, so that none is left open.
      */
-    private final java.util.Set<Physical> opened = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    private final java.util.Set<Physical> opened =
+            java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
 
     private Physical track(Physical physical) {
         return track(physical, true);

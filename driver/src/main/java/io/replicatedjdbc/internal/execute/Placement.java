@@ -24,14 +24,20 @@ public final class Placement {
     private final SessionState session;
     /** Null where the server is not asked (other drivers than PgJDBC). */
     private final ServerSession serverSession;
+
     private final PhysicalConnections nodes;
     /** The configured primary, as explain names it. */
     private final NodeSpec primary;
     /** Where the catalog is asked about a statement: the connection that statement would use. */
     private final FunctionVolatility.ConnectionSource catalogSource = statement -> physicalFor(statement).connection;
 
-    public Placement(Cluster cluster, Router router, SessionState session, ServerSession serverSession,
-                     PhysicalConnections nodes, NodeSpec primary) {
+    public Placement(
+            Cluster cluster,
+            Router router,
+            SessionState session,
+            ServerSession serverSession,
+            PhysicalConnections nodes,
+            NodeSpec primary) {
         this.cluster = cluster;
         this.router = router;
         this.session = session;
@@ -48,7 +54,8 @@ public final class Placement {
         boolean backslashStrings = false;
         if (serverSession != null) {
             Physical home = nodes.anyOpen();
-            backslashStrings = home != null ? ServerObservation.backslashStrings(home.connection)
+            backslashStrings = home != null
+                    ? ServerObservation.backslashStrings(home.connection)
                     : "off".equals(serverSession.state().get("standard_conforming_strings"));
         }
         return cluster.classifier().classify(sql, backslashStrings);

@@ -35,6 +35,7 @@ public final class Readiness {
     private final PhysicalConnections nodes;
     /** Null where the server is not asked (other drivers than PgJDBC). */
     private final ServerSession serverSession;
+
     private final ReadYourWritesGate readYourWrites;
     private final Failures failures;
     /** Whether a result set read from a physical connection is still open (it must not be closed under it). */
@@ -46,8 +47,14 @@ public final class Readiness {
      */
     private NodeSpec confirmedReplica;
 
-    public Readiness(Cluster cluster, Router router, PhysicalConnections nodes, ServerSession serverSession,
-                     ReadYourWritesGate readYourWrites, Failures failures, Predicate<Physical> readingFrom) {
+    public Readiness(
+            Cluster cluster,
+            Router router,
+            PhysicalConnections nodes,
+            ServerSession serverSession,
+            ReadYourWritesGate readYourWrites,
+            Failures failures,
+            Predicate<Physical> readingFrom) {
         this.cluster = cluster;
         this.router = router;
         this.nodes = nodes;
@@ -71,8 +78,10 @@ public final class Readiness {
         Physical physical = attempt.toPrimary() ? nodes.primary() : nodes.replica();
         if (physical == null) {
             String failure = nodes.replicaFailure();
-            attempt = attempt.fellBackTo(nodes.primary(), "no replica available"
-                    + (failure == null ? "" : " (" + failure + ")") + ", fell back to the primary");
+            attempt = attempt.fellBackTo(
+                    nodes.primary(),
+                    "no replica available" + (failure == null ? "" : " (" + failure + ")")
+                            + ", fell back to the primary");
             physical = attempt.physical();
         } else if (!attempt.toPrimary() && !physical.node.isPrimary()) {
             String behind = replicaWithinLagLimit(physical);
@@ -93,8 +102,8 @@ public final class Readiness {
             physical = nodes.currentReplica();
         }
         if (!bringUpToDate(physical)) {
-            return attempt.onPrimary(Cause.FALLBACK,
-                    "the replica could not take this connection's session state, ran on the primary");
+            return attempt.onPrimary(
+                    Cause.FALLBACK, "the replica could not take this connection's session state, ran on the primary");
         }
         router.bind(physical.role(), physical.node.toString());
         return attempt.physical() == physical ? attempt : attempt.admittedTo(physical);
@@ -116,7 +125,9 @@ public final class Readiness {
         if (behind == null && !down) {
             // In rotation; but after a replica came back, long-lived (dedicated) connections spread out again.
             // readingFrom walks the statements: asked only when a move is due, not on every read.
-            if (!nodes.pooled() && !router.inTransaction() && cluster.hasLessLoadedReplica(replica.node)
+            if (!nodes.pooled()
+                    && !router.inTransaction()
+                    && cluster.hasLessLoadedReplica(replica.node)
                     && !readingFrom.test(replica)) {
                 NodeSpec lighter = cluster.claimMoveToLessLoaded(replica.node);
                 if (lighter != null) {
@@ -126,7 +137,10 @@ public final class Readiness {
             return null;
         }
         NodeSpec other = cluster.chooseReplica(Collections.singletonList(replica.node));
-        if (other != null && !other.isPrimary() && !router.inTransaction() && !readingFrom.test(replica)
+        if (other != null
+                && !other.isPrimary()
+                && !router.inTransaction()
+                && !readingFrom.test(replica)
                 && nodes.rebind(other) != null) {
             return null;
         }
@@ -186,7 +200,8 @@ public final class Readiness {
                 return WalPosition.NONE;
             }
             try {
-                return WalPosition.parse(ServerObservation.queryOutsideTransaction(primary.connection, INSERT_POSITION));
+                return WalPosition.parse(
+                        ServerObservation.queryOutsideTransaction(primary.connection, INSERT_POSITION));
             } catch (SQLException e) {
                 if (PhysicalConnections.isConnectionFailure(e, primary) || "57P01".equals(e.getSQLState())) {
                     // The primary went down: its position cannot be had; the replicas are all there is to read from.
@@ -198,8 +213,8 @@ public final class Readiness {
 
         @Override
         public long replicaReplayPosition() throws SQLException {
-            return WalPosition.parse(ServerObservation.queryOutsideTransaction(nodes.currentReplica().connection,
-                    REPLAY_POSITION));
+            return WalPosition.parse(
+                    ServerObservation.queryOutsideTransaction(nodes.currentReplica().connection, REPLAY_POSITION));
         }
 
         @Override
@@ -211,8 +226,13 @@ public final class Readiness {
         public NodeSpec switchToReplicaThatReplayed(long required) throws SQLException {
             NodeSpec where = confirmedReplica;
             Physical bound = nodes.currentReplica();
-            if (where == null || !nodes.pooled() || bound == null || where.equals(bound.node) || router.inTransaction()
-                    || readingFrom.test(bound) || !cluster.health().isAvailable(where, System.nanoTime())
+            if (where == null
+                    || !nodes.pooled()
+                    || bound == null
+                    || where.equals(bound.node)
+                    || router.inTransaction()
+                    || readingFrom.test(bound)
+                    || !cluster.health().isAvailable(where, System.nanoTime())
                     || cluster.positions().tooFarBehind(where) != null
                     || !WalPosition.covers(cluster.positions().replayed(where), required)) {
                 return null;

@@ -38,6 +38,7 @@ public final class SessionChanges {
     private final SessionState session;
     /** Null where the server is not asked (other drivers than PgJDBC). */
     private final ServerSession serverSession;
+
     private final Router router;
     private final PhysicalConnections nodes;
     private final Observer observer;
@@ -45,8 +46,14 @@ public final class SessionChanges {
     private final Journal journal;
     private final List<PendingChange> pending = new ArrayList<>();
 
-    public SessionChanges(SessionState session, ServerSession serverSession, Router router, PhysicalConnections nodes,
-                          Observer observer, Liveness liveness, Journal journal) {
+    public SessionChanges(
+            SessionState session,
+            ServerSession serverSession,
+            Router router,
+            PhysicalConnections nodes,
+            Observer observer,
+            Liveness liveness,
+            Journal journal) {
         this.session = session;
         this.serverSession = serverSession;
         this.router = router;
@@ -59,7 +66,8 @@ public final class SessionChanges {
     /** Runs a session change that {@code owner} issued, as the router decided. */
     public <T> T run(LogicalStatement owner, String sql, Classification c, Decision decision, PhysicalCall<T> call)
             throws SQLException {
-        return serverSession != null ? runOnSessionHome(sql, c, decision, call)
+        return serverSession != null
+                ? runOnSessionHome(sql, c, decision, call)
                 : runEverywhere(owner, sql, c, decision, call);
     }
 
@@ -89,8 +97,15 @@ public final class SessionChanges {
         if (c.sessionReset() == Classification.SessionReset.EVERYTHING) {
             router.sessionDiscarded();
         }
-        journal.served(sql, home, Route.ALL, c, decision.reason() + "; read back from the server and copied to this"
-                + " connection's other nodes before they next run a statement", status, Cause.SESSION);
+        journal.served(
+                sql,
+                home,
+                Route.ALL,
+                c,
+                decision.reason() + "; read back from the server and copied to this"
+                        + " connection's other nodes before they next run a statement",
+                status,
+                Cause.SESSION);
         return result;
     }
 
@@ -102,7 +117,8 @@ public final class SessionChanges {
         Physical home;
         if (router.inTransaction()) {
             home = router.transactionRoute() == Route.REPLICA && nodes.currentReplica() != null
-                    ? nodes.currentReplica() : nodes.primary();
+                    ? nodes.currentReplica()
+                    : nodes.primary();
         } else {
             try {
                 home = nodes.primary();
@@ -156,8 +172,9 @@ public final class SessionChanges {
         return recorded != null ? recorded : getter.apply(nodes.readNode(router.isPinned()).connection);
     }
 
-    private <T> T runEverywhere(LogicalStatement owner, String sql, Classification c, Decision decision,
-                                PhysicalCall<T> call) throws SQLException {
+    private <T> T runEverywhere(
+            LogicalStatement owner, String sql, Classification c, Decision decision, PhysicalCall<T> call)
+            throws SQLException {
         List<Physical> targets = nodes.open();
         if (targets.isEmpty()) {
             targets.add(nodes.readNode(router.isPinned()));
@@ -186,8 +203,14 @@ public final class SessionChanges {
         for (Physical physical : targets) {
             names.append(names.length() == 0 ? "" : ", ").append(physical.node);
         }
-        journal.served(sql, targets.get(0), Route.ALL, c, decision.reason() + "; replayed on connections opened later",
-                TxStatus.UNKNOWN, Cause.SESSION);
+        journal.served(
+                sql,
+                targets.get(0),
+                Route.ALL,
+                c,
+                decision.reason() + "; replayed on connections opened later",
+                TxStatus.UNKNOWN,
+                Cause.SESSION);
         journal.servedEverywhere(names.toString());
         return first;
     }

@@ -23,8 +23,7 @@ public final class SessionObjects {
             + " OR EXISTS (SELECT 1 FROM pg_catalog.pg_cursors WHERE is_holdable)"
             + " OR EXISTS (SELECT 1 FROM pg_catalog.pg_class WHERE relnamespace = pg_catalog.pg_my_temp_schema())";
 
-    private SessionObjects() {
-    }
+    private SessionObjects() {}
 
     /** Whether the statement runs code the classifier cannot see into: {@code DO} or {@code CALL}. */
     public static boolean runsCode(String sql) {
@@ -46,7 +45,8 @@ public final class SessionObjects {
 
     /** Asks the primary's session; pins the router to it when it holds objects; unknown: the connection is not lent again. */
     public static void observe(Physical primary, String sql, Router router, Dialect dialect) {
-        try (Statement statement = primary.connection.createStatement(); ResultSet rs = statement.executeQuery(QUERY)) {
+        try (Statement statement = primary.connection.createStatement();
+                ResultSet rs = statement.executeQuery(QUERY)) {
             if (rs.next() && rs.getBoolean(1)) {
                 router.sessionObjectsObserved("the server reported session objects (a temporary table, a session lock,"
                         + " a listener, a prepared statement or a holdable cursor) after "

@@ -38,6 +38,7 @@ public final class StatementPath {
     private final boolean observesServer;
     /** Null when dedicated. */
     private final Leases leases;
+
     private final ReentrantLock lock;
     private final Host host;
     private final Liveness liveness;
@@ -53,9 +54,18 @@ public final class StatementPath {
      * open are read from a physical connection; {@code serverProcess} names a physical connection's server process
      * for the routing log.
      */
-    public StatementPath(Cluster cluster, Config config, SessionState session, ServerSession serverSession,
-                         Router router, PhysicalConnections nodes, Leases leases, ReentrantLock lock, Host host,
-                         Predicate<Physical> readingFrom, Function<Physical, String> serverProcess) {
+    public StatementPath(
+            Cluster cluster,
+            Config config,
+            SessionState session,
+            ServerSession serverSession,
+            Router router,
+            PhysicalConnections nodes,
+            Leases leases,
+            ReentrantLock lock,
+            Host host,
+            Predicate<Physical> readingFrom,
+            Function<Physical, String> serverProcess) {
         this.cluster = cluster;
         this.config = config;
         this.router = router;
@@ -68,8 +78,8 @@ public final class StatementPath {
         this.placement = new Placement(cluster, router, session, serverSession, nodes, config.primary());
         this.observer = new Observer(router, serverSession, cluster.volatility());
         this.failures = new Failures(cluster, config, nodes, observer, liveness, host);
-        ReadYourWritesGate readYourWrites = new ReadYourWritesGate(cluster.positions(), cluster.readYourWritesStatistics(),
-                config.readYourWritesWaitMillis());
+        ReadYourWritesGate readYourWrites = new ReadYourWritesGate(
+                cluster.positions(), cluster.readYourWritesStatistics(), config.readYourWritesWaitMillis());
         this.readiness = new Readiness(cluster, router, nodes, serverSession, readYourWrites, failures, readingFrom);
         this.journal = new Journal(cluster, config, router, serverProcess);
         this.sessionChanges = new SessionChanges(session, serverSession, router, nodes, observer, liveness, journal);
@@ -121,7 +131,8 @@ public final class StatementPath {
                 // An autocommit read on a replica may be aborted by the monitor if the host hangs: it then runs
                 // elsewhere. (Only where the monitor runs, which is what aborts them.)
                 int abortable = attempt.mayRunAgain() && config.hasWalPositions() && nodes.isReplica(physical)
-                        ? cluster.readStarted(physical.node, physical.connection) : NOT_ABORTABLE;
+                        ? cluster.readStarted(physical.node, physical.connection)
+                        : NOT_ABORTABLE;
                 liveness.running(physical);
                 T result;
                 try {
@@ -181,9 +192,12 @@ public final class StatementPath {
         }
         // Only code that may write can leave session objects: a read whose functions and views the catalog found
         // STABLE or IMMUTABLE (one sent to the primary for read-your-writes, say) is not asked about.
-        if (leases != null && observesServer && status == TxStatus.IDLE && physical.node.isPrimary()
-                && !router.isPinned() && ((asClassified.needsResolving() && c.route() != Route.REPLICA)
-                || SessionObjects.runsCode(sql))) {
+        if (leases != null
+                && observesServer
+                && status == TxStatus.IDLE
+                && physical.node.isPrimary()
+                && !router.isPinned()
+                && ((asClassified.needsResolving() && c.route() != Route.REPLICA) || SessionObjects.runsCode(sql))) {
             SessionObjects.observe(physical, sql, router, config.dialect());
         }
     }

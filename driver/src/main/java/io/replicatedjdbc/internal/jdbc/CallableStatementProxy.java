@@ -25,8 +25,8 @@ class CallableStatementProxy extends PreparedStatementProxy implements CallableS
 
     private static final Classification CALL = Classification.write("CallableStatement");
 
-    CallableStatementProxy(LogicalConnection connection, String sql,
-                           SqlFunction<Connection, ? extends CallableStatement> creator) {
+    CallableStatementProxy(
+            LogicalConnection connection, String sql, SqlFunction<Connection, ? extends CallableStatement> creator) {
         super(connection, sql, CALL, creator);
     }
 
@@ -640,5 +640,4 @@ class CallableStatementProxy extends PreparedStatementProxy implements CallableS
     public boolean wasNull() throws SQLException {
         return callable().wasNull();
     }
-
 }

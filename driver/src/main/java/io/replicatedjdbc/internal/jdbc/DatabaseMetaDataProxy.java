@@ -105,7 +105,8 @@ final class DatabaseMetaDataProxy implements DatabaseMetaData {
     }
 
     @Override
-    public ResultSet getBestRowIdentifier(String arg0, String arg1, String arg2, int arg3, boolean arg4) throws SQLException {
+    public ResultSet getBestRowIdentifier(String arg0, String arg1, String arg2, int arg3, boolean arg4)
+            throws SQLException {
         return wrap(meta(m -> m.getBestRowIdentifier(arg0, arg1, arg2, arg3, arg4)));
     }
 
@@ -140,7 +141,8 @@ final class DatabaseMetaDataProxy implements DatabaseMetaData {
     }
 
     @Override
-    public ResultSet getCrossReference(String arg0, String arg1, String arg2, String arg3, String arg4, String arg5) throws SQLException {
+    public ResultSet getCrossReference(String arg0, String arg1, String arg2, String arg3, String arg4, String arg5)
+            throws SQLException {
         return wrap(meta(m -> m.getCrossReference(arg0, arg1, arg2, arg3, arg4, arg5)));
     }
 
@@ -220,7 +222,8 @@ final class DatabaseMetaDataProxy implements DatabaseMetaData {
     }
 
     @Override
-    public ResultSet getIndexInfo(String arg0, String arg1, String arg2, boolean arg3, boolean arg4) throws SQLException {
+    public ResultSet getIndexInfo(String arg0, String arg1, String arg2, boolean arg3, boolean arg4)
+            throws SQLException {
         return wrap(meta(m -> m.getIndexInfo(arg0, arg1, arg2, arg3, arg4)));
     }
 
@@ -933,5 +936,4 @@ final class DatabaseMetaDataProxy implements DatabaseMetaData {
     public boolean usesLocalFiles() throws SQLException {
         return meta(m -> m.usesLocalFiles());
     }
-
 }

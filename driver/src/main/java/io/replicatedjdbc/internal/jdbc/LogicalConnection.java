@@ -44,13 +44,9 @@ import java.sql.SQLXML;
 import java.sql.Savepoint;
 import java.sql.Statement;
 import java.sql.Struct;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.logging.Level;
@@ -90,6 +86,7 @@ public class LogicalConnection implements ReplicatedConnection {
     private final NodePools pools;
     /** What keeps a borrowed connection with this logical connection (pooled), or null. */
     private final Leases leases;
+
     private final OpenStatements statements = new OpenStatements();
     /**
      * Statements and session changes of one logical connection run one at a time, as on one PgJDBC connection, so that
@@ -120,8 +117,18 @@ public class LogicalConnection implements ReplicatedConnection {
                 LogicalConnection.this.closeQuietly();
             }
         };
-        this.path = new StatementPath(cluster, config, session, serverSession, router, nodes, leases, lock, host,
-                this::readingFrom, this::serverProcess);
+        this.path = new StatementPath(
+                cluster,
+                config,
+                session,
+                serverSession,
+                router,
+                nodes,
+                leases,
+                lock,
+                host,
+                this::readingFrom,
+                this::serverProcess);
         this.liveness = path.liveness();
         this.placement = path.placement();
         this.readiness = path.readiness();
@@ -146,7 +153,8 @@ public class LogicalConnection implements ReplicatedConnection {
         // With PgJDBC present, the connection and its statements also implement PgJDBC's extension interfaces; its
         // classes are named only there, so that the driver loads without PgJDBC.
         LogicalConnection connection = observesServer(config)
-                ? PgLogicalConnection.create(cluster, config) : new LogicalConnection(cluster, config);
+                ? PgLogicalConnection.create(cluster, config)
+                : new LogicalConnection(cluster, config);
         try {
             cluster.checkDrivers();
         } catch (SQLException notConfigured) {
@@ -530,12 +538,12 @@ public class LogicalConnection implements ReplicatedConnection {
     }
 
     @Override
-    public PreparedStatement prepareStatement(String sql, int resultSetType, int resultSetConcurrency,
-                                              int resultSetHoldability) throws SQLException {
+    public PreparedStatement prepareStatement(
+            String sql, int resultSetType, int resultSetConcurrency, int resultSetHoldability) throws SQLException {
         checkOpen(sql);
         checkResultSetArguments(resultSetType, resultSetConcurrency, resultSetHoldability);
-        return track(madeNow(newPrepared(sql,
-                c -> c.prepareStatement(sql, resultSetType, resultSetConcurrency, resultSetHoldability))
+        return track(madeNow(newPrepared(
+                        sql, c -> c.prepareStatement(sql, resultSetType, resultSetConcurrency, resultSetHoldability))
                 .updatable(resultSetConcurrency)));
     }
 
@@ -566,20 +574,19 @@ public class LogicalConnection implements ReplicatedConnection {
     }
 
     @Override
-    public CallableStatement prepareCall(String sql, int resultSetType, int resultSetConcurrency)
-            throws SQLException {
+    public CallableStatement prepareCall(String sql, int resultSetType, int resultSetConcurrency) throws SQLException {
         checkOpen(sql);
         checkResultSetArguments(resultSetType, resultSetConcurrency, ResultSet.CLOSE_CURSORS_AT_COMMIT);
         return track(onPrimaryNow(newCallable(sql, c -> c.prepareCall(sql, resultSetType, resultSetConcurrency))));
     }
 
     @Override
-    public CallableStatement prepareCall(String sql, int resultSetType, int resultSetConcurrency,
-                                         int resultSetHoldability) throws SQLException {
+    public CallableStatement prepareCall(
+            String sql, int resultSetType, int resultSetConcurrency, int resultSetHoldability) throws SQLException {
         checkOpen(sql);
         checkResultSetArguments(resultSetType, resultSetConcurrency, resultSetHoldability);
-        return track(onPrimaryNow(newCallable(sql,
-                c -> c.prepareCall(sql, resultSetType, resultSetConcurrency, resultSetHoldability))));
+        return track(onPrimaryNow(
+                newCallable(sql, c -> c.prepareCall(sql, resultSetType, resultSetConcurrency, resultSetHoldability))));
     }
 
     @Override
@@ -690,7 +697,8 @@ public class LogicalConnection implements ReplicatedConnection {
     @Override
     public String getCatalog() throws SQLException {
         checkOpen();
-        return session.catalog() != null ? session.catalog()
+        return session.catalog() != null
+                ? session.catalog()
                 : onNode(self -> nodes.readNode(router.isPinned()).connection.getCatalog());
     }
 
@@ -714,14 +722,16 @@ public class LogicalConnection implements ReplicatedConnection {
     @Override
     public int getHoldability() throws SQLException {
         checkOpen();
-        return session.holdability() != null ? session.holdability()
+        return session.holdability() != null
+                ? session.holdability()
                 : onNode(self -> nodes.readNode(router.isPinned()).connection.getHoldability());
     }
 
     @Override
     public Map<String, Class<?>> getTypeMap() throws SQLException {
         checkOpen();
-        return session.typeMap() != null ? session.typeMap()
+        return session.typeMap() != null
+                ? session.typeMap()
                 : onNode(self -> nodes.readNode(router.isPinned()).connection.getTypeMap());
     }
 
@@ -755,7 +765,7 @@ public class LogicalConnection implements ReplicatedConnection {
             return;
         }
         try {
-            sessionChanges.onHome(c -> { });
+            sessionChanges.onHome(c -> {});
         } catch (SQLException e) {
             throw new SQLClientInfoException(e.getMessage(), e.getSQLState(), e.getErrorCode(), null, e);
         }
@@ -792,7 +802,8 @@ public class LogicalConnection implements ReplicatedConnection {
     public Properties getClientInfo() throws SQLException {
         checkOpen();
         Properties result = new Properties();
-        result.putAll(onNode(self -> nodes.readNode(router.isPinned()).connection.getClientInfo()));
+        result.putAll(
+                onNode(self -> nodes.readNode(router.isPinned()).connection.getClientInfo()));
         if (session.clientInfo() != null) {
             result.putAll(session.clientInfo());
         }
@@ -810,7 +821,9 @@ public class LogicalConnection implements ReplicatedConnection {
     public int getNetworkTimeout() throws SQLException {
         checkOpen();
         Integer timeout = session.networkTimeoutMillis();
-        return timeout != null ? timeout : onNode(self -> nodes.readNode(router.isPinned()).connection.getNetworkTimeout());
+        return timeout != null
+                ? timeout
+                : onNode(self -> nodes.readNode(router.isPinned()).connection.getNetworkTimeout());
     }
 
     // ---------------------------------------------------------------- metadata, warnings, factories
@@ -965,7 +978,8 @@ public class LogicalConnection implements ReplicatedConnection {
 
     /** The wrapped driver would refuse these when the statement is created, not when it first runs: so do we. */
     private void checkResultSetArguments(int type, int concurrency, int holdability) throws SQLException {
-        if (type != ResultSet.TYPE_FORWARD_ONLY && type != ResultSet.TYPE_SCROLL_INSENSITIVE
+        if (type != ResultSet.TYPE_FORWARD_ONLY
+                && type != ResultSet.TYPE_SCROLL_INSENSITIVE
                 && type != ResultSet.TYPE_SCROLL_SENSITIVE) {
             throw asNodeDriverError(Errors.badArgument("Unknown value for ResultSet type: " + type));
         }

@@ -7,8 +7,8 @@ import java.sql.Connection;
 /** A logical callable statement that also implements PgJDBC's PGStatement. Loaded only when PgJDBC is present. */
 final class PgCallableStatementProxy extends CallableStatementProxy implements PgStatementExtension {
 
-    PgCallableStatementProxy(LogicalConnection connection, String sql,
-                             SqlFunction<Connection, ? extends CallableStatement> creator) {
+    PgCallableStatementProxy(
+            LogicalConnection connection, String sql, SqlFunction<Connection, ? extends CallableStatement> creator) {
         super(connection, sql, creator);
     }
 

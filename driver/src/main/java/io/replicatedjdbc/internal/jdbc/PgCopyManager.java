@@ -114,57 +114,61 @@ final class PgCopyManager extends CopyManager {
     @Override
     public long copyOut(String sql, Writer to) throws SQLException, IOException {
         checkSql(sql);
-        return copy(sql, (physical, progress) -> physical.copyOut(sql, new Writer() {
-            @Override
-            public void write(char[] buffer, int offset, int length) throws IOException {
-                progress.outputStarted = true;
-                to.write(buffer, offset, length);
-            }
+        return copy(
+                sql,
+                (physical, progress) -> physical.copyOut(sql, new Writer() {
+                    @Override
+                    public void write(char[] buffer, int offset, int length) throws IOException {
+                        progress.outputStarted = true;
+                        to.write(buffer, offset, length);
+                    }
 
-            @Override
-            public void write(String text) throws IOException {
-                progress.outputStarted = true;
-                to.write(text);
-            }
+                    @Override
+                    public void write(String text) throws IOException {
+                        progress.outputStarted = true;
+                        to.write(text);
+                    }
 
-            @Override
-            public void flush() throws IOException {
-                to.flush();
-            }
+                    @Override
+                    public void flush() throws IOException {
+                        to.flush();
+                    }
 
-            @Override
-            public void close() throws IOException {
-                to.close();
-            }
-        }));
+                    @Override
+                    public void close() throws IOException {
+                        to.close();
+                    }
+                }));
     }
 
     @Override
     public long copyOut(String sql, OutputStream to) throws SQLException, IOException {
         checkSql(sql);
-        return copy(sql, (physical, progress) -> physical.copyOut(sql, new OutputStream() {
-            @Override
-            public void write(int b) throws IOException {
-                progress.outputStarted = true;
-                to.write(b);
-            }
+        return copy(
+                sql,
+                (physical, progress) -> physical.copyOut(sql, new OutputStream() {
+                    @Override
+                    public void write(int b) throws IOException {
+                        progress.outputStarted = true;
+                        to.write(b);
+                    }
 
-            @Override
-            public void write(byte[] buffer, int offset, int length) throws IOException {
-                progress.outputStarted = true;
-                to.write(buffer, offset, length);
-            }
+                    @Override
+                    public void write(byte[] buffer, int offset, int length) throws IOException {
+                        progress.outputStarted = true;
+                        to.write(buffer, offset, length);
+                    }
 
-            @Override
-            public void flush() throws IOException {
-                to.flush();
-            }
+                    @Override
+                    public void flush() throws IOException {
+                        to.flush();
+                    }
 
-            @Override
-            public void close() throws IOException {
-                to.close();
-            }
-        }));
+                    @Override
+                    public void close() throws IOException {
+                        to.close();
+                    }
+                }));
     }
 
     @Override

@@ -52,7 +52,9 @@ final class PgLargeObjectManager extends LargeObjectManager {
 
     @Override
     public LargeObject open(int oid, boolean commitOnClose) throws SQLException {
-        return direct ? super.open(oid, commitOnClose) : connection.largeObjectCall("open", m -> m.open(oid, commitOnClose));
+        return direct
+                ? super.open(oid, commitOnClose)
+                : connection.largeObjectCall("open", m -> m.open(oid, commitOnClose));
     }
 
     @Override
@@ -62,7 +64,9 @@ final class PgLargeObjectManager extends LargeObjectManager {
 
     @Override
     public LargeObject open(long oid, boolean commitOnClose) throws SQLException {
-        return direct ? super.open(oid, commitOnClose) : connection.largeObjectCall("open", m -> m.open(oid, commitOnClose));
+        return direct
+                ? super.open(oid, commitOnClose)
+                : connection.largeObjectCall("open", m -> m.open(oid, commitOnClose));
     }
 
     @Override
@@ -72,7 +76,9 @@ final class PgLargeObjectManager extends LargeObjectManager {
 
     @Override
     public LargeObject open(int oid, int mode, boolean commitOnClose) throws SQLException {
-        return direct ? super.open(oid, mode, commitOnClose) : connection.largeObjectCall("open", m -> m.open(oid, mode, commitOnClose));
+        return direct
+                ? super.open(oid, mode, commitOnClose)
+                : connection.largeObjectCall("open", m -> m.open(oid, mode, commitOnClose));
     }
 
     @Override
@@ -82,7 +88,9 @@ final class PgLargeObjectManager extends LargeObjectManager {
 
     @Override
     public LargeObject open(long oid, int mode, boolean commitOnClose) throws SQLException {
-        return direct ? super.open(oid, mode, commitOnClose) : connection.largeObjectCall("open", m -> m.open(oid, mode, commitOnClose));
+        return direct
+                ? super.open(oid, mode, commitOnClose)
+                : connection.largeObjectCall("open", m -> m.open(oid, mode, commitOnClose));
     }
 
     @Override

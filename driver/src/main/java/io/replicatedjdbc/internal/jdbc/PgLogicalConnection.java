@@ -73,8 +73,8 @@ final class PgLogicalConnection extends LogicalConnection implements PGConnectio
         }
         for (org.postgresql.util.PSQLState state : org.postgresql.util.PSQLState.values()) {
             if (state.getState().equals(error.getSQLState())) {
-                org.postgresql.util.PSQLException same = new org.postgresql.util.PSQLException(error.getMessage(), state,
-                        error.getCause());
+                org.postgresql.util.PSQLException same =
+                        new org.postgresql.util.PSQLException(error.getMessage(), state, error.getCause());
                 same.setStackTrace(error.getStackTrace());
                 return same;
             }
@@ -124,7 +124,9 @@ final class PgLogicalConnection extends LogicalConnection implements PGConnectio
         if (largeObjects == null) {
             // Made on the primary, where PgJDBC looks up the large object functions (in the open transaction, as it
             // would do alone): it runs as a statement, so the transaction it may open there is observed.
-            largeObjects = runDriverCall("large object API", LARGE_OBJECT_LOOKUP,
+            largeObjects = runDriverCall(
+                    "large object API",
+                    LARGE_OBJECT_LOOKUP,
                     physical -> new PgLargeObjectManager(this, base(physical)));
         }
         return largeObjects;
@@ -132,8 +134,8 @@ final class PgLogicalConnection extends LogicalConnection implements PGConnectio
 
     /** Runs one call of the large object API on the primary, as a write. */
     <T> T largeObjectCall(String what, LargeObjectCall<T> call) throws SQLException {
-        return runDriverCall("large object API: " + what, LARGE_OBJECT_WRITE,
-                physical -> largeObjects.run(base(physical), call));
+        return runDriverCall(
+                "large object API: " + what, LARGE_OBJECT_WRITE, physical -> largeObjects.run(base(physical), call));
     }
 
     @FunctionalInterface
@@ -154,7 +156,9 @@ final class PgLogicalConnection extends LogicalConnection implements PGConnectio
     @Override
     public PGReplicationConnection getReplicationAPI() {
         try {
-            return handedToApplication("PGReplicationConnection").unwrap(PGConnection.class).getReplicationAPI();
+            return handedToApplication("PGReplicationConnection")
+                    .unwrap(PGConnection.class)
+                    .getReplicationAPI();
         } catch (SQLException e) {
             throw new IllegalStateException(e.getMessage(), e);
         }
@@ -258,7 +262,8 @@ final class PgLogicalConnection extends LogicalConnection implements PGConnectio
 
     @Override
     public void setPrepareThreshold(int threshold) {
-        driverSettingUnchecked("prepareThreshold", c -> c.unwrap(PGConnection.class).setPrepareThreshold(threshold));
+        driverSettingUnchecked(
+                "prepareThreshold", c -> c.unwrap(PGConnection.class).setPrepareThreshold(threshold));
     }
 
     @Override
@@ -303,7 +308,8 @@ final class PgLogicalConnection extends LogicalConnection implements PGConnectio
 
     @Override
     public void setAdaptiveFetch(boolean adaptiveFetch) {
-        driverSettingUnchecked("adaptiveFetch", c -> c.unwrap(PGConnection.class).setAdaptiveFetch(adaptiveFetch));
+        driverSettingUnchecked(
+                "adaptiveFetch", c -> c.unwrap(PGConnection.class).setAdaptiveFetch(adaptiveFetch));
     }
 
     @Override

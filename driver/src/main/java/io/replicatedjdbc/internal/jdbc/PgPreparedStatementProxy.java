@@ -7,8 +7,8 @@ import java.sql.PreparedStatement;
 /** A logical prepared statement that also implements PgJDBC's PGStatement. Loaded only when PgJDBC is present. */
 final class PgPreparedStatementProxy extends PreparedStatementProxy implements PgStatementExtension {
 
-    PgPreparedStatementProxy(LogicalConnection connection, String sql,
-                             SqlFunction<Connection, ? extends PreparedStatement> creator) {
+    PgPreparedStatementProxy(
+            LogicalConnection connection, String sql, SqlFunction<Connection, ? extends PreparedStatement> creator) {
         super(connection, sql, creator);
     }
 

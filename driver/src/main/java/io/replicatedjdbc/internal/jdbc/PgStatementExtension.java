@@ -29,8 +29,11 @@ interface PgStatementExtension extends PGStatement {
     @Override
     @SuppressWarnings("deprecation")
     default void setUseServerPrepare(boolean flag) throws SQLException {
-        logical().driverSetting("prepareThreshold", flag ? 1 : 0,
-                s -> s.unwrap(PGStatement.class).setUseServerPrepare(flag));
+        logical()
+                .driverSetting(
+                        "prepareThreshold",
+                        flag ? 1 : 0,
+                        s -> s.unwrap(PGStatement.class).setUseServerPrepare(flag));
     }
 
     @Override
@@ -46,8 +49,11 @@ interface PgStatementExtension extends PGStatement {
     @Override
     default void setPrepareThreshold(int threshold) throws SQLException {
         // PgJDBC takes a negative threshold as "binary transfers, prepared at once": a threshold of 1.
-        logical().driverSetting("prepareThreshold", threshold < 0 ? 1 : threshold,
-                s -> s.unwrap(PGStatement.class).setPrepareThreshold(threshold));
+        logical()
+                .driverSetting(
+                        "prepareThreshold",
+                        threshold < 0 ? 1 : threshold,
+                        s -> s.unwrap(PGStatement.class).setPrepareThreshold(threshold));
     }
 
     @Override
@@ -72,8 +78,11 @@ interface PgStatementExtension extends PGStatement {
     @Override
     default void setAdaptiveFetch(boolean adaptiveFetch) {
         try {
-            logical().driverSetting("adaptiveFetch", adaptiveFetch ? 1 : 0,
-                    s -> s.unwrap(PGStatement.class).setAdaptiveFetch(adaptiveFetch));
+            logical()
+                    .driverSetting(
+                            "adaptiveFetch",
+                            adaptiveFetch ? 1 : 0,
+                            s -> s.unwrap(PGStatement.class).setAdaptiveFetch(adaptiveFetch));
         } catch (SQLException e) {
             throw new IllegalStateException(e.getMessage(), e);
         }

@@ -80,13 +80,16 @@ class PreparedStatementProxy extends StatementProxy implements PreparedStatement
     private long parametersVersion;
     private final List<Parameter[]> batches = new ArrayList<>();
 
-    PreparedStatementProxy(LogicalConnection connection, String sql,
-                           SqlFunction<Connection, ? extends PreparedStatement> creator) {
+    PreparedStatementProxy(
+            LogicalConnection connection, String sql, SqlFunction<Connection, ? extends PreparedStatement> creator) {
         this(connection, sql, connection.classify(sql), creator);
     }
 
-    PreparedStatementProxy(LogicalConnection connection, String sql, Classification classification,
-                           SqlFunction<Connection, ? extends PreparedStatement> creator) {
+    PreparedStatementProxy(
+            LogicalConnection connection,
+            String sql,
+            Classification classification,
+            SqlFunction<Connection, ? extends PreparedStatement> creator) {
         super(connection, creator);
         this.sql = sql;
         this.classification = classification;
@@ -225,6 +228,7 @@ class PreparedStatementProxy extends StatementProxy implements PreparedStatement
 
     /** The physical calls of the plain executions, made once per statement rather than once per execution. */
     private final PhysicalCall<ResultSet> executeQuery = p -> prepared(p).executeQuery();
+
     private final PhysicalCall<Integer> executeUpdate = p -> prepared(p).executeUpdate();
 
     @Override
@@ -305,8 +309,10 @@ class PreparedStatementProxy extends StatementProxy implements PreparedStatement
 
     private SQLException queryStringNotAllowed(String method) {
         // 42809 (wrong object type), as PgJDBC answers.
-        return connection.asNodeDriverError(new SQLException("Can't use query methods that take a query string on a"
-                + " PreparedStatement (" + method + "(String)): use " + method + "()", "42809"));
+        return connection.asNodeDriverError(new SQLException(
+                "Can't use query methods that take a query string on a" + " PreparedStatement (" + method
+                        + "(String)): use " + method + "()",
+                "42809"));
     }
 
     Classification classification() {
@@ -637,5 +643,4 @@ class PreparedStatementProxy extends StatementProxy implements PreparedStatement
     public void setUnicodeStream(int index, java.io.InputStream value, int length) throws SQLException {
         stream(index, ps -> ps.setUnicodeStream(index, value, length));
     }
-
 }

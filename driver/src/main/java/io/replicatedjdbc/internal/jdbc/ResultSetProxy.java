@@ -1036,5 +1036,4 @@ final class ResultSetProxy implements ResultSet {
     public boolean wasNull() throws SQLException {
         return delegate.wasNull();
     }
-
 }

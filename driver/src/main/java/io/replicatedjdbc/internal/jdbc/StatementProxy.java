@@ -48,6 +48,7 @@ class StatementProxy implements Statement, LogicalStatement {
 
     /** Links of its logical connection's list of open statements ({@link OpenStatements}), guarded by the list. */
     StatementProxy previousOpen;
+
     StatementProxy nextOpen;
     boolean listedOpen;
 
@@ -55,6 +56,7 @@ class StatementProxy implements Statement, LogicalStatement {
     static final int MAX_HELD = 4;
     /** Its physical statements, the oldest first. */
     private final List<Held> made = new ArrayList<>(2);
+
     private volatile Held current;
     private boolean updatable;
     private ResultSetProxy currentResultSet;
@@ -73,6 +75,7 @@ class StatementProxy implements Statement, LogicalStatement {
     private String cursorName;
     /** Settings of the wrapped driver's own statement interface (PgJDBC's prepare threshold, ...), by name. */
     private java.util.Map<String, SqlConsumer<Statement>> driverSettings;
+
     private java.util.Map<String, Integer> driverValues;
 
     StatementProxy(LogicalConnection connection, SqlFunction<Connection, ? extends Statement> creator) {
@@ -193,7 +196,9 @@ class StatementProxy implements Statement, LogicalStatement {
         }
         // Pooled, its connection may be lent to another logical connection now: the statement object is still this
         // one's, and PgJDBC checks and keeps parameters in it without the connection.
-        return connection.isInUse(held.physical) || (held.physical.entry != null && !isGone(held.physical)) ? held : null;
+        return connection.isInUse(held.physical) || (held.physical.entry != null && !isGone(held.physical))
+                ? held
+                : null;
     }
 
     private void applySettings(Statement statement) throws SQLException {
@@ -314,7 +319,9 @@ class StatementProxy implements Statement, LogicalStatement {
         checkOpen();
         currentResultSet = null;
         resultsOn = null;
-        T result = connection.path().run(this, sql, updatable && c.route() == io.replicatedjdbc.Route.REPLICA ? UPDATABLE : c, call);
+        T result = connection
+                .path()
+                .run(this, sql, updatable && c.route() == io.replicatedjdbc.Route.REPLICA ? UPDATABLE : c, call);
         Physical served = connection.lastServed();
         Held ran = find(served);
         if (ran != null) {
@@ -345,8 +352,8 @@ class StatementProxy implements Statement, LogicalStatement {
     final void checkOpen() throws SQLException {
         if (closed) {
             // Closed with its connection: the connection's 08003, as PgJDBC answers then; closed alone: 55000.
-            throw connection.asNodeDriverError(connection.closedFlag() ? Errors.closed("Connection")
-                    : Errors.statementClosed());
+            throw connection.asNodeDriverError(
+                    connection.closedFlag() ? Errors.closed("Connection") : Errors.statementClosed());
         }
         connection.checkOpen();
     }
@@ -617,9 +624,12 @@ class StatementProxy implements Statement, LogicalStatement {
     @Override
     public void setFetchDirection(int direction) throws SQLException {
         checkOpen();
-        if (direction != ResultSet.FETCH_FORWARD && direction != ResultSet.FETCH_REVERSE
+        if (direction != ResultSet.FETCH_FORWARD
+                && direction != ResultSet.FETCH_REVERSE
                 && direction != ResultSet.FETCH_UNKNOWN) {
-            throw connection.asNodeDriverError(Errors.badOption("fetchDirection", String.valueOf(direction),
+            throw connection.asNodeDriverError(Errors.badOption(
+                    "fetchDirection",
+                    String.valueOf(direction),
                     "ResultSet.FETCH_FORWARD, FETCH_REVERSE or FETCH_UNKNOWN"));
         }
         for (Held held : settingTargets()) {
@@ -697,7 +707,8 @@ class StatementProxy implements Statement, LogicalStatement {
     public void setQueryTimeout(int seconds) throws SQLException {
         checkOpen();
         if (!connection.validatesAtOnce() && seconds < 0) {
-            throw connection.asNodeDriverError(Errors.badOption("queryTimeout", String.valueOf(seconds), "0 or more seconds"));
+            throw connection.asNodeDriverError(
+                    Errors.badOption("queryTimeout", String.valueOf(seconds), "0 or more seconds"));
         }
         for (Held held : settingTargets()) {
             held.statement.setQueryTimeout(seconds);

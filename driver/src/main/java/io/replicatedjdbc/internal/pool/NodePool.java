@@ -54,8 +54,13 @@ public final class NodePool {
         final long validateIdleNanos;
         final long leakNanos;
 
-        public Limits(int size, long timeoutMillis, long idleTimeoutMillis, long maxLifetimeMillis,
-                      long validateIdleMillis, long leakThresholdMillis) {
+        public Limits(
+                int size,
+                long timeoutMillis,
+                long idleTimeoutMillis,
+                long maxLifetimeMillis,
+                long validateIdleMillis,
+                long leakThresholdMillis) {
             this.size = size;
             this.timeoutNanos = timeoutMillis * 1_000_000L;
             this.idleTimeoutNanos = idleTimeoutMillis * 1_000_000L;
@@ -77,6 +82,7 @@ public final class NodePool {
         private volatile int state = IN_USE;
         /** Its slot in the pool; -1 while it has none. */
         private int slot = -1;
+
         private volatile Throwable takenAt;
         private volatile boolean leakReported;
         /** What the pool's user keeps with the connection (its session state, its statements): set once. */
@@ -140,9 +146,14 @@ public final class NodePool {
     private final AtomicInteger total = new AtomicInteger();
     /** Borrowers waiting; the lock and condition are only for them. */
     private final AtomicInteger waiting = new AtomicInteger();
+
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition returned = lock.newCondition();
     private volatile int generation;
+    /** Evictions may come from several threads at once (the monitor, failed statements): each one counts. */
+    private static final java.util.concurrent.atomic.AtomicIntegerFieldUpdater<NodePool> GENERATION =
+            java.util.concurrent.atomic.AtomicIntegerFieldUpdater.newUpdater(NodePool.class, "generation");
+
     private volatile boolean closed;
     private final java.util.concurrent.atomic.LongAdder opened = new java.util.concurrent.atomic.LongAdder();
     private final java.util.concurrent.atomic.LongAdder closedCount = new java.util.concurrent.atomic.LongAdder();
@@ -212,7 +223,9 @@ public final class NodePool {
             }
             entry.borrowedAt = now;
             entry.leakReported = false;
-            entry.takenAt = limits.leakNanos > 0 ? new Throwable("taken here, by " + Thread.currentThread().getName()) : null;
+            entry.takenAt = limits.leakNanos > 0
+                    ? new Throwable("taken here, by " + Thread.currentThread().getName())
+                    : null;
             return entry;
         }
     }
@@ -234,10 +247,15 @@ public final class NodePool {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     waits.record(System.nanoTime() - start);
-                    throw new Unavailable("No connection of " + node + " was free within "
-                            + limits.timeoutNanos / 1_000_000 + " ms: all " + limits.size + " of its pool are in use ("
-                            + (waiting.get() - 1) + " other statements waiting); raise the pool's size or poolTimeout, or"
-                            + " look for transactions or result sets left open", "08001", null);
+                    throw new Unavailable(
+                            "No connection of " + node + " was free within "
+                                    + limits.timeoutNanos / 1_000_000 + " ms: all " + limits.size
+                                    + " of its pool are in use ("
+                                    + (waiting.get() - 1)
+                                    + " other statements waiting); raise the pool's size or poolTimeout, or"
+                                    + " look for transactions or result sets left open",
+                            "08001",
+                            null);
                 }
                 try {
                     returned.awaitNanos(left);
@@ -424,7 +442,7 @@ public final class NodePool {
      * that no borrower gets a connection from before.
      */
     public void evictAll() {
-        generation++;
+        GENERATION.incrementAndGet(this);
         closeIdle();
         signalAll();
     }
@@ -458,12 +476,18 @@ public final class NodePool {
         if (limits.leakNanos > 0) {
             for (int i = 0; i < slots.length(); i++) {
                 Entry entry = slots.get(i);
-                if (entry != null && entry.state == IN_USE && !entry.leakReported
+                if (entry != null
+                        && entry.state == IN_USE
+                        && !entry.leakReported
                         && now - entry.borrowedAt > limits.leakNanos) {
                     entry.leakReported = true;
-                    LOG.log(Level.WARNING, "A connection of " + node + " has been held for more than "
-                            + limits.leakNanos / 1_000_000 + " ms (poolLeakThreshold): a transaction or result set"
-                            + " left open?", entry.takenAt);
+                    LOG.log(
+                            Level.WARNING,
+                            "A connection of " + node + " has been held for more than "
+                                    + limits.leakNanos / 1_000_000
+                                    + " ms (poolLeakThreshold): a transaction or result set"
+                                    + " left open?",
+                            entry.takenAt);
                 }
             }
         }
@@ -496,8 +520,19 @@ public final class NodePool {
                 }
             }
         }
-        return new PoolStatistics(node, name, limits.size, inUse, open - inUse, waiting.get(),
-                opened.sum(), closedCount.sum(), wait[0], wait[1], wait[2], pinned.get());
+        return new PoolStatistics(
+                node,
+                name,
+                limits.size,
+                inUse,
+                open - inUse,
+                waiting.get(),
+                opened.sum(),
+                closedCount.sum(),
+                wait[0],
+                wait[1],
+                wait[2],
+                pinned.get());
     }
 
     private static void closeQuietly(Connection connection) {
@@ -545,7 +580,9 @@ public final class NodePool {
                 sorted[i] = samples.get(i);
             }
             java.util.Arrays.sort(sorted);
-            return new long[] {percentile(sorted, zeros, waited, 0.5), percentile(sorted, zeros, waited, 0.99), max.get()};
+            return new long[] {
+                percentile(sorted, zeros, waited, 0.5), percentile(sorted, zeros, waited, 0.99), max.get()
+            };
         }
 
         /** The quantile of every borrow: {@code zeros} that did not wait, {@code waited} whose last ones are sorted. */

@@ -54,9 +54,17 @@ public final class NodePools {
         PoolSettings settings = config.pool();
         int index = config.replicas().indexOf(node);
         int size = node.isPrimary() || index < 0 ? settings.primarySize() : settings.replicaSize(index);
-        NodePool pool = new NodePool(node.toString(), node.name(), () -> opener.open(node), new NodePool.Limits(size,
-                settings.timeoutMillis(), settings.idleTimeoutMillis(), settings.maxLifetimeMillis(),
-                settings.validateIdleMillis(), settings.leakThresholdMillis()));
+        NodePool pool = new NodePool(
+                node.toString(),
+                node.name(),
+                () -> opener.open(node),
+                new NodePool.Limits(
+                        size,
+                        settings.timeoutMillis(),
+                        settings.idleTimeoutMillis(),
+                        settings.maxLifetimeMillis(),
+                        settings.validateIdleMillis(),
+                        settings.leakThresholdMillis()));
         synchronized (this) {
             if (closed) {
                 // Closed (a data source closed) while logical connections of it are still open: they get nothing more.
@@ -149,8 +157,9 @@ public final class NodePools {
     private long period() {
         PoolSettings settings = config.pool();
         long shortest = 1_000;
-        for (long limit : new long[] {settings.idleTimeoutMillis(), settings.maxLifetimeMillis(),
-                settings.leakThresholdMillis()}) {
+        for (long limit :
+                new long[] {settings.idleTimeoutMillis(), settings.maxLifetimeMillis(), settings.leakThresholdMillis()
+                }) {
             if (limit > 0) {
                 shortest = Math.min(shortest, limit / 4);
             }

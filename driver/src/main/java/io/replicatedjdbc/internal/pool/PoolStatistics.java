@@ -7,6 +7,7 @@ public final class PoolStatistics {
     public final String node;
     /** The node's name ({@code primary}, {@code replica1}): the key of the statistics' maps. */
     public final String name;
+
     public final int size;
     public final int active;
     public final int idle;
@@ -18,8 +19,19 @@ public final class PoolStatistics {
     public final long waitMaxNanos;
     public final int pinned;
 
-    PoolStatistics(String node, String name, int size, int active, int idle, int waiting, long opened, long closed,
-                   long waitP50Nanos, long waitP99Nanos, long waitMaxNanos, int pinned) {
+    PoolStatistics(
+            String node,
+            String name,
+            int size,
+            int active,
+            int idle,
+            int waiting,
+            long opened,
+            long closed,
+            long waitP50Nanos,
+            long waitP99Nanos,
+            long waitMaxNanos,
+            int pinned) {
         this.node = node;
         this.name = name;
         this.size = size;
@@ -37,9 +49,19 @@ public final class PoolStatistics {
     /** One line, as the status command and logs show it. */
     @Override
     public String toString() {
-        return String.format(java.util.Locale.ROOT,
+        return String.format(
+                java.util.Locale.ROOT,
                 "pool %d: %d active, %d idle, %d waiting, %d opened, %d closed, wait p50 %.2f ms p99 %.2f ms max %.2f ms, "
-                        + "%d pinned", size, active, idle, waiting, opened, closed, waitP50Nanos / 1e6, waitP99Nanos / 1e6,
-                waitMaxNanos / 1e6, pinned);
+                        + "%d pinned",
+                size,
+                active,
+                idle,
+                waiting,
+                opened,
+                closed,
+                waitP50Nanos / 1e6,
+                waitP99Nanos / 1e6,
+                waitMaxNanos / 1e6,
+                pinned);
     }
 }

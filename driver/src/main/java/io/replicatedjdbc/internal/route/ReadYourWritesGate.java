@@ -37,8 +37,7 @@ public final class ReadYourWritesGate {
         }
 
         /** A read that must see this connection's writes may run on {@code replica}. */
-        default void confirmed(NodeSpec replica) {
-        }
+        default void confirmed(NodeSpec replica) {}
 
         /**
          * The primary's insert position answered to a question sent after {@code nanos} by the configuration's
@@ -65,6 +64,7 @@ public final class ReadYourWritesGate {
 
     /** The first pause of a wait ({@code readYourWritesWait}), doubled after each answer that is still behind. */
     static final long FIRST_PAUSE_NANOS = 100_000L;
+
     static final long MAX_PAUSE_NANOS = 10_000_000L;
 
     private final ReplicaPositions positions;

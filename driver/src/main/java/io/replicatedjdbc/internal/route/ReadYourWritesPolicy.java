@@ -33,7 +33,9 @@ public interface ReadYourWritesPolicy {
             case CONNECTION:
                 return new UntilClose();
             case LSN:
-                return new Positions(committedWrites, config.readYourWritesScope() == Config.Scope.GLOBAL,
+                return new Positions(
+                        committedWrites,
+                        config.readYourWritesScope() == Config.Scope.GLOBAL,
                         config.readYourWritesScope() == Config.Scope.CLUSTER);
             default:
                 return new Window(config.readYourWritesWindowMillis());
@@ -89,8 +91,7 @@ public interface ReadYourWritesPolicy {
 
         /** A position protects against lag whoever borrows the connection next: it stays. */
         @Override
-        public void reset() {
-        }
+        public void reset() {}
 
         /** Whether this connection committed writes whose position it has not fetched yet. */
         public boolean pending() {
@@ -142,8 +143,7 @@ public interface ReadYourWritesPolicy {
     /** Reads go to replicas at once, even right after a write. */
     final class Off implements ReadYourWritesPolicy {
         @Override
-        public void onWrite(long nowNanos) {
-        }
+        public void onWrite(long nowNanos) {}
 
         @Override
         public String pinReason(long nowNanos) {
@@ -151,8 +151,7 @@ public interface ReadYourWritesPolicy {
         }
 
         @Override
-        public void reset() {
-        }
+        public void reset() {}
     }
 
     /** After the first write, every read of the connection goes to the primary. */
@@ -208,7 +207,6 @@ public interface ReadYourWritesPolicy {
 
         /** The window protects the next reads against replica lag, whoever borrows the connection: it runs out by itself. */
         @Override
-        public void reset() {
-        }
+        public void reset() {}
     }
 }

@@ -66,7 +66,8 @@ public final class ReplicaFailure {
      * A timeout says nothing about the node's health.
      */
     public static boolean timedOut(SQLException error) {
-        return QUERY_CANCELED.equals(error.getSQLState()) || error instanceof java.sql.SQLTimeoutException
+        return QUERY_CANCELED.equals(error.getSQLState())
+                || error instanceof java.sql.SQLTimeoutException
                 || socketTimedOut(error);
     }
 
@@ -122,13 +123,17 @@ public final class ReplicaFailure {
         String message = error.getMessage() == null ? "" : error.getMessage().trim();
         if (connectionLost) {
             return replicaAttempts < replicaAttemptsAllowed
-                    ? new Next(Action.ANOTHER_REPLICA, "the replica failed (" + message + "), tried another replica", false)
+                    ? new Next(
+                            Action.ANOTHER_REPLICA,
+                            "the replica failed (" + message + "), tried another replica",
+                            false)
                     : new Next(Action.PRIMARY, "the replica failed (" + message + "), fell back to the primary", false);
         }
         if (READ_ONLY_REFUSAL.equals(error.getSQLState())) {
             // A refused write changed nothing on the replica: the classifier took a write for a read (a function
             // listed in readFunctions that writes, say).
-            return new Next(Action.PRIMARY, "the replica refused it as a write (" + message + "), ran on the primary", true);
+            return new Next(
+                    Action.PRIMARY, "the replica refused it as a write (" + message + "), ran on the primary", true);
         }
         if (RECOVERY_CONFLICT.equals(error.getSQLState())) {
             // An autocommit read is never serializable on a standby, so 40001 there can only be a replay conflict.

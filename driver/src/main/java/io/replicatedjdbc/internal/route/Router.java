@@ -35,9 +35,11 @@ public final class Router {
     private String sessionPin;
     /** The node kind the open transaction runs on, or null when none is bound. */
     private Route transactionRoute;
+
     private String transactionNode;
     /** A transaction begun in SQL ({@code BEGIN}) while in autocommit mode. */
     private boolean sqlTransaction;
+
     private boolean transactionWrote;
     /** The session as the server reports it, where it can be asked; null where it is inferred from SQL. */
     private final ServerSession serverSession;
@@ -61,8 +63,8 @@ public final class Router {
             if (transactionRoute == Route.REPLICA && c.isWrite() && (!standbyRefusesWrites || c.pinsSession())) {
                 throw Errors.writeInReadOnlyTransaction(transactionNode);
             }
-            return new Decision(transactionRoute, "inside " + describeTransaction() + " (" + c.reason() + ")",
-                    Cause.TRANSACTION);
+            return new Decision(
+                    transactionRoute, "inside " + describeTransaction() + " (" + c.reason() + ")", Cause.TRANSACTION);
         }
         if (!session.autoCommit()) {
             Decision refusal = replicaRefusal(c, now);
@@ -70,7 +72,8 @@ public final class Router {
                 return new Decision(Route.REPLICA, "read-only transaction (" + c.reason() + ")", Cause.READ);
             }
             return session.readOnly()
-                    ? new Decision(Route.PRIMARY, "read-only transaction on the primary: " + refusal.reason(), refusal.cause())
+                    ? new Decision(
+                            Route.PRIMARY, "read-only transaction on the primary: " + refusal.reason(), refusal.cause())
                     : new Decision(Route.PRIMARY, "read-write transaction (" + c.reason() + ")", Cause.TRANSACTION);
         }
         if (c.route() == Route.ALL) {
@@ -89,14 +92,16 @@ public final class Router {
             return new Decision(Route.PRIMARY, pinReason, Cause.PIN);
         }
         if (sessionPin != null) {
-            return new Decision(Route.PRIMARY, "pinned to the primary since " + sessionPin + " (" + c.reason() + ")",
-                    Cause.PIN);
+            return new Decision(
+                    Route.PRIMARY, "pinned to the primary since " + sessionPin + " (" + c.reason() + ")", Cause.PIN);
         }
         if (!hasReplicas) {
             return new Decision(Route.PRIMARY, "no replicas configured (" + c.reason() + ")", Cause.NO_REPLICAS);
         }
         if (standbyRefusesSerializable && serializable()) {
-            return new Decision(Route.PRIMARY, "a hot standby refuses SERIALIZABLE transactions (" + c.reason() + ")",
+            return new Decision(
+                    Route.PRIMARY,
+                    "a hot standby refuses SERIALIZABLE transactions (" + c.reason() + ")",
                     Cause.SERIALIZABLE);
         }
         String pin = readYourWrites.pinReason(now);
@@ -212,7 +217,9 @@ public final class Router {
 
     /** The read-your-writes positions of this connection, when {@code readYourWrites=lsn}; else null. */
     public ReadYourWritesPolicy.Positions positions() {
-        return readYourWrites instanceof ReadYourWritesPolicy.Positions ? (ReadYourWritesPolicy.Positions) readYourWrites : null;
+        return readYourWrites instanceof ReadYourWritesPolicy.Positions
+                ? (ReadYourWritesPolicy.Positions) readYourWrites
+                : null;
     }
 
     /** Whether a transaction is open and bound to a node. */

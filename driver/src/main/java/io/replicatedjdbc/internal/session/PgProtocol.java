@@ -12,8 +12,7 @@ import org.postgresql.core.TransactionState;
  */
 final class PgProtocol {
 
-    private PgProtocol() {
-    }
+    private PgProtocol() {}
 
     static TxStatus transactionStatus(Connection connection) {
         BaseConnection base = base(connection);

@@ -11,8 +11,7 @@ public final class ServerObservation {
 
     private static final boolean PGJDBC = present("org.postgresql.core.BaseConnection");
 
-    private ServerObservation() {
-    }
+    private ServerObservation() {}
 
     private static boolean present(String name) {
         try {
@@ -44,7 +43,7 @@ public final class ServerObservation {
             node.setAutoCommit(true);
         }
         try (java.sql.Statement statement = node.createStatement();
-             java.sql.ResultSet rs = statement.executeQuery(sql)) {
+                java.sql.ResultSet rs = statement.executeQuery(sql)) {
             return rs.next() ? rs.getString(1) : null;
         } finally {
             if (toggle) {

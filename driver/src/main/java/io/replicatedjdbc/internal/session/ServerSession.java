@@ -31,8 +31,8 @@ public final class ServerSession {
     private static final String ROLE = " role";
     private static final String AUTHORIZATION = " session_authorization";
     private static final int MAX_CUSTOM_NAMES = 64;
-    private static final Pattern CUSTOM_NAME =
-            Pattern.compile("(?<![A-Za-z0-9_$.])([A-Za-z_][A-Za-z0-9_$]*\\.[A-Za-z_][A-Za-z0-9_$]*)(?![A-Za-z0-9_$(.])");
+    private static final Pattern CUSTOM_NAME = Pattern.compile(
+            "(?<![A-Za-z0-9_$.])([A-Za-z_][A-Za-z0-9_$]*\\.[A-Za-z_][A-Za-z0-9_$]*)(?![A-Za-z0-9_$(.])");
 
     /** Every setting whose source is the session, the role, and the authorization when it is not the login user's. */
     private static final String READ = "SELECT pg_catalog.lower(name), setting FROM pg_catalog.pg_settings"
@@ -47,10 +47,22 @@ public final class ServerSession {
      */
     private static final Pattern ONE_SETTING = Pattern.compile(
             "\\s*(SET|RESET)\\s+(?:SESSION\\s+)?([A-Za-z_][A-Za-z0-9_$]*(?:\\.[A-Za-z_][A-Za-z0-9_$]*)?)"
-                    + "(?:\\s*(?:\\s+TO\\s+|=)\\s*(\\S.*?))?\\s*;?\\s*", Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
+                    + "(?:\\s*(?:\\s+TO\\s+|=)\\s*(\\S.*?))?\\s*;?\\s*",
+            Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
+
     private static final Set<String> NOT_ONE_SETTING = new java.util.HashSet<>(java.util.Arrays.asList(
-            "time", "names", "role", "schema", "session", "local", "xml", "transaction", "all", "constraints",
-            "characteristics", "authorization"));
+            "time",
+            "names",
+            "role",
+            "schema",
+            "session",
+            "local",
+            "xml",
+            "transaction",
+            "all",
+            "constraints",
+            "characteristics",
+            "authorization"));
 
     /**
      * A physical connection and the session state it is known to carry (null: not known; a new connection carries
@@ -79,6 +91,7 @@ public final class ServerSession {
     private Map<String, String> current;
     /** The physical connection whose session changed inside a transaction still open there. */
     private Carrier pending;
+
     private final Set<String> customNames = new LinkedHashSet<>();
 
     /**
@@ -90,13 +103,17 @@ public final class ServerSession {
     }
 
     /**
-     * As {@link #changed(Connection, String, TxStatus)}; {@code succeeded} when the statement ran without error, so
+     * As {@link #changed(Carrier, String, TxStatus)}; {@code succeeded} when the statement ran without error, so
      * that a statement setting one plain setting need only have that setting read back.
      */
     public void changed(Carrier node, String sql, TxStatus status, boolean succeeded) throws SQLException {
         learnNames(sql);
         Map<String, String> before = node.carried();
-        if (succeeded && status == TxStatus.IDLE && pending == null && before != null && sql != null
+        if (succeeded
+                && status == TxStatus.IDLE
+                && pending == null
+                && before != null
+                && sql != null
                 && readBackOne(node, sql, before)) {
             return;
         }
@@ -109,12 +126,15 @@ public final class ServerSession {
     /** Reads back the one setting a {@code SET name ...} or {@code RESET name} changed; false for any other statement. */
     private boolean readBackOne(Carrier node, String sql, Map<String, String> before) throws SQLException {
         int semicolon = sql.indexOf(';');
-        if ((semicolon >= 0 && !sql.substring(semicolon + 1).trim().isEmpty()) || sql.contains("--")
-                || sql.contains("/*") || sql.indexOf('"') >= 0) {
+        if ((semicolon >= 0 && !sql.substring(semicolon + 1).trim().isEmpty())
+                || sql.contains("--")
+                || sql.contains("/*")
+                || sql.indexOf('"') >= 0) {
             return false;
         }
         Matcher matcher = ONE_SETTING.matcher(sql);
-        if (!matcher.matches() || NOT_ONE_SETTING.contains(matcher.group(2).toLowerCase(java.util.Locale.ROOT))
+        if (!matcher.matches()
+                || NOT_ONE_SETTING.contains(matcher.group(2).toLowerCase(java.util.Locale.ROOT))
                 || matcher.group(2).toLowerCase(java.util.Locale.ROOT).startsWith("transaction_")) {
             return false;
         }
@@ -130,8 +150,8 @@ public final class ServerSession {
             state.remove(name);
         } else {
             String read = outsideTransaction(node.connection(), connection -> {
-                try (java.sql.PreparedStatement statement = connection.prepareStatement(
-                        "SELECT pg_catalog.current_setting(?, true)")) {
+                try (java.sql.PreparedStatement statement =
+                        connection.prepareStatement("SELECT pg_catalog.current_setting(?, true)")) {
                     statement.setString(1, name);
                     try (ResultSet rs = statement.executeQuery()) {
                         rs.next();
@@ -253,13 +273,17 @@ public final class ServerSession {
         String loginUser = node.getMetaData().getUserName();
         StringBuilder sql = new StringBuilder(String.format(READ, loginUser == null ? "NULL" : literal(loginUser)));
         for (String name : customNames) {
-            sql.append(" UNION ALL SELECT ").append(literal(name)).append(", pg_catalog.current_setting(")
-                    .append(literal(name)).append(", true)");
+            sql.append(" UNION ALL SELECT ")
+                    .append(literal(name))
+                    .append(", pg_catalog.current_setting(")
+                    .append(literal(name))
+                    .append(", true)");
         }
         String query = sql.toString();
         return outsideTransaction(node, connection -> {
             Map<String, String> state = new TreeMap<>();
-            try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery(query)) {
+            try (Statement statement = connection.createStatement();
+                    ResultSet rs = statement.executeQuery(query)) {
                 while (rs.next()) {
                     state.put(rs.getString(1), rs.getString(2));
                 }
@@ -283,8 +307,12 @@ public final class ServerSession {
             if (entry.getValue() == null) {
                 resets.append("RESET ").append(identifier(name)).append(";\n");
             } else {
-                settings.append(settings.length() == 0 ? "SELECT " : ", ").append("pg_catalog.set_config(")
-                        .append(literal(name)).append(", ").append(literal(entry.getValue())).append(", false)");
+                settings.append(settings.length() == 0 ? "SELECT " : ", ")
+                        .append("pg_catalog.set_config(")
+                        .append(literal(name))
+                        .append(", ")
+                        .append(literal(entry.getValue()))
+                        .append(", false)");
             }
         }
         for (String name : have.keySet()) {
@@ -300,11 +328,15 @@ public final class ServerSession {
         boolean authorizationChanged = !Objects.equals(have.get(AUTHORIZATION), want.get(AUTHORIZATION));
         if (authorizationChanged) {
             String user = want.get(AUTHORIZATION);
-            sql.append("SET SESSION AUTHORIZATION ").append(user == null ? "DEFAULT" : quoted(user)).append(";\n");
+            sql.append("SET SESSION AUTHORIZATION ")
+                    .append(user == null ? "DEFAULT" : quoted(user))
+                    .append(";\n");
         }
         String role = want.get(ROLE);
         if (authorizationChanged || !Objects.equals(have.get(ROLE), role)) {
-            sql.append("SET ROLE ").append(role == null || role.equals("none") ? "NONE" : quoted(role)).append(";\n");
+            sql.append("SET ROLE ")
+                    .append(role == null || role.equals("none") ? "NONE" : quoted(role))
+                    .append(";\n");
         }
         return sql.toString();
     }

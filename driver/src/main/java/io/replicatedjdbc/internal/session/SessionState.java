@@ -33,6 +33,7 @@ public final class SessionState {
      * entry (and moves to the end), so the record stays as small as the state it describes.
      */
     private final Map<String, SessionAction> actions = new LinkedHashMap<>();
+
     private final Map<String, SessionAction> driverSettings = new LinkedHashMap<>();
     private long unnamed;
     /** Changes with every change of this state: a pooled connection brought to one version needs nothing more. */
@@ -190,7 +191,10 @@ public final class SessionState {
      * is nothing to PostgreSQL.
      */
     public boolean onlyPooledState(boolean serverObserved) {
-        return holdability == null && typeMap == null && actions.isEmpty() && driverSettings.isEmpty()
+        return holdability == null
+                && typeMap == null
+                && actions.isEmpty()
+                && driverSettings.isEmpty()
                 && (serverObserved || (isolation == null && schema == null && clientInfo == null && catalog == null));
     }
 

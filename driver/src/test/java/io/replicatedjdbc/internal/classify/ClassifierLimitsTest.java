@@ -45,8 +45,11 @@ class ClassifierLimitsTest {
 
     @Test
     void deeplyNestedParentheses_areClassified() {
-        assertThat(classify("SELECT " + "(".repeat(200) + "1" + ")".repeat(200)).route()).isEqualTo(Route.REPLICA);
-        assertThat(classify("SELECT " + "(".repeat(200) + "nextval('s')" + ")".repeat(200)).route()).isEqualTo(Route.PRIMARY);
+        assertThat(classify("SELECT " + "(".repeat(200) + "1" + ")".repeat(200)).route())
+                .isEqualTo(Route.REPLICA);
+        assertThat(classify("SELECT " + "(".repeat(200) + "nextval('s')" + ")".repeat(200))
+                        .route())
+                .isEqualTo(Route.PRIMARY);
     }
 
     @Test
@@ -82,7 +85,9 @@ class ClassifierLimitsTest {
         StatementClassifier classifier = new StatementClassifier(Dialect.POSTGRESQL);
         assertThat(classifier.classify(cases.toString()).route()).isEqualTo(Route.REPLICA);
         assertThat(classifier.classify(arrays.toString()).route()).isEqualTo(Route.REPLICA);
-        assertThat(classifier.classify(arrays.toString().replace("SELECT ", "SELECT nextval('s'), ")).route())
+        assertThat(classifier
+                        .classify(arrays.toString().replace("SELECT ", "SELECT nextval('s'), "))
+                        .route())
                 .isEqualTo(Route.PRIMARY);
     }
 
@@ -105,7 +110,8 @@ class ClassifierLimitsTest {
             threads.shutdownNow();
         }
         long parsers = Thread.getAllStackTraces().keySet().stream()
-                .filter(thread -> thread.getName().startsWith("replicated-jdbc-sql-parser-") && thread.isAlive()).count();
+                .filter(thread -> thread.getName().startsWith("replicated-jdbc-sql-parser-") && thread.isAlive())
+                .count();
         assertThat(parsers).isLessThanOrEqualTo(4);
     }
 
@@ -124,7 +130,8 @@ class ClassifierLimitsTest {
             cache.classify("SELECT col" + i + " FROM table" + i);
         }
         assertThat(cache.size()).isLessThanOrEqualTo(4 * CachingClassifier.ENTRIES);
-        assertThat(cache.chars()).isLessThanOrEqualTo(4 * (CachingClassifier.KEY_CHARS + CachingClassifier.MAX_SHAPE_LENGTH));
+        assertThat(cache.chars())
+                .isLessThanOrEqualTo(4 * (CachingClassifier.KEY_CHARS + CachingClassifier.MAX_SHAPE_LENGTH));
     }
 
     @Test
@@ -141,8 +148,10 @@ class ClassifierLimitsTest {
         }
         // Inlined literals, so that every call goes through the fingerprint and the recent table (no exact entries).
         for (int i = 0; i < 100; i++) {
-            assertThat(cache.classify(read.replace("?", String.valueOf(i))).route()).isEqualTo(Route.REPLICA);
-            assertThat(cache.classify(write.replace("?", String.valueOf(i))).route()).isEqualTo(Route.PRIMARY);
+            assertThat(cache.classify(read.replace("?", String.valueOf(i))).route())
+                    .isEqualTo(Route.REPLICA);
+            assertThat(cache.classify(write.replace("?", String.valueOf(i))).route())
+                    .isEqualTo(Route.PRIMARY);
         }
     }
 
@@ -191,10 +200,15 @@ class ClassifierLimitsTest {
     @Test
     void reads_listTheUnknownFunctionsTheyCall_forTheVolatilityCheck() {
         StatementClassifier pg = new StatementClassifier(Dialect.POSTGRESQL);
-        assertThat(pg.classify("SELECT my_report(1), count(*), coalesce(a, b) FROM t WHERE id IN (1) AND x = ANY(y)").functions())
+        assertThat(pg.classify("SELECT my_report(1), count(*), coalesce(a, b) FROM t WHERE id IN (1) AND x = ANY(y)")
+                        .functions())
                 .containsExactly("my_report", "count");
         assertThat(pg.classify("SELECT \"MyReport\"(1)").functions()).containsExactly("MyReport");
-        assertThat(pg.classify("SELECT * FROM generate_series(1, 2) AS g(n)").functions()).containsExactly("generate_series");
-        assertThat(new StatementClassifier(Dialect.SQLITE).classify("SELECT my_report(1)").functions()).isEmpty();
+        assertThat(pg.classify("SELECT * FROM generate_series(1, 2) AS g(n)").functions())
+                .containsExactly("generate_series");
+        assertThat(new StatementClassifier(Dialect.SQLITE)
+                        .classify("SELECT my_report(1)")
+                        .functions())
+                .isEmpty();
     }
 }

@@ -51,8 +51,12 @@ class RoutingCorpusTest {
                 .contains(c.route().name());
         String shape = Fingerprint.of(sql, dialect).shape();
         Classification cached = new CachingClassifier(new StatementClassifier(dialect)).classify(sql);
-        assertThat(cached.route()).as("route of the fingerprint [%s] of [%s]", shape, sql).isEqualTo(c.route());
-        assertThat(cached.isWrite()).as("write flag of the fingerprint [%s]", shape).isEqualTo(c.isWrite());
+        assertThat(cached.route())
+                .as("route of the fingerprint [%s] of [%s]", shape, sql)
+                .isEqualTo(c.route());
+        assertThat(cached.isWrite())
+                .as("write flag of the fingerprint [%s]", shape)
+                .isEqualTo(c.isWrite());
     }
 
     private static List<Arguments> load(String resource) throws IOException {
@@ -66,7 +70,9 @@ class RoutingCorpusTest {
                     continue;
                 }
                 int tab = line.indexOf('\t');
-                assertThat(tab).as("line without a tab in %s: %s", resource, line).isPositive();
+                assertThat(tab)
+                        .as("line without a tab in %s: %s", resource, line)
+                        .isPositive();
                 cases.add(Arguments.of(line.substring(0, tab), line.substring(tab + 1)));
             }
         }

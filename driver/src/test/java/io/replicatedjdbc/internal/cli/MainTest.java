@@ -14,8 +14,11 @@ class MainTest {
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
     private int run(String input, String... args) {
-        return Main.run(args, new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)),
-                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        return Main.run(
+                args,
+                new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)),
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
     }
 
     private String out() {
@@ -26,17 +29,20 @@ class MainTest {
     void explain_printsRouteTabReason_perLine() {
         int code = run("SELECT 1\nSELECT nextval('s')\nSET search_path TO app\nDELETE FROM t\n", "explain");
         assertThat(code).isZero();
-        assertThat(out().lines()).containsExactly(
-                "REPLICA\tSELECT",
-                "PRIMARY\tcalls nextval()",
-                "ALL\tsession state: SET search_path",
-                "PRIMARY\tDELETE");
+        assertThat(out().lines())
+                .containsExactly(
+                        "REPLICA\tSELECT",
+                        "PRIMARY\tcalls nextval()",
+                        "ALL\tsession state: SET search_path",
+                        "PRIMARY\tDELETE");
     }
 
     @Test
     void explain_sqliteDialect_knowsPragmas() {
-        assertThat(run("PRAGMA foreign_keys = ON\nPRAGMA table_info(t)\n", "explain", "--dialect", "sqlite")).isZero();
-        assertThat(out().lines()).containsExactly("ALL\tsession state: PRAGMA foreign_keys", "REPLICA\tPRAGMA table_info");
+        assertThat(run("PRAGMA foreign_keys = ON\nPRAGMA table_info(t)\n", "explain", "--dialect", "sqlite"))
+                .isZero();
+        assertThat(out().lines())
+                .containsExactly("ALL\tsession state: PRAGMA foreign_keys", "REPLICA\tPRAGMA table_info");
     }
 
     @Test

@@ -19,23 +19,31 @@ class StatusCommandTest {
     private static String[] run(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = Main.run(args, new ByteArrayInputStream(new byte[0]), new PrintStream(out, true, StandardCharsets.UTF_8),
+        int code = Main.run(
+                args,
+                new ByteArrayInputStream(new byte[0]),
+                new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new String[] {String.valueOf(code), out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8)};
+        return new String[] {
+            String.valueOf(code), out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8)
+        };
     }
 
     @Test
     void aHealthyCluster_showsEachNodesRoleAndPosition_andExitsZero(PostgresCluster cluster) {
         String[] result = run("status", cluster.replicatedUrl());
         assertThat(result[0]).isEqualTo("0");
-        assertThat(result[1]).contains("primary (127.0.0.1:" + cluster.port(0) + ")\tyes\tprimary\t")
+        assertThat(result[1])
+                .contains("primary (127.0.0.1:" + cluster.port(0) + ")\tyes\tprimary\t")
                 .contains("takes writes")
                 .contains("replica1 (127.0.0.1:" + cluster.port(1) + ")\tyes\tstandby\t")
                 .contains("replica2 (127.0.0.1:" + cluster.port(2) + ")\tyes\tstandby\t")
                 .contains("takes reads")
                 // The pools as configured (primaryPoolSize 10, replicas twice that), with the user's backends there.
-                .containsPattern("primary \\(127\\.0\\.0\\.1:" + cluster.port(0) + "\\)\t.*\tsize 10 \\([0-9]+ backends\\)")
-                .containsPattern("replica1 \\(127\\.0\\.0\\.1:" + cluster.port(1) + "\\)\t.*\tsize 20 \\([0-9]+ backends\\)");
+                .containsPattern(
+                        "primary \\(127\\.0\\.0\\.1:" + cluster.port(0) + "\\)\t.*\tsize 10 \\([0-9]+ backends\\)")
+                .containsPattern(
+                        "replica1 \\(127\\.0\\.0\\.1:" + cluster.port(1) + "\\)\t.*\tsize 20 \\([0-9]+ backends\\)");
     }
 
     @Test
@@ -61,9 +69,17 @@ class StatusCommandTest {
             cluster.query(0, "INSERT INTO status_lag VALUES (1)");
             String[] result = run("status", cluster.replicatedUrl("maxReplicaLag=1s"));
             assertThat(result[0]).isEqualTo("0");
-            String replica1 = result[1].lines().filter(line -> line.startsWith("replica1 ")).findFirst().orElseThrow();
+            String replica1 = result[1]
+                    .lines()
+                    .filter(line -> line.startsWith("replica1 "))
+                    .findFirst()
+                    .orElseThrow();
             assertThat(replica1).contains("too far behind, takes no reads").contains("(maxReplicaLag=1000ms)");
-            String replica2 = result[1].lines().filter(line -> line.startsWith("replica2 ")).findFirst().orElseThrow();
+            String replica2 = result[1]
+                    .lines()
+                    .filter(line -> line.startsWith("replica2 "))
+                    .findFirst()
+                    .orElseThrow();
             assertThat(replica2).contains("takes reads");
         } finally {
             cluster.resumeReplay(1);
@@ -77,8 +93,14 @@ class StatusCommandTest {
         try {
             String[] result = run("status", cluster.replicatedUrl());
             assertThat(result[0]).isEqualTo("0");
-            String replica2 = result[1].lines().filter(line -> line.startsWith("replica2 ")).findFirst().orElseThrow();
-            assertThat(replica2).contains("UNREACHABLE").contains("timed out: connectTimeout 1 s (replicaConnectTimeout");
+            String replica2 = result[1]
+                    .lines()
+                    .filter(line -> line.startsWith("replica2 "))
+                    .findFirst()
+                    .orElseThrow();
+            assertThat(replica2)
+                    .contains("UNREACHABLE")
+                    .contains("timed out: connectTimeout 1 s (replicaConnectTimeout");
         } finally {
             cluster.thaw(2);
         }

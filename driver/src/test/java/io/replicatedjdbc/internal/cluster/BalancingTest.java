@@ -30,7 +30,9 @@ class BalancingTest {
 
     @Test
     void roundRobin_alternates() throws SQLException {
-        assertThat(picks(cluster("loadBalance=roundRobin"), 1000)).containsEntry("replica1", 500).containsEntry("replica2", 500);
+        assertThat(picks(cluster("loadBalance=roundRobin"), 1000))
+                .containsEntry("replica1", 500)
+                .containsEntry("replica2", 500);
     }
 
     @Test
@@ -121,8 +123,13 @@ class BalancingTest {
 
     @Test
     void badWeights_areRefusedWith22023() {
-        for (String options : new String[] {"replicaWeights=1", "replicaWeights=a,b", "replicaWeights=1,-1",
-                "primaryReadWeight=x", "loadBalance=fastest"}) {
+        for (String options : new String[] {
+            "replicaWeights=1",
+            "replicaWeights=a,b",
+            "replicaWeights=1,-1",
+            "primaryReadWeight=x",
+            "loadBalance=fastest"
+        }) {
             SQLException error = null;
             try {
                 ConfigParser.parse("jdbc:replicated:postgresql://p,r1,r2/db?" + options, new Properties());

@@ -17,7 +17,8 @@ class ClusterRegistryTest {
     void manyDistinctUrls_keepOnlyABoundedNumberOfIdleConfigurations() throws SQLException {
         ClusterRegistry registry = new ClusterRegistry();
         for (int tenant = 0; tenant < 5_000; tenant++) {
-            Cluster cluster = registry.open(config("jdbc:replicated:postgresql://p,r/db?ApplicationName=tenant" + tenant));
+            Cluster cluster =
+                    registry.open(config("jdbc:replicated:postgresql://p,r/db?ApplicationName=tenant" + tenant));
             cluster.connectionClosed();
         }
         assertThat(registry.sizes()).containsExactly(0, ClusterRegistry.IDLE_KEPT);
@@ -30,7 +31,8 @@ class ClusterRegistryTest {
         Cluster second = registry.open(config("jdbc:replicated:postgresql://p,r/db"));
         assertThat(second).isSameAs(first);
         for (int tenant = 0; tenant < 100; tenant++) {
-            registry.open(config("jdbc:replicated:postgresql://p,r/db?ApplicationName=t" + tenant)).connectionClosed();
+            registry.open(config("jdbc:replicated:postgresql://p,r/db?ApplicationName=t" + tenant))
+                    .connectionClosed();
         }
         first.connectionClosed();
         assertThat(registry.open(config("jdbc:replicated:postgresql://p,r/db"))).isSameAs(first);

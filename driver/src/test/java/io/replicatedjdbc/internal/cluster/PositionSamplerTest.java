@@ -34,13 +34,16 @@ class PositionSamplerTest {
     private final AtomicInteger closed = new AtomicInteger();
     /** Each question waits on this one's turn: counted down by the test to let the question answer. */
     private volatile CountDownLatch release = new CountDownLatch(0);
+
     private final CountDownLatch firstQuestionSent = new CountDownLatch(1);
     private final List<Long> answered = java.util.Collections.synchronizedList(new ArrayList<>());
     private final ExecutorService threads = Executors.newCachedThreadPool();
     private PositionSampler sampler;
 
     PositionSamplerTest() throws SQLException {
-        replica = ConfigParser.parse("jdbc:replicated:postgresql://p,r1/db", new Properties()).replicas().get(0);
+        replica = ConfigParser.parse("jdbc:replicated:postgresql://p,r1/db", new Properties())
+                .replicas()
+                .get(0);
     }
 
     @AfterEach
@@ -53,8 +56,8 @@ class PositionSamplerTest {
 
     private Connection node() {
         opened.incrementAndGet();
-        ResultSet answer = (ResultSet) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {ResultSet.class},
-                (proxy, method, args) -> {
+        ResultSet answer = (ResultSet) Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {ResultSet.class}, (proxy, method, args) -> {
                     switch (method.getName()) {
                         case "next":
                             return true;
@@ -64,8 +67,8 @@ class PositionSamplerTest {
                             return null;
                     }
                 });
-        PreparedStatement statement = (PreparedStatement) Proxy.newProxyInstance(getClass().getClassLoader(),
-                new Class<?>[] {PreparedStatement.class}, (proxy, method, args) -> {
+        PreparedStatement statement = (PreparedStatement) Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {PreparedStatement.class}, (proxy, method, args) -> {
                     if (method.getName().equals("executeQuery")) {
                         questions.incrementAndGet();
                         firstQuestionSent.countDown();
@@ -74,8 +77,8 @@ class PositionSamplerTest {
                     }
                     return null;
                 });
-        return (Connection) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {Connection.class},
-                (proxy, method, args) -> {
+        return (Connection) Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {Connection.class}, (proxy, method, args) -> {
                     switch (method.getName()) {
                         case "prepareStatement":
                             return statement;
@@ -112,7 +115,9 @@ class PositionSamplerTest {
         for (Future<Long> read : reads) {
             assertThat(read.get(10, TimeUnit.SECONDS)).isEqualTo(1L);
         }
-        assertThat(questions.get()).as("questions for 16 reads whose commits came before it").isEqualTo(1);
+        assertThat(questions.get())
+                .as("questions for 16 reads whose commits came before it")
+                .isEqualTo(1);
         assertThat(answered).containsExactly(1L);
     }
 
@@ -135,7 +140,9 @@ class PositionSamplerTest {
         first.countDown();
         // (the first read may wake after the second answer came: a later position covers its commit too)
         assertThat(before.get(10, TimeUnit.SECONDS)).isIn(1L, 2L);
-        assertThat(after.get(10, TimeUnit.SECONDS)).as("not the answer to a question sent before its commit").isEqualTo(2L);
+        assertThat(after.get(10, TimeUnit.SECONDS))
+                .as("not the answer to a question sent before its commit")
+                .isEqualTo(2L);
         assertThat(questions.get()).isEqualTo(2);
         // A read whose commit came before the last question needs no new one.
         assertThat(positions.after(late, TimeUnit.SECONDS.toNanos(10))).isEqualTo(2L);
@@ -150,18 +157,22 @@ class PositionSamplerTest {
             throw new SQLException("Connection refused", "08001");
         });
         long start = System.nanoTime();
-        assertThat(positions.after(System.nanoTime(), TimeUnit.SECONDS.toNanos(30))).isEqualTo(WalPosition.NONE);
-        assertThat(System.nanoTime() - start).as("ended by the failure, not by the 30 s wait")
+        assertThat(positions.after(System.nanoTime(), TimeUnit.SECONDS.toNanos(30)))
+                .isEqualTo(WalPosition.NONE);
+        assertThat(System.nanoTime() - start)
+                .as("ended by the failure, not by the 30 s wait")
                 .isLessThan(TimeUnit.SECONDS.toNanos(30));
         // Within the retry interval, a read is told at once, and the node is not tried again.
-        assertThat(positions.after(System.nanoTime(), TimeUnit.SECONDS.toNanos(30))).isEqualTo(WalPosition.NONE);
+        assertThat(positions.after(System.nanoTime(), TimeUnit.SECONDS.toNanos(30)))
+                .isEqualTo(WalPosition.NONE);
         assertThat(attempts.get()).isEqualTo(1);
     }
 
     @Test
     void withoutReadsWaiting_nothingIsAsked_andTheThreadEnds_closingItsConnection() throws Exception {
         PositionSampler positions = sampler(node -> node());
-        assertThat(positions.after(System.nanoTime(), TimeUnit.SECONDS.toNanos(10))).isEqualTo(1L);
+        assertThat(positions.after(System.nanoTime(), TimeUnit.SECONDS.toNanos(10)))
+                .isEqualTo(1L);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (positions.running() && System.nanoTime() < deadline) {
             Thread.sleep(20);
@@ -170,7 +181,8 @@ class PositionSamplerTest {
         assertThat(questions.get()).as("no question without a read waiting").isEqualTo(1);
         assertThat(closed.get()).isEqualTo(opened.get()).isEqualTo(1);
         // The next read starts it again, on a new connection.
-        assertThat(positions.after(System.nanoTime(), TimeUnit.SECONDS.toNanos(10))).isEqualTo(2L);
+        assertThat(positions.after(System.nanoTime(), TimeUnit.SECONDS.toNanos(10)))
+                .isEqualTo(2L);
         assertThat(opened.get()).isEqualTo(2);
     }
 
@@ -199,7 +211,8 @@ class PositionSamplerTest {
     void aClosedSampler_answersNoneAtOnce() throws Exception {
         PositionSampler positions = sampler(node -> node());
         positions.close();
-        assertThat(positions.after(System.nanoTime(), TimeUnit.SECONDS.toNanos(30))).isEqualTo(WalPosition.NONE);
+        assertThat(positions.after(System.nanoTime(), TimeUnit.SECONDS.toNanos(30)))
+                .isEqualTo(WalPosition.NONE);
         assertThat(questions.get()).isZero();
         assertThat(opened.get()).isZero();
     }

@@ -22,7 +22,9 @@ class ReplicaLagTest {
     @Test
     void aReplicaThatReplayedEverything_isNotBehind_evenWhenThePrimaryHasBeenIdleForLong() throws SQLException {
         ReplicaPositions positions = positions("maxReplicaLag=1s");
-        NodeSpec replica = ConfigParser.parse("jdbc:replicated:postgresql://p,r1/db", new Properties()).replicas().get(0);
+        NodeSpec replica = ConfigParser.parse("jdbc:replicated:postgresql://p,r1/db", new Properties())
+                .replicas()
+                .get(0);
         positions.primarySample(System.nanoTime() - 60_000 * MS, 1_000);
         positions.observed(replica, 1_000);
         assertThat(positions.tooFarBehind(replica)).isNull();
@@ -31,7 +33,9 @@ class ReplicaLagTest {
     @Test
     void aReplicaBehindWalThePrimaryWroteLongerAgoThanTheLimit_isTooFarBehind() throws SQLException {
         ReplicaPositions positions = positions("maxReplicaLag=1s");
-        NodeSpec replica = ConfigParser.parse("jdbc:replicated:postgresql://p,r1/db", new Properties()).replicas().get(0);
+        NodeSpec replica = ConfigParser.parse("jdbc:replicated:postgresql://p,r1/db", new Properties())
+                .replicas()
+                .get(0);
         long now = System.nanoTime();
         positions.primarySample(now - 5_000 * MS, 1_000);
         positions.primarySample(now - 3_000 * MS, 2_000);
@@ -50,7 +54,9 @@ class ReplicaLagTest {
     @Test
     void aByteLimit_countsWalBytesBehindThePrimarysLatestPosition() throws SQLException {
         ReplicaPositions positions = positions("maxReplicaLag=0&maxReplicaLagBytes=1kB");
-        NodeSpec replica = ConfigParser.parse("jdbc:replicated:postgresql://p,r1/db", new Properties()).replicas().get(0);
+        NodeSpec replica = ConfigParser.parse("jdbc:replicated:postgresql://p,r1/db", new Properties())
+                .replicas()
+                .get(0);
         positions.primarySample(System.nanoTime(), 10_000);
         positions.observed(replica, 9_500);
         assertThat(positions.tooFarBehind(replica)).isNull();
@@ -61,7 +67,9 @@ class ReplicaLagTest {
     @Test
     void noLimits_neverExcludeAReplica() throws SQLException {
         ReplicaPositions positions = positions("maxReplicaLag=0");
-        NodeSpec replica = ConfigParser.parse("jdbc:replicated:postgresql://p,r1/db", new Properties()).replicas().get(0);
+        NodeSpec replica = ConfigParser.parse("jdbc:replicated:postgresql://p,r1/db", new Properties())
+                .replicas()
+                .get(0);
         positions.primarySample(System.nanoTime() - 60_000 * MS, 10_000);
         positions.observed(replica, 1);
         assertThat(positions.tooFarBehind(replica)).isNull();

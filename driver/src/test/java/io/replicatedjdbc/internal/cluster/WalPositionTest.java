@@ -15,8 +15,27 @@ class WalPositionTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"-1/-1", "+0/+10", "-0/-0", "1/-1", "1/+1", "/1", "1/", "1", "", " 1/1", "1/1 ",
-        "123456789/0", "0/123456789", "0x1/1", "1//1", "g/1", "１/1", "1/1/1"})
+    @ValueSource(
+            strings = {
+                "-1/-1",
+                "+0/+10",
+                "-0/-0",
+                "1/-1",
+                "1/+1",
+                "/1",
+                "1/",
+                "1",
+                "",
+                " 1/1",
+                "1/1 ",
+                "123456789/0",
+                "0/123456789",
+                "0x1/1",
+                "1//1",
+                "g/1",
+                "１/1",
+                "1/1/1"
+            })
     void anythingElse_isRefused(String text) {
         assertThatThrownBy(() -> WalPosition.parse(text)).isInstanceOf(IllegalArgumentException.class);
     }

@@ -23,10 +23,12 @@ class ConfigParserTest {
 
     @Test
     void hostList_firstHostIsPrimary_othersAreReplicas() throws SQLException {
-        Config config = parse("jdbc:replicated:postgresql://db1:5432,db2:5433,db3/app?sslmode=require&loadBalance=random");
+        Config config =
+                parse("jdbc:replicated:postgresql://db1:5432,db2:5433,db3/app?sslmode=require&loadBalance=random");
 
         assertThat(config.primary().jdbcUrl()).isEqualTo("jdbc:postgresql://db1:5432/app?sslmode=require");
-        assertThat(urls(config)).isEqualTo("jdbc:postgresql://db2:5433/app?sslmode=require jdbc:postgresql://db3/app?sslmode=require");
+        assertThat(urls(config))
+                .isEqualTo("jdbc:postgresql://db2:5433/app?sslmode=require jdbc:postgresql://db3/app?sslmode=require");
         assertThat(config.replicas()).extracting(NodeSpec::name).containsExactly("replica1", "replica2");
         assertThat(config.replicas().get(0).toString()).isEqualTo("replica1 (db2:5433)");
         assertThat(config.balance()).isEqualTo(Config.Balance.RANDOM);
@@ -56,13 +58,15 @@ class ConfigParserTest {
     @Test
     void replicasOption_onHostUrl_replacesTheHost() throws SQLException {
         Config config = parse("jdbc:replicated:postgresql://db1/app?replicas=db2:5433,db3&ssl=true");
-        assertThat(urls(config)).isEqualTo("jdbc:postgresql://db2:5433/app?ssl=true jdbc:postgresql://db3/app?ssl=true");
+        assertThat(urls(config))
+                .isEqualTo("jdbc:postgresql://db2:5433/app?ssl=true jdbc:postgresql://db3/app?ssl=true");
     }
 
     @Test
     void replicasOption_addsToReplicasListedAsHosts() throws SQLException {
         Config config = parse("jdbc:replicated:postgresql://db1,db2/app?replicas=db3");
-        assertThat(config.replicas()).extracting(NodeSpec::toString)
+        assertThat(config.replicas())
+                .extracting(NodeSpec::toString)
                 .containsExactly("replica1 (db2)", "replica2 (db3)");
     }
 
@@ -71,7 +75,8 @@ class ConfigParserTest {
         Config config = parse("jdbc:replicated:sqlite:/data/app.db?replicas=/data/r1.db,/data/r2.db&busy_timeout=500");
 
         assertThat(config.primary().jdbcUrl()).isEqualTo("jdbc:sqlite:/data/app.db?busy_timeout=500");
-        assertThat(urls(config)).isEqualTo("jdbc:sqlite:/data/r1.db?busy_timeout=500 jdbc:sqlite:/data/r2.db?busy_timeout=500");
+        assertThat(urls(config))
+                .isEqualTo("jdbc:sqlite:/data/r1.db?busy_timeout=500 jdbc:sqlite:/data/r2.db?busy_timeout=500");
         assertThat(config.dialect()).isEqualTo(Dialect.SQLITE);
         assertThat(config.replicas().get(1).toString()).isEqualTo("replica2 (/data/r2.db)");
     }
@@ -106,7 +111,9 @@ class ConfigParserTest {
         assertThat(config.balance()).isEqualTo(Config.Balance.ROUND_ROBIN);
         assertThat(config.readYourWrites()).isEqualTo(Config.ReadYourWrites.CONNECTION);
         assertThat(urls(config)).isEqualTo("jdbc:sqlite:/data/from-properties.db");
-        assertThat(config.nodeProperties()).containsEntry("user", "app").containsEntry("password", "s3cret")
+        assertThat(config.nodeProperties())
+                .containsEntry("user", "app")
+                .containsEntry("password", "s3cret")
                 .doesNotContainKeys("loadBalance", "replicas", "readYourWrites");
     }
 
@@ -153,29 +160,33 @@ class ConfigParserTest {
                 .isInstanceOf(SQLException.class)
                 .hasMessageContaining(name)
                 .hasMessageContaining(allowed)
-                .extracting(e -> ((SQLException) e).getSQLState()).isEqualTo("22023");
+                .extracting(e -> ((SQLException) e).getSQLState())
+                .isEqualTo("22023");
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-        "jdbc:replicated:|subprotocol",
-        "jdbc:replicated:postgresql|subprotocol",
-        "jdbc:replicated:sqlite:|database",
-        "jdbc:replicated:postgresql://,db2/app|primary host",
-        "jdbc:replicated:postgresql://db1,,db3/app|replica host 1",
-        "jdbc:replicated:postgresql://db1/app?replicas=db2,,db3|empty item",
-        "jdbc:replicated:postgresql://db1/app?replicas=db2/other|not a host",
-        "jdbc:replicated:replicated:sqlite:/a.db|cannot wrap",
-        "jdbc:replicated:sqlite:/a.db?replicas=jdbc:replicated:sqlite:/b.db|cannot itself be a replicated URL",
-        "jdbc:replicated:sqlite:/a.db?replicas|needs a value",
-        "jdbc:replicated:sqlite:/a.db?replicas=%zz|percent",
-        "jdbc:replicated:my driver:/a.db|subprotocol",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "jdbc:replicated:|subprotocol",
+                "jdbc:replicated:postgresql|subprotocol",
+                "jdbc:replicated:sqlite:|database",
+                "jdbc:replicated:postgresql://,db2/app|primary host",
+                "jdbc:replicated:postgresql://db1,,db3/app|replica host 1",
+                "jdbc:replicated:postgresql://db1/app?replicas=db2,,db3|empty item",
+                "jdbc:replicated:postgresql://db1/app?replicas=db2/other|not a host",
+                "jdbc:replicated:replicated:sqlite:/a.db|cannot wrap",
+                "jdbc:replicated:sqlite:/a.db?replicas=jdbc:replicated:sqlite:/b.db|cannot itself be a replicated URL",
+                "jdbc:replicated:sqlite:/a.db?replicas|needs a value",
+                "jdbc:replicated:sqlite:/a.db?replicas=%zz|percent",
+                "jdbc:replicated:my driver:/a.db|subprotocol",
+            })
     void malformedUrl_failsWith08001_pointingAtThePart(String url, String part) {
         assertThatThrownBy(() -> parse(url))
                 .isInstanceOf(SQLException.class)
                 .hasMessageContaining(part)
-                .extracting(e -> ((SQLException) e).getSQLState()).isEqualTo("08001");
+                .extracting(e -> ((SQLException) e).getSQLState())
+                .isEqualTo("08001");
     }
 
     @Test
@@ -190,27 +201,34 @@ class ConfigParserTest {
     @Test
     void displayUrl_hidesSecrets() throws SQLException {
         Config config = parse("jdbc:replicated:postgresql://db1,db2/app?user=a&password=s3cret&sslpassword=k");
-        assertThat(config.displayUrl()).isEqualTo("jdbc:replicated:postgresql://db1,db2/app?user=a&password=***&sslpassword=***");
+        assertThat(config.displayUrl())
+                .isEqualTo("jdbc:replicated:postgresql://db1,db2/app?user=a&password=***&sslpassword=***");
         assertThat(config.replicas().get(0).toString()).doesNotContain("s3cret");
     }
 
     @Test
     void sameNodesAndOptions_shareOneClusterKey_otherOptionsDoNot() throws SQLException {
-        assertThat(parse("jdbc:replicated:sqlite:/a.db?replicas=/b.db&readYourWrites=off").clusterKey())
+        assertThat(parse("jdbc:replicated:sqlite:/a.db?replicas=/b.db&readYourWrites=off")
+                        .clusterKey())
                 .isEqualTo(parse("jdbc:replicated:sqlite:/a.db?replicas=/b.db").clusterKey());
-        assertThat(parse("jdbc:replicated:sqlite:/a.db?replicas=/b.db&loadBalance=random").clusterKey())
-                .isNotEqualTo(parse("jdbc:replicated:sqlite:/a.db?replicas=/b.db").clusterKey());
+        assertThat(parse("jdbc:replicated:sqlite:/a.db?replicas=/b.db&loadBalance=random")
+                        .clusterKey())
+                .isNotEqualTo(
+                        parse("jdbc:replicated:sqlite:/a.db?replicas=/b.db").clusterKey());
     }
 
     @Test
     void anErrorMessage_keepsItsSeparator_afterAPasswordAtTheUrlsEnd_andMasksAPasswordQuotedByValue() {
-        assertThatThrownBy(() -> ConfigParser.parse("jdbc:replicated:postgresql://p,r 1/db?password=Zq7sEnd", new Properties()))
+        assertThatThrownBy(() ->
+                        ConfigParser.parse("jdbc:replicated:postgresql://p,r 1/db?password=Zq7sEnd", new Properties()))
                 .hasMessageContaining("password=***; replica host 1 'r 1' is not a host[:port]")
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("Zq7s"));
         // A bad escape in a replica item that carries a password: the message quotes the item, masked.
         assertThatThrownBy(() -> ConfigParser.parse(
-                "jdbc:replicated:postgresql://p/db?replicas=jdbc:postgresql://h/db%3Fpassword%3DZq7s%ZZtail", new Properties()))
+                        "jdbc:replicated:postgresql://p/db?replicas=jdbc:postgresql://h/db%3Fpassword%3DZq7s%ZZtail",
+                        new Properties()))
                 .hasMessageContaining("bad percent-escape")
-                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("Zq7s").doesNotContain("tail"));
+                .satisfies(
+                        e -> assertThat(e.getMessage()).doesNotContain("Zq7s").doesNotContain("tail"));
     }
 }

@@ -24,9 +24,22 @@ class RedactionFuzzTest {
      * space, a quote) or that user information must encode ({@code /}, {@code @}, {@code :}, {@code %}): no part of
      * any of them may be shown, so each part is distinctive.
      */
-    private static final String[] SECRETS = {"Zq7s3cr3tPW", "Zq7s&AfterAmp", "Zq7s;AfterSemi", "Zq7s AfterSpace",
-        "Zq7s'AfterQuote", "Zq7s/AfterSlash", "Zq7s@AfterAt", "Zq7s:AfterColon", "Zq7s%AfterPercent",
-        "Zq7s+AfterPlus", "Zq7s?AfterQuestion", "Zq7s,AfterComma", "Zq7s=AfterEquals"};
+    private static final String[] SECRETS = {
+        "Zq7s3cr3tPW",
+        "Zq7s&AfterAmp",
+        "Zq7s;AfterSemi",
+        "Zq7s AfterSpace",
+        "Zq7s'AfterQuote",
+        "Zq7s/AfterSlash",
+        "Zq7s@AfterAt",
+        "Zq7s:AfterColon",
+        "Zq7s%AfterPercent",
+        "Zq7s+AfterPlus",
+        "Zq7s?AfterQuestion",
+        "Zq7s,AfterComma",
+        "Zq7s=AfterEquals"
+    };
+
     private static String SECRET;
 
     private static String encode(String text) {
@@ -59,9 +72,14 @@ class RedactionFuzzTest {
     private static String url(Random random) {
         StringBuilder hosts = new StringBuilder(random.nextBoolean() ? "p:5432" : "u:" + encode(SECRET) + "@p");
         for (int i = random.nextInt(3); i > 0; i--) {
-            hosts.append(',').append(random.nextInt(4) == 0 ? "u:" + encode(SECRET) + "@r" + i : "r" + i + (random.nextBoolean() ? ":5432" : ":port"));
+            hosts.append(',')
+                    .append(
+                            random.nextInt(4) == 0
+                                    ? "u:" + encode(SECRET) + "@r" + i
+                                    : "r" + i + (random.nextBoolean() ? ":5432" : ":port"));
         }
-        StringBuilder url = new StringBuilder("jdbc:replicated:postgresql://").append(hosts).append("/db");
+        StringBuilder url =
+                new StringBuilder("jdbc:replicated:postgresql://").append(hosts).append("/db");
         char separator = '?';
         for (int i = random.nextInt(4); i > 0; i--) {
             url.append(separator).append(piece(random));
@@ -95,9 +113,10 @@ class RedactionFuzzTest {
                 if (info.containsKey("password")) {
                     // A driver's message that repeats the password, in any encoding, is masked by value.
                     shown.add(config.redact("the node's driver said: " + SECRET + ", " + encode(SECRET) + ", "
-                        + encode(encode(SECRET)) + ", " + encode(SECRET).replace("+", "%20")));
+                            + encode(encode(SECRET)) + ", " + encode(SECRET).replace("+", "%20")));
                 }
-                shown.add(Errors.primaryUnreachable(config.primary().toString(), new SQLException("refused")).getMessage());
+                shown.add(Errors.primaryUnreachable(config.primary().toString(), new SQLException("refused"))
+                        .getMessage());
             } catch (SQLException e) {
                 for (Throwable t = e; t != null; t = t.getCause()) {
                     shown.add(t.getMessage());

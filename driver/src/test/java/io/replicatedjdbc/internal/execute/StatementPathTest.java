@@ -59,14 +59,25 @@ class StatementPathTest {
         Path(String primary, String replicas, String options) throws SQLException {
             Properties info = new Properties();
             info.setProperty("user", "app");
-            Config config = ConfigParser.parse("jdbc:replicated:recording:" + primary
-                    + "?connectionMode=dedicated&replicas=" + replicas + options, info);
+            Config config = ConfigParser.parse(
+                    "jdbc:replicated:recording:" + primary + "?connectionMode=dedicated&replicas=" + replicas + options,
+                    info);
             cluster = registry.open(config);
             session = new SessionState(true);
             router = new Router(config, session, null, cluster.committedWrites());
             nodes = new PhysicalConnections(cluster, config, session, null, physical -> true);
-            statements = new StatementPath(cluster, config, session, null, router, nodes, null, new ReentrantLock(),
-                    this, physical -> false, physical -> "");
+            statements = new StatementPath(
+                    cluster,
+                    config,
+                    session,
+                    null,
+                    router,
+                    nodes,
+                    null,
+                    new ReentrantLock(),
+                    this,
+                    physical -> false,
+                    physical -> "");
         }
 
         @Override
@@ -86,7 +97,7 @@ class StatementPathTest {
         String query(String sql, Classification c) throws SQLException {
             return statements.run(null, sql, c, physical -> {
                 try (Statement statement = physical.connection.createStatement();
-                     ResultSet rs = statement.executeQuery(sql)) {
+                        ResultSet rs = statement.executeQuery(sql)) {
                     rs.next();
                     return rs.getString(1);
                 }
@@ -100,7 +111,8 @@ class StatementPathTest {
     }
 
     private static List<String> executions(String node) {
-        return RecordingDriver.log(node).stream().filter(line -> line.startsWith("statement.execute"))
+        return RecordingDriver.log(node).stream()
+                .filter(line -> line.startsWith("statement.execute"))
                 .collect(Collectors.toList());
     }
 
@@ -109,7 +121,8 @@ class StatementPathTest {
         path = new Path("primary", "replica1", "");
         assertThat(path.query("SELECT 1", Classification.read("a plain read"))).isEqualTo("replica1");
         assertThat(path.statements.journal().lastRouting().route()).isEqualTo(Route.REPLICA);
-        assertThat(path.query("INSERT INTO t VALUES (1)", Classification.write("a write"))).isEqualTo("primary");
+        assertThat(path.query("INSERT INTO t VALUES (1)", Classification.write("a write")))
+                .isEqualTo("primary");
         assertThat(path.statements.journal().lastRouting().route()).isEqualTo(Route.PRIMARY);
         assertThat(path.statements.journal().lastServed().node.isPrimary()).isTrue();
     }
@@ -118,8 +131,8 @@ class StatementPathTest {
     void noReplicaReachable_readIsAdmittedToThePrimary_withTheReason() throws SQLException {
         path = new Path("primary", "down1", "");
         Classification read = Classification.read("a plain read");
-        Attempt admitted = path.statements.readiness().admit(
-                path.statements.placement().first(read, path.router.decide(read)));
+        Attempt admitted =
+                path.statements.readiness().admit(path.statements.placement().first(read, path.router.decide(read)));
         assertThat(admitted.physical().node.isPrimary()).isTrue();
         assertThat(admitted.cause()).isEqualTo(Cause.FALLBACK);
         assertThat(admitted.fallback()).startsWith("no replica available");
@@ -152,8 +165,11 @@ class StatementPathTest {
                 return false;
             }
         };
-        assertThatThrownBy(() -> path.statements.run(null, "COPY t TO STDOUT", Classification.read("a copy out"),
-                streamed)).isInstanceOf(SQLException.class).extracting("SQLState").isEqualTo("08006");
+        assertThatThrownBy(() ->
+                        path.statements.run(null, "COPY t TO STDOUT", Classification.read("a copy out"), streamed))
+                .isInstanceOf(SQLException.class)
+                .extracting("SQLState")
+                .isEqualTo("08006");
         assertThat(executions("primary")).isEmpty();
     }
 
@@ -161,7 +177,9 @@ class StatementPathTest {
     void writeFailingOnThePrimary_isNotRunAgain() throws SQLException {
         path = new Path("brokenprimary", "replica1", "");
         assertThatThrownBy(() -> path.query("INSERT INTO t VALUES (1)", Classification.write("a write")))
-                .isInstanceOf(SQLException.class).extracting("SQLState").isEqualTo("08006");
+                .isInstanceOf(SQLException.class)
+                .extracting("SQLState")
+                .isEqualTo("08006");
         assertThat(executions("brokenprimary")).hasSize(1);
         assertThat(executions("replica1")).isEmpty();
         assertThat(path.closedQuietly).isZero();
@@ -171,10 +189,14 @@ class StatementPathTest {
     void socketTimeoutOnThePrimary_closesTheLogicalConnection_asTheWrappedDriverWould() throws SQLException {
         path = new Path("timeoutprimary", "replica1", "");
         assertThatThrownBy(() -> path.query("INSERT INTO t VALUES (1)", Classification.write("a write")))
-                .isInstanceOf(SQLException.class).extracting("SQLState").isEqualTo("08006");
+                .isInstanceOf(SQLException.class)
+                .extracting("SQLState")
+                .isEqualTo("08006");
         assertThat(path.closedQuietly).isEqualTo(1);
         assertThatThrownBy(() -> path.query("SELECT 1", Classification.read("a plain read")))
-                .isInstanceOf(SQLException.class).extracting("SQLState").isEqualTo("08003");
+                .isInstanceOf(SQLException.class)
+                .extracting("SQLState")
+                .isEqualTo("08003");
     }
 
     @Test
@@ -190,17 +212,22 @@ class StatementPathTest {
         path.session.autoCommit(false);
         path.session.readOnly(true);
         Classification read = Classification.read("a plain read");
-        assertThat(path.statements.placement().first(read, path.router.decide(read)).mayRunAgain()).isFalse();
+        assertThat(path.statements
+                        .placement()
+                        .first(read, path.router.decide(read))
+                        .mayRunAgain())
+                .isFalse();
         assertThatThrownBy(() -> path.query("SELECT 1", read))
-                .isInstanceOf(SQLException.class).extracting("SQLState").isEqualTo("08006");
+                .isInstanceOf(SQLException.class)
+                .extracting("SQLState")
+                .isEqualTo("08006");
         assertThat(executions("broken1")).hasSize(1);
         assertThat(executions("primary")).isEmpty();
     }
     /** A logical statement whose session changes replay their SQL, as a plain Statement's do. */
     private static final LogicalStatement SQL_STATEMENT = new LogicalStatement() {
         @Override
-        public void resultsOn(Physical physical) {
-        }
+        public void resultsOn(Physical physical) {}
 
         @Override
         public boolean hasResults() {
@@ -240,8 +267,9 @@ class StatementPathTest {
         assertThat(executions("primary")).isEmpty();
         // The primary opens later, for a write: the change reaches it before the write does.
         path.query("INSERT INTO t VALUES (1)", Classification.write("a write"));
-        assertThat(executions("primary")).containsSubsequence("statement.execute SET search_path TO app",
-                "statement.executeQuery INSERT INTO t VALUES (1)");
+        assertThat(executions("primary"))
+                .containsSubsequence(
+                        "statement.execute SET search_path TO app", "statement.executeQuery INSERT INTO t VALUES (1)");
         assertThat(path.statements.journal().lastRouting().route()).isEqualTo(Route.PRIMARY);
     }
 
@@ -251,10 +279,12 @@ class StatementPathTest {
         Transactions transactions = new Transactions(path.session, path.router, path.nodes, path.statements);
         path.query("SELECT 1", Classification.read("a plain read"));
         transactions.setAutoCommit(false);
-        assertThat(path.query("UPDATE t SET a = 1", Classification.write("a write"))).isEqualTo("primary");
+        assertThat(path.query("UPDATE t SET a = 1", Classification.write("a write")))
+                .isEqualTo("primary");
         RecordingDriver.clear();
         transactions.commit();
-        List<String> commits = RecordingDriver.log().stream().filter(line -> line.endsWith(": commit"))
+        List<String> commits = RecordingDriver.log().stream()
+                .filter(line -> line.endsWith(": commit"))
                 .collect(Collectors.toList());
         assertThat(commits).containsExactly("primary: commit", "replica1: commit");
         assertThat(path.router.inTransaction()).isFalse();

@@ -56,8 +56,14 @@ class JdbcContractTest {
         handled("Connection", "endRequest", "releases the request's routing pins (read-your-writes, pinToPrimary)");
         handled("Connection", "setShardingKey", "JDBC's default: sharding keys are not supported (0A000)");
         handled("Connection", "setShardingKeyIfValid", "JDBC's default: sharding keys are not supported (0A000)");
-        handled("Connection", "createStatement", "a logical statement; physical ones are created per node on execution");
-        handled("Connection", "prepareStatement", "a logical statement; physical ones are prepared per node on execution");
+        handled(
+                "Connection",
+                "createStatement",
+                "a logical statement; physical ones are created per node on execution");
+        handled(
+                "Connection",
+                "prepareStatement",
+                "a logical statement; physical ones are prepared per node on execution");
         handled("Connection", "prepareCall", "a logical statement; the primary's is prepared on first use");
         handled("Connection", "unwrap", "ReplicatedConnection first, then the primary's connection");
         handled("Connection", "isWrapperFor", "ReplicatedConnection first, then the primary's connection");
@@ -67,11 +73,23 @@ class JdbcContractTest {
         handled("Statement", "isCloseOnCompletion", "handled by the logical statement");
         handled("Statement", "addBatch", "recorded, handed to the primary's statement when the batch runs");
         handled("Statement", "clearBatch", "clears the recorded batch");
-        handled("Statement", "getFetchDirection", "answered from the recorded setting, applied to every physical statement");
+        handled(
+                "Statement",
+                "getFetchDirection",
+                "answered from the recorded setting, applied to every physical statement");
         handled("Statement", "getMaxRows", "answered from the recorded setting, applied to every physical statement");
-        handled("Statement", "getLargeMaxRows", "answered from the recorded setting, applied to every physical statement");
-        handled("Statement", "getMaxFieldSize", "answered from the recorded setting, applied to every physical statement");
-        handled("Statement", "getQueryTimeout", "answered from the recorded setting, applied to every physical statement");
+        handled(
+                "Statement",
+                "getLargeMaxRows",
+                "answered from the recorded setting, applied to every physical statement");
+        handled(
+                "Statement",
+                "getMaxFieldSize",
+                "answered from the recorded setting, applied to every physical statement");
+        handled(
+                "Statement",
+                "getQueryTimeout",
+                "answered from the recorded setting, applied to every physical statement");
         handled("Statement", "isPoolable", "answered from the recorded setting, applied to every physical statement");
         handled("Statement", "enquoteLiteral", "JDBC's default: pure string function, same for every driver");
         handled("Statement", "enquoteIdentifier", "JDBC's default: pure string function, same for every driver");
@@ -83,8 +101,14 @@ class JdbcContractTest {
         handled("DatabaseMetaData", "getConnection", "the logical connection, never a physical one");
         handled("DatabaseMetaData", "getURL", "the jdbc:replicated: URL without secrets");
         handled("DatabaseMetaData", "unwrap", "the metadata proxy first, then the primary's");
-        handled("DatabaseMetaData", "getDriverMajorVersion", "asked of the primary's metadata when the metadata was asked for");
-        handled("DatabaseMetaData", "getDriverMinorVersion", "asked of the primary's metadata when the metadata was asked for");
+        handled(
+                "DatabaseMetaData",
+                "getDriverMajorVersion",
+                "asked of the primary's metadata when the metadata was asked for");
+        handled(
+                "DatabaseMetaData",
+                "getDriverMinorVersion",
+                "asked of the primary's metadata when the metadata was asked for");
     }
 
     private static void handled(String type, String method, String why) {
@@ -93,8 +117,13 @@ class JdbcContractTest {
 
     static Stream<Arguments> methods() {
         List<Arguments> all = new ArrayList<>();
-        for (Class<?> type : List.of(Connection.class, Statement.class, PreparedStatement.class, CallableStatement.class,
-                ResultSet.class, DatabaseMetaData.class)) {
+        for (Class<?> type : List.of(
+                Connection.class,
+                Statement.class,
+                PreparedStatement.class,
+                CallableStatement.class,
+                ResultSet.class,
+                DatabaseMetaData.class)) {
             Set<String> seen = new TreeSet<>();
             Arrays.stream(type.getMethods())
                     .filter(m -> !Modifier.isStatic(m.getModifiers()))
@@ -110,8 +139,8 @@ class JdbcContractTest {
     void everyMethod_delegatesOrIsHandledOnPurpose(String typeName, Method method) throws Exception {
         RecordingDriver.register();
         RecordingDriver.clear();
-        try (Connection connection = new ReplicatedDriver().connect(
-                "jdbc:replicated:recording:primary?connectionMode=dedicated&replicas=replica1", null)) {
+        try (Connection connection = new ReplicatedDriver()
+                .connect("jdbc:replicated:recording:primary?connectionMode=dedicated&replicas=replica1", null)) {
             Object target = target(typeName, connection);
             int before = RecordingDriver.log().size();
             Object[] args = arguments(method);
@@ -122,8 +151,10 @@ class JdbcContractTest {
             } catch (InvocationTargetException e) {
                 thrown = e.getCause();
             }
-            List<String> calls = RecordingDriver.log().subList(before, RecordingDriver.log().size());
-            boolean reached = calls.stream().anyMatch(line -> line.matches("\\w+: (\\w+\\.)?" + method.getName() + "( .*)?"));
+            List<String> calls =
+                    RecordingDriver.log().subList(before, RecordingDriver.log().size());
+            boolean reached =
+                    calls.stream().anyMatch(line -> line.matches("\\w+: (\\w+\\.)?" + method.getName() + "( .*)?"));
             String why = handledReason(typeName, method);
             if (reached) {
                 return;
@@ -133,9 +164,12 @@ class JdbcContractTest {
                 return;
             }
             if (thrown instanceof java.sql.SQLFeatureNotSupportedException) {
-                fail("%s.%s throws SQLFeatureNotSupportedException without being listed as deliberate", typeName, method);
+                fail(
+                        "%s.%s throws SQLFeatureNotSupportedException without being listed as deliberate",
+                        typeName, method);
             }
-            fail("%s.%s neither reached the physical object nor is handled on purpose (returned %s, threw %s; calls: %s)",
+            fail(
+                    "%s.%s neither reached the physical object nor is handled on purpose (returned %s, threw %s; calls: %s)",
                     typeName, method, result, thrown, calls);
         }
     }
@@ -144,7 +178,10 @@ class JdbcContractTest {
         boolean prepared = typeName.equals("PreparedStatement") || typeName.equals("CallableStatement");
         Class<?>[] types = method.getParameterTypes();
         String name = method.getName();
-        if (prepared && types.length > 0 && types[0] == String.class && (name.startsWith("execute") || name.equals("addBatch"))) {
+        if (prepared
+                && types.length > 0
+                && types[0] == String.class
+                && (name.startsWith("execute") || name.equals("addBatch"))) {
             return "methods taking a query string are refused on a PreparedStatement (JDBC)";
         }
         if (prepared && types.length >= 2 && types[0] == int.class && name.startsWith("set")) {
@@ -284,7 +321,9 @@ class JdbcContractTest {
             return (java.util.concurrent.Executor) Runnable::run;
         }
         if (type.isInterface()) {
-            return Proxy.newProxyInstance(JdbcContractTest.class.getClassLoader(), new Class<?>[] {type},
+            return Proxy.newProxyInstance(
+                    JdbcContractTest.class.getClassLoader(),
+                    new Class<?>[] {type},
                     (proxy, m, a) -> m.getName().equals("toString") ? "sample " + type.getSimpleName() : null);
         }
         throw new IllegalStateException("no sample value for " + type);

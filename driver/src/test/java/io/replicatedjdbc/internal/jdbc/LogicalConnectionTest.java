@@ -46,7 +46,9 @@ class LogicalConnectionTest {
     }
 
     private static List<String> calls(String node, String prefix) {
-        return RecordingDriver.log(node).stream().filter(line -> line.startsWith(prefix)).collect(Collectors.toList());
+        return RecordingDriver.log(node).stream()
+                .filter(line -> line.startsWith(prefix))
+                .collect(Collectors.toList());
     }
 
     private static void execute(Connection connection, String sql) throws SQLException {
@@ -83,7 +85,9 @@ class LogicalConnectionTest {
         try (Connection connection = connect("replica1", "loadBalance=random")) {
             execute(connection, "SELECT 1");
         }
-        assertThat(calls("replica1", "connect")).singleElement().asString()
+        assertThat(calls("replica1", "connect"))
+                .singleElement()
+                .asString()
                 .isEqualTo("connect jdbc:recording:replica1 {user=app}");
     }
 
@@ -99,14 +103,23 @@ class LogicalConnectionTest {
             execute(connection, "DELETE FROM t");
         }
         // The primary is open from connect on: each change is written through as it is made.
-        assertThat(RecordingDriver.log("primary")).containsSubsequence(
-                "setCatalog sales", "setSchema app", "setTransactionIsolation 4",
-                "setReadOnly false", "setClientInfo ApplicationName, billing", "createStatement");
+        assertThat(RecordingDriver.log("primary"))
+                .containsSubsequence(
+                        "setCatalog sales",
+                        "setSchema app",
+                        "setTransactionIsolation 4",
+                        "setReadOnly false",
+                        "setClientInfo ApplicationName, billing",
+                        "createStatement");
         // The replica opens later and gets them all when it opens.
-        assertThat(RecordingDriver.log("replica1")).containsSubsequence(
-                "setCatalog sales", "setSchema app", "setTransactionIsolation 4",
-                "setReadOnly false", "setClientInfo {ApplicationName=billing}",
-                "createStatement");
+        assertThat(RecordingDriver.log("replica1"))
+                .containsSubsequence(
+                        "setCatalog sales",
+                        "setSchema app",
+                        "setTransactionIsolation 4",
+                        "setReadOnly false",
+                        "setClientInfo {ApplicationName=billing}",
+                        "createStatement");
     }
 
     @Test
@@ -130,10 +143,11 @@ class LogicalConnectionTest {
             assertThat(calls("replica1", "connect")).isEmpty();
             execute(connection, "SELECT 1");
         }
-        assertThat(calls("replica1", "statement.execute")).containsExactly(
-                "statement.execute SET search_path TO app",
-                "statement.execute SET statement_timeout = 5000",
-                "statement.execute SELECT 1");
+        assertThat(calls("replica1", "statement.execute"))
+                .containsExactly(
+                        "statement.execute SET search_path TO app",
+                        "statement.execute SET statement_timeout = 5000",
+                        "statement.execute SELECT 1");
     }
 
     @Test
@@ -145,24 +159,34 @@ class LogicalConnectionTest {
             }
             execute(connection, "SELECT 1");
         }
-        assertThat(calls("replica1", "statement.execute")).containsExactly(
-                "statement.execute SET search_path TO s4999", "statement.execute SET statement_timeout = 4999",
-                "statement.execute SELECT 1");
+        assertThat(calls("replica1", "statement.execute"))
+                .containsExactly(
+                        "statement.execute SET search_path TO s4999",
+                        "statement.execute SET statement_timeout = 4999",
+                        "statement.execute SELECT 1");
     }
 
     @Test
     void preparedSessionChange_isReplayedWithItsParameters() throws SQLException {
         try (Connection connection = connect("replica1")) {
-            try (PreparedStatement statement = connection.prepareStatement("SELECT set_config('search_path', ?, false)")) {
+            try (PreparedStatement statement =
+                    connection.prepareStatement("SELECT set_config('search_path', ?, false)")) {
                 statement.setString(1, "app");
                 statement.execute();
             }
-            assertThat(connection.unwrap(ReplicatedConnection.class).lastRouting().route()).isEqualTo(Route.ALL);
+            assertThat(connection
+                            .unwrap(ReplicatedConnection.class)
+                            .lastRouting()
+                            .route())
+                    .isEqualTo(Route.ALL);
             execute(connection, "DELETE FROM t");
         }
-        assertThat(RecordingDriver.log("primary")).containsSubsequence(
-                "prepareStatement SELECT set_config('search_path', ?, false)",
-                "statement.setString 1, app", "statement.execute", "createStatement");
+        assertThat(RecordingDriver.log("primary"))
+                .containsSubsequence(
+                        "prepareStatement SELECT set_config('search_path', ?, false)",
+                        "statement.setString 1, app",
+                        "statement.execute",
+                        "createStatement");
     }
 
     @Test
@@ -176,11 +200,12 @@ class LogicalConnectionTest {
             connection.commit();
             connection.setAutoCommit(true);
         }
-        assertThat(calls("replica1", "statement.execute SET")).containsExactly(
-                "statement.execute SET search_path TO committed");
-        assertThat(calls("primary", "statement.execute SET")).containsExactly(
-                "statement.execute SET search_path TO rolled_back",
-                "statement.execute SET search_path TO committed");
+        assertThat(calls("replica1", "statement.execute SET"))
+                .containsExactly("statement.execute SET search_path TO committed");
+        assertThat(calls("primary", "statement.execute SET"))
+                .containsExactly(
+                        "statement.execute SET search_path TO rolled_back",
+                        "statement.execute SET search_path TO committed");
     }
 
     @Test
@@ -199,7 +224,11 @@ class LogicalConnectionTest {
         for (int i = 0; i < 3; i++) {
             try (Connection connection = connect("down1,replica2", "replicaRetryInterval=1m")) {
                 execute(connection, "SELECT 1");
-                assertThat(connection.unwrap(ReplicatedConnection.class).lastRouting().node()).startsWith("replica2");
+                assertThat(connection
+                                .unwrap(ReplicatedConnection.class)
+                                .lastRouting()
+                                .node())
+                        .startsWith("replica2");
             }
         }
         assertThat(calls("down1", "connect refused")).hasSize(1);
@@ -209,7 +238,11 @@ class LogicalConnectionTest {
     void replicaConnectionBreaksDuringAnAutocommitRead_theReadIsRetriedOnAnotherReplica() throws SQLException {
         try (Connection connection = connect("broken1,replica2")) {
             execute(connection, "SELECT 1");
-            assertThat(connection.unwrap(ReplicatedConnection.class).lastRouting().node()).startsWith("replica2");
+            assertThat(connection
+                            .unwrap(ReplicatedConnection.class)
+                            .lastRouting()
+                            .node())
+                    .startsWith("replica2");
         }
         assertThat(calls("broken1", "statement.execute")).containsExactly("statement.execute SELECT 1");
         assertThat(calls("replica2", "statement.execute")).containsExactly("statement.execute SELECT 1");
@@ -220,37 +253,50 @@ class LogicalConnectionTest {
         try (Connection connection = connect("timeout1")) {
             assertThatThrownBy(() -> execute(connection, "SELECT pg_sleep(10)"))
                     .isInstanceOf(SQLException.class)
-                    .extracting(e -> ((SQLException) e).getSQLState()).isEqualTo("08006");
+                    .extracting(e -> ((SQLException) e).getSQLState())
+                    .isEqualTo("08006");
         }
         assertThat(calls("timeout1", "statement.execute")).hasSize(1);
         assertThat(calls("primary", "statement.execute")).isEmpty();
         try (Connection connection = connect("timeout1")) {
             assertThatThrownBy(() -> execute(connection, "SELECT 1")).isInstanceOf(SQLException.class);
         }
-        assertThat(calls("timeout1", "connect")).as("not skipped as down: a timeout is not a node failure").hasSize(2);
+        assertThat(calls("timeout1", "connect"))
+                .as("not skipped as down: a timeout is not a node failure")
+                .hasSize(2);
     }
 
     @Test
     void everyReplicaBreaks_theReadFallsBackToThePrimary() throws SQLException {
         try (Connection connection = connect("broken1,broken2")) {
             execute(connection, "SELECT 1");
-            assertThat(connection.unwrap(ReplicatedConnection.class).lastRouting().reason())
-                    .contains("fell back to the primary").contains("broken2");
+            assertThat(connection
+                            .unwrap(ReplicatedConnection.class)
+                            .lastRouting()
+                            .reason())
+                    .contains("fell back to the primary")
+                    .contains("broken2");
         }
         assertThat(calls("primary", "statement.execute")).containsExactly("statement.execute SELECT 1");
     }
 
     @Test
-    void replicaBreaksInsideAReadOnlyTransaction_theErrorReachesTheApplication_andNothingIsRetried() throws SQLException {
+    void replicaBreaksInsideAReadOnlyTransaction_theErrorReachesTheApplication_andNothingIsRetried()
+            throws SQLException {
         try (Connection connection = connect("broken1,replica2")) {
             connection.setReadOnly(true);
             connection.setAutoCommit(false);
             assertThatThrownBy(() -> execute(connection, "SELECT 1"))
                     .isInstanceOf(SQLException.class)
-                    .extracting(e -> ((SQLException) e).getSQLState()).isEqualTo("08006");
+                    .extracting(e -> ((SQLException) e).getSQLState())
+                    .isEqualTo("08006");
             connection.rollback();
             execute(connection, "SELECT 2");
-            assertThat(connection.unwrap(ReplicatedConnection.class).lastRouting().node()).startsWith("replica2");
+            assertThat(connection
+                            .unwrap(ReplicatedConnection.class)
+                            .lastRouting()
+                            .node())
+                    .startsWith("replica2");
         }
         assertThat(calls("replica2", "statement.execute")).containsExactly("statement.execute SELECT 2");
         assertThat(calls("primary", "statement.execute")).isEmpty();
@@ -260,24 +306,30 @@ class LogicalConnectionTest {
     void readCancelledByARecoveryConflict_runsAgainOnThePrimary_butNotInsideATransaction() throws SQLException {
         try (Connection connection = connect("conflicted1")) {
             execute(connection, "SELECT 1");
-            assertThat(connection.unwrap(ReplicatedConnection.class).lastRouting().reason())
+            assertThat(connection
+                            .unwrap(ReplicatedConnection.class)
+                            .lastRouting()
+                            .reason())
                     .contains("the replica cancelled it (canceling statement due to conflict with recovery)");
             connection.setReadOnly(true);
             connection.setAutoCommit(false);
             assertThatThrownBy(() -> execute(connection, "SELECT 2"))
-                    .extracting(e -> ((SQLException) e).getSQLState()).isEqualTo("40001");
+                    .extracting(e -> ((SQLException) e).getSQLState())
+                    .isEqualTo("40001");
             connection.rollback();
         }
         assertThat(calls("primary", "statement.execute")).containsExactly("statement.execute SELECT 1");
-        assertThat(calls("conflicted1", "statement.execute")).containsExactly(
-                "statement.execute SELECT 1", "statement.execute SELECT 2");
+        assertThat(calls("conflicted1", "statement.execute"))
+                .containsExactly("statement.execute SELECT 1", "statement.execute SELECT 2");
     }
 
     @Test
     void writeThatFailsWithAConnectionError_isNeverRetried() throws SQLException {
-        try (Connection connection = driver.connect("jdbc:replicated:recording:broken0?connectionMode=dedicated&replicas=replica1", null)) {
+        try (Connection connection =
+                driver.connect("jdbc:replicated:recording:broken0?connectionMode=dedicated&replicas=replica1", null)) {
             assertThatThrownBy(() -> execute(connection, "DELETE FROM t"))
-                    .extracting(e -> ((SQLException) e).getSQLState()).isEqualTo("08006");
+                    .extracting(e -> ((SQLException) e).getSQLState())
+                    .isEqualTo("08006");
         }
         assertThat(calls("broken0", "statement.execute")).containsExactly("statement.execute DELETE FROM t");
         assertThat(calls("replica1", "connect")).isEmpty();
@@ -297,7 +349,7 @@ class LogicalConnectionTest {
     @Test
     void statementSettings_areAppliedToEveryPhysicalStatement() throws SQLException {
         try (Connection connection = connect("replica1");
-             Statement statement = connection.createStatement()) {
+                Statement statement = connection.createStatement()) {
             statement.setFetchSize(50);
             statement.setQueryTimeout(7);
             statement.execute("SELECT 1");
@@ -306,39 +358,50 @@ class LogicalConnectionTest {
             assertThat(statement.getFetchSize()).isEqualTo(50);
             assertThat(statement.getMaxRows()).isEqualTo(10);
         }
-        assertThat(RecordingDriver.log("replica1")).containsSubsequence(
-                "statement.setFetchSize 50", "statement.setQueryTimeout 7", "statement.execute SELECT 1",
-                "statement.setMaxRows 10");
-        assertThat(RecordingDriver.log("primary")).containsSubsequence(
-                "statement.setFetchSize 50", "statement.setMaxRows 10", "statement.setQueryTimeout 7",
-                "statement.execute DELETE FROM t");
+        assertThat(RecordingDriver.log("replica1"))
+                .containsSubsequence(
+                        "statement.setFetchSize 50",
+                        "statement.setQueryTimeout 7",
+                        "statement.execute SELECT 1",
+                        "statement.setMaxRows 10");
+        assertThat(RecordingDriver.log("primary"))
+                .containsSubsequence(
+                        "statement.setFetchSize 50",
+                        "statement.setMaxRows 10",
+                        "statement.setQueryTimeout 7",
+                        "statement.execute DELETE FROM t");
     }
 
     @Test
     void clearParameters_reachesThePhysicalStatement_andNothingStaleIsReplayed() throws SQLException {
         try (Connection connection = connect("replica1");
-             PreparedStatement statement = connection.prepareStatement("SELECT ?")) {
+                PreparedStatement statement = connection.prepareStatement("SELECT ?")) {
             statement.setInt(1, 7);
             statement.execute();
             statement.clearParameters();
             statement.setInt(1, 8);
             statement.execute();
         }
-        assertThat(calls("replica1", "statement.")).containsExactly(
-                "statement.setInt 1, 7", "statement.execute", "statement.clearParameters", "statement.setInt 1, 8",
-                "statement.execute", "statement.close");
+        assertThat(calls("replica1", "statement."))
+                .containsExactly(
+                        "statement.setInt 1, 7",
+                        "statement.execute",
+                        "statement.clearParameters",
+                        "statement.setInt 1, 8",
+                        "statement.execute",
+                        "statement.close");
     }
 
     @Test
     void callableStatements_alwaysRunOnThePrimary() throws SQLException {
         try (Connection connection = connect("replica1");
-             java.sql.CallableStatement call = connection.prepareCall("{call report(?)}")) {
+                java.sql.CallableStatement call = connection.prepareCall("{call report(?)}")) {
             call.setInt(1, 5);
             call.execute();
         }
         assertThat(calls("replica1", "connect")).isEmpty();
-        assertThat(RecordingDriver.log("primary")).containsSubsequence(
-                "prepareCall {call report(?)}", "statement.setInt 1, 5", "statement.execute");
+        assertThat(RecordingDriver.log("primary"))
+                .containsSubsequence("prepareCall {call report(?)}", "statement.setInt 1, 5", "statement.execute");
     }
 
     @Test
@@ -349,8 +412,8 @@ class LogicalConnectionTest {
             execute(connection, "SET statement_timeout = 5");
             execute(connection, "SELECT 1");
         }
-        assertThat(calls("replica1", "statement.execute")).containsExactly(
-                "statement.execute SET statement_timeout = 5", "statement.execute SELECT 1");
+        assertThat(calls("replica1", "statement.execute"))
+                .containsExactly("statement.execute SET statement_timeout = 5", "statement.execute SELECT 1");
     }
 
     @Test
@@ -374,7 +437,11 @@ class LogicalConnectionTest {
             execute(connection, "DELETE FROM t");
             connection.endRequest();
             execute(connection, "SELECT 1");
-            assertThat(connection.unwrap(ReplicatedConnection.class).lastRouting().reason()).startsWith("read-your-writes");
+            assertThat(connection
+                            .unwrap(ReplicatedConnection.class)
+                            .lastRouting()
+                            .reason())
+                    .startsWith("read-your-writes");
         }
     }
 
@@ -400,10 +467,14 @@ class LogicalConnectionTest {
     @Test
     void commitAndRollback_inAutocommit_failClearly() throws SQLException {
         try (Connection connection = connect("replica1")) {
-            assertThatThrownBy(connection::commit).hasMessageContaining("autoCommit")
-                    .extracting(e -> ((SQLException) e).getSQLState()).isEqualTo("25P01");
-            assertThatThrownBy(connection::rollback).hasMessageContaining("autoCommit")
-                    .extracting(e -> ((SQLException) e).getSQLState()).isEqualTo("25P01");
+            assertThatThrownBy(connection::commit)
+                    .hasMessageContaining("autoCommit")
+                    .extracting(e -> ((SQLException) e).getSQLState())
+                    .isEqualTo("25P01");
+            assertThatThrownBy(connection::rollback)
+                    .hasMessageContaining("autoCommit")
+                    .extracting(e -> ((SQLException) e).getSQLState())
+                    .isEqualTo("25P01");
         }
     }
 }

@@ -29,7 +29,8 @@ class PooledLogicalConnectionTest {
     }
 
     private Connection connect(String... options) throws SQLException {
-        StringBuilder url = new StringBuilder("jdbc:replicated:recording:primary?replicas=replica1&connectionMode=pooled");
+        StringBuilder url =
+                new StringBuilder("jdbc:replicated:recording:primary?replicas=replica1&connectionMode=pooled");
         for (String option : options) {
             url.append('&').append(option);
         }
@@ -39,7 +40,9 @@ class PooledLogicalConnectionTest {
     }
 
     private static List<String> calls(String node, String prefix) {
-        return RecordingDriver.log(node).stream().filter(line -> line.startsWith(prefix)).collect(Collectors.toList());
+        return RecordingDriver.log(node).stream()
+                .filter(line -> line.startsWith(prefix))
+                .collect(Collectors.toList());
     }
 
     private static void execute(Connection connection, String sql) throws SQLException {
@@ -67,7 +70,8 @@ class PooledLogicalConnectionTest {
 
     @Test
     void jdbcState_movesByDifference_toTheNextBorrower() throws SQLException {
-        try (Connection first = connect("name=state"); Connection second = connect("name=state")) {
+        try (Connection first = connect("name=state");
+                Connection second = connect("name=state")) {
             first.setAutoCommit(false);
             execute(first, "UPDATE t SET x = 1");
             first.commit();
@@ -76,7 +80,8 @@ class PooledLogicalConnectionTest {
             execute(second, "UPDATE t SET x = 2");
             List<String> primary = calls("primary", "");
             assertThat(primary).contains("setAutoCommit true");
-            assertThat(primary.indexOf("setAutoCommit true")).isLessThan(primary.indexOf("statement.execute UPDATE t SET x = 2"));
+            assertThat(primary.indexOf("setAutoCommit true"))
+                    .isLessThan(primary.indexOf("statement.execute UPDATE t SET x = 2"));
             RecordingDriver.clear();
             // Nothing to change when it already carries the borrower's state.
             execute(second, "UPDATE t SET x = 3");
@@ -86,7 +91,8 @@ class PooledLogicalConnectionTest {
 
     @Test
     void aTransactionKeepsItsPhysicalConnection_andAnotherLogicalConnectionOpensASecond() throws SQLException {
-        try (Connection first = connect("name=tx"); Connection second = connect("name=tx")) {
+        try (Connection first = connect("name=tx");
+                Connection second = connect("name=tx")) {
             first.setAutoCommit(false);
             execute(first, "UPDATE t SET x = 1");
             execute(second, "UPDATE t SET x = 2");
@@ -119,12 +125,13 @@ class PooledLogicalConnectionTest {
     @Test
     void anOpenResultSet_keepsItsPhysicalConnection_untilItIsClosed() throws SQLException {
         try (Connection first = connect("name=rs", "replicaPoolSize=1", "poolTimeout=100ms");
-             Connection second = connect("name=rs", "replicaPoolSize=1", "poolTimeout=100ms")) {
+                Connection second = connect("name=rs", "replicaPoolSize=1", "poolTimeout=100ms")) {
             Statement statement = first.createStatement();
             ResultSet rs = statement.executeQuery("SELECT 1");
             // The one replica connection is first's while its result set is open: second's read waits, then fails.
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> execute(second, "SELECT 2"))
-                    .isInstanceOf(java.sql.SQLTransientConnectionException.class).hasMessageContaining("replica1");
+                    .isInstanceOf(java.sql.SQLTransientConnectionException.class)
+                    .hasMessageContaining("replica1");
             rs.close();
             execute(second, "SELECT 3");
             statement.close();
@@ -135,7 +142,8 @@ class PooledLogicalConnectionTest {
     @Test
     void aStatementKeepsABoundedSetOfPhysicalStatements_oneForEachConnectionItRanOn() throws SQLException {
         try (Connection connection = connect("name=bounded", "primaryPoolSize=6");
-             java.sql.PreparedStatement statement = connection.prepareStatement("SELECT x FROM t WHERE y = ? FOR UPDATE")) {
+                java.sql.PreparedStatement statement =
+                        connection.prepareStatement("SELECT x FROM t WHERE y = ? FOR UPDATE")) {
             // Six other logical connections hold six primary connections in turn, so that each execution lands on
             // another one.
             for (int i = 0; i < 6; i++) {
@@ -161,6 +169,7 @@ class PooledLogicalConnectionTest {
             assertThat(calls("primary", "statement.close").size() - 15).isPositive();
         }
     }
+
     @Test
     void primaryReadWeight_choosesTheReadNodePerStatement_notOnceForTheLogicalConnection() throws SQLException {
         try (Connection connection = connect("primaryReadWeight=1")) {

@@ -44,18 +44,20 @@ class StatementFramesTest {
         RecordingDriver.clear();
         Properties info = new Properties();
         info.setProperty("user", "app");
-        try (Connection connection = new ReplicatedDriver().connect(
-                "jdbc:replicated:recording:primary?replicas=replica1&connectionMode=" + mode, info);
-             Statement statement = connection.createStatement();
-             PreparedStatement read = connection.prepareStatement("SELECT a FROM t WHERE id = ?");
-             PreparedStatement write = connection.prepareStatement("UPDATE t SET a = 1 WHERE id = ?")) {
+        try (Connection connection = new ReplicatedDriver()
+                        .connect("jdbc:replicated:recording:primary?replicas=replica1&connectionMode=" + mode, info);
+                Statement statement = connection.createStatement();
+                PreparedStatement read = connection.prepareStatement("SELECT a FROM t WHERE id = ?");
+                PreparedStatement write = connection.prepareStatement("UPDATE t SET a = 1 WHERE id = ?")) {
             statement.executeQuery("SELECT 1").close();
             assertThat(ourFrames()).as("Statement.executeQuery").hasSizeLessThanOrEqualTo(MOST_FRAMES);
             statement.executeUpdate("INSERT INTO t VALUES (1)");
             assertThat(ourFrames()).as("Statement.executeUpdate").hasSizeLessThanOrEqualTo(MOST_FRAMES);
             read.setInt(1, 1);
             read.executeQuery().close();
-            assertThat(ourFrames()).as("PreparedStatement.executeQuery").hasSizeLessThanOrEqualTo(MOST_FRAMES)
+            assertThat(ourFrames())
+                    .as("PreparedStatement.executeQuery")
+                    .hasSizeLessThanOrEqualTo(MOST_FRAMES)
                     .contains("StatementPath.run");
             write.setInt(1, 1);
             write.executeUpdate();

@@ -24,12 +24,15 @@ class NodePoolTest {
 
     private final AtomicInteger opened = new AtomicInteger();
 
-    private NodePool pool(int size, long timeoutMillis, long idleMillis, long lifetimeMillis, long validateMillis,
-                          long leakMillis) {
-        return new NodePool("node1 (host:5432)", () -> {
-            opened.incrementAndGet();
-            return DriverManager.getConnection("jdbc:recording:node1");
-        }, new NodePool.Limits(size, timeoutMillis, idleMillis, lifetimeMillis, validateMillis, leakMillis));
+    private NodePool pool(
+            int size, long timeoutMillis, long idleMillis, long lifetimeMillis, long validateMillis, long leakMillis) {
+        return new NodePool(
+                "node1 (host:5432)",
+                () -> {
+                    opened.incrementAndGet();
+                    return DriverManager.getConnection("jdbc:recording:node1");
+                },
+                new NodePool.Limits(size, timeoutMillis, idleMillis, lifetimeMillis, validateMillis, leakMillis));
     }
 
     private NodePool pool(int size) {
@@ -52,15 +55,19 @@ class NodePoolTest {
     void aFullPool_failsAfterItsTimeout_namingTheNodeAndItsSize() throws SQLException {
         NodePool pool = pool(1);
         pool.borrow();
-        assertThatThrownBy(pool::borrow).isInstanceOf(SQLTransientConnectionException.class)
-                .hasMessageContaining("node1 (host:5432)").hasMessageContaining("all 1 of its pool")
+        assertThatThrownBy(pool::borrow)
+                .isInstanceOf(SQLTransientConnectionException.class)
+                .hasMessageContaining("node1 (host:5432)")
+                .hasMessageContaining("all 1 of its pool")
                 .hasMessageContaining("200 ms");
         assertThat(opened).hasValue(1);
     }
 
     @Test
     void aWaitingBorrower_getsTheConnectionReturnedMeanwhile() throws Exception {
-        NodePool pool = new NodePool("node1", () -> DriverManager.getConnection("jdbc:recording:node1"),
+        NodePool pool = new NodePool(
+                "node1",
+                () -> DriverManager.getConnection("jdbc:recording:node1"),
                 new NodePool.Limits(1, 10_000, 0, 0, 60_000, 0));
         NodePool.Entry held = pool.borrow();
         CompletableFuture<NodePool.Entry> waiter = CompletableFuture.supplyAsync(() -> {
@@ -81,16 +88,20 @@ class NodePoolTest {
 
     @Test
     void anInterruptedWait_endsAtOnce_andKeepsTheInterrupt() throws SQLException {
-        NodePool pool = new NodePool("node1", () -> DriverManager.getConnection("jdbc:recording:node1"),
+        NodePool pool = new NodePool(
+                "node1",
+                () -> DriverManager.getConnection("jdbc:recording:node1"),
                 new NodePool.Limits(1, 60_000, 0, 0, 60_000, 0));
         pool.borrow();
         Thread.currentThread().interrupt();
         try {
             long start = System.nanoTime();
-            assertThatThrownBy(pool::borrow).isInstanceOf(SQLTransientConnectionException.class)
+            assertThatThrownBy(pool::borrow)
+                    .isInstanceOf(SQLTransientConnectionException.class)
                     .hasMessageContaining("Interrupted");
             assertThat(Thread.currentThread().isInterrupted()).isTrue();
-            assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start)).isLessThan(30);
+            assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start))
+                    .isLessThan(30);
         } finally {
             Thread.interrupted();
         }
@@ -99,12 +110,15 @@ class NodePoolTest {
     @Test
     void aConnectionThatCannotBeOpened_givesItsPlaceBack() throws SQLException {
         AtomicInteger attempts = new AtomicInteger();
-        NodePool pool = new NodePool("down", () -> {
-            if (attempts.incrementAndGet() <= 3) {
-                throw new SQLException("refused", "08001");
-            }
-            return DriverManager.getConnection("jdbc:recording:node1");
-        }, new NodePool.Limits(1, 100, 0, 0, 60_000, 0));
+        NodePool pool = new NodePool(
+                "down",
+                () -> {
+                    if (attempts.incrementAndGet() <= 3) {
+                        throw new SQLException("refused", "08001");
+                    }
+                    return DriverManager.getConnection("jdbc:recording:node1");
+                },
+                new NodePool.Limits(1, 100, 0, 0, 60_000, 0));
         for (int i = 0; i < 3; i++) {
             assertThatThrownBy(pool::borrow).hasMessage("refused");
         }
@@ -176,11 +190,14 @@ class NodePoolTest {
             pool.houseKeep(System.nanoTime());
             pool.houseKeep(System.nanoTime());
             assertThat(log.messages(Level.WARNING)).hasSize(1);
-            assertThat(log.messages(Level.WARNING).get(0)).contains("node1 (host:5432)").contains("poolLeakThreshold");
+            assertThat(log.messages(Level.WARNING).get(0))
+                    .contains("node1 (host:5432)")
+                    .contains("poolLeakThreshold");
             Throwable where = log.records().get(0).getThrown();
             assertThat(where).isNotNull();
-            assertThat(where.getStackTrace()).anySatisfy(frame ->
-                    assertThat(frame.getMethodName()).isEqualTo("aConnectionHeldTooLong_isLoggedOnce_withWhereItWasTaken"));
+            assertThat(where.getStackTrace())
+                    .anySatisfy(frame -> assertThat(frame.getMethodName())
+                            .isEqualTo("aConnectionHeldTooLong_isLoggedOnce_withWhereItWasTaken"));
         }
     }
 
@@ -192,7 +209,9 @@ class NodePoolTest {
         pool.release(idle);
         pool.close();
         assertThat(idle.connection().isClosed()).isTrue();
-        assertThatThrownBy(pool::borrow).isInstanceOf(SQLTransientConnectionException.class).hasMessageContaining("closed");
+        assertThatThrownBy(pool::borrow)
+                .isInstanceOf(SQLTransientConnectionException.class)
+                .hasMessageContaining("closed");
         pool.release(busy);
         assertThat(busy.connection().isClosed()).isTrue();
     }
@@ -205,7 +224,8 @@ class NodePoolTest {
         assertThat(statistics.size).isEqualTo(2);
         assertThat(statistics.active).isEqualTo(1);
         assertThat(statistics.opened).isEqualTo(1);
-        assertThat(statistics.waitMaxNanos).isGreaterThanOrEqualTo(statistics.waitP99Nanos)
+        assertThat(statistics.waitMaxNanos)
+                .isGreaterThanOrEqualTo(statistics.waitP99Nanos)
                 .isGreaterThanOrEqualTo(statistics.waitP50Nanos);
         assertThat(statistics.toString()).contains("pool 2: 1 active, 0 idle, 0 waiting, 1 opened, 0 closed");
         assertThat(ignored).isNotNull();
@@ -218,7 +238,8 @@ class NodePoolTest {
                 new java.util.concurrent.ConcurrentHashMap<>();
         AtomicInteger inUse = new AtomicInteger();
         AtomicInteger most = new AtomicInteger();
-        java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicReference<Throwable> failure =
+                new java.util.concurrent.atomic.AtomicReference<>();
         Thread[] threads = new Thread[16];
         for (int t = 0; t < threads.length; t++) {
             threads[t] = new Thread(() -> {

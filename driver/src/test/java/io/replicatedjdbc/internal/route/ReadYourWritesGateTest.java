@@ -65,12 +65,16 @@ class ReadYourWritesGateTest {
 
         /** Pooled: where this connection's reads last saw its writes, and whether it may switch there. */
         NodeSpec confirmed;
+
         boolean pooled;
 
         @Override
         public NodeSpec switchToReplicaThatReplayed(long required) {
-            if (!pooled || confirmed == null || confirmed.equals(bound)
-                    || !io.replicatedjdbc.internal.cluster.WalPosition.covers(positions.replayed(confirmed), required)) {
+            if (!pooled
+                    || confirmed == null
+                    || confirmed.equals(bound)
+                    || !io.replicatedjdbc.internal.cluster.WalPosition.covers(
+                            positions.replayed(confirmed), required)) {
                 return null;
             }
             log.add("switch to " + confirmed);
@@ -91,7 +95,8 @@ class ReadYourWritesGateTest {
     @Test
     void noWrites_noQueries() throws SQLException {
         Script script = new Script();
-        assertThat(gate(0).check(new ReadYourWritesPolicy.Positions(null, false), script)).isNull();
+        assertThat(gate(0).check(new ReadYourWritesPolicy.Positions(null, false), script))
+                .isNull();
         assertThat(script.log).isEmpty();
     }
 
@@ -141,7 +146,8 @@ class ReadYourWritesGateTest {
         positions.observed(replica1, 50);
         positions.observed(replica2, 120);
         Script script = new Script();
-        // Opening another replica costs more than the read on the primary: the bound replica is asked, then the primary.
+        // Opening another replica costs more than the read on the primary: the bound replica is asked, then the
+        // primary.
         assertThat(gate(0).check(own, script)).contains("ran on the primary");
         assertThat(script.bound).isEqualTo(replica1);
         assertThat(script.log).containsExactly("fetch", "ask " + replica1);
@@ -154,7 +160,11 @@ class ReadYourWritesGateTest {
         Script script = new Script();
         script.replicaAnswers.add(99L);
         String reason = gate(0).check(own, script);
-        assertThat(reason).contains("read-your-writes").contains("0/64").contains("0/63").contains("primary");
+        assertThat(reason)
+                .contains("read-your-writes")
+                .contains("0/64")
+                .contains("0/63")
+                .contains("primary");
         assertThat(statistics.keptOnPrimary.sum()).isEqualTo(1);
         script.replicaAnswers.add(100L);
         assertThat(gate(0).check(own, script)).isNull();
@@ -170,11 +180,12 @@ class ReadYourWritesGateTest {
         script.replicaAnswers.add(60L);
         script.replicaAnswers.add(100L);
         assertThat(gate(5_000).check(own, script)).isNull();
-        assertThat(script.log).containsExactly("fetch", "ask " + replica1, "pause", "ask " + replica1, "pause",
-                "ask " + replica1);
+        assertThat(script.log)
+                .containsExactly("fetch", "ask " + replica1, "pause", "ask " + replica1, "pause", "ask " + replica1);
         assertThat(statistics.waits.sum()).isEqualTo(1);
         // The first pause is short (a replica about to replay is asked again soon), the next one twice as long.
-        assertThat(script.pauses).containsExactly(ReadYourWritesGate.FIRST_PAUSE_NANOS, 2 * ReadYourWritesGate.FIRST_PAUSE_NANOS);
+        assertThat(script.pauses)
+                .containsExactly(ReadYourWritesGate.FIRST_PAUSE_NANOS, 2 * ReadYourWritesGate.FIRST_PAUSE_NANOS);
     }
 
     @Test
@@ -237,7 +248,9 @@ class ReadYourWritesGateTest {
         shared.fetched(30, 300);
         shared.fetched(20, 200);
         assertThat(shared.positionAfter(5)).isEqualTo(100);
-        assertThat(shared.positionAfter(10)).as("sent at the same reading: not after").isEqualTo(200);
+        assertThat(shared.positionAfter(10))
+                .as("sent at the same reading: not after")
+                .isEqualTo(200);
         assertThat(shared.positionAfter(25)).isEqualTo(300);
         assertThat(shared.positionAfter(30)).isEqualTo(0);
         // Only the latest fetches are kept: the oldest make way, and what is kept still covers later commits.
@@ -262,6 +275,7 @@ class ReadYourWritesGateTest {
         assertThat(gate(0).required(reader, script)).isEqualTo(350);
         assertThat(script.log).containsExactly("fetch", "fetch");
     }
+
     @Test
     void pooled_aReadBalancedToAnotherReplica_goesBackWhereTheConnectionLastSawItsWrites_withoutAQuestion()
             throws SQLException {
@@ -273,10 +287,12 @@ class ReadYourWritesGateTest {
         script.pooled = true;
         script.replicaAnswers.add(120L);
         ReadYourWritesGate gate = gate(0);
-        // The first read asks the replica it was given, which has replayed the write: the connection's reads saw it there.
+        // The first read asks the replica it was given, which has replayed the write: the connection's reads saw it
+        // there.
         assertThat(gate.check(own, script)).isNull();
         assertThat(script.confirmed).isEqualTo(replica1);
-        // The next read is balanced to the other replica, not known to be past the write: back to the first, no question.
+        // The next read is balanced to the other replica, not known to be past the write: back to the first, no
+        // question.
         script.bound = replica2;
         assertThat(gate.check(own, script)).isNull();
         assertThat(script.bound).isEqualTo(replica1);

@@ -8,9 +8,12 @@ import org.junit.jupiter.api.Test;
 
 class ReplicaFailureTest {
 
-    private static final SQLException LOST = new SQLException("An I/O error occurred while sending to the backend", "08006");
-    private static final SQLException REFUSED = new SQLException("cannot execute nextval() in a read-only transaction", "25006");
-    private static final SQLException CONFLICT = new SQLException("canceling statement due to conflict with recovery", "40001");
+    private static final SQLException LOST =
+            new SQLException("An I/O error occurred while sending to the backend", "08006");
+    private static final SQLException REFUSED =
+            new SQLException("cannot execute nextval() in a read-only transaction", "25006");
+    private static final SQLException CONFLICT =
+            new SQLException("canceling statement due to conflict with recovery", "40001");
     private static final SQLException SYNTAX = new SQLException("syntax error", "42601");
 
     @Test

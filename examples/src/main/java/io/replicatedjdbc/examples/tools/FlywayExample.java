@@ -18,12 +18,12 @@ import org.springframework.jdbc.datasource.DriverManagerDataSource;
  */
 public final class FlywayExample {
 
-    private FlywayExample() {
-    }
+    private FlywayExample() {}
 
     public static void main(String[] args) {
         MigrateResult result = migrate(args[0], args.length > 1 ? args[1] : null, args.length > 2 ? args[2] : null);
-        System.out.println("Flyway applied " + result.migrationsExecuted + " migrations; schema version " + result.targetSchemaVersion);
+        System.out.println("Flyway applied " + result.migrationsExecuted + " migrations; schema version "
+                + result.targetSchemaVersion);
     }
 
     public static MigrateResult migrate(String url, String user, String password) {

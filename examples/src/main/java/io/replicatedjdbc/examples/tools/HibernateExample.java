@@ -24,22 +24,21 @@ public final class HibernateExample {
         @Id
         @GeneratedValue
         public Long id;
+
         public String title;
 
-        public Book() {
-        }
+        public Book() {}
 
         public Book(String title) {
             this.title = title;
         }
     }
 
-    private HibernateExample() {
-    }
+    private HibernateExample() {}
 
     public static void main(String[] args) {
         try (HikariDataSource dataSource = HikariSpringExample.dataSource(args[0]);
-             SessionFactory factory = sessionFactory(dataSource)) {
+                SessionFactory factory = sessionFactory(dataSource)) {
             EntityManager em = factory.createEntityManager();
             em.getTransaction().begin();
             Book book = new Book("Replication in practice");
@@ -48,7 +47,8 @@ public final class HibernateExample {
             em.close();
             EntityManager other = factory.createEntityManager();
             System.out.println("found " + other.find(Book.class, book.id).title + "; books: "
-                    + other.createQuery("select count(b) from Book b", Long.class).getSingleResult());
+                    + other.createQuery("select count(b) from Book b", Long.class)
+                            .getSingleResult());
             other.close();
         }
     }

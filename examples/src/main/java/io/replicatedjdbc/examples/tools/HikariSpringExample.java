@@ -16,8 +16,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 public final class HikariSpringExample {
 
-    private HikariSpringExample() {
-    }
+    private HikariSpringExample() {}
 
     public static void main(String[] args) {
         try (HikariDataSource dataSource = dataSource(args[0])) {
@@ -31,7 +30,8 @@ public final class HikariSpringExample {
      * (read-your-writes), so the pool is asked to replace its connections: the demo then starts fresh.
      */
     public static void createSchema(HikariDataSource dataSource) {
-        new JdbcTemplate(dataSource).execute("CREATE TABLE IF NOT EXISTS spring_notes (id serial PRIMARY KEY, body text NOT NULL)");
+        new JdbcTemplate(dataSource)
+                .execute("CREATE TABLE IF NOT EXISTS spring_notes (id serial PRIMARY KEY, body text NOT NULL)");
         dataSource.getHikariPoolMXBean().softEvictConnections();
     }
 
@@ -63,10 +63,16 @@ public final class HikariSpringExample {
             return jdbc.queryForObject("SELECT inet_server_port()", Integer.class);
         }));
         // The same pooled connection has just written: its reads stay on the primary for readYourWritesWindow.
-        ports.put("read right after a write", jdbc.queryForObject("SELECT count(*) FROM spring_notes", Integer.class) > 0
-                ? jdbc.queryForObject("SELECT inet_server_port()", Integer.class) : -1);
-        ports.put("autocommit write", jdbc.queryForObject(
-                "INSERT INTO spring_notes (body) VALUES ('autocommit') RETURNING inet_server_port()", Integer.class));
+        ports.put(
+                "read right after a write",
+                jdbc.queryForObject("SELECT count(*) FROM spring_notes", Integer.class) > 0
+                        ? jdbc.queryForObject("SELECT inet_server_port()", Integer.class)
+                        : -1);
+        ports.put(
+                "autocommit write",
+                jdbc.queryForObject(
+                        "INSERT INTO spring_notes (body) VALUES ('autocommit') RETURNING inet_server_port()",
+                        Integer.class));
         return ports;
     }
 }

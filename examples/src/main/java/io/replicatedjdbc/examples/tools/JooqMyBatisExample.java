@@ -37,15 +37,16 @@ public final class JooqMyBatisExample {
         int count(String name);
     }
 
-    private JooqMyBatisExample() {
-    }
+    private JooqMyBatisExample() {}
 
     public static void main(String[] args) {
         try (HikariDataSource dataSource = HikariSpringExample.dataSource(args[0])) {
             DSLContext jooq = jooq(dataSource);
             jooq.execute("CREATE TABLE IF NOT EXISTS jq_items (id serial PRIMARY KEY, name text NOT NULL)");
             jooq.execute("CREATE TABLE IF NOT EXISTS mb_items (id serial PRIMARY KEY, name text NOT NULL)");
-            jooq.insertInto(table("jq_items"), field("name")).values("from jOOQ").execute();
+            jooq.insertInto(table("jq_items"), field("name"))
+                    .values("from jOOQ")
+                    .execute();
             System.out.println("jOOQ read answered by port " + jooq.fetchValue("SELECT inet_server_port()"));
             try (SqlSession session = myBatis(dataSource).openSession(true)) {
                 ItemMapper mapper = session.getMapper(ItemMapper.class);
@@ -60,7 +61,8 @@ public final class JooqMyBatisExample {
     }
 
     public static SqlSessionFactory myBatis(DataSource dataSource) {
-        Configuration configuration = new Configuration(new Environment("replicated", new JdbcTransactionFactory(), dataSource));
+        Configuration configuration =
+                new Configuration(new Environment("replicated", new JdbcTransactionFactory(), dataSource));
         configuration.addMapper(ItemMapper.class);
         return new SqlSessionFactoryBuilder().build(configuration);
     }

@@ -21,8 +21,7 @@ import liquibase.resource.ClassLoaderResourceAccessor;
  */
 public final class LiquibaseExample {
 
-    private LiquibaseExample() {
-    }
+    private LiquibaseExample() {}
 
     public static void main(String[] args) throws Exception {
         update(args[0]);
@@ -32,8 +31,10 @@ public final class LiquibaseExample {
     @SuppressWarnings("deprecation")
     public static void update(String url) throws Exception {
         try (Connection connection = DriverManager.getConnection(url)) {
-            Database database = DatabaseFactory.getInstance().findCorrectDatabaseImplementation(new JdbcConnection(connection));
-            try (Liquibase liquibase = new Liquibase("db/liquibase/changelog.xml", new ClassLoaderResourceAccessor(), database)) {
+            Database database =
+                    DatabaseFactory.getInstance().findCorrectDatabaseImplementation(new JdbcConnection(connection));
+            try (Liquibase liquibase =
+                    new Liquibase("db/liquibase/changelog.xml", new ClassLoaderResourceAccessor(), database)) {
                 liquibase.update(new Contexts());
             }
         }

@@ -16,7 +16,8 @@ import sqlline.SqlLine;
  */
 public final class SqllineExample {
 
-    static final String SCRIPT = String.join("\n",
+    static final String SCRIPT = String.join(
+            "\n",
             "!tables",
             "SELECT 'port=' || inet_server_port() AS answered_by;",
             "CREATE TABLE IF NOT EXISTS cli_notes (id serial PRIMARY KEY, body text);",
@@ -25,8 +26,7 @@ public final class SqllineExample {
             "!quit",
             "");
 
-    private SqllineExample() {
-    }
+    private SqllineExample() {}
 
     public static void main(String[] args) throws IOException {
         System.out.print(run(args[0], args.length > 1 ? args[1] : "", args.length > 2 ? args[2] : ""));
@@ -42,8 +42,10 @@ public final class SqllineExample {
             SqlLine sqlLine = new SqlLine();
             sqlLine.setOutputStream(print);
             sqlLine.setErrorStream(print);
-            SqlLine.Status status = sqlLine.begin(new String[] {"-u", url, "-n", user, "-p", password,
-                "--run=" + script, "--showWarnings=false"}, new ByteArrayInputStream(new byte[0]), false);
+            SqlLine.Status status = sqlLine.begin(
+                    new String[] {"-u", url, "-n", user, "-p", password, "--run=" + script, "--showWarnings=false"},
+                    new ByteArrayInputStream(new byte[0]),
+                    false);
             print.flush();
             return output.toString(StandardCharsets.UTF_8) + "\nstatus: " + status + "\n";
         } finally {

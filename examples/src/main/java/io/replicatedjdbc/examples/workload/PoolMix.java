@@ -35,8 +35,13 @@ public final class PoolMix {
         public final long staleReadBacks;
         public final double seconds;
 
-        Result(long reads, long readsOnReplicas, long readBacks, long readBacksOnReplicas, long staleReadBacks,
-               double seconds) {
+        Result(
+                long reads,
+                long readsOnReplicas,
+                long readBacks,
+                long readBacksOnReplicas,
+                long staleReadBacks,
+                double seconds) {
             this.reads = reads;
             this.readsOnReplicas = readsOnReplicas;
             this.readBacks = readBacks;
@@ -51,17 +56,21 @@ public final class PoolMix {
 
         @Override
         public String toString() {
-            return String.format("%d reads, %.1f%% on replicas (read-backs after a write: %d, %.1f%% on replicas),"
-                            + " %d stale read-backs, %.0f requests/s", reads, 100 * replicaShare(), readBacks,
-                    readBacks == 0 ? 0 : 100.0 * readBacksOnReplicas / readBacks, staleReadBacks,
+            return String.format(
+                    "%d reads, %.1f%% on replicas (read-backs after a write: %d, %.1f%% on replicas),"
+                            + " %d stale read-backs, %.0f requests/s",
+                    reads,
+                    100 * replicaShare(),
+                    readBacks,
+                    readBacks == 0 ? 0 : 100.0 * readBacksOnReplicas / readBacks,
+                    staleReadBacks,
                     (reads - readBacks) / 0.9 / seconds);
         }
     }
 
     private static final int ROWS = 1_000;
 
-    private PoolMix() {
-    }
+    private PoolMix() {}
 
     public static HikariDataSource pool(String url, int size) {
         HikariConfig config = new HikariConfig();
@@ -72,9 +81,11 @@ public final class PoolMix {
     }
 
     public static void createTable(DataSource dataSource) throws SQLException {
-        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+        try (Connection connection = dataSource.getConnection();
+                Statement statement = connection.createStatement()) {
             statement.execute("CREATE TABLE IF NOT EXISTS pool_mix (id int PRIMARY KEY, v bigint NOT NULL)");
-            statement.execute("INSERT INTO pool_mix SELECT g, 0 FROM generate_series(1, " + ROWS + ") g ON CONFLICT DO NOTHING");
+            statement.execute(
+                    "INSERT INTO pool_mix SELECT g, 0 FROM generate_series(1, " + ROWS + ") g ON CONFLICT DO NOTHING");
         }
     }
 
@@ -82,8 +93,9 @@ public final class PoolMix {
      * Runs {@code requests} requests over {@code threads} threads. With {@code readBackOnAnotherConnection}, the read
      * after an update borrows a connection of its own, as the next HTTP request of the same user would.
      */
-    public static Result run(DataSource dataSource, int threads, int requests, boolean readBackOnAnotherConnection,
-                             long seed) throws Exception {
+    public static Result run(
+            DataSource dataSource, int threads, int requests, boolean readBackOnAnotherConnection, long seed)
+            throws Exception {
         LongAdder reads = new LongAdder();
         LongAdder onReplicas = new LongAdder();
         LongAdder readBacks = new LongAdder();
@@ -140,12 +152,13 @@ public final class PoolMix {
             pool.shutdownNow();
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        return new Result(reads.sum(), onReplicas.sum(), readBacks.sum(), readBacksOnReplicas.sum(), stale.sum(), seconds);
+        return new Result(
+                reads.sum(), onReplicas.sum(), readBacks.sum(), readBacksOnReplicas.sum(), stale.sum(), seconds);
     }
 
     private static long update(Connection connection, int id) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(
-                "UPDATE pool_mix SET v = v + 1 WHERE id = ? RETURNING v")) {
+        try (PreparedStatement statement =
+                connection.prepareStatement("UPDATE pool_mix SET v = v + 1 WHERE id = ? RETURNING v")) {
             statement.setInt(1, id);
             try (ResultSet rs = statement.executeQuery()) {
                 rs.next();
@@ -155,8 +168,8 @@ public final class PoolMix {
     }
 
     private static long[] read(Connection connection, int id) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(
-                "SELECT v, pg_is_in_recovery() FROM pool_mix WHERE id = ?")) {
+        try (PreparedStatement statement =
+                connection.prepareStatement("SELECT v, pg_is_in_recovery() FROM pool_mix WHERE id = ?")) {
             statement.setInt(1, id);
             try (ResultSet rs = statement.executeQuery()) {
                 rs.next();

@@ -25,8 +25,7 @@ import java.util.Map;
  */
 public final class WriteThenRead {
 
-    private WriteThenRead() {
-    }
+    private WriteThenRead() {}
 
     /** Median microseconds per write + read, and the share of read-backs on a replica, per label. */
     public static Map<String, double[]> run(Map<String, String> urls, int rounds, int iterations) throws SQLException {
@@ -50,8 +49,12 @@ public final class WriteThenRead {
             List<Long> values = entry.getValue();
             Collections.sort(values);
             long[] counts = onReplica.get(entry.getKey());
-            medians.put(entry.getKey(), new double[] {values.get(values.size() / 2) / 1000.0, values.get(0) / 1000.0,
-                    values.get(values.size() - 1) / 1000.0, 100.0 * counts[0] / counts[1]});
+            medians.put(entry.getKey(), new double[] {
+                values.get(values.size() / 2) / 1000.0,
+                values.get(0) / 1000.0,
+                values.get(values.size() - 1) / 1000.0,
+                100.0 * counts[0] / counts[1]
+            });
         }
         return medians;
     }
@@ -66,8 +69,10 @@ public final class WriteThenRead {
     /** Nanoseconds per write + read, and how many read-backs a standby answered. */
     private static long[] loop(Connection connection, int iterations) throws SQLException {
         long onReplica = 0;
-        try (PreparedStatement write = connection.prepareStatement("UPDATE write_then_read SET v = v + 1 WHERE id = 1 RETURNING v");
-             PreparedStatement read = connection.prepareStatement("SELECT v, pg_is_in_recovery() FROM write_then_read WHERE id = 1")) {
+        try (PreparedStatement write =
+                        connection.prepareStatement("UPDATE write_then_read SET v = v + 1 WHERE id = 1 RETURNING v");
+                PreparedStatement read = connection.prepareStatement(
+                        "SELECT v, pg_is_in_recovery() FROM write_then_read WHERE id = 1")) {
             long start = System.nanoTime();
             for (int i = 0; i < iterations; i++) {
                 long written;
@@ -94,16 +99,18 @@ public final class WriteThenRead {
      */
     public static double monitorCpuMillisPerSecond(String replicatedUrl, List<String> replicaUrls, long millis)
             throws Exception {
-        try (Connection connection = DriverManager.getConnection(replicatedUrl); Statement statement = connection.createStatement()) {
+        try (Connection connection = DriverManager.getConnection(replicatedUrl);
+                Statement statement = connection.createStatement()) {
             createRow(connection);
             statement.execute("UPDATE write_then_read SET v = v + 1 WHERE id = 1");
             statement.executeQuery("SELECT v FROM write_then_read WHERE id = 1").close();
             Thread.sleep(300);
             List<Integer> pids = new ArrayList<>();
             for (String url : replicaUrls) {
-                try (Connection replica = DriverManager.getConnection(url); Statement query = replica.createStatement();
-                     ResultSet rs = query.executeQuery("SELECT pid FROM pg_stat_activity"
-                             + " WHERE application_name = 'replicated-jdbc position monitor'")) {
+                try (Connection replica = DriverManager.getConnection(url);
+                        Statement query = replica.createStatement();
+                        ResultSet rs = query.executeQuery("SELECT pid FROM pg_stat_activity"
+                                + " WHERE application_name = 'replicated-jdbc position monitor'")) {
                     while (rs.next()) {
                         pids.add(rs.getInt(1));
                     }
@@ -112,7 +119,9 @@ public final class WriteThenRead {
             long before = ticks(pids);
             long end = System.nanoTime() + millis * 1_000_000L;
             while (System.nanoTime() < end) {
-                statement.executeQuery("SELECT v FROM write_then_read WHERE id = 1").close();
+                statement
+                        .executeQuery("SELECT v FROM write_then_read WHERE id = 1")
+                        .close();
                 Thread.sleep(5);
             }
             // Linux clock ticks are 10 ms.
@@ -136,8 +145,9 @@ public final class WriteThenRead {
             int eq = args[i].indexOf('=');
             urls.put(args[i].substring(0, eq), args[i].substring(eq + 1));
         }
-        run(urls, Integer.parseInt(args[0]), Integer.parseInt(args[1])).forEach((label, m) -> System.out.printf(
-                "%s: median %.0f us per write + read (min %.0f, max %.0f), read-backs on a replica %.1f%%%n",
-                label, m[0], m[1], m[2], m[3]));
+        run(urls, Integer.parseInt(args[0]), Integer.parseInt(args[1]))
+                .forEach((label, m) -> System.out.printf(
+                        "%s: median %.0f us per write + read (min %.0f, max %.0f), read-backs on a replica %.1f%%%n",
+                        label, m[0], m[1], m[2], m[3]));
     }
 }

@@ -35,7 +35,9 @@ class DbeaverSequenceTest {
     @BeforeAll
     static void createSchema(PostgresCluster cluster) throws Exception {
         cluster.query(0, "CREATE TABLE IF NOT EXISTS dbv_customers (id int PRIMARY KEY, name text NOT NULL)");
-        cluster.query(0, "CREATE TABLE IF NOT EXISTS dbv_orders (id int PRIMARY KEY, customer_id int REFERENCES dbv_customers (id))");
+        cluster.query(
+                0,
+                "CREATE TABLE IF NOT EXISTS dbv_orders (id int PRIMARY KEY, customer_id int REFERENCES dbv_customers (id))");
         cluster.query(0, "CREATE INDEX IF NOT EXISTS dbv_orders_customer ON dbv_orders (customer_id)");
         cluster.awaitReplicas();
     }
@@ -54,7 +56,9 @@ class DbeaverSequenceTest {
     void connectSequence_metadata_manualCommit_andCancel(PostgresCluster cluster) throws Exception {
         String url = "jdbc:replicated:postgresql://127.0.0.1:" + cluster.port(0) + ",127.0.0.1:" + cluster.port(1)
                 + ",127.0.0.1:" + cluster.port(2) + "/" + PostgresCluster.DATABASE;
-        Driver driver = (Driver) Class.forName("io.replicatedjdbc.ReplicatedDriver").getDeclaredConstructor().newInstance();
+        Driver driver = (Driver) Class.forName("io.replicatedjdbc.ReplicatedDriver")
+                .getDeclaredConstructor()
+                .newInstance();
         assertThat(driver).isInstanceOf(ReplicatedDriver.class);
         assertThat(driver.acceptsURL(url)).isTrue();
         DriverPropertyInfo[] properties = driver.getPropertyInfo(url, new Properties());
@@ -63,7 +67,8 @@ class DbeaverSequenceTest {
         Properties credentials = new Properties();
         credentials.setProperty("user", PostgresCluster.USER);
         credentials.setProperty("password", "unused-with-trust");
-        try (Connection main = driver.connect(url, credentials); Connection meta = driver.connect(url, credentials)) {
+        try (Connection main = driver.connect(url, credentials);
+                Connection meta = driver.connect(url, credentials)) {
             DatabaseMetaData metaData = meta.getMetaData();
             assertThat(metaData.getDatabaseProductName()).isEqualTo("PostgreSQL");
             assertThat(metaData.getURL()).doesNotContain("unused-with-trust");
@@ -73,7 +78,8 @@ class DbeaverSequenceTest {
                     .contains("dbv_customers", "dbv_orders");
             assertThat(column(metaData.getColumns(null, "public", "dbv_orders", "%"), "COLUMN_NAME"))
                     .containsExactly("id", "customer_id");
-            assertThat(column(metaData.getPrimaryKeys(null, "public", "dbv_orders"), "COLUMN_NAME")).containsExactly("id");
+            assertThat(column(metaData.getPrimaryKeys(null, "public", "dbv_orders"), "COLUMN_NAME"))
+                    .containsExactly("id");
             assertThat(column(metaData.getIndexInfo(null, "public", "dbv_orders", false, true), "INDEX_NAME"))
                     .contains("dbv_orders_customer");
             assertThat(column(metaData.getImportedKeys(null, "public", "dbv_orders"), "PKTABLE_NAME"))
@@ -86,20 +92,27 @@ class DbeaverSequenceTest {
                 statement.executeUpdate("INSERT INTO dbv_customers VALUES (2, 'bob') ON CONFLICT (id) DO NOTHING");
                 main.commit();
             }
-            assertThat(cluster.query(0, "SELECT string_agg(name, ',') FROM dbv_customers")).isEqualTo("bob");
+            assertThat(cluster.query(0, "SELECT string_agg(name, ',') FROM dbv_customers"))
+                    .isEqualTo("bob");
 
             ExecutorService executor = Executors.newSingleThreadExecutor();
             try (Statement statement = main.createStatement()) {
                 Future<?> running = executor.submit(() -> statement.executeQuery("SELECT pg_sleep(30)"));
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-                while (!"t".equals(cluster.query(0, "SELECT count(*) > 0 FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(30)'"))
+                while (!"t"
+                                .equals(
+                                        cluster.query(
+                                                0,
+                                                "SELECT count(*) > 0 FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(30)'"))
                         && System.nanoTime() < deadline) {
                     Thread.sleep(20);
                 }
                 statement.cancel();
                 assertThatThrownBy(() -> running.get(10, TimeUnit.SECONDS))
-                        .cause().isInstanceOf(SQLException.class)
-                        .extracting(e -> ((SQLException) e).getSQLState()).isEqualTo("57014");
+                        .cause()
+                        .isInstanceOf(SQLException.class)
+                        .extracting(e -> ((SQLException) e).getSQLState())
+                        .isEqualTo("57014");
                 main.rollback();
             } finally {
                 executor.shutdownNow();

@@ -26,10 +26,12 @@ class HibernateTest {
     void schemaGeneration_persistMergeRemove_findAndQueries_readOnlyTransactionOnAReplica(PostgresCluster cluster)
             throws Exception {
         Set<Integer> replicas = Set.of(cluster.port(1), cluster.port(2));
-        try (HikariDataSource dataSource = HikariSpringExample.dataSource(cluster.replicatedUrl("readYourWritesWindow=1s"));
-             SessionFactory factory = HibernateExample.sessionFactory(dataSource)) {
+        try (HikariDataSource dataSource =
+                        HikariSpringExample.dataSource(cluster.replicatedUrl("readYourWritesWindow=1s"));
+                SessionFactory factory = HibernateExample.sessionFactory(dataSource)) {
             // Schema generation ran on the primary: the table is there, and replicated.
-            assertThat(cluster.query(0, "SELECT count(*) FROM information_schema.tables WHERE table_name = 'book'")).isEqualTo("1");
+            assertThat(cluster.query(0, "SELECT count(*) FROM information_schema.tables WHERE table_name = 'book'"))
+                    .isEqualTo("1");
 
             EntityManager em = factory.createEntityManager();
             em.getTransaction().begin();
@@ -41,37 +43,44 @@ class HibernateTest {
             em.close();
 
             EntityManager fresh = factory.createEntityManager();
-            assertThat(fresh.find(Book.class, book.id).title).as("found right after persist, in a new EntityManager")
+            assertThat(fresh.find(Book.class, book.id).title)
+                    .as("found right after persist, in a new EntityManager")
                     .isEqualTo("Streaming replication");
             assertThat(fresh.createQuery("select b from Book b where b.title like :t", Book.class)
-                    .setParameter("t", "Stream%").getResultList()).hasSize(1);
+                            .setParameter("t", "Stream%")
+                            .getResultList())
+                    .hasSize(1);
             fresh.getTransaction().begin();
             Book managed = fresh.find(Book.class, book.id);
             managed.title = "Streaming replication, 2nd edition";
             fresh.merge(managed);
             fresh.getTransaction().commit();
             fresh.close();
-            assertThat(cluster.query(0, "SELECT title FROM book WHERE id = " + book.id)).isEqualTo("Streaming replication, 2nd edition");
+            assertThat(cluster.query(0, "SELECT title FROM book WHERE id = " + book.id))
+                    .isEqualTo("Streaming replication, 2nd edition");
 
             cluster.awaitReplicas();
             // Once the pooled connections' read-your-writes window has passed, a read-only transaction (as
             // @Transactional(readOnly = true) runs it) goes to a replica.
             Thread.sleep(1_200);
             List<Object> readOnly = CompletableFuture.supplyAsync(() -> {
-                EntityManager reader = factory.createEntityManager();
-                try {
-                    reader.unwrap(Session.class).doWork(connection -> connection.setReadOnly(true));
-                    reader.getTransaction().begin();
-                    Object title = reader.createQuery("select b.title from Book b where b.id = :id", String.class)
-                            .setParameter("id", book.id).getSingleResult();
-                    int port = serverPort(reader);
-                    reader.getTransaction().commit();
-                    reader.unwrap(Session.class).doWork(connection -> connection.setReadOnly(false));
-                    return List.of(title, port);
-                } finally {
-                    reader.close();
-                }
-            }).get();
+                        EntityManager reader = factory.createEntityManager();
+                        try {
+                            reader.unwrap(Session.class).doWork(connection -> connection.setReadOnly(true));
+                            reader.getTransaction().begin();
+                            Object title = reader.createQuery(
+                                            "select b.title from Book b where b.id = :id", String.class)
+                                    .setParameter("id", book.id)
+                                    .getSingleResult();
+                            int port = serverPort(reader);
+                            reader.getTransaction().commit();
+                            reader.unwrap(Session.class).doWork(connection -> connection.setReadOnly(false));
+                            return List.of(title, port);
+                        } finally {
+                            reader.close();
+                        }
+                    })
+                    .get();
             assertThat(readOnly.get(0)).isEqualTo("Streaming replication, 2nd edition");
             assertThat((Integer) readOnly.get(1)).isIn(replicas);
 

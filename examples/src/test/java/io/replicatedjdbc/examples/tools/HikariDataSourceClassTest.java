@@ -24,8 +24,8 @@ class HikariDataSourceClassTest {
         config.addDataSourceProperty("loadBalance", "leastConnections");
         config.setMaximumPoolSize(2);
         try (HikariDataSource pool = new HikariDataSource(config);
-             Connection connection = pool.getConnection();
-             Statement statement = connection.createStatement()) {
+                Connection connection = pool.getConnection();
+                Statement statement = connection.createStatement()) {
             try (ResultSet rs = statement.executeQuery("SELECT pg_is_in_recovery()")) {
                 rs.next();
                 assertThat(rs.getBoolean(1)).as("a read on a replica").isTrue();

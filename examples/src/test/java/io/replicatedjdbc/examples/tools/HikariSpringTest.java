@@ -44,7 +44,7 @@ class HikariSpringTest {
 
     private static int port(java.sql.Connection connection) throws java.sql.SQLException {
         try (java.sql.Statement statement = connection.createStatement();
-             java.sql.ResultSet rs = statement.executeQuery("SELECT inet_server_port()")) {
+                java.sql.ResultSet rs = statement.executeQuery("SELECT inet_server_port()")) {
             rs.next();
             return rs.getInt(1);
         }
@@ -57,7 +57,7 @@ class HikariSpringTest {
         config.setMaximumPoolSize(1);
         try (HikariDataSource dataSource = new HikariDataSource(config)) {
             try (java.sql.Connection connection = dataSource.getConnection();
-                 java.sql.Statement statement = connection.createStatement()) {
+                    java.sql.Statement statement = connection.createStatement()) {
                 statement.executeUpdate("UPDATE spring_notes SET body = body WHERE id = -1");
             }
             try (java.sql.Connection connection = dataSource.getConnection()) {
@@ -69,7 +69,8 @@ class HikariSpringTest {
     @Test
     void withRequestBoundaries_theEndOfACheckoutReleasesAConnectionPin(PostgresCluster cluster) throws Exception {
         String url = cluster.replicatedUrl("readYourWrites=connection");
-        assertThat(readAfterAnotherCheckoutWrote(url)).as("without request boundaries the pin outlives the checkout")
+        assertThat(readAfterAnotherCheckoutWrote(url))
+                .as("without request boundaries the pin outlives the checkout")
                 .isEqualTo(cluster.port(0));
         System.setProperty("com.zaxxer.hikari.enableRequestBoundaries", "true");
         try {
@@ -92,7 +93,7 @@ class HikariSpringTest {
                     connection.setReadOnly(true);
                     connection.setAutoCommit(false);
                     try (java.sql.Statement statement = connection.createStatement();
-                         java.sql.ResultSet rs = statement.executeQuery("SELECT inet_server_port()")) {
+                            java.sql.ResultSet rs = statement.executeQuery("SELECT inet_server_port()")) {
                         rs.next();
                         seen.add(rs.getInt(1));
                     }
@@ -107,12 +108,15 @@ class HikariSpringTest {
 
             // The pool reset read-only and autocommit on return: a write on the next checkout is not refused.
             JdbcTemplate jdbc = new JdbcTemplate(dataSource);
-            assertThat(jdbc.update("UPDATE spring_notes SET body = body WHERE id = -1")).isZero();
+            assertThat(jdbc.update("UPDATE spring_notes SET body = body WHERE id = -1"))
+                    .isZero();
             TransactionTemplate readOnly = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
             readOnly.setReadOnly(true);
             cluster.awaitReplicas();
-            Boolean inRecovery = readOnly.execute(status -> jdbc.queryForObject("SELECT pg_is_in_recovery()", Boolean.class));
-            assertThat(inRecovery).as("a read-only transaction on a connection that wrote runs on a replica once it caught up")
+            Boolean inRecovery =
+                    readOnly.execute(status -> jdbc.queryForObject("SELECT pg_is_in_recovery()", Boolean.class));
+            assertThat(inRecovery)
+                    .as("a read-only transaction on a connection that wrote runs on a replica once it caught up")
                     .isTrue();
             assertThat(dataSource.getHikariPoolMXBean().getTotalConnections()).isBetween(1, 4);
         }

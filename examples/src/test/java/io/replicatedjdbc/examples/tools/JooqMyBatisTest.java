@@ -31,23 +31,35 @@ class JooqMyBatisTest {
         Set<Integer> replicas = Set.of(cluster.port(1), cluster.port(2));
         try (HikariDataSource dataSource = HikariSpringExample.dataSource(cluster.replicatedUrl())) {
             DSLContext jooq = JooqMyBatisExample.jooq(dataSource);
-            assertThat(((Number) jooq.fetchValue("SELECT inet_server_port()")).intValue()).isIn(replicas);
-            assertThat(jooq.selectCount().from(table("jq_items")).fetchOne(0, Integer.class)).isNotNegative();
+            assertThat(((Number) jooq.fetchValue("SELECT inet_server_port()")).intValue())
+                    .isIn(replicas);
+            assertThat(jooq.selectCount().from(table("jq_items")).fetchOne(0, Integer.class))
+                    .isNotNegative();
 
-            Integer insertPort = jooq.insertInto(table("jq_items"), field("name")).values("jooq row")
-                    .returningResult(field("inet_server_port()", Integer.class)).fetchOne(0, Integer.class);
+            Integer insertPort = jooq.insertInto(table("jq_items"), field("name"))
+                    .values("jooq row")
+                    .returningResult(field("inet_server_port()", Integer.class))
+                    .fetchOne(0, Integer.class);
             assertThat(insertPort).isEqualTo(cluster.port(0));
-            assertThat(jooq.fetchCount(table("jq_items"), field("name").eq("jooq row"))).isEqualTo(1);
+            assertThat(jooq.fetchCount(table("jq_items"), field("name").eq("jooq row")))
+                    .isEqualTo(1);
 
             Integer transactionPort = jooq.transactionResult(configuration -> {
                 DSLContext tx = org.jooq.impl.DSL.using(configuration);
-                tx.update(table("jq_items")).set(field("name"), "jooq row, updated").where(field("name").eq("jooq row")).execute();
+                tx.update(table("jq_items"))
+                        .set(field("name"), "jooq row, updated")
+                        .where(field("name").eq("jooq row"))
+                        .execute();
                 return ((Number) tx.fetchValue("SELECT inet_server_port()")).intValue();
             });
             assertThat(transactionPort).isEqualTo(cluster.port(0));
-            assertThat(jooq.deleteFrom(table("jq_items")).where(field("name").eq("jooq row, updated")).execute()).isEqualTo(1);
+            assertThat(jooq.deleteFrom(table("jq_items"))
+                            .where(field("name").eq("jooq row, updated"))
+                            .execute())
+                    .isEqualTo(1);
         }
-        assertThat(cluster.query(0, "SELECT count(*) FROM jq_items WHERE name LIKE 'jooq row%'")).isEqualTo("0");
+        assertThat(cluster.query(0, "SELECT count(*) FROM jq_items WHERE name LIKE 'jooq row%'"))
+                .isEqualTo("0");
     }
 
     @Test
@@ -69,6 +81,7 @@ class JooqMyBatisTest {
                 session.commit();
             }
         }
-        assertThat(cluster.query(0, "SELECT count(*) FROM mb_items WHERE name LIKE 'mybatis%'")).isEqualTo("2");
+        assertThat(cluster.query(0, "SELECT count(*) FROM mb_items WHERE name LIKE 'mybatis%'"))
+                .isEqualTo("2");
     }
 }

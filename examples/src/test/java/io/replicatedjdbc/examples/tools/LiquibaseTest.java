@@ -17,7 +17,8 @@ class LiquibaseTest {
         assertThat(cluster.query(0, "SELECT server_port FROM lb_evidence")).isEqualTo(String.valueOf(cluster.port(0)));
         assertThat(cluster.query(0, "SELECT in_recovery FROM lb_evidence")).isEqualTo("f");
         assertThat(cluster.query(0, "SELECT count(*) FROM databasechangelog")).isEqualTo("2");
-        assertThat(cluster.query(0, "SELECT bool_or(locked) FROM databasechangeloglock")).isEqualTo("f");
+        assertThat(cluster.query(0, "SELECT bool_or(locked) FROM databasechangeloglock"))
+                .isEqualTo("f");
         assertThat(cluster.query(0, "SELECT count(*) FROM lb_orders")).isEqualTo("1");
 
         LiquibaseExample.update(cluster.replicatedUrl());
@@ -30,13 +31,17 @@ class LiquibaseTest {
 
     @Test
     void update_configuredByUrl_withTheDriverClass_runsOnThePrimary(PostgresCluster cluster) throws Exception {
-        try (java.sql.Connection connection = cluster.connect(0); java.sql.Statement statement = connection.createStatement()) {
+        try (java.sql.Connection connection = cluster.connect(0);
+                java.sql.Statement statement = connection.createStatement()) {
             statement.execute("CREATE SCHEMA IF NOT EXISTS liquibase_by_url");
         }
         LiquibaseExample.updateByUrl(cluster.replicatedUrl(), "io.replicatedjdbc.ReplicatedDriver", "liquibase_by_url");
-        assertThat(cluster.query(0, "SELECT server_port FROM liquibase_by_url.lb_evidence")).isEqualTo(String.valueOf(cluster.port(0)));
-        assertThat(cluster.query(0, "SELECT in_recovery FROM liquibase_by_url.lb_evidence")).isEqualTo("f");
-        assertThat(cluster.query(0, "SELECT count(*) FROM liquibase_by_url.databasechangelog")).isEqualTo("2");
+        assertThat(cluster.query(0, "SELECT server_port FROM liquibase_by_url.lb_evidence"))
+                .isEqualTo(String.valueOf(cluster.port(0)));
+        assertThat(cluster.query(0, "SELECT in_recovery FROM liquibase_by_url.lb_evidence"))
+                .isEqualTo("f");
+        assertThat(cluster.query(0, "SELECT count(*) FROM liquibase_by_url.databasechangelog"))
+                .isEqualTo("2");
     }
 
     @Test

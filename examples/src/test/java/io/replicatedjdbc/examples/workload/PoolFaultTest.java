@@ -41,8 +41,8 @@ class PoolFaultTest {
                     while (!stop.get()) {
                         int id = 1 + (me * 97 + i++) % 1000;
                         try (Connection connection = dataSource.getConnection();
-                             PreparedStatement read = connection.prepareStatement(
-                                     "SELECT id, inet_server_port() FROM pool_mix WHERE id = ?")) {
+                                PreparedStatement read = connection.prepareStatement(
+                                        "SELECT id, inet_server_port() FROM pool_mix WHERE id = ?")) {
                             read.setInt(1, id);
                             try (ResultSet rs = read.executeQuery()) {
                                 rs.next();
@@ -77,7 +77,8 @@ class PoolFaultTest {
             }
             System.out.println("Pooled reads after the replica restarted, by port: " + portsAfterRestart);
             assertThat(failures).isEmpty();
-            assertThat(portsAfterRestart.getOrDefault(cluster.port(1), 0)).as("the restarted replica takes reads again")
+            assertThat(portsAfterRestart.getOrDefault(cluster.port(1), 0))
+                    .as("the restarted replica takes reads again")
                     .isGreaterThanOrEqualTo(20);
         }
     }

@@ -26,18 +26,23 @@ class ReadYourWritesCostTest {
         urls.put("readYourWrites=window", cluster.replicatedUrl("readYourWrites=window"));
         urls.put("readYourWrites=lsn (default)", cluster.replicatedUrl());
         urls.put("readYourWritesWait=50ms", cluster.replicatedUrl("readYourWritesWait=50ms"));
-        Map<String, double[]> results = WriteThenRead.run(urls, Integer.getInteger("measure.rounds", 1),
-                Integer.getInteger("measure.iterations", 100));
+        Map<String, double[]> results = WriteThenRead.run(
+                urls, Integer.getInteger("measure.rounds", 1), Integer.getInteger("measure.iterations", 100));
         results.forEach((label, m) -> System.out.printf(
                 "Write then read, %s: median %.0f us (min %.0f, max %.0f), read-backs on a replica %.1f%%%n",
                 label, m[0], m[1], m[2], m[3]));
-        assertThat(results.get("readYourWritesWait=50ms")[3]).as("waiting puts read-backs on replicas").isGreaterThan(50);
+        assertThat(results.get("readYourWritesWait=50ms")[3])
+                .as("waiting puts read-backs on replicas")
+                .isGreaterThan(50);
 
         long millis = Long.getLong("measure.millis", 1_000L);
         for (String interval : new String[] {"10ms", "1ms"}) {
-            double cpu = WriteThenRead.monitorCpuMillisPerSecond(cluster.replicatedUrl("replicaPollInterval=" + interval),
-                    List.of(cluster.nodeUrl(1), cluster.nodeUrl(2)), millis);
-            System.out.printf("Position monitor, replicaPollInterval=%s: %.1f ms of replica CPU per second%n", interval, cpu);
+            double cpu = WriteThenRead.monitorCpuMillisPerSecond(
+                    cluster.replicatedUrl("replicaPollInterval=" + interval),
+                    List.of(cluster.nodeUrl(1), cluster.nodeUrl(2)),
+                    millis);
+            System.out.printf(
+                    "Position monitor, replicaPollInterval=%s: %.1f ms of replica CPU per second%n", interval, cpu);
             assertThat(cpu).isGreaterThanOrEqualTo(0);
         }
     }

@@ -16,8 +16,7 @@ public class Product {
 
     private int stock;
 
-    protected Product() {
-    }
+    protected Product() {}
 
     public Product(String name, int stock) {
         this.name = name;

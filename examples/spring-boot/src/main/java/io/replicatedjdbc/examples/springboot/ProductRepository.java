@@ -9,6 +9,8 @@ public interface ProductRepository extends JpaRepository<Product, Long> {
     List<Product> findByNameStartingWith(String prefix);
 
     /** Which server answers, and whether it is a standby: a way for the example to show where it reads. */
-    @Query(value = "SELECT inet_server_port() || ':' || pg_is_in_recovery() || ':' || pg_backend_pid()", nativeQuery = true)
+    @Query(
+            value = "SELECT inet_server_port() || ':' || pg_is_in_recovery() || ':' || pg_backend_pid()",
+            nativeQuery = true)
     String servedBy();
 }

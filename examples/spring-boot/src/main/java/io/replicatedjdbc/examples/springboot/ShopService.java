@@ -8,8 +8,7 @@ import org.springframework.transaction.annotation.Transactional;
 public class ShopService {
 
     /** What a service call saw, and the server (port:standby:pid) that answered its statements. */
-    public record Seen(List<String> names, List<String> servers) {
-    }
+    public record Seen(List<String> names, List<String> servers) {}
 
     private final ProductRepository products;
 
@@ -21,7 +20,10 @@ public class ShopService {
     @Transactional(readOnly = true)
     public Seen catalogue(String prefix) {
         String before = products.servedBy();
-        List<String> names = products.findByNameStartingWith(prefix).stream().map(Product::getName).sorted().toList();
+        List<String> names = products.findByNameStartingWith(prefix).stream()
+                .map(Product::getName)
+                .sorted()
+                .toList();
         String after = products.servedBy();
         return new Seen(names, List.of(before, after));
     }
@@ -29,8 +31,8 @@ public class ShopService {
     /** A read-write transaction: it runs on the primary. */
     @Transactional
     public Seen restock(String name, int stock) {
-        Product product = products.findByNameStartingWith(name).stream().findFirst()
-                .orElseGet(() -> new Product(name, 0));
+        Product product =
+                products.findByNameStartingWith(name).stream().findFirst().orElseGet(() -> new Product(name, 0));
         product.setStock(stock);
         products.save(product);
         products.flush();

@@ -18,9 +18,14 @@ class DriverClassNameTest {
 
     @Test
     void withoutDriverClassName_springBootCannotChooseADriverForTheUrl(PostgresCluster cluster) {
-        assertThatThrownBy(() -> SpringApplication.run(ShopApplication.class,
-                "--REPLICATED_URL=" + cluster.replicatedUrl(), "--server.port=0", "--server.tomcat.basedir=target/tomcat",
-                "--spring.datasource.driver-class-name=").close())
-                .rootCause().hasMessageContaining("Failed to determine a suitable driver class");
+        assertThatThrownBy(() -> SpringApplication.run(
+                                ShopApplication.class,
+                                "--REPLICATED_URL=" + cluster.replicatedUrl(),
+                                "--server.port=0",
+                                "--server.tomcat.basedir=target/tomcat",
+                                "--spring.datasource.driver-class-name=")
+                        .close())
+                .rootCause()
+                .hasMessageContaining("Failed to determine a suitable driver class");
     }
 }

@@ -20,8 +20,11 @@ class FlywayUrlTest {
 
     @Test
     void springFlywayUrl_migratesThroughTheDriver_onThePrimary(PostgresCluster cluster) throws Exception {
-        try (ConfigurableApplicationContext application = SpringApplication.run(ShopApplication.class,
-                "--REPLICATED_URL=" + cluster.replicatedUrl(), "--server.port=0", "--server.tomcat.basedir=target/tomcat",
+        try (ConfigurableApplicationContext application = SpringApplication.run(
+                ShopApplication.class,
+                "--REPLICATED_URL=" + cluster.replicatedUrl(),
+                "--server.port=0",
+                "--server.tomcat.basedir=target/tomcat",
                 "--spring.flyway.url=" + cluster.replicatedUrl(),
                 "--spring.flyway.user=" + PostgresCluster.USER,
                 "--spring.flyway.driver-class-name=io.replicatedjdbc.ReplicatedDriver",
@@ -31,7 +34,10 @@ class FlywayUrlTest {
         }
         assertThat(cluster.query(0, "SELECT port || ':' || standby FROM flyway_by_url.migration_node"))
                 .isEqualTo(cluster.port(0) + ":false");
-        assertThat(cluster.query(0, "SELECT count(*) FROM flyway_by_url.flyway_schema_history WHERE success AND version IS NOT NULL"))
+        assertThat(
+                        cluster.query(
+                                0,
+                                "SELECT count(*) FROM flyway_by_url.flyway_schema_history WHERE success AND version IS NOT NULL"))
                 .isEqualTo("2");
     }
 }

@@ -31,9 +31,11 @@ class ShopApplicationTest {
     @BeforeAll
     static void start(PostgresCluster started) {
         cluster = started;
-        application = SpringApplication.run(ShopApplication.class,
+        application = SpringApplication.run(
+                ShopApplication.class,
                 "--REPLICATED_URL=" + cluster.replicatedUrl("readYourWritesScope=global"),
-                "--server.port=0", "--server.tomcat.basedir=target/tomcat");
+                "--server.port=0",
+                "--server.tomcat.basedir=target/tomcat");
     }
 
     @AfterAll
@@ -55,7 +57,8 @@ class ShopApplicationTest {
     void flywayMigrations_ranAtStartUp_onThePrimary() throws Exception {
         assertThat(cluster.query(0, "SELECT port || ':' || standby FROM migration_node"))
                 .isEqualTo(cluster.port(0) + ":false");
-        assertThat(cluster.query(0, "SELECT count(*) FROM flyway_schema_history WHERE success")).isEqualTo("2");
+        assertThat(cluster.query(0, "SELECT count(*) FROM flyway_schema_history WHERE success"))
+                .isEqualTo("2");
     }
 
     @Test
@@ -78,7 +81,8 @@ class ShopApplicationTest {
         ShopService shop = application.getBean(ShopService.class);
         ShopService.Seen wrote = shop.restock("avocado", 3);
         assertThat(wrote.servers().get(0)).startsWith(cluster.port(0) + ":false:");
-        assertThat(cluster.query(0, "SELECT stock FROM product WHERE name = 'avocado'")).isEqualTo("3");
+        assertThat(cluster.query(0, "SELECT stock FROM product WHERE name = 'avocado'"))
+                .isEqualTo("3");
 
         ShopService.Seen read = shop.catalogue("av");
         assertThat(read.names()).containsExactly("avocado");
@@ -87,14 +91,23 @@ class ShopApplicationTest {
     @Test
     void actuatorHealth_isUp_withTheDatabase() throws Exception {
         String port = application.getEnvironment().getProperty("local.server.port");
-        HttpResponse<String> health = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/actuator/health")).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> health = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/actuator/health"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertThat(health.statusCode()).isEqualTo(200);
-        assertThat(health.body()).contains("\"status\":\"UP\"").contains("\"db\"").contains("PostgreSQL");
+        assertThat(health.body())
+                .contains("\"status\":\"UP\"")
+                .contains("\"db\"")
+                .contains("PostgreSQL");
         // The replicated-jdbc module's contributor: every node by name, with its state.
-        assertThat(health.body()).contains("\"replicatedJdbc\"").contains("\"nodes\"")
-                .contains("\"primary\":\"up\"").contains("\"replica1\":\"up\"").contains("\"replica2\":\"up\"")
+        assertThat(health.body())
+                .contains("\"replicatedJdbc\"")
+                .contains("\"nodes\"")
+                .contains("\"primary\":\"up\"")
+                .contains("\"replica1\":\"up\"")
+                .contains("\"replica2\":\"up\"")
                 .contains("\"replicaLagBytes\"");
     }
 
@@ -102,15 +115,31 @@ class ShopApplicationTest {
     void micrometer_hasEachNodesStatements_asTheServersSawThem() throws Exception {
         io.micrometer.core.instrument.MeterRegistry registry =
                 application.getBean(io.micrometer.core.instrument.MeterRegistry.class);
-        double before = registry.get("replicated.statements").tag("node", "replica1").functionCounter().count()
-                + registry.get("replicated.statements").tag("node", "replica2").functionCounter().count();
+        double before = registry.get("replicated.statements")
+                        .tag("node", "replica1")
+                        .functionCounter()
+                        .count()
+                + registry.get("replicated.statements")
+                        .tag("node", "replica2")
+                        .functionCounter()
+                        .count();
         ShopService shop = application.getBean(ShopService.class);
         for (int i = 0; i < 5; i++) {
             shop.catalogue("metrics");
         }
-        double after = registry.get("replicated.statements").tag("node", "replica1").functionCounter().count()
-                + registry.get("replicated.statements").tag("node", "replica2").functionCounter().count();
+        double after = registry.get("replicated.statements")
+                        .tag("node", "replica1")
+                        .functionCounter()
+                        .count()
+                + registry.get("replicated.statements")
+                        .tag("node", "replica2")
+                        .functionCounter()
+                        .count();
         assertThat(after - before).as("reads counted on the replicas").isGreaterThanOrEqualTo(5);
-        assertThat(registry.get("replicated.node.up").tag("node", "primary").gauge().value()).isOne();
+        assertThat(registry.get("replicated.node.up")
+                        .tag("node", "primary")
+                        .gauge()
+                        .value())
+                .isOne();
     }
 }
