@@ -2,10 +2,17 @@ package io.replicatedjdbc.internal.cluster;
 
 import io.replicatedjdbc.internal.config.Config;
 import io.replicatedjdbc.internal.config.NodeSpec;
+import java.net.SocketTimeoutException;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 
@@ -69,8 +76,8 @@ public final class StatusProbe {
         List<NodeSpec> nodes = new ArrayList<>();
         nodes.add(config.primary());
         nodes.addAll(config.replicas());
-        Map<NodeSpec, Answer> answers = new java.util.LinkedHashMap<>();
-        Map<NodeSpec, Connection> open = new java.util.HashMap<>();
+        Map<NodeSpec, Answer> answers = new LinkedHashMap<>();
+        Map<NodeSpec, Connection> open = new HashMap<>();
         PrimaryElection election = new PrimaryElection(config.primary());
         try {
             for (NodeSpec node : nodes) {
@@ -114,8 +121,8 @@ public final class StatusProbe {
     private static String timedOut(Throwable error, NodeSpec node, Properties properties) {
         for (Throwable cause = error; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
             String message =
-                    cause.getMessage() == null ? "" : cause.getMessage().toLowerCase(java.util.Locale.ROOT);
-            if (cause instanceof java.net.SocketTimeoutException || message.contains("timed out")) {
+                    cause.getMessage() == null ? "" : cause.getMessage().toLowerCase(Locale.ROOT);
+            if (cause instanceof SocketTimeoutException || message.contains("timed out")) {
                 return " (timed out: connectTimeout " + bound("connectTimeout", node, properties) + ", loginTimeout "
                         + bound("loginTimeout", node, properties) + ")";
             }
@@ -139,8 +146,8 @@ public final class StatusProbe {
         answer.standby = state.inRecovery;
         answer.position = state.position;
         answer.timeline = state.timeline;
-        try (java.sql.Statement statement = connection.createStatement();
-                java.sql.ResultSet rs = statement.executeQuery(BACKENDS)) {
+        try (Statement statement = connection.createStatement();
+                ResultSet rs = statement.executeQuery(BACKENDS)) {
             if (rs.next()) {
                 answer.backends = rs.getInt(1);
             }
@@ -185,7 +192,7 @@ public final class StatusProbe {
                 Answer now = new Answer();
                 ask(open.get(writes), now);
                 judge.primarySample(System.nanoTime(), now.position);
-                for (java.util.Iterator<NodeSpec> it = watched.iterator(); it.hasNext(); ) {
+                for (Iterator<NodeSpec> it = watched.iterator(); it.hasNext(); ) {
                     NodeSpec replica = it.next();
                     Answer seen = new Answer();
                     ask(open.get(replica), seen);
@@ -204,17 +211,25 @@ public final class StatusProbe {
             Thread.currentThread().interrupt();
         }
         long watchedMillis = (System.nanoTime() - start) / 1_000_000L;
-        Map<NodeSpec, String> verdicts = new java.util.HashMap<>();
+        Map<NodeSpec, String> verdicts = new HashMap<>();
         for (NodeSpec replica : behind) {
             String reason = judge.tooFarBehind(replica);
             long bytes = judge.lagBytes(replica);
-            verdicts.put(
-                    replica,
-                    reason != null
-                            ? "too far behind, takes no reads: " + reason
-                            : "takes reads; " + Math.max(bytes, 0)
-                                    + " bytes of WAL behind the primary, within maxReplicaLag="
-                                    + config.maxReplicaLagMillis() + "ms while watched for " + watchedMillis + " ms");
+            String verdict;
+            if (reason != null) {
+                verdict = "too far behind, takes no reads: " + reason;
+            } else if (watched.contains(replica)) {
+                // Still behind when the watch ended, before maxReplicaLag could run out: the driver lets it take
+                // reads until then, and so does this verdict, saying that it could not see further.
+                verdict = "takes reads for now; " + Math.max(bytes, 0) + " bytes of WAL behind the primary and behind"
+                        + " for all " + watchedMillis + " ms watched, shorter than maxReplicaLag="
+                        + config.maxReplicaLagMillis() + "ms: not judged further";
+            } else {
+                verdict =
+                        "takes reads; " + Math.max(bytes, 0) + " bytes of WAL behind the primary, within maxReplicaLag="
+                                + config.maxReplicaLagMillis() + "ms while watched for " + watchedMillis + " ms";
+            }
+            verdicts.put(replica, verdict);
         }
         return verdicts;
     }

@@ -61,6 +61,32 @@ class StatusCommandTest {
     }
 
     @Test
+    void aReplicaBehindForTheWholeWatch_underALongerMaxReplicaLag_isNotCalledWithinIt(PostgresCluster cluster)
+            throws Exception {
+        cluster.query(0, "CREATE TABLE IF NOT EXISTS status_lag (v int)");
+        cluster.awaitReplicas();
+        cluster.pauseReplay(1);
+        try {
+            cluster.query(0, "INSERT INTO status_lag VALUES (2)");
+            // The default maxReplicaLag (30 s) is longer than the command watches (5 s at most).
+            String[] result = run("status", cluster.replicatedUrl());
+            assertThat(result[0]).isEqualTo("0");
+            String replica1 = result[1]
+                    .lines()
+                    .filter(line -> line.startsWith("replica1 "))
+                    .findFirst()
+                    .orElseThrow();
+            assertThat(replica1)
+                    .contains("takes reads for now")
+                    .contains("shorter than maxReplicaLag=30000ms: not judged further")
+                    .doesNotContain("within maxReplicaLag");
+        } finally {
+            cluster.resumeReplay(1);
+            cluster.awaitReplicas();
+        }
+    }
+
+    @Test
     void aReplicaBehindLongerThanMaxReplicaLag_isJudgedAsTheDriverJudgesIt(PostgresCluster cluster) throws Exception {
         cluster.query(0, "CREATE TABLE IF NOT EXISTS status_lag (v int)");
         cluster.awaitReplicas();
