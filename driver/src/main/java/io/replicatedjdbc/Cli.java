@@ -1,5 +1,7 @@
 package io.replicatedjdbc;
 
+import io.replicatedjdbc.internal.cli.Main;
+
 /**
  * The command line of the driver's jar: {@code java -jar replicated-jdbc.jar --help}. Commands: {@code explain}
  * (where statements would go, without a database) and {@code status} (what every node of a configuration is now, for
@@ -13,6 +15,6 @@ public final class Cli {
 
     /** Runs the command and exits with its status: 0 done, 2 bad arguments; {@code status}: 3 when no node takes writes. */
     public static void main(String[] args) {
-        System.exit(io.replicatedjdbc.internal.cli.Main.run(args, System.in, System.out, System.err));
+        System.exit(Main.run(args, System.in, System.out, System.err));
     }
 }

@@ -1,5 +1,6 @@
 package io.replicatedjdbc;
 
+import io.replicatedjdbc.internal.config.Redaction;
 import java.io.PrintWriter;
 import java.io.Serializable;
 import java.sql.Connection;
@@ -356,8 +357,7 @@ public class ReplicatedDataSource implements DataSource, Serializable, Reference
         if (connection == null) {
             throw new SQLException(
                     "Not a replicated URL (it must start with jdbc:replicated:): "
-                            + io.replicatedjdbc.internal.config.Redaction.of(url, info)
-                                    .apply(url),
+                            + Redaction.of(url, info).apply(url),
                     "08001");
         }
         return connection;
@@ -417,9 +417,7 @@ public class ReplicatedDataSource implements DataSource, Serializable, Reference
 
     @Override
     public String toString() {
-        return "ReplicatedDataSource["
-                + io.replicatedjdbc.internal.config.Redaction.of(url, properties)
-                        .apply(url) + "]";
+        return "ReplicatedDataSource[" + Redaction.of(url, properties).apply(url) + "]";
     }
 
     /** Rebuilds a {@link ReplicatedDataSource} from its JNDI {@link Reference}. */

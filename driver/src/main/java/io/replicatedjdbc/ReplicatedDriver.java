@@ -1,6 +1,7 @@
 package io.replicatedjdbc;
 
 import io.replicatedjdbc.internal.Version;
+import io.replicatedjdbc.internal.cluster.Cluster;
 import io.replicatedjdbc.internal.cluster.ClusterRegistry;
 import io.replicatedjdbc.internal.config.Config;
 import io.replicatedjdbc.internal.config.ConfigParser;
@@ -97,7 +98,7 @@ public final class ReplicatedDriver implements Driver {
      */
     void closePools(String url, Properties info) throws SQLException {
         Config config = ConfigParser.parse(url, info == null ? new Properties() : info);
-        io.replicatedjdbc.internal.cluster.Cluster cluster = clusters.find(config);
+        Cluster cluster = clusters.find(config);
         if (cluster != null) {
             cluster.closePools();
         }

@@ -28,6 +28,7 @@ import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 import org.postgresql.PGStatement;
 import org.postgresql.core.BaseConnection;
+import org.postgresql.fastpath.Fastpath;
 import org.postgresql.largeobject.LargeObject;
 import org.postgresql.largeobject.LargeObjectManager;
 
@@ -464,7 +465,7 @@ class PostgresExtensionApiTest {
 
             // The fast-path API is the primary's own object too: it pins the same way.
             @SuppressWarnings("deprecation")
-            org.postgresql.fastpath.Fastpath fastpath = ((PGConnection) connection).getFastpathAPI();
+            Fastpath fastpath = ((PGConnection) connection).getFastpathAPI();
             assertThat(fastpath).isNotNull();
             assertThat(replicated.isPinnedToPrimary()).isTrue();
             try (Statement statement = connection.createStatement();

@@ -2,12 +2,17 @@ package io.replicatedjdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.replicatedjdbc.internal.cluster.StatusProbe;
+import io.replicatedjdbc.internal.config.ConfigParser;
 import io.replicatedjdbc.testing.PostgresCluster;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -227,10 +232,8 @@ class PostgresFailoverTest {
                 }
             }
             // The status command judges as the driver does.
-            java.util.Map<String, String> status = new java.util.HashMap<>();
-            for (io.replicatedjdbc.internal.cluster.StatusProbe.NodeStatus node :
-                    io.replicatedjdbc.internal.cluster.StatusProbe.probe(
-                            io.replicatedjdbc.internal.config.ConfigParser.parse(url, new java.util.Properties()))) {
+            Map<String, String> status = new HashMap<>();
+            for (StatusProbe.NodeStatus node : StatusProbe.probe(ConfigParser.parse(url, new Properties()))) {
                 status.put(node.node.name(), node.verdict);
             }
             assertThat(status.get("replica2")).isEqualTo("takes writes (promoted); timeline 2");

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.replicatedjdbc.testing.PostgresCluster;
 import io.replicatedjdbc.testing.PostgresClusterExtension;
+import java.io.StringReader;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.postgresql.core.BaseConnection;
 
 /**
  * The same scripts run through plain PgJDBC (on the primary) and through the driver with read-your-writes off, so
@@ -475,8 +477,8 @@ class PostgresFidelityTest {
         cluster.pauseReplayEverywhere();
         try (Connection connection = replicated()) {
             // PgJDBC's own connection class hands out the primary's physical connection, unseen by routing.
-            org.postgresql.core.BaseConnection pg = connection.unwrap(org.postgresql.core.BaseConnection.class);
-            pg.getCopyAPI().copyIn("COPY fid_rows (id) FROM STDIN", new java.io.StringReader("960\n961\n"));
+            BaseConnection pg = connection.unwrap(BaseConnection.class);
+            pg.getCopyAPI().copyIn("COPY fid_rows (id) FROM STDIN", new StringReader("960\n961\n"));
             try (Statement statement = connection.createStatement();
                     ResultSet rs = statement.executeQuery("SELECT count(*) FROM fid_rows WHERE id IN (960, 961)")) {
                 rs.next();

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.replicatedjdbc.testing.PostgresCluster;
 import io.replicatedjdbc.testing.PostgresClusterExtension;
+import java.io.ByteArrayInputStream;
+import java.math.BigDecimal;
+import java.sql.CallableStatement;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -11,12 +14,15 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLWarning;
 import java.sql.Statement;
+import java.sql.Types;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.postgresql.PGConnection;
+import org.postgresql.PGStatement;
 
 /**
  * JDBC calls whose outcome (a value, or the SQLState and the moment of an error) must be what plain PgJDBC gives on
@@ -160,7 +166,7 @@ class PostgresJdbcContractTest {
         });
         calls.put("setObject of a string that is no boolean, as BOOLEAN", c -> {
             PreparedStatement p = c.prepareStatement("SELECT ?");
-            p.setObject(1, "nope", java.sql.Types.BOOLEAN);
+            p.setObject(1, "nope", Types.BOOLEAN);
             return "set";
         });
         calls.put("addBatch of two statements on a prepared statement", c -> {
@@ -175,12 +181,12 @@ class PostgresJdbcContractTest {
         });
         calls.put("isUseServerPrepare after setUseServerPrepare(true), before it runs", c -> {
             PreparedStatement p = c.prepareStatement("SELECT 1");
-            p.unwrap(org.postgresql.PGStatement.class).setUseServerPrepare(true);
-            return p.unwrap(org.postgresql.PGStatement.class).isUseServerPrepare();
+            p.unwrap(PGStatement.class).setUseServerPrepare(true);
+            return p.unwrap(PGStatement.class).isUseServerPrepare();
         });
         calls.put("parameter metadata after setNull(DATE) on a timestamp", c -> {
             PreparedStatement p = c.prepareStatement("SELECT ?::timestamp");
-            p.setNull(1, java.sql.Types.DATE);
+            p.setNull(1, Types.DATE);
             return p.getParameterMetaData().getParameterTypeName(1);
         });
         calls.put("PreparedStatement.toString after addBatch", c -> {
@@ -191,7 +197,7 @@ class PostgresJdbcContractTest {
         });
         calls.put("PreparedStatement.toString with a stream", c -> {
             PreparedStatement p = c.prepareStatement("SELECT ?");
-            p.setBinaryStream(1, new java.io.ByteArrayInputStream(new byte[] {1, 2}), 2);
+            p.setBinaryStream(1, new ByteArrayInputStream(new byte[] {1, 2}), 2);
             return p.toString();
         });
         calls.put("addBatch with a parameter not set", c -> {
@@ -205,13 +211,13 @@ class PostgresJdbcContractTest {
             return Arrays.toString(p.executeBatch());
         });
         calls.put("setObject of an unconvertible value on a callable statement", c -> {
-            java.sql.CallableStatement call = c.prepareCall("{call contract_notice()}");
-            call.setObject(1, "x", java.sql.Types.BOOLEAN);
+            CallableStatement call = c.prepareCall("{call contract_notice()}");
+            call.setObject(1, "x", Types.BOOLEAN);
             return "set";
         });
         calls.put("setBigDecimal on a prepared read, then execute", c -> {
             PreparedStatement p = c.prepareStatement("SELECT ?::numeric + 1");
-            p.setBigDecimal(1, new java.math.BigDecimal("1.5"));
+            p.setBigDecimal(1, new BigDecimal("1.5"));
             ResultSet rs = p.executeQuery();
             rs.next();
             return rs.getString(1);
@@ -262,17 +268,16 @@ class PostgresJdbcContractTest {
             try (Connection plain = DriverManager.getConnection(cluster.nodeUrl(0) + "&prepareThreshold=" + threshold);
                     Connection replicated =
                             DriverManager.getConnection(cluster.replicatedUrl("prepareThreshold=" + threshold))) {
-                assertThat(replicated.unwrap(org.postgresql.PGConnection.class).getPrepareThreshold())
+                assertThat(replicated.unwrap(PGConnection.class).getPrepareThreshold())
                         .as(threshold)
-                        .isEqualTo(
-                                plain.unwrap(org.postgresql.PGConnection.class).getPrepareThreshold());
+                        .isEqualTo(plain.unwrap(PGConnection.class).getPrepareThreshold());
                 assertThat(replicated
                                 .prepareStatement("SELECT 1")
-                                .unwrap(org.postgresql.PGStatement.class)
+                                .unwrap(PGStatement.class)
                                 .getPrepareThreshold())
                         .as(threshold)
                         .isEqualTo(plain.prepareStatement("SELECT 1")
-                                .unwrap(org.postgresql.PGStatement.class)
+                                .unwrap(PGStatement.class)
                                 .getPrepareThreshold());
             }
         }

@@ -2,6 +2,9 @@ package io.replicatedjdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.replicatedjdbc.internal.cluster.ConfigurationStatistics;
+import io.replicatedjdbc.internal.cluster.ReplicaPositions;
+import io.replicatedjdbc.testing.LogCapture;
 import io.replicatedjdbc.testing.PostgresCluster;
 import io.replicatedjdbc.testing.PostgresClusterExtension;
 import java.lang.management.ManagementFactory;
@@ -10,7 +13,9 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import java.util.Set;
+import java.util.logging.Level;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
 import javax.management.openmbean.CompositeData;
@@ -92,7 +97,7 @@ class PostgresObservabilityTest {
                                 node,
                                 "SELECT count(*) FROM pg_stat_activity"
                                         + " WHERE application_name = '"
-                                        + io.replicatedjdbc.internal.cluster.ReplicaPositions.MONITOR_NAME
+                                        + ReplicaPositions.MONITOR_NAME
                                         + "'")))
                         .as("monitor sessions on node " + node)
                         .isPositive();
@@ -110,16 +115,15 @@ class PostgresObservabilityTest {
 
     @Test
     void routingLogLines_nameTheConnectionTheServerProcessAndTheStatement_withLiteralsMasked() throws Exception {
-        java.util.List<String> lines;
+        List<String> lines;
         int pid;
-        try (io.replicatedjdbc.testing.LogCapture log =
-                        io.replicatedjdbc.testing.LogCapture.of("io.replicatedjdbc.routing");
+        try (LogCapture log = LogCapture.of("io.replicatedjdbc.routing");
                 Connection connection = DriverManager.getConnection(cluster.replicatedUrl("logRouting=true"));
                 Statement statement = connection.createStatement();
                 ResultSet rs = statement.executeQuery("SELECT pg_backend_pid(), 'secret-literal', 4242")) {
             rs.next();
             pid = rs.getInt(1);
-            lines = log.messages(java.util.logging.Level.ALL);
+            lines = log.messages(Level.ALL);
         }
         assertThat(lines)
                 .filteredOn(line -> line.contains("pg_backend_pid"))
@@ -137,12 +141,12 @@ class PostgresObservabilityTest {
         String url = cluster.replicatedUrl("ApplicationName=obs_stable", "password=Zq7sSecret");
         ObjectName first;
         try (Connection connection = DriverManager.getConnection(url)) {
-            first = ((io.replicatedjdbc.internal.cluster.ConfigurationStatistics)
+            first = ((ConfigurationStatistics)
                             connection.unwrap(ReplicatedConnection.class).configurationStatistics())
                     .objectName();
         }
         try (Connection connection = DriverManager.getConnection(url)) {
-            ObjectName again = ((io.replicatedjdbc.internal.cluster.ConfigurationStatistics)
+            ObjectName again = ((ConfigurationStatistics)
                             connection.unwrap(ReplicatedConnection.class).configurationStatistics())
                     .objectName();
             assertThat(again).isEqualTo(first);

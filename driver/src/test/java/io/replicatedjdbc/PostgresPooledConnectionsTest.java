@@ -7,17 +7,27 @@ import io.replicatedjdbc.testing.PostgresCluster;
 import io.replicatedjdbc.testing.PostgresClusterExtension;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
+import java.sql.SQLWarning;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
+import org.postgresql.PGStatement;
 
 /**
  * connectionMode=pooled on the real cluster: logical connections share a few backends per node, each statement
@@ -148,9 +158,9 @@ class PostgresPooledConnectionsTest {
         connection.setAutoCommit(true);
     }
 
-    private static String messages(java.sql.SQLWarning warning) {
+    private static String messages(SQLWarning warning) {
         StringBuilder all = new StringBuilder();
-        for (java.sql.SQLWarning w = warning; w != null; w = w.getNextWarning()) {
+        for (SQLWarning w = warning; w != null; w = w.getNextWarning()) {
             all.append(w.getSQLState()).append(' ').append(w.getMessage()).append('\n');
         }
         return all.length() == 0 ? null : all.toString();
@@ -304,7 +314,7 @@ class PostgresPooledConnectionsTest {
             }
             pid = one(owner, "SELECT pg_backend_pid()");
             // The statistics say one logical connection is pinned to a connection of the primary's pool.
-            java.util.Map<String, String> pools = owner.unwrap(ReplicatedConnection.class)
+            Map<String, String> pools = owner.unwrap(ReplicatedConnection.class)
                     .configurationStatistics()
                     .getPools();
             assertThat(pools.entrySet()).anySatisfy(pool -> {
@@ -398,11 +408,8 @@ class PostgresPooledConnectionsTest {
             }
             assertThat(one(owner, "EXECUTE pooled_plan")).isEqualTo("42");
             assertThat(one(owner, "FETCH NEXT FROM pooled_cursor")).isEqualTo("1");
-            org.postgresql.PGNotification[] notifications =
-                    owner.unwrap(org.postgresql.PGConnection.class).getNotifications(5_000);
-            assertThat(notifications)
-                    .extracting(org.postgresql.PGNotification::getParameter)
-                    .containsExactly("hello");
+            PGNotification[] notifications = owner.unwrap(PGConnection.class).getNotifications(5_000);
+            assertThat(notifications).extracting(PGNotification::getParameter).containsExactly("hello");
         }
     }
 
@@ -488,7 +495,7 @@ class PostgresPooledConnectionsTest {
                 Connection other = DriverManager.getConnection(url)) {
             String readPid = one(asks, "SELECT pg_backend_pid()");
             String writePid = one(asks, "INSERT INTO pooled_t (v) VALUES ('pid') RETURNING pg_backend_pid()");
-            int pgjdbcPid = asks.unwrap(org.postgresql.PGConnection.class).getBackendPID();
+            int pgjdbcPid = asks.unwrap(PGConnection.class).getBackendPID();
             for (int i = 0; i < 10; i++) {
                 one(other, "SELECT count(*) FROM pooled_t");
                 try (Statement statement = other.createStatement()) {
@@ -497,8 +504,7 @@ class PostgresPooledConnectionsTest {
                 assertThat(one(asks, "SELECT pg_backend_pid()")).isEqualTo(readPid);
                 assertThat(one(asks, "INSERT INTO pooled_t (v) VALUES ('pid') RETURNING pg_backend_pid()"))
                         .isEqualTo(writePid);
-                assertThat(asks.unwrap(org.postgresql.PGConnection.class).getBackendPID())
-                        .isEqualTo(pgjdbcPid);
+                assertThat(asks.unwrap(PGConnection.class).getBackendPID()).isEqualTo(pgjdbcPid);
             }
             // Still routed as before: the reads on a replica, the writes on the primary.
             assertThat(one(asks, "SELECT pg_is_in_recovery()")).isEqualTo("t");
@@ -531,16 +537,16 @@ class PostgresPooledConnectionsTest {
         String application = "pool_fault";
         String url = url(application, "primaryPoolSize=4", "replicaPoolSize=8", "replicaRetryInterval=200ms");
         List<Connection> open = new ArrayList<>();
-        List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
-        java.util.concurrent.atomic.AtomicLong worstNanos = new java.util.concurrent.atomic.AtomicLong();
-        java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
-        java.util.concurrent.atomic.AtomicInteger mostBackends = new java.util.concurrent.atomic.AtomicInteger();
+        List<Throwable> failures = Collections.synchronizedList(new ArrayList<>());
+        AtomicLong worstNanos = new AtomicLong();
+        AtomicInteger reads = new AtomicInteger();
+        AtomicInteger mostBackends = new AtomicInteger();
         try {
             for (int i = 0; i < 200; i++) {
                 open.add(DriverManager.getConnection(url));
             }
             int threadCount = 16;
-            java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+            AtomicBoolean stop = new AtomicBoolean();
             List<Thread> threads = new ArrayList<>();
             for (int t = 0; t < threadCount; t++) {
                 int first = t;
@@ -690,14 +696,12 @@ class PostgresPooledConnectionsTest {
     void aPreparedStatementRunOnPooledBackends_isStillPreparedOnTheServer_onEachOfThem() throws Exception {
         String url = url("pool_prepared", "replicaPoolSize=1", "readYourWrites=off");
         try (Connection connection = DriverManager.getConnection(url);
-                java.sql.PreparedStatement statement =
-                        connection.prepareStatement("SELECT v FROM pooled_t WHERE id = ?")) {
+                PreparedStatement statement = connection.prepareStatement("SELECT v FROM pooled_t WHERE id = ?")) {
             for (int i = 0; i < 12; i++) {
                 statement.setInt(1, i);
                 statement.executeQuery().close();
             }
-            assertThat(statement.unwrap(org.postgresql.PGStatement.class).isUseServerPrepare())
-                    .isTrue();
+            assertThat(statement.unwrap(PGStatement.class).isUseServerPrepare()).isTrue();
             // Each replica has one pooled backend, which ran the statement six times: prepared there, by PgJDBC.
             for (int round = 0; round < 2; round++) {
                 assertThat(Integer.parseInt(one(

@@ -3,10 +3,13 @@ package io.replicatedjdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.replicatedjdbc.internal.cluster.PositionSampler;
+import io.replicatedjdbc.testing.LogCapture;
 import io.replicatedjdbc.testing.PostgresCluster;
 import io.replicatedjdbc.testing.PostgresClusterExtension;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
+import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Paths;
 import java.sql.CallableStatement;
@@ -17,6 +20,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
@@ -25,10 +29,13 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.postgresql.PGConnection;
 
 /**
  * Read-your-writes by WAL position (the default on PostgreSQL) against the real cluster. Staleness is made certain by
@@ -90,7 +97,7 @@ class PostgresReadYourWritesTest {
             strings = {"hint", "no load balance hint", "prepared hint", "updatable"})
     void aWriteThatReachedThePrimaryByAHintOrAnUpdatableStatement_isReadBack(String form) throws Exception {
         int id = 20
-                + java.util.Arrays.asList("hint", "no load balance hint", "prepared hint", "updatable")
+                + Arrays.asList("hint", "no load balance hint", "prepared hint", "updatable")
                         .indexOf(form);
         try (Connection connection = connect("readFunctions=ryw_bump")) {
             read(connection, id);
@@ -219,9 +226,9 @@ class PostgresReadYourWritesTest {
         try (Connection connection = connect()) {
             cluster.pauseReplayEverywhere();
             connection
-                    .unwrap(org.postgresql.PGConnection.class)
+                    .unwrap(PGConnection.class)
                     .getCopyAPI()
-                    .copyIn("COPY ryw (id, v) FROM STDIN", new java.io.StringReader("1001\t7\n"));
+                    .copyIn("COPY ryw (id, v) FROM STDIN", new StringReader("1001\t7\n"));
             assertThat(read(connection, 1001)[0]).isEqualTo(7);
         }
     }
@@ -339,7 +346,7 @@ class PostgresReadYourWritesTest {
     }
 
     /** Positions asked of the primary for reads: by the sampler (off the reads' threads) or by a read itself. */
-    private static long questionsOfThePrimary(io.replicatedjdbc.ReadYourWritesCounters counters) {
+    private static long questionsOfThePrimary(ReadYourWritesCounters counters) {
         return counters.positionFetches() + counters.sampledPositions();
     }
 
@@ -526,9 +533,8 @@ class PostgresReadYourWritesTest {
     @Test
     void aReplicaPausedBeyondMaxReplicaLag_takesNoReads_untilItCatchesUp_andEachTransitionIsLoggedOnce()
             throws Exception {
-        List<java.util.logging.LogRecord> records;
-        try (io.replicatedjdbc.testing.LogCapture log =
-                io.replicatedjdbc.testing.LogCapture.of("io.replicatedjdbc.positions")) {
+        List<LogRecord> records;
+        try (LogCapture log = LogCapture.of("io.replicatedjdbc.positions")) {
             records = log.records();
             pausedBeyondTheLimit();
             // Each replica is judged again as the monitor sees it catch up (it polls for 2 s after the last close).
@@ -548,13 +554,13 @@ class PostgresReadYourWritesTest {
                     .filteredOn(
                             r -> r.getMessage().contains(port) && r.getMessage().contains("takes no reads"))
                     .singleElement()
-                    .satisfies(r -> assertThat(r.getLevel()).isEqualTo(java.util.logging.Level.WARNING))
+                    .satisfies(r -> assertThat(r.getLevel()).isEqualTo(Level.WARNING))
                     .satisfies(r -> assertThat(r.getMessage()).contains("ms behind the primary (maxReplicaLag=300ms)"));
             assertThat(records)
                     .filteredOn(
                             r -> r.getMessage().contains(port) && r.getMessage().contains("takes reads again"))
                     .singleElement()
-                    .satisfies(r -> assertThat(r.getLevel()).isEqualTo(java.util.logging.Level.INFO));
+                    .satisfies(r -> assertThat(r.getLevel()).isEqualTo(Level.INFO));
         }
     }
 
@@ -594,8 +600,8 @@ class PostgresReadYourWritesTest {
             // The read's position was asked by the primary's sampler, on a session of its own.
             assertThat(Integer.parseInt(cluster.query(
                             0,
-                            "SELECT count(*) FROM pg_stat_activity WHERE application_name = '"
-                                    + io.replicatedjdbc.internal.cluster.PositionSampler.NAME + "'")))
+                            "SELECT count(*) FROM pg_stat_activity WHERE application_name = '" + PositionSampler.NAME
+                                    + "'")))
                     .isPositive();
             resumeReplay();
         }
@@ -619,7 +625,7 @@ class PostgresReadYourWritesTest {
             sessions += Integer.parseInt(cluster.query(
                     node,
                     "SELECT count(*) FROM pg_stat_activity WHERE application_name IN ('replicated-jdbc position monitor', '"
-                            + io.replicatedjdbc.internal.cluster.PositionSampler.NAME + "')"));
+                            + PositionSampler.NAME + "')"));
         }
         return sessions;
     }

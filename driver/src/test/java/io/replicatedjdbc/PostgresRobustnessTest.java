@@ -10,6 +10,12 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -81,13 +87,13 @@ class PostgresRobustnessTest {
         cluster.query(0, "CREATE TABLE IF NOT EXISTS rob_shared (id int PRIMARY KEY, v int NOT NULL)");
         cluster.query(0, "INSERT INTO rob_shared SELECT g, g FROM generate_series(1, 100) g ON CONFLICT DO NOTHING");
         cluster.awaitReplicas();
-        java.util.List<Throwable> failures = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        List<Throwable> failures = Collections.synchronizedList(new ArrayList<>());
         try (Connection shared = DriverManager.getConnection(cluster.replicatedUrl("ApplicationName=rob_shared"))) {
-            java.util.List<Thread> threads = new java.util.ArrayList<>();
+            List<Thread> threads = new ArrayList<>();
             for (int t = 0; t < 8; t++) {
                 int me = t;
                 Thread thread = new Thread(() -> {
-                    java.util.Random random = new java.util.Random(me);
+                    Random random = new Random(me);
                     for (int i = 0; i < 150; i++) {
                         int id = 1 + random.nextInt(100);
                         try (Statement statement = shared.createStatement()) {
@@ -131,12 +137,12 @@ class PostgresRobustnessTest {
 
     @Test
     void aFrozenReplica_underAConcurrentReadWorkload_failsNoRead_andStallsNone() throws Exception {
-        java.util.List<Throwable> failures = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
-        java.util.concurrent.atomic.AtomicLong worstNanos = new java.util.concurrent.atomic.AtomicLong();
-        java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
+        List<Throwable> failures = Collections.synchronizedList(new ArrayList<>());
+        AtomicLong worstNanos = new AtomicLong();
+        AtomicInteger reads = new AtomicInteger();
         long end = System.nanoTime() + 5_000_000_000L;
         String url = cluster.replicatedUrl("ApplicationName=rob_frozen");
-        java.util.List<Thread> threads = new java.util.ArrayList<>();
+        List<Thread> threads = new ArrayList<>();
         for (int t = 0; t < 4; t++) {
             boolean longLived = t % 2 == 0;
             Thread thread = new Thread(() -> {

@@ -5,20 +5,27 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.replicatedjdbc.testing.PostgresCluster;
 import io.replicatedjdbc.testing.PostgresClusterExtension;
+import java.io.StringReader;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.SQLWarning;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.postgresql.PGConnection;
 
 /**
  * Routing against a real PostgreSQL primary with two streaming hot standbys. Every claim about where a
@@ -452,10 +459,9 @@ class PostgresRoutingTest {
         try (Connection connection = connect();
                 Statement statement = connection.createStatement()) {
             port(connection);
-            java.util.concurrent.ExecutorService executor = java.util.concurrent.Executors.newSingleThreadExecutor();
+            ExecutorService executor = Executors.newSingleThreadExecutor();
             try {
-                java.util.concurrent.Future<?> running =
-                        executor.submit(() -> statement.executeQuery("SELECT pg_sleep(30)"));
+                Future<?> running = executor.submit(() -> statement.executeQuery("SELECT pg_sleep(30)"));
                 long deadline = System.nanoTime() + 10_000_000_000L;
                 while (!"t"
                                 .equals(
@@ -471,7 +477,7 @@ class PostgresRoutingTest {
                     Thread.sleep(20);
                 }
                 statement.cancel();
-                assertThatThrownBy(() -> running.get(10, java.util.concurrent.TimeUnit.SECONDS))
+                assertThatThrownBy(() -> running.get(10, TimeUnit.SECONDS))
                         .hasCauseInstanceOf(SQLException.class)
                         .cause()
                         .extracting(e -> ((SQLException) e).getSQLState())
@@ -508,7 +514,7 @@ class PostgresRoutingTest {
                 assertThat(last(connection).route()).isEqualTo(Route.REPLICA);
 
                 statement.execute("DO $$ BEGIN RAISE WARNING 'from the primary'; END $$");
-                java.sql.SQLWarning warning = statement.getWarnings();
+                SQLWarning warning = statement.getWarnings();
                 assertThat(warning == null ? null : warning.getMessage()).contains("from the primary");
                 assertThat(last(connection).route()).isEqualTo(Route.PRIMARY);
             }
@@ -535,11 +541,11 @@ class PostgresRoutingTest {
     @Test
     void unwrapToPgConnection_reachesThePrimary_forCopyManager() throws Exception {
         try (Connection connection = connect()) {
-            org.postgresql.PGConnection pg = connection.unwrap(org.postgresql.PGConnection.class);
+            PGConnection pg = connection.unwrap(PGConnection.class);
             long copied = pg.getCopyAPI()
                     .copyIn(
                             "COPY accounts (owner, balance) FROM STDIN WITH (FORMAT csv)",
-                            new java.io.StringReader("copied,3\n"));
+                            new StringReader("copied,3\n"));
             assertThat(copied).isEqualTo(1);
         }
         assertThat(cluster.query(0, "SELECT count(*) FROM accounts WHERE owner = 'copied'"))

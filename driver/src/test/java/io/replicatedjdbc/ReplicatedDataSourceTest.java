@@ -20,6 +20,7 @@ import java.util.Map;
 import javax.naming.Context;
 import javax.naming.InitialContext;
 import javax.naming.Reference;
+import javax.naming.Referenceable;
 import javax.naming.spi.InitialContextFactory;
 import javax.naming.spi.NamingManager;
 import org.junit.jupiter.api.Test;
@@ -62,7 +63,7 @@ class ReplicatedDataSourceTest {
         try (Connection other = dataSource.getConnection()) {
             assertThat(node(other)).isEqualTo("replica1");
         }
-        java.util.Map<String, Integer> idle = open.unwrap(ReplicatedConnection.class)
+        Map<String, Integer> idle = open.unwrap(ReplicatedConnection.class)
                 .configurationStatistics()
                 .getPoolIdleConnections();
         assertThat(idle.values().stream().mapToInt(Integer::intValue).sum()).isPositive();
@@ -131,8 +132,8 @@ class ReplicatedDataSourceTest {
                         switch (method.getName()) {
                             case "bind":
                             case "rebind":
-                                Object bound = args[1] instanceof javax.naming.Referenceable
-                                        ? ((javax.naming.Referenceable) args[1]).getReference()
+                                Object bound = args[1] instanceof Referenceable
+                                        ? ((Referenceable) args[1]).getReference()
                                         : args[1];
                                 BINDINGS.put(args[0].toString(), bound);
                                 return null;

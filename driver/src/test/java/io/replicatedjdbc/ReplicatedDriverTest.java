@@ -3,13 +3,18 @@ package io.replicatedjdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.replicatedjdbc.testing.LogCapture;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Driver;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Properties;
 import java.util.ServiceLoader;
+import java.util.logging.Level;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -85,8 +90,7 @@ class ReplicatedDriverTest {
     void aReplicaUrlNoDriverAccepts_failsConnectWith08001_namingIt_beforeAnyNodeIsOpened(@TempDir Path dir) {
         Path primary = dir.resolve("p.db");
         String url = "jdbc:replicated:sqlite:" + primary + "?replicas="
-                + java.net.URLEncoder.encode(
-                        "jdbc:postgresql//127.0.0.1:1/db", java.nio.charset.StandardCharsets.UTF_8);
+                + URLEncoder.encode("jdbc:postgresql//127.0.0.1:1/db", StandardCharsets.UTF_8);
         assertThatThrownBy(() -> driver.connect(url, null))
                 .isInstanceOf(SQLException.class)
                 .hasMessageContaining("jdbc:postgresql//127.0.0.1:1/db")
@@ -110,8 +114,8 @@ class ReplicatedDriverTest {
 
     @Test
     void anOptionNeitherDriverKnows_isLoggedOnce_withTheNearestKnownOption(@TempDir Path dir) throws SQLException {
-        java.util.List<String> warnings;
-        try (io.replicatedjdbc.testing.LogCapture log = io.replicatedjdbc.testing.LogCapture.of("io.replicatedjdbc")) {
+        List<String> warnings;
+        try (LogCapture log = LogCapture.of("io.replicatedjdbc")) {
             String url = "jdbc:replicated:sqlite:" + dir.resolve("p.db") + "?loadBalence=random&busy_timeout=2000";
             Properties info = new Properties();
             info.setProperty("readYourWritesWindw", "1s");
@@ -120,7 +124,7 @@ class ReplicatedDriverTest {
                     assertThat(connection).isNotNull();
                 }
             }
-            warnings = log.messages(java.util.logging.Level.WARNING);
+            warnings = log.messages(Level.WARNING);
         }
         assertThat(warnings)
                 .filteredOn(w -> w.contains("'loadBalence'"))

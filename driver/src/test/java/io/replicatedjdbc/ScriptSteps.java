@@ -9,6 +9,7 @@ import java.sql.Savepoint;
 import java.sql.Statement;
 import java.util.Arrays;
 import java.util.List;
+import org.postgresql.PGConnection;
 
 /**
  * Runs one step of a script that the fidelity and differential tests run through plain PgJDBC and through the
@@ -108,7 +109,7 @@ final class ScriptSteps {
             case "copy":
                 return "copied "
                         + connection
-                                .unwrap(org.postgresql.PGConnection.class)
+                                .unwrap(PGConnection.class)
                                 .getCopyAPI()
                                 .copyIn("COPY " + prefix + "_rows (id) FROM STDIN", new StringReader("7\n8\n"));
             default:

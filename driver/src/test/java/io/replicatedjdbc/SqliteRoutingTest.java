@@ -3,8 +3,13 @@ package io.replicatedjdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.replicatedjdbc.testing.LogCapture;
 import io.replicatedjdbc.testing.SqliteCluster;
+import java.io.Serializable;
+import java.io.StringReader;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.DriverManager;
@@ -17,9 +22,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sqlite.SQLiteConnection;
 
 /**
  * Routing end to end on real SQLite files, through DriverManager as an application would. Each file's
@@ -268,16 +276,12 @@ class SqliteRoutingTest {
             assertThat(node(connection)).isEqualTo("replica1");
             // What a file-replication tool does: write the new copy beside the old one, then rename it over it.
             Path copy = dir.resolve("replica1.db.new");
-            java.nio.file.Files.copy(cluster.replica(1), copy);
+            Files.copy(cluster.replica(1), copy);
             try (Connection direct = DriverManager.getConnection("jdbc:sqlite:" + copy);
                     Statement statement = direct.createStatement()) {
                 statement.execute("UPDATE node SET name = 'replica1, published again'");
             }
-            java.nio.file.Files.move(
-                    copy,
-                    cluster.replica(1),
-                    java.nio.file.StandardCopyOption.ATOMIC_MOVE,
-                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.move(copy, cluster.replica(1), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             long deadline = System.nanoTime() + 5_000_000_000L;
             String seen = node(connection);
             while (!seen.equals("replica1, published again") && System.nanoTime() < deadline) {
@@ -453,7 +457,7 @@ class SqliteRoutingTest {
     void streamParameter_thatMustMoveToAnotherNode_failsWith0A000_untilSetAgain() throws Exception {
         try (Connection connection = connect();
                 PreparedStatement read = connection.prepareStatement("SELECT (SELECT name FROM node) || ':' || ? ")) {
-            read.setCharacterStream(1, new java.io.StringReader("streamed"));
+            read.setCharacterStream(1, new StringReader("streamed"));
             assertThat(single(read)).matches("replica[12]:streamed");
             insert(connection, "plum");
             assertThatThrownBy(() -> single(read))
@@ -461,7 +465,7 @@ class SqliteRoutingTest {
                     .hasMessageContaining("Parameter 1 is a stream")
                     .extracting(e -> ((SQLException) e).getSQLState())
                     .isEqualTo("0A000");
-            read.setCharacterStream(1, new java.io.StringReader("again"));
+            read.setCharacterStream(1, new StringReader("again"));
             assertThat(single(read)).isEqualTo("primary:again");
         }
     }
@@ -606,11 +610,10 @@ class SqliteRoutingTest {
     void unwrap_reachesThePrimarysVendorConnection() throws SQLException {
         try (Connection connection = connect()) {
             assertThat(connection.unwrap(ReplicatedConnection.class)).isSameAs(connection);
-            assertThat(connection.isWrapperFor(org.sqlite.SQLiteConnection.class))
-                    .isTrue();
-            org.sqlite.SQLiteConnection vendor = connection.unwrap(org.sqlite.SQLiteConnection.class);
+            assertThat(connection.isWrapperFor(SQLiteConnection.class)).isTrue();
+            SQLiteConnection vendor = connection.unwrap(SQLiteConnection.class);
             assertThat(vendor.getDatabase().getConfig()).isNotNull();
-            assertThatThrownBy(() -> connection.unwrap(java.io.Serializable.class))
+            assertThatThrownBy(() -> connection.unwrap(Serializable.class))
                     .isInstanceOf(SQLException.class)
                     .hasMessageContaining("java.io.Serializable");
         }
@@ -618,19 +621,16 @@ class SqliteRoutingTest {
 
     @Test
     void logRouting_logsEveryDecisionAtInfo() throws SQLException {
-        List<java.util.logging.LogRecord> records;
-        try (io.replicatedjdbc.testing.LogCapture log =
-                        io.replicatedjdbc.testing.LogCapture.of("io.replicatedjdbc.routing");
+        List<LogRecord> records;
+        try (LogCapture log = LogCapture.of("io.replicatedjdbc.routing");
                 Connection connection = connect("logRouting=true")) {
             records = log.records();
             node(connection);
             insert(connection, "apple");
         }
+        assertThat(records).extracting(LogRecord::getLevel).containsOnly(Level.INFO);
         assertThat(records)
-                .extracting(java.util.logging.LogRecord::getLevel)
-                .containsOnly(java.util.logging.Level.INFO);
-        assertThat(records)
-                .extracting(java.util.logging.LogRecord::getMessage)
+                .extracting(LogRecord::getMessage)
                 .anyMatch(message -> message.matches("c[0-9]+ REPLICA on replica.*: SELECT \\| select name from node"))
                 .anyMatch(message -> message.matches(
                         "c[0-9]+ PRIMARY on primary.*: INSERT \\| insert into items \\(name\\) values \\(\\?\\)"));

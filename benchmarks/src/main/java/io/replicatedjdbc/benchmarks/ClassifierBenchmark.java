@@ -3,6 +3,7 @@ package io.replicatedjdbc.benchmarks;
 import io.replicatedjdbc.internal.classify.CachingClassifier;
 import io.replicatedjdbc.internal.classify.Classification;
 import io.replicatedjdbc.internal.classify.Dialect;
+import io.replicatedjdbc.internal.classify.Fingerprint;
 import io.replicatedjdbc.internal.classify.StatementClassifier;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -88,8 +89,7 @@ public class ClassifierBenchmark {
     /** The same fresh statements through fingerprinting alone, without the caches. */
     @Benchmark
     public String fingerprintOnly() {
-        return io.replicatedjdbc.internal.classify.Fingerprint.of(build(), Dialect.POSTGRESQL)
-                .shape();
+        return Fingerprint.of(build(), Dialect.POSTGRESQL).shape();
     }
 
     /** A statement never seen: the lexer, the token scan and the bounded JSqlParser confirmation. */

@@ -7,6 +7,7 @@ import java.sql.SQLFeatureNotSupportedException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLSyntaxErrorException;
 import java.sql.SQLTransientConnectionException;
+import java.util.Locale;
 
 /**
  * The driver's own errors, all made here so that their SQLStates stay consistent. Errors raised by the
@@ -87,7 +88,7 @@ public final class Errors {
             return null;
         }
         int colon = url.indexOf(':', 5);
-        return colon < 0 ? null : url.substring(5, colon).toLowerCase(java.util.Locale.ROOT);
+        return colon < 0 ? null : url.substring(5, colon).toLowerCase(Locale.ROOT);
     }
 
     /**
@@ -151,21 +152,21 @@ public final class Errors {
 
     /** The transaction ran on a primary connection that broke: it is gone; 08006 until the application ends it. */
     public static SQLException transactionLost() {
-        return new java.sql.SQLTransientConnectionException(
+        return new SQLTransientConnectionException(
                 "The transaction was lost with the primary's connection;" + " roll back, then retry it",
                 CONNECTION_LOST);
     }
 
     /** Two nodes claim to be the primary: writes are refused rather than sent to either. */
     public static SQLException splitBrain(String claims) {
-        return new java.sql.SQLTransientConnectionException(
+        return new SQLTransientConnectionException(
                 "Writes refused: " + claims
                         + ". Fence the old primary (or fix the configuration) so that only one node accepts writes.",
                 CONNECTION_FAILED);
     }
 
     public static SQLException notSupported(String message) {
-        return new java.sql.SQLFeatureNotSupportedException(message, NOT_SUPPORTED);
+        return new SQLFeatureNotSupportedException(message, NOT_SUPPORTED);
     }
 
     public static SQLException interrupted(String what) {

@@ -3,6 +3,7 @@ package io.replicatedjdbc.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.replicatedjdbc.ReplicatedDriver;
+import io.replicatedjdbc.testing.PostgresCluster;
 import java.io.File;
 import java.io.IOException;
 import java.net.URISyntaxException;
@@ -13,11 +14,16 @@ import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.JarFile;
 import java.util.jar.Manifest;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.zip.ZipEntry;
 import org.junit.jupiter.api.Test;
+import org.postgresql.Driver;
+import org.sqlite.JDBC;
 
 /**
  * The driver as a new user gets it: the one packaged jar, beside sqlite-jdbc, on a fresh JVM's class path,
@@ -70,8 +76,8 @@ class PackagedJarTest {
     }
 
     private static String tag(String xml, String name) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("<" + name + ">\\s*([^<]*?)\\s*</" + name + ">")
-                .matcher(xml);
+        Matcher m =
+                Pattern.compile("<" + name + ">\\s*([^<]*?)\\s*</" + name + ">").matcher(xml);
         return m.find() ? m.group(1) : null;
     }
 
@@ -102,7 +108,7 @@ class PackagedJarTest {
 
         // The jar describes itself with the same coordinates.
         try (JarFile jar = new JarFile(driverJar().toFile())) {
-            java.util.Properties coordinates = new java.util.Properties();
+            Properties coordinates = new Properties();
             coordinates.load(jar.getInputStream(
                     jar.getEntry("META-INF/maven/io.replicatedjdbc/replicated-jdbc/pom.properties")));
             assertThat(coordinates.getProperty("groupId")).isEqualTo(groupId);
@@ -128,7 +134,7 @@ class PackagedJarTest {
 
         // Every Maven and Gradle snippet of the README names this project's coordinates as the POMs have them.
         String readme = Files.readString(root.resolve("README.md"));
-        java.util.regex.Matcher maven = java.util.regex.Pattern.compile(
+        Matcher maven = Pattern.compile(
                         "<groupId>(io\\.replicatedjdbc)</groupId>\\s*<artifactId>([^<]+)</artifactId>\\s*<version>([^<]+)</version>")
                 .matcher(readme);
         List<String> artifacts = new ArrayList<>();
@@ -145,8 +151,8 @@ class PackagedJarTest {
             assertThat(tag(ownMetadata(Files.readString(root.resolve(module).resolve("pom.xml"))), "artifactId"))
                     .isEqualTo(artifact);
         }
-        java.util.regex.Matcher gradle = java.util.regex.Pattern.compile("\"(io\\.replicatedjdbc):([^:\"]+):([^\"]+)\"")
-                .matcher(readme);
+        Matcher gradle =
+                Pattern.compile("\"(io\\.replicatedjdbc):([^:\"]+):([^\"]+)\"").matcher(readme);
         int gradleSnippets = 0;
         while (gradle.find()) {
             gradleSnippets++;
@@ -212,12 +218,12 @@ class PackagedJarTest {
                 .orElseThrow()
                 .trim();
         assertThat(shown).startsWith("java -jar replicated-jdbc-0.1.0-SNAPSHOT.jar --driver postgresql.jar status '");
-        try (io.replicatedjdbc.testing.PostgresCluster cluster = io.replicatedjdbc.testing.PostgresCluster.start(1)) {
+        try (PostgresCluster cluster = PostgresCluster.start(1)) {
             Result status = java(List.of(
                     "-jar",
                     driverJar().toString(),
                     "--driver",
-                    jarOf(org.postgresql.Driver.class).toString(),
+                    jarOf(Driver.class).toString(),
                     "status",
                     cluster.replicatedUrl()));
             assertThat(status.exitCode).as(status.output).isZero();
@@ -237,7 +243,7 @@ class PackagedJarTest {
         String classPath = String.join(
                 File.pathSeparator,
                 driverJar().toString(),
-                jarOf(org.sqlite.JDBC.class).toString(),
+                jarOf(JDBC.class).toString(),
                 jarOf(SqliteDemo.class).toString());
         Result demo = java(List.of("-cp", classPath, SqliteDemo.class.getName()));
 

@@ -12,10 +12,12 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.Map;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
+import org.sqlite.SQLiteDataSource;
 
 /**
  * The meters and the health of a real replicated configuration: SQLite files, whose markers show which file
@@ -147,8 +149,8 @@ class ReplicatedMetricsTest {
     @Test
     void aDataSourceThatIsNotReplicated_bindsNothing_andIsReportedDown() throws Exception {
         Path plain = dir.resolve("plain.db");
-        javax.sql.DataSource dataSource = new org.sqlite.SQLiteDataSource();
-        ((org.sqlite.SQLiteDataSource) dataSource).setUrl("jdbc:sqlite:" + plain);
+        DataSource dataSource = new SQLiteDataSource();
+        ((SQLiteDataSource) dataSource).setUrl("jdbc:sqlite:" + plain);
         MeterRegistry registry = new SimpleMeterRegistry();
         ReplicatedStatistics statistics = new ReplicatedStatistics(dataSource);
         new ReplicatedMetrics(statistics).bindTo(registry);

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
@@ -23,6 +24,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -68,7 +70,7 @@ public final class PostgresCluster implements AutoCloseable {
     }
 
     /** Clusters not yet closed, stopped by the one shutdown hook before the binaries are removed. */
-    private static final Set<PostgresCluster> LIVE = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private static final Set<PostgresCluster> LIVE = ConcurrentHashMap.newKeySet();
     /** The unpacked server binaries, shared by every cluster of this JVM. */
     private static Path sharedBinaries;
 
@@ -467,7 +469,7 @@ public final class PostgresCluster implements AutoCloseable {
 
     /** Appends to a configuration file; the JVM (root or the server user itself) may write into the server's directory. */
     private void append(Path file, String text) throws IOException {
-        Files.writeString(file, text, StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND);
+        Files.writeString(file, text, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
     }
 
     private void run(List<String> command, boolean check) throws IOException, InterruptedException {

@@ -3,6 +3,8 @@ package io.replicatedjdbc.testing;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
+import java.net.SocketTimeoutException;
+import java.sql.CallableStatement;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.Driver;
@@ -18,6 +20,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Properties;
+import java.util.TreeMap;
 import java.util.logging.Logger;
 import java.util.stream.Collectors;
 
@@ -89,7 +92,7 @@ public final class RecordingDriver implements Driver {
             LOG.add(node + ": connect refused");
             throw new SQLException("Connection refused: " + node, "08001");
         }
-        LOG.add(node + ": connect " + url + " " + new java.util.TreeMap<>(info));
+        LOG.add(node + ": connect " + url + " " + new TreeMap<>(info));
         return proxy(Connection.class, new Recorder(node, "connection"));
     }
 
@@ -168,7 +171,7 @@ public final class RecordingDriver implements Driver {
                 throw new SQLException(
                         "An I/O error occurred while sending to the backend.",
                         "08006",
-                        new java.net.SocketTimeoutException("Read timed out"));
+                        new SocketTimeoutException("Read timed out"));
             }
             if (node.startsWith("conflicted") && name.startsWith("execute")) {
                 throw new SQLException("canceling statement due to conflict with recovery", "40001");
@@ -192,9 +195,7 @@ public final class RecordingDriver implements Driver {
                 case "prepareCall":
                     Class<? extends Statement> type = name.equals("createStatement")
                             ? Statement.class
-                            : name.equals("prepareStatement")
-                                    ? PreparedStatement.class
-                                    : java.sql.CallableStatement.class;
+                            : name.equals("prepareStatement") ? PreparedStatement.class : CallableStatement.class;
                     return proxy(type, new Recorder(node, "statement"));
                 case "executeQuery":
                 case "getResultSet":

@@ -1,7 +1,9 @@
 package io.replicatedjdbc.benchmarks.load;
 
+import com.sun.management.OperatingSystemMXBean;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -94,7 +96,7 @@ final class Load {
                                 long start = System.nanoTime();
                                 request.run(random, counts);
                                 if (n == mine.length) {
-                                    mine = java.util.Arrays.copyOf(mine, n * 2);
+                                    mine = Arrays.copyOf(mine, n * 2);
                                 }
                                 mine[n++] = System.nanoTime() - start;
                             }
@@ -109,8 +111,7 @@ final class Load {
             workers[t].start();
         }
         ready.await();
-        com.sun.management.OperatingSystemMXBean os =
-                (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         long cpuBefore = os.getProcessCpuTime();
         long start = System.nanoTime();
         go.countDown();

@@ -6,8 +6,11 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Many clients, each with a connection of its own that it keeps, and think time between requests (90% point reads,
@@ -106,13 +109,13 @@ final class ManyClients {
                 .configurationStatistics()
                 .getPools();
         double worst = 0;
-        java.util.regex.Pattern p99 = java.util.regex.Pattern.compile("p99 ([0-9.]+) ms");
+        Pattern p99 = Pattern.compile("p99 ([0-9.]+) ms");
         for (String line : pools.values()) {
-            java.util.regex.Matcher matcher = p99.matcher(line);
+            Matcher matcher = p99.matcher(line);
             while (matcher.find()) {
                 worst = Math.max(worst, Double.parseDouble(matcher.group(1)));
             }
         }
-        return String.format(java.util.Locale.ROOT, "%.2f", worst);
+        return String.format(Locale.ROOT, "%.2f", worst);
     }
 }

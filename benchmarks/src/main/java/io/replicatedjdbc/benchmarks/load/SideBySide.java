@@ -1,6 +1,8 @@
 package io.replicatedjdbc.benchmarks.load;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.replicatedjdbc.ReadYourWritesCounters;
+import io.replicatedjdbc.ReplicatedConnection;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -227,9 +229,8 @@ final class SideBySide {
      */
     private static long[] rywCounters(DataSource pool) throws SQLException {
         try (Connection connection = pool.getConnection()) {
-            io.replicatedjdbc.ReadYourWritesCounters c = connection
-                    .unwrap(io.replicatedjdbc.ReplicatedConnection.class)
-                    .readYourWritesCounters();
+            ReadYourWritesCounters c =
+                    connection.unwrap(ReplicatedConnection.class).readYourWritesCounters();
             return new long[] {
                 c.positionFetches(),
                 c.sharedPositions(),

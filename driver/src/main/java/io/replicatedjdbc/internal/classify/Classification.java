@@ -4,6 +4,7 @@ import io.replicatedjdbc.Route;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * What a statement is, independent of any connection's state: where it may run, whether it writes, how it
@@ -341,7 +342,7 @@ public final class Classification {
     public boolean namesBackendProcess(String sql) {
         byte known = namesBackendProcess;
         if (known == 0) {
-            known = sql != null && sql.toLowerCase(java.util.Locale.ROOT).contains("pg_backend_pid") ? (byte) 2 : 1;
+            known = sql != null && sql.toLowerCase(Locale.ROOT).contains("pg_backend_pid") ? (byte) 2 : 1;
             namesBackendProcess = known;
         }
         return known == 2;

@@ -7,13 +7,29 @@ import io.replicatedjdbc.internal.classify.Classification;
 import io.replicatedjdbc.internal.classify.Dialect;
 import io.replicatedjdbc.internal.classify.SqlClassifier;
 import io.replicatedjdbc.internal.classify.StatementClassifier;
+import io.replicatedjdbc.internal.cluster.StatusProbe;
+import io.replicatedjdbc.internal.cluster.WalPosition;
+import io.replicatedjdbc.internal.config.Config;
+import io.replicatedjdbc.internal.config.ConfigParser;
+import io.replicatedjdbc.internal.config.PoolSettings;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
+import java.net.MalformedURLException;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
+import java.util.Properties;
 
 /** {@code java -jar replicated-jdbc.jar [--help | --version | explain [--dialect postgresql|sqlite]]}. */
 public final class Main {
@@ -26,32 +42,31 @@ public final class Main {
 
     /** Runs one command; {@code --driver JAR} options first add node drivers' jars. Public for {@code io.replicatedjdbc.Cli}. */
     public static int run(String[] args, InputStream in, PrintStream out, PrintStream err) {
-        java.util.List<java.net.URL> jars = new java.util.ArrayList<>();
+        List<URL> jars = new ArrayList<>();
         int first = 0;
         while (first + 1 < args.length && args[first].equals("--driver")) {
-            java.nio.file.Path jar = java.nio.file.Paths.get(args[first + 1]);
-            if (!java.nio.file.Files.isRegularFile(jar)) {
+            Path jar = Paths.get(args[first + 1]);
+            if (!Files.isRegularFile(jar)) {
                 err.println("replicated-jdbc: --driver " + args[first + 1] + ": no such file (the node driver's jar,"
                         + " for example postgresql-42.7.11.jar)");
                 return 2;
             }
             try {
                 jars.add(jar.toUri().toURL());
-            } catch (java.net.MalformedURLException e) {
+            } catch (MalformedURLException e) {
                 err.println("replicated-jdbc: --driver " + args[first + 1] + ": " + e.getMessage());
                 return 2;
             }
             first += 2;
         }
-        String[] command = java.util.Arrays.copyOfRange(args, first, args.length);
+        String[] command = Arrays.copyOfRange(args, first, args.length);
         if (jars.isEmpty()) {
             return command(command, in, out, err);
         }
         // The node's driver is found through the service files of the thread's class loader (NodeConnector).
         Thread thread = Thread.currentThread();
         ClassLoader before = thread.getContextClassLoader();
-        java.net.URLClassLoader drivers =
-                new java.net.URLClassLoader(jars.toArray(new java.net.URL[0]), Main.class.getClassLoader());
+        URLClassLoader drivers = new URLClassLoader(jars.toArray(new URL[0]), Main.class.getClassLoader());
         try {
             thread.setContextClassLoader(drivers);
             return command(command, in, out, err);
@@ -126,10 +141,10 @@ public final class Main {
             err.println("replicated-jdbc status: usage: status '<jdbc:replicated:... URL>'");
             return 2;
         }
-        io.replicatedjdbc.internal.config.Config config;
+        Config config;
         try {
-            config = io.replicatedjdbc.internal.config.ConfigParser.parse(args[1], new java.util.Properties());
-        } catch (java.sql.SQLException e) {
+            config = ConfigParser.parse(args[1], new Properties());
+        } catch (SQLException e) {
             err.println("replicated-jdbc status: " + e.getMessage());
             return 2;
         }
@@ -140,10 +155,9 @@ public final class Main {
         }
         boolean primaryUp = false;
         out.println("node\treachable\trole\tWAL position\twhat the driver does\tpool (this user's backends there)");
-        for (io.replicatedjdbc.internal.cluster.StatusProbe.NodeStatus status :
-                io.replicatedjdbc.internal.cluster.StatusProbe.probe(config)) {
+        for (StatusProbe.NodeStatus status : StatusProbe.probe(config)) {
             out.println(status.node + "\t" + (status.reachable ? "yes" : "no") + "\t" + status.role + "\t"
-                    + (status.reachable ? io.replicatedjdbc.internal.cluster.WalPosition.format(status.position) : "-")
+                    + (status.reachable ? WalPosition.format(status.position) : "-")
                     + "\t" + status.verdict + "\t" + pool(config, status));
             if (status.reachable && status.verdict.startsWith("takes writes")) {
                 primaryUp = true;
@@ -157,10 +171,8 @@ public final class Main {
      * The node's pool as configured, and the client backends of the configuration's user there now (all of its
      * applications', which a pool's size bounds per JVM): what an operator sizes max_connections by.
      */
-    private static String pool(
-            io.replicatedjdbc.internal.config.Config config,
-            io.replicatedjdbc.internal.cluster.StatusProbe.NodeStatus status) {
-        io.replicatedjdbc.internal.config.PoolSettings settings = config.pool();
+    private static String pool(Config config, StatusProbe.NodeStatus status) {
+        PoolSettings settings = config.pool();
         int index = config.replicas().indexOf(status.node);
         String size = !settings.pooled()
                 ? "dedicated"

@@ -1,5 +1,6 @@
 package io.replicatedjdbc.internal.cluster;
 
+import io.replicatedjdbc.ReplicatedProperty;
 import io.replicatedjdbc.internal.Errors;
 import io.replicatedjdbc.internal.classify.CachingClassifier;
 import io.replicatedjdbc.internal.classify.Dialect;
@@ -13,9 +14,18 @@ import io.replicatedjdbc.internal.pool.PoolStatistics;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -28,7 +38,7 @@ public final class Cluster {
     private static final Logger LOG = Logger.getLogger("io.replicatedjdbc");
     private static final long MONITOR_MARK_NANOS = 3_000_000_000L;
     /** Replicas the monitor marked down (with a lease only it renews). */
-    private final java.util.Set<NodeSpec> monitorMarkedDown = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Set<NodeSpec> monitorMarkedDown = ConcurrentHashMap.newKeySet();
 
     private final Config config;
     private final NodeHealth health;
@@ -125,8 +135,7 @@ public final class Cluster {
     // ---------------------------------------------------------------- per-node pools
 
     /** The pools of each set of connection properties (user, password, driver options) this configuration met. */
-    private final java.util.concurrent.ConcurrentHashMap<String, NodePools> pools =
-            new java.util.concurrent.ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, NodePools> pools = new ConcurrentHashMap<>();
 
     /**
      * The node pools for connections made with {@code connectionConfig}'s properties, counting one more user: a
@@ -148,7 +157,7 @@ public final class Cluster {
 
     private static String propertiesKey(Properties properties) {
         StringBuilder key = new StringBuilder();
-        for (String name : new java.util.TreeSet<>(properties.stringPropertyNames())) {
+        for (String name : new TreeSet<>(properties.stringPropertyNames())) {
             key.append(name).append('=').append(properties.getProperty(name)).append('\n');
         }
         return key.toString();
@@ -178,10 +187,10 @@ public final class Cluster {
     }
 
     /** Statements a replica refused as writes (25006), by exact text: they go to the primary from then on. */
-    private final java.util.Map<String, String> refusedByReplica =
-            java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<String, String>(16, 0.75f, true) {
+    private final Map<String, String> refusedByReplica =
+            Collections.synchronizedMap(new LinkedHashMap<String, String>(16, 0.75f, true) {
                 @Override
-                protected boolean removeEldestEntry(java.util.Map.Entry<String, String> eldest) {
+                protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
                     return size() > 1_024;
                 }
             });
@@ -213,8 +222,7 @@ public final class Cluster {
         }
     }
 
-    private final java.util.concurrent.atomic.AtomicBoolean optionsChecked =
-            new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean optionsChecked = new AtomicBoolean();
 
     /**
      * Once per configuration: an option that is neither this driver's nor one the node's driver publishes (a typo such
@@ -224,11 +232,11 @@ public final class Cluster {
         if (!optionsChecked.compareAndSet(false, true)) {
             return;
         }
-        java.util.Set<String> known = connector.driverOptions(config.primary());
+        Set<String> known = connector.driverOptions(config.primary());
         if (known.isEmpty()) {
             return;
         }
-        for (io.replicatedjdbc.ReplicatedProperty property : io.replicatedjdbc.ReplicatedProperty.values()) {
+        for (ReplicatedProperty property : ReplicatedProperty.values()) {
             known.add(property.getName());
         }
         known.add("user");
@@ -278,8 +286,7 @@ public final class Cluster {
             this::writesNodeOrNull,
             this::openForSampler,
             (node, sent, position) -> committedWrites.fetched(sent, position));
-    private final java.util.concurrent.ConcurrentHashMap<NodeSpec, PositionSampler> replicaSamplers =
-            new java.util.concurrent.ConcurrentHashMap<>();
+    private final ConcurrentHashMap<NodeSpec, PositionSampler> replicaSamplers = new ConcurrentHashMap<>();
 
     private Connection openForSampler(NodeSpec node) throws SQLException {
         return connector.open(
@@ -363,7 +370,7 @@ public final class Cluster {
             for (NodeSpec replica : candidates) {
                 replicaWeight += facts.weight(replica);
             }
-            if (java.util.concurrent.ThreadLocalRandom.current().nextLong(config.primaryReadWeight() + replicaWeight)
+            if (ThreadLocalRandom.current().nextLong(config.primaryReadWeight() + replicaWeight)
                     < config.primaryReadWeight()) {
                 return config.primary();
             }
@@ -397,8 +404,7 @@ public final class Cluster {
     }
 
     /** Physical connections running an autocommit read on each replica now: aborted when the monitor finds it dead. */
-    private final java.util.concurrent.ConcurrentHashMap<NodeSpec, RunningReads> reading =
-            new java.util.concurrent.ConcurrentHashMap<>();
+    private final ConcurrentHashMap<NodeSpec, RunningReads> reading = new ConcurrentHashMap<>();
 
     /**
      * An autocommit read (which may run again elsewhere) starts on the replica's connection; the token returned goes
@@ -442,13 +448,11 @@ public final class Cluster {
         }
     }
 
-    private final java.util.concurrent.ConcurrentHashMap<NodeSpec, java.util.concurrent.atomic.AtomicInteger> bound =
-            new java.util.concurrent.ConcurrentHashMap<>();
+    private final ConcurrentHashMap<NodeSpec, AtomicInteger> bound = new ConcurrentHashMap<>();
 
     /** A logical connection bound ({@code +1}) or released ({@code -1}) a replica for its reads. */
     public void bound(NodeSpec replica, int change) {
-        bound.computeIfAbsent(replica, node -> new java.util.concurrent.atomic.AtomicInteger())
-                .addAndGet(change);
+        bound.computeIfAbsent(replica, node -> new AtomicInteger()).addAndGet(change);
     }
 
     private final Object moves = new Object();
@@ -517,7 +521,7 @@ public final class Cluster {
 
     /** Logical connections of this JVM bound to the replica now. */
     public int boundConnections(NodeSpec replica) {
-        java.util.concurrent.atomic.AtomicInteger count = bound.get(replica);
+        AtomicInteger count = bound.get(replica);
         return count == null ? 0 : count.get();
     }
 
@@ -638,10 +642,10 @@ public final class Cluster {
         NodeSpec source = verdict.node == null ? config.primary() : verdict.node;
         NodeSpec node = verdict.node == null ? config.primary() : verdict.node.promoted();
         Writes before = writes;
-        if (java.util.Objects.equals(verdict.refusal, before.refusal) && node.equals(before.node)) {
+        if (Objects.equals(verdict.refusal, before.refusal) && node.equals(before.node)) {
             return;
         }
-        if (!java.util.Objects.equals(verdict.refusal, before.refusal)) {
+        if (!Objects.equals(verdict.refusal, before.refusal)) {
             LOG.log(
                     verdict.refusal == null ? Level.INFO : Level.SEVERE,
                     verdict.refusal == null

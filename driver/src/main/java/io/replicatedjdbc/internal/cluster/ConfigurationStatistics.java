@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.ToIntFunction;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import javax.management.InstanceAlreadyExistsException;
 import javax.management.ObjectName;
 
 /** The counters of one configuration, and its MBean. Counting is a few adds per statement, without locks. */
@@ -193,7 +194,7 @@ public final class ConfigurationStatistics implements ReplicatedConfigurationMXB
                 ObjectName name = new ObjectName(variant == 1 ? base : base + ",variant=" + variant);
                 ManagementFactory.getPlatformMBeanServer().registerMBean(this, name);
                 registeredAs = name;
-            } catch (javax.management.InstanceAlreadyExistsException taken) {
+            } catch (InstanceAlreadyExistsException taken) {
                 // try the next variant
             } catch (Exception | LinkageError e) {
                 LOG.log(Level.FINE, "No MBean for " + config.displayUrl() + ": " + e);

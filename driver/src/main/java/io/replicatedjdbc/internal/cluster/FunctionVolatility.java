@@ -9,8 +9,14 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -70,7 +76,7 @@ public final class FunctionVolatility {
     /** Per relation name: why reading it may write (a view calling such a function), or "" when it cannot. */
     private final ConcurrentHashMap<String, String> viewWrites = new ConcurrentHashMap<>();
 
-    private volatile java.util.Set<String> settingsSetByFunctions;
+    private volatile Set<String> settingsSetByFunctions;
     private final SqlClassifier classifier;
 
     /** {@code classifier}: the configuration's, which also classifies the definitions of the views a read names. */
@@ -147,7 +153,7 @@ public final class FunctionVolatility {
 
     private void lookUpViews(List<String> names, Classification statement, ConnectionSource source, int depth)
             throws SQLException {
-        java.util.Map<String, String> definitions = new java.util.HashMap<>();
+        Map<String, String> definitions = new HashMap<>();
         Connection connection = source.get(statement);
         Array array = connection.createArrayOf("text", names.toArray());
         try (PreparedStatement lookup = connection.prepareStatement(VIEW_LOOKUP)) {
@@ -184,19 +190,19 @@ public final class FunctionVolatility {
      * driver, or a function name is looked up for the first time (a function created since); empty when they cannot
      * be read.
      */
-    public java.util.Set<String> settingsSetByFunctions(Connection connection) {
-        java.util.Set<String> known = settingsSetByFunctions;
+    public Set<String> settingsSetByFunctions(Connection connection) {
+        Set<String> known = settingsSetByFunctions;
         if (known != null) {
             return known;
         }
-        java.util.Set<String> names = new java.util.LinkedHashSet<>();
-        try (java.sql.Statement statement = connection.createStatement();
+        Set<String> names = new LinkedHashSet<>();
+        try (Statement statement = connection.createStatement();
                 ResultSet rs = statement.executeQuery(SETTINGS_SET_BY_FUNCTIONS)) {
             while (rs.next()) {
                 names.add(rs.getString(1));
             }
         } catch (SQLException e) {
-            return java.util.Collections.emptySet();
+            return Collections.emptySet();
         }
         settingsSetByFunctions = names;
         return names;

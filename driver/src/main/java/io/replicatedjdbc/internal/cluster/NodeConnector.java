@@ -3,13 +3,20 @@ package io.replicatedjdbc.internal.cluster;
 import io.replicatedjdbc.internal.Errors;
 import io.replicatedjdbc.internal.config.NodeSpec;
 import io.replicatedjdbc.internal.config.Redaction;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.Driver;
 import java.sql.DriverManager;
+import java.sql.DriverPropertyInfo;
 import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.Map;
 import java.util.Properties;
 import java.util.ServiceLoader;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -29,7 +36,7 @@ final class NodeConnector {
     private final ConcurrentHashMap<String, Driver> drivers = new ConcurrentHashMap<>();
 
     Connection open(NodeSpec node, Properties properties) throws SQLException {
-        return open(node, properties, java.util.Collections.emptyMap());
+        return open(node, properties, Collections.emptyMap());
     }
 
     /**
@@ -37,14 +44,14 @@ final class NodeConnector {
      * query string, where PgJDBC lets a later parameter win over an earlier one and over the properties (the
      * monitor's own application name and timeouts, whatever the application wrote in its URL).
      */
-    Connection open(NodeSpec node, Properties properties, java.util.Map<String, String> settings) throws SQLException {
+    Connection open(NodeSpec node, Properties properties, Map<String, String> settings) throws SQLException {
         StringBuilder url = new StringBuilder(node.jdbcUrl());
         char separator = node.jdbcUrl().indexOf('?') >= 0 ? '&' : '?';
-        for (java.util.Map.Entry<String, String> setting : settings.entrySet()) {
+        for (Map.Entry<String, String> setting : settings.entrySet()) {
             url.append(separator)
                     .append(setting.getKey())
                     .append('=')
-                    .append(java.net.URLEncoder.encode(setting.getValue(), java.nio.charset.StandardCharsets.UTF_8)
+                    .append(URLEncoder.encode(setting.getValue(), StandardCharsets.UTF_8)
                             .replace("+", "%20"));
             separator = '&';
         }
@@ -57,10 +64,10 @@ final class NodeConnector {
     }
 
     /** The option names the node's driver publishes ({@code Driver.getPropertyInfo}); empty when it publishes none. */
-    java.util.Set<String> driverOptions(NodeSpec node) {
-        java.util.Set<String> names = new java.util.HashSet<>();
+    Set<String> driverOptions(NodeSpec node) {
+        Set<String> names = new HashSet<>();
         try {
-            for (java.sql.DriverPropertyInfo info : driverFor(node).getPropertyInfo(node.jdbcUrl(), new Properties())) {
+            for (DriverPropertyInfo info : driverFor(node).getPropertyInfo(node.jdbcUrl(), new Properties())) {
                 names.add(info.name);
             }
         } catch (SQLException | RuntimeException e) {

@@ -6,10 +6,16 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -40,7 +46,7 @@ public final class ReplicaPositions {
 
     private static final long IDLE_AFTER_NANOS = 1_000_000_000L;
     private static final long IDLE_INTERVAL_MILLIS = 250;
-    private final java.util.concurrent.atomic.LongAdder polls = new java.util.concurrent.atomic.LongAdder();
+    private final LongAdder polls = new LongAdder();
 
     /** Positions for the configuration's replicas; the monitor opens its connections with the nodes' own drivers. */
     public ReplicaPositions(Config config) {
@@ -93,7 +99,7 @@ public final class ReplicaPositions {
      * position R has been behind since the first sample past R. An idle primary adds no samples, so a replica that has
      * replayed everything shows no lag however old its last replayed transaction is.
      */
-    private final java.util.ArrayDeque<long[]> primarySamples = new java.util.ArrayDeque<>();
+    private final ArrayDeque<long[]> primarySamples = new ArrayDeque<>();
 
     /** A logical connection opened: the monitor may be needed. */
     public synchronized void acquire() {
@@ -367,14 +373,14 @@ public final class ReplicaPositions {
         long interval = Math.max(1, config.replicaPollIntervalMillis());
         // Every node: the configured primary and the replicas, whatever they claim to be now. Whether each is in
         // recovery and on which timeline decides where writes go; the primary's positions measure lag.
-        java.util.List<NodeSpec> nodes = new java.util.ArrayList<>();
+        List<NodeSpec> nodes = new ArrayList<>();
         nodes.add(config.primary());
         nodes.addAll(config.replicas());
         // Nodes that answered as a primary are asked at most every PRIMARY_INTERVAL_NANOS: lag limits are in seconds.
         Map<NodeSpec, Long> primaryAskedAt = new HashMap<>();
         boolean firstRound = true;
         // Nodes whose control file the monitor's role may not read: not asked again.
-        java.util.Set<NodeSpec> noControlFile = new java.util.HashSet<>();
+        Set<NodeSpec> noControlFile = new HashSet<>();
         try {
             while (running && !stopIfUnused()) {
                 for (NodeSpec node : nodes) {
@@ -449,8 +455,8 @@ public final class ReplicaPositions {
      * (and the tests) tell its sessions apart in pg_stat_activity; and bounds, so that a frozen host cannot stall it
      * (its answer is due within a second).
      */
-    private static final java.util.Map<String, String> MONITOR_SETTINGS = java.util.Map.of(
-            "ApplicationName", MONITOR_NAME, "socketTimeout", "1", "connectTimeout", "1", "loginTimeout", "1");
+    private static final Map<String, String> MONITOR_SETTINGS =
+            Map.of("ApplicationName", MONITOR_NAME, "socketTimeout", "1", "connectTimeout", "1", "loginTimeout", "1");
 
     /** Closes a connection of the driver's own, ignoring failures: nothing more can be released. */
     static void closeQuietly(Connection connection) {

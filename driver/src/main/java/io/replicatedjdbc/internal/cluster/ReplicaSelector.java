@@ -5,6 +5,7 @@ import io.replicatedjdbc.internal.config.NodeSpec;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import java.util.function.ToLongFunction;
 
 /** Chooses the node a logical connection binds for its reads, among the healthy candidates. */
@@ -73,10 +74,10 @@ public interface ReplicaSelector {
 
     /** The candidate with the lowest score; ties are taken in turn, so that equal candidates share the load. */
     final class Fewest implements ReplicaSelector {
-        private final java.util.function.Function<Facts, ToLongFunction<NodeSpec>> score;
+        private final Function<Facts, ToLongFunction<NodeSpec>> score;
         private final AtomicInteger next = new AtomicInteger();
 
-        Fewest(java.util.function.Function<Facts, ToLongFunction<NodeSpec>> score) {
+        Fewest(Function<Facts, ToLongFunction<NodeSpec>> score) {
             this.score = score;
         }
 

@@ -3,6 +3,7 @@ package io.replicatedjdbc.internal.cluster;
 import java.sql.Connection;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
@@ -18,7 +19,7 @@ final class RunningReads {
     static final int SLOTS = 64;
 
     private final AtomicReferenceArray<Connection> slots = new AtomicReferenceArray<>(SLOTS);
-    private final java.util.Set<Connection> overflow = ConcurrentHashMap.newKeySet();
+    private final Set<Connection> overflow = ConcurrentHashMap.newKeySet();
     private static final ThreadLocal<int[]> HINT = ThreadLocal.withInitial(() -> new int[1]);
 
     /** Registers a read starting on {@code connection}; returns the token to give to {@link #ended}. */

@@ -1,5 +1,7 @@
 package io.replicatedjdbc.internal.cluster;
 
+import java.util.Locale;
+
 /** PostgreSQL WAL positions ({@code pg_lsn}, written {@code 16/B374D848}) as unsigned 64-bit numbers. */
 public final class WalPosition {
 
@@ -34,8 +36,8 @@ public final class WalPosition {
     }
 
     public static String format(long position) {
-        return Long.toHexString(position >>> 32).toUpperCase(java.util.Locale.ROOT) + "/"
-                + Long.toHexString(position & 0xFFFF_FFFFL).toUpperCase(java.util.Locale.ROOT);
+        return Long.toHexString(position >>> 32).toUpperCase(Locale.ROOT) + "/"
+                + Long.toHexString(position & 0xFFFF_FFFFL).toUpperCase(Locale.ROOT);
     }
 
     /** Whether {@code replayed} covers {@code required} (positions compare as unsigned numbers). */

@@ -184,8 +184,8 @@ public final class Config {
      * The names of the options that are not this driver's, from the connection properties and the primary's query
      * string: what the nodes' driver gets.
      */
-    public java.util.Set<String> foreignOptionNames() {
-        java.util.Set<String> names = new java.util.TreeSet<>(nodeProperties.stringPropertyNames());
+    public Set<String> foreignOptionNames() {
+        Set<String> names = new TreeSet<>(nodeProperties.stringPropertyNames());
         String url = primary.jdbcUrl();
         int question = url.indexOf('?');
         if (question >= 0) {

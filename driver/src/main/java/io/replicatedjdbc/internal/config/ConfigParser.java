@@ -3,9 +3,12 @@ package io.replicatedjdbc.internal.config;
 import io.replicatedjdbc.ReplicatedProperty;
 import io.replicatedjdbc.internal.Errors;
 import io.replicatedjdbc.internal.classify.Dialect;
+import io.replicatedjdbc.internal.classify.FunctionRules;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLSyntaxErrorException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -70,9 +73,9 @@ public final class ConfigParser {
             if (safe.equals(e.getMessage())) {
                 throw e;
             }
-            throw e instanceof java.sql.SQLSyntaxErrorException
-                    ? new java.sql.SQLSyntaxErrorException(safe, e.getSQLState())
-                    : new java.sql.SQLNonTransientConnectionException(safe, e.getSQLState());
+            throw e instanceof SQLSyntaxErrorException
+                    ? new SQLSyntaxErrorException(safe, e.getSQLState())
+                    : new SQLNonTransientConnectionException(safe, e.getSQLState());
         }
     }
 
@@ -356,7 +359,7 @@ public final class ConfigParser {
                 names.add(name.substring(1, name.length() - 1));
             } else if (!name.isEmpty()
                     && name.chars().allMatch(c -> Character.isLetterOrDigit(c) || c == '_' || c == '$')) {
-                names.add(io.replicatedjdbc.internal.classify.FunctionRules.lowerAscii(name));
+                names.add(FunctionRules.lowerAscii(name));
             } else {
                 throw Errors.badOption(
                         property.getName(),

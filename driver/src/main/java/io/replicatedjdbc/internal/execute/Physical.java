@@ -5,8 +5,10 @@ import io.replicatedjdbc.internal.config.NodeSpec;
 import io.replicatedjdbc.internal.pool.NodePool;
 import io.replicatedjdbc.internal.session.ServerSession;
 import java.sql.Connection;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * One open physical connection and the node it leads to. Held by one logical connection for life (dedicated), or
@@ -36,8 +38,7 @@ public final class Physical implements ServerSession.Carrier {
     /** Set by a borrower that left state behind which the next one could not undo: closed instead of returned. */
     public boolean discardOnRelease;
     /** Physical statements of logical statements that moved on, closed by whoever next borrows the connection. */
-    private final java.util.concurrent.ConcurrentLinkedQueue<Statement> toClose =
-            new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Statement> toClose = new ConcurrentLinkedQueue<>();
 
     public Physical(NodeSpec node, Connection connection) {
         this(node, connection, null);
@@ -79,7 +80,7 @@ public final class Physical implements ServerSession.Carrier {
         while ((statement = toClose.poll()) != null) {
             try {
                 statement.close();
-            } catch (java.sql.SQLException | RuntimeException ignored) {
+            } catch (SQLException | RuntimeException ignored) {
                 // its connection is broken: nothing more to release
             }
         }

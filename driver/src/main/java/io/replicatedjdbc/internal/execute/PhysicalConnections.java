@@ -1,16 +1,26 @@
 package io.replicatedjdbc.internal.execute;
 
 import io.replicatedjdbc.internal.Errors;
+import io.replicatedjdbc.internal.classify.Dialect;
 import io.replicatedjdbc.internal.cluster.Cluster;
 import io.replicatedjdbc.internal.config.Config;
 import io.replicatedjdbc.internal.config.NodeSpec;
 import io.replicatedjdbc.internal.pool.NodePool;
 import io.replicatedjdbc.internal.pool.NodePools;
+import io.replicatedjdbc.internal.session.ServerObservation;
 import io.replicatedjdbc.internal.session.SessionState;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Paths;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.SQLWarning;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -138,12 +148,12 @@ public final class PhysicalConnections {
     }
 
     /** The warnings of physical connections given back, until the application clears them. */
-    private java.sql.SQLWarning warnings;
+    private SQLWarning warnings;
 
     /** Moves the physical connection's warnings to this logical connection's chain. */
     private void keepWarnings(Physical physical) {
         try {
-            java.sql.SQLWarning chain = physical.connection.getWarnings();
+            SQLWarning chain = physical.connection.getWarnings();
             if (chain == null) {
                 return;
             }
@@ -162,7 +172,7 @@ public final class PhysicalConnections {
      * The warnings of this logical connection ({@code Connection.getWarnings}): those of the connections it holds now
      * and of those it gave back since the last {@link #clearWarnings()}, in one chain.
      */
-    public java.sql.SQLWarning warnings() {
+    public SQLWarning warnings() {
         Physical first = primary;
         Physical second = replica;
         if (first != null) {
@@ -399,7 +409,7 @@ public final class PhysicalConnections {
 
     /** The identity of a SQLite node's file, or null when the node is no file (or not SQLite). */
     private Object fileKey(NodeSpec node) {
-        if (config.dialect() != io.replicatedjdbc.internal.classify.Dialect.SQLITE) {
+        if (config.dialect() != Dialect.SQLITE) {
             return null;
         }
         String url = node.jdbcUrl();
@@ -418,10 +428,9 @@ public final class PhysicalConnections {
             return null;
         }
         try {
-            return java.nio.file.Files.readAttributes(
-                            java.nio.file.Paths.get(path), java.nio.file.attribute.BasicFileAttributes.class)
+            return Files.readAttributes(Paths.get(path), BasicFileAttributes.class)
                     .fileKey();
-        } catch (java.io.IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             return null;
         }
     }
@@ -556,8 +565,7 @@ public final class PhysicalConnections {
     private static void endTransaction(Physical physical) {
         try {
             if (!physical.connection.getAutoCommit()
-                    || io.replicatedjdbc.internal.session.ServerObservation.transactionStatus(physical.connection)
-                            .open()) {
+                    || ServerObservation.transactionStatus(physical.connection).open()) {
                 physical.connection.rollback();
             }
         } catch (SQLException | RuntimeException e) {
@@ -569,8 +577,7 @@ public final class PhysicalConnections {
      * Every physical connection opened and not yet closed, also one a statement opened while another thread closed the
      * logical connection: closing goes through this set, so that none is left open.
      */
-    private final java.util.Set<Physical> opened =
-            java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    private final Set<Physical> opened = Collections.newSetFromMap(new IdentityHashMap<>());
 
     private Physical track(Physical physical) {
         return track(physical, true);
@@ -672,7 +679,7 @@ public final class PhysicalConnections {
      * serve now, not that the statement is wrong: busy and locked (another process holds the file), I/O error, corrupt,
      * cannot open, not a database. On a replica, the read runs elsewhere.
      */
-    private static final java.util.Set<Integer> SQLITE_NODE_FAULTS = java.util.Set.of(5, 6, 10, 11, 14, 26);
+    private static final Set<Integer> SQLITE_NODE_FAULTS = Set.of(5, 6, 10, 11, 14, 26);
 
     /** Whether the error means the physical connection is lost (SQLState class 08, or the connection closed). */
     public static boolean isConnectionFailure(SQLException e, Physical physical) {

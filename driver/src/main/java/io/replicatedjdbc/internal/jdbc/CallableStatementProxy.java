@@ -2,6 +2,10 @@ package io.replicatedjdbc.internal.jdbc;
 
 import io.replicatedjdbc.internal.classify.Classification;
 import io.replicatedjdbc.internal.execute.SqlFunction;
+import java.io.InputStream;
+import java.io.Reader;
+import java.math.BigDecimal;
+import java.net.URL;
 import java.sql.Array;
 import java.sql.Blob;
 import java.sql.CallableStatement;
@@ -16,6 +20,8 @@ import java.sql.SQLType;
 import java.sql.SQLXML;
 import java.sql.Time;
 import java.sql.Timestamp;
+import java.util.Calendar;
+import java.util.Map;
 
 /**
  * A logical callable statement. Calls always run on the primary (a procedure may write), so the physical
@@ -47,17 +53,17 @@ class CallableStatementProxy extends PreparedStatementProxy implements CallableS
     }
 
     @Override
-    public java.math.BigDecimal getBigDecimal(String label) throws SQLException {
+    public BigDecimal getBigDecimal(String label) throws SQLException {
         return callable().getBigDecimal(label);
     }
 
     @Override
-    public java.math.BigDecimal getBigDecimal(int index, int arg1) throws SQLException {
+    public BigDecimal getBigDecimal(int index, int arg1) throws SQLException {
         return callable().getBigDecimal(index, arg1);
     }
 
     @Override
-    public java.math.BigDecimal getBigDecimal(int index) throws SQLException {
+    public BigDecimal getBigDecimal(int index) throws SQLException {
         return callable().getBigDecimal(index);
     }
 
@@ -102,12 +108,12 @@ class CallableStatementProxy extends PreparedStatementProxy implements CallableS
     }
 
     @Override
-    public java.io.Reader getCharacterStream(String label) throws SQLException {
+    public Reader getCharacterStream(String label) throws SQLException {
         return callable().getCharacterStream(label);
     }
 
     @Override
-    public java.io.Reader getCharacterStream(int index) throws SQLException {
+    public Reader getCharacterStream(int index) throws SQLException {
         return callable().getCharacterStream(index);
     }
 
@@ -122,7 +128,7 @@ class CallableStatementProxy extends PreparedStatementProxy implements CallableS
     }
 
     @Override
-    public Date getDate(String label, java.util.Calendar arg1) throws SQLException {
+    public Date getDate(String label, Calendar arg1) throws SQLException {
         return callable().getDate(label, arg1);
     }
 
@@ -132,7 +138,7 @@ class CallableStatementProxy extends PreparedStatementProxy implements CallableS
     }
 
     @Override
-    public Date getDate(int index, java.util.Calendar arg1) throws SQLException {
+    public Date getDate(int index, Calendar arg1) throws SQLException {
         return callable().getDate(index, arg1);
     }
 
@@ -182,12 +188,12 @@ class CallableStatementProxy extends PreparedStatementProxy implements CallableS
     }
 
     @Override
-    public java.io.Reader getNCharacterStream(String label) throws SQLException {
+    public Reader getNCharacterStream(String label) throws SQLException {
         return callable().getNCharacterStream(label);
     }
 
     @Override
-    public java.io.Reader getNCharacterStream(int index) throws SQLException {
+    public Reader getNCharacterStream(int index) throws SQLException {
         return callable().getNCharacterStream(index);
     }
 
@@ -217,7 +223,7 @@ class CallableStatementProxy extends PreparedStatementProxy implements CallableS
     }
 
     @Override
-    public Object getObject(String label, java.util.Map<String, Class<?>> arg1) throws SQLException {
+    public Object getObject(String label, Map<String, Class<?>> arg1) throws SQLException {
         return callable().getObject(label, arg1);
     }
 
@@ -232,7 +238,7 @@ class CallableStatementProxy extends PreparedStatementProxy implements CallableS
     }
 
     @Override
-    public Object getObject(int index, java.util.Map<String, Class<?>> arg1) throws SQLException {
+    public Object getObject(int index, Map<String, Class<?>> arg1) throws SQLException {
         return callable().getObject(index, arg1);
     }
 
@@ -292,7 +298,7 @@ class CallableStatementProxy extends PreparedStatementProxy implements CallableS
     }
 
     @Override
-    public Time getTime(String label, java.util.Calendar arg1) throws SQLException {
+    public Time getTime(String label, Calendar arg1) throws SQLException {
         return callable().getTime(label, arg1);
     }
 
@@ -302,7 +308,7 @@ class CallableStatementProxy extends PreparedStatementProxy implements CallableS
     }
 
     @Override
-    public Time getTime(int index, java.util.Calendar arg1) throws SQLException {
+    public Time getTime(int index, Calendar arg1) throws SQLException {
         return callable().getTime(index, arg1);
     }
 
@@ -312,7 +318,7 @@ class CallableStatementProxy extends PreparedStatementProxy implements CallableS
     }
 
     @Override
-    public Timestamp getTimestamp(String label, java.util.Calendar arg1) throws SQLException {
+    public Timestamp getTimestamp(String label, Calendar arg1) throws SQLException {
         return callable().getTimestamp(label, arg1);
     }
 
@@ -322,7 +328,7 @@ class CallableStatementProxy extends PreparedStatementProxy implements CallableS
     }
 
     @Override
-    public Timestamp getTimestamp(int index, java.util.Calendar arg1) throws SQLException {
+    public Timestamp getTimestamp(int index, Calendar arg1) throws SQLException {
         return callable().getTimestamp(index, arg1);
     }
 
@@ -332,12 +338,12 @@ class CallableStatementProxy extends PreparedStatementProxy implements CallableS
     }
 
     @Override
-    public java.net.URL getURL(String label) throws SQLException {
+    public URL getURL(String label) throws SQLException {
         return callable().getURL(label);
     }
 
     @Override
-    public java.net.URL getURL(int index) throws SQLException {
+    public URL getURL(int index) throws SQLException {
         return callable().getURL(index);
     }
 
@@ -402,47 +408,47 @@ class CallableStatementProxy extends PreparedStatementProxy implements CallableS
     }
 
     @Override
-    public void setAsciiStream(String label, java.io.InputStream arg1, int arg2) throws SQLException {
+    public void setAsciiStream(String label, InputStream arg1, int arg2) throws SQLException {
         callable().setAsciiStream(label, arg1, arg2);
     }
 
     @Override
-    public void setAsciiStream(String label, java.io.InputStream arg1, long arg2) throws SQLException {
+    public void setAsciiStream(String label, InputStream arg1, long arg2) throws SQLException {
         callable().setAsciiStream(label, arg1, arg2);
     }
 
     @Override
-    public void setAsciiStream(String label, java.io.InputStream arg1) throws SQLException {
+    public void setAsciiStream(String label, InputStream arg1) throws SQLException {
         callable().setAsciiStream(label, arg1);
     }
 
     @Override
-    public void setBigDecimal(String label, java.math.BigDecimal arg1) throws SQLException {
+    public void setBigDecimal(String label, BigDecimal arg1) throws SQLException {
         callable().setBigDecimal(label, arg1);
     }
 
     @Override
-    public void setBinaryStream(String label, java.io.InputStream arg1, int arg2) throws SQLException {
+    public void setBinaryStream(String label, InputStream arg1, int arg2) throws SQLException {
         callable().setBinaryStream(label, arg1, arg2);
     }
 
     @Override
-    public void setBinaryStream(String label, java.io.InputStream arg1, long arg2) throws SQLException {
+    public void setBinaryStream(String label, InputStream arg1, long arg2) throws SQLException {
         callable().setBinaryStream(label, arg1, arg2);
     }
 
     @Override
-    public void setBinaryStream(String label, java.io.InputStream arg1) throws SQLException {
+    public void setBinaryStream(String label, InputStream arg1) throws SQLException {
         callable().setBinaryStream(label, arg1);
     }
 
     @Override
-    public void setBlob(String label, java.io.InputStream arg1, long arg2) throws SQLException {
+    public void setBlob(String label, InputStream arg1, long arg2) throws SQLException {
         callable().setBlob(label, arg1, arg2);
     }
 
     @Override
-    public void setBlob(String label, java.io.InputStream arg1) throws SQLException {
+    public void setBlob(String label, InputStream arg1) throws SQLException {
         callable().setBlob(label, arg1);
     }
 
@@ -467,27 +473,27 @@ class CallableStatementProxy extends PreparedStatementProxy implements CallableS
     }
 
     @Override
-    public void setCharacterStream(String label, java.io.Reader arg1, int arg2) throws SQLException {
+    public void setCharacterStream(String label, Reader arg1, int arg2) throws SQLException {
         callable().setCharacterStream(label, arg1, arg2);
     }
 
     @Override
-    public void setCharacterStream(String label, java.io.Reader arg1, long arg2) throws SQLException {
+    public void setCharacterStream(String label, Reader arg1, long arg2) throws SQLException {
         callable().setCharacterStream(label, arg1, arg2);
     }
 
     @Override
-    public void setCharacterStream(String label, java.io.Reader arg1) throws SQLException {
+    public void setCharacterStream(String label, Reader arg1) throws SQLException {
         callable().setCharacterStream(label, arg1);
     }
 
     @Override
-    public void setClob(String label, java.io.Reader arg1, long arg2) throws SQLException {
+    public void setClob(String label, Reader arg1, long arg2) throws SQLException {
         callable().setClob(label, arg1, arg2);
     }
 
     @Override
-    public void setClob(String label, java.io.Reader arg1) throws SQLException {
+    public void setClob(String label, Reader arg1) throws SQLException {
         callable().setClob(label, arg1);
     }
 
@@ -497,7 +503,7 @@ class CallableStatementProxy extends PreparedStatementProxy implements CallableS
     }
 
     @Override
-    public void setDate(String label, Date arg1, java.util.Calendar arg2) throws SQLException {
+    public void setDate(String label, Date arg1, Calendar arg2) throws SQLException {
         callable().setDate(label, arg1, arg2);
     }
 
@@ -527,22 +533,22 @@ class CallableStatementProxy extends PreparedStatementProxy implements CallableS
     }
 
     @Override
-    public void setNCharacterStream(String label, java.io.Reader arg1, long arg2) throws SQLException {
+    public void setNCharacterStream(String label, Reader arg1, long arg2) throws SQLException {
         callable().setNCharacterStream(label, arg1, arg2);
     }
 
     @Override
-    public void setNCharacterStream(String label, java.io.Reader arg1) throws SQLException {
+    public void setNCharacterStream(String label, Reader arg1) throws SQLException {
         callable().setNCharacterStream(label, arg1);
     }
 
     @Override
-    public void setNClob(String label, java.io.Reader arg1, long arg2) throws SQLException {
+    public void setNClob(String label, Reader arg1, long arg2) throws SQLException {
         callable().setNClob(label, arg1, arg2);
     }
 
     @Override
-    public void setNClob(String label, java.io.Reader arg1) throws SQLException {
+    public void setNClob(String label, Reader arg1) throws SQLException {
         callable().setNClob(label, arg1);
     }
 
@@ -612,7 +618,7 @@ class CallableStatementProxy extends PreparedStatementProxy implements CallableS
     }
 
     @Override
-    public void setTime(String label, Time arg1, java.util.Calendar arg2) throws SQLException {
+    public void setTime(String label, Time arg1, Calendar arg2) throws SQLException {
         callable().setTime(label, arg1, arg2);
     }
 
@@ -622,7 +628,7 @@ class CallableStatementProxy extends PreparedStatementProxy implements CallableS
     }
 
     @Override
-    public void setTimestamp(String label, Timestamp arg1, java.util.Calendar arg2) throws SQLException {
+    public void setTimestamp(String label, Timestamp arg1, Calendar arg2) throws SQLException {
         callable().setTimestamp(label, arg1, arg2);
     }
 
@@ -632,7 +638,7 @@ class CallableStatementProxy extends PreparedStatementProxy implements CallableS
     }
 
     @Override
-    public void setURL(String label, java.net.URL arg1) throws SQLException {
+    public void setURL(String label, URL arg1) throws SQLException {
         callable().setURL(label, arg1);
     }
 

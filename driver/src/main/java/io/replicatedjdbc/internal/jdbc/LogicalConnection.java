@@ -1,5 +1,7 @@
 package io.replicatedjdbc.internal.jdbc;
 
+import io.replicatedjdbc.ReadYourWritesCounters;
+import io.replicatedjdbc.ReplicatedConfigurationMXBean;
 import io.replicatedjdbc.ReplicatedConnection;
 import io.replicatedjdbc.RoutingDecision;
 import io.replicatedjdbc.internal.Errors;
@@ -49,6 +51,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Executor;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -256,7 +259,7 @@ public class LogicalConnection implements ReplicatedConnection {
      * connection goes back after it; with other drivers, whose result sets read from the connection, it stays until the
      * next statement ends.
      */
-    <T> T onMetadata(SqlFunction<java.sql.DatabaseMetaData, T> call) throws SQLException {
+    <T> T onMetadata(SqlFunction<DatabaseMetaData, T> call) throws SQLException {
         lock.lock();
         try {
             checkOpen();
@@ -286,7 +289,7 @@ public class LogicalConnection implements ReplicatedConnection {
     }
 
     /** Pooled: {@code physical} stays this logical connection's while {@code active} says so (a COPY under way). */
-    void keepWhile(Physical physical, java.util.function.BooleanSupplier active) {
+    void keepWhile(Physical physical, BooleanSupplier active) {
         if (leases != null) {
             leases.keepWhile(physical, active);
         }
@@ -502,7 +505,7 @@ public class LogicalConnection implements ReplicatedConnection {
     @Override
     public Statement createStatement() throws SQLException {
         checkOpen();
-        return track(newStatement(java.sql.Connection::createStatement));
+        return track(newStatement(Connection::createStatement));
     }
 
     @Override
@@ -1070,12 +1073,12 @@ public class LogicalConnection implements ReplicatedConnection {
     }
 
     @Override
-    public io.replicatedjdbc.ReplicatedConfigurationMXBean configurationStatistics() {
+    public ReplicatedConfigurationMXBean configurationStatistics() {
         return cluster.statistics();
     }
 
     @Override
-    public io.replicatedjdbc.ReadYourWritesCounters readYourWritesCounters() {
+    public ReadYourWritesCounters readYourWritesCounters() {
         return cluster.readYourWritesStatistics().snapshot();
     }
 
@@ -1097,7 +1100,7 @@ public class LogicalConnection implements ReplicatedConnection {
                 return iface.cast(this);
             }
             checkOpen();
-            java.sql.Connection physical = heldByApplication();
+            Connection physical = heldByApplication();
             T unwrapped;
             if (iface.isInstance(physical)) {
                 unwrapped = iface.cast(physical);
@@ -1137,7 +1140,7 @@ public class LogicalConnection implements ReplicatedConnection {
             return true;
         }
         return onNode(self -> {
-            java.sql.Connection physical = nodes.primary().connection;
+            Connection physical = nodes.primary().connection;
             return iface.isInstance(physical) || physical.isWrapperFor(iface);
         });
     }

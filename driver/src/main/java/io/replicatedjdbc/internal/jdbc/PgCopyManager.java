@@ -1,5 +1,6 @@
 package io.replicatedjdbc.internal.jdbc;
 
+import io.replicatedjdbc.internal.Errors;
 import io.replicatedjdbc.internal.execute.Physical;
 import io.replicatedjdbc.internal.execute.PhysicalCall;
 import java.io.IOException;
@@ -11,6 +12,7 @@ import java.sql.SQLException;
 import org.postgresql.copy.CopyDual;
 import org.postgresql.copy.CopyIn;
 import org.postgresql.copy.CopyManager;
+import org.postgresql.copy.CopyOperation;
 import org.postgresql.copy.CopyOut;
 import org.postgresql.core.BaseConnection;
 import org.postgresql.util.ByteStreamWriter;
@@ -40,9 +42,9 @@ final class PgCopyManager extends CopyManager {
                 public T run(Physical physical) throws SQLException {
                     try {
                         T result = call.run(PgLogicalConnection.pg(physical).getCopyAPI(), failure);
-                        if (result instanceof org.postgresql.copy.CopyOperation) {
+                        if (result instanceof CopyOperation) {
                             // A COPY left open runs on this connection until it ends: kept until then.
-                            org.postgresql.copy.CopyOperation operation = (org.postgresql.copy.CopyOperation) result;
+                            CopyOperation operation = (CopyOperation) result;
                             connection.keepWhile(physical, operation::isActive);
                         }
                         return result;
@@ -83,7 +85,7 @@ final class PgCopyManager extends CopyManager {
 
     private static void checkSql(String sql) throws SQLException {
         if (sql == null) {
-            throw io.replicatedjdbc.internal.Errors.badArgument("COPY statement is null");
+            throw Errors.badArgument("COPY statement is null");
         }
     }
 

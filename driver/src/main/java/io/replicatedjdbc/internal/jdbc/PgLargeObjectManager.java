@@ -2,6 +2,7 @@ package io.replicatedjdbc.internal.jdbc;
 
 import io.replicatedjdbc.internal.execute.SqlConsumer;
 import java.sql.SQLException;
+import org.postgresql.PGConnection;
 import org.postgresql.core.BaseConnection;
 import org.postgresql.largeobject.LargeObject;
 import org.postgresql.largeobject.LargeObjectManager;
@@ -35,7 +36,7 @@ final class PgLargeObjectManager extends LargeObjectManager {
      */
     <T> T run(BaseConnection primary, PgLogicalConnection.LargeObjectCall<T> call) throws SQLException {
         if (primary != builtOn) {
-            return call.run(((org.postgresql.PGConnection) primary).getLargeObjectAPI());
+            return call.run(((PGConnection) primary).getLargeObjectAPI());
         }
         direct = true;
         try {

@@ -5,6 +5,7 @@ import io.replicatedjdbc.internal.cluster.Cluster;
 import io.replicatedjdbc.internal.config.Config;
 import io.replicatedjdbc.internal.execute.Physical;
 import io.replicatedjdbc.internal.execute.SqlFunction;
+import io.replicatedjdbc.internal.session.SessionAction;
 import java.sql.Array;
 import java.sql.CallableStatement;
 import java.sql.Connection;
@@ -23,6 +24,8 @@ import org.postgresql.jdbc.PreferQueryMode;
 import org.postgresql.largeobject.LargeObjectManager;
 import org.postgresql.replication.PGReplicationConnection;
 import org.postgresql.util.PGobject;
+import org.postgresql.util.PSQLException;
+import org.postgresql.util.PSQLState;
 
 /**
  * A logical connection to PostgreSQL nodes reached through PgJDBC: it implements PgJDBC's {@link PGConnection}, so
@@ -68,13 +71,12 @@ final class PgLogicalConnection extends LogicalConnection implements PGConnectio
 
     @Override
     SQLException asNodeDriverError(SQLException error) {
-        if (error instanceof org.postgresql.util.PSQLException) {
+        if (error instanceof PSQLException) {
             return error;
         }
-        for (org.postgresql.util.PSQLState state : org.postgresql.util.PSQLState.values()) {
+        for (PSQLState state : PSQLState.values()) {
             if (state.getState().equals(error.getSQLState())) {
-                org.postgresql.util.PSQLException same =
-                        new org.postgresql.util.PSQLException(error.getMessage(), state, error.getCause());
+                PSQLException same = new PSQLException(error.getMessage(), state, error.getCause());
                 same.setStackTrace(error.getStackTrace());
                 return same;
             }
@@ -329,7 +331,7 @@ final class PgLogicalConnection extends LogicalConnection implements PGConnectio
     }
 
     /** For PgJDBC's setters that declare no SQLException: they only set a field of each physical connection. */
-    private void driverSettingUnchecked(String name, io.replicatedjdbc.internal.session.SessionAction setting) {
+    private void driverSettingUnchecked(String name, SessionAction setting) {
         try {
             driverSetting(name, setting);
         } catch (SQLException e) {

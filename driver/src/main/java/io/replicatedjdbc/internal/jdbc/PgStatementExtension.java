@@ -1,5 +1,6 @@
 package io.replicatedjdbc.internal.jdbc;
 
+import java.sql.Connection;
 import java.sql.SQLException;
 import org.postgresql.PGConnection;
 import org.postgresql.PGStatement;
@@ -71,7 +72,7 @@ interface PgStatementExtension extends PGStatement {
         if (recorded != null) {
             return recorded;
         }
-        PGConnection connection = (PGConnection) (java.sql.Connection) logical().connection;
+        PGConnection connection = (PGConnection) (Connection) logical().connection;
         return connection.getPrepareThreshold();
     }
 
@@ -94,6 +95,6 @@ interface PgStatementExtension extends PGStatement {
         if (recorded != null) {
             return recorded != 0;
         }
-        return ((PGConnection) (java.sql.Connection) logical().connection).getAdaptiveFetch();
+        return ((PGConnection) (Connection) logical().connection).getAdaptiveFetch();
     }
 }

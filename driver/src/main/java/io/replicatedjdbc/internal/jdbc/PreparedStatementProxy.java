@@ -6,6 +6,10 @@ import io.replicatedjdbc.internal.execute.Physical;
 import io.replicatedjdbc.internal.execute.PhysicalCall;
 import io.replicatedjdbc.internal.execute.SqlFunction;
 import io.replicatedjdbc.internal.session.SessionAction;
+import java.io.InputStream;
+import java.io.Reader;
+import java.math.BigDecimal;
+import java.net.URL;
 import java.sql.Array;
 import java.sql.Blob;
 import java.sql.Clob;
@@ -21,9 +25,11 @@ import java.sql.RowId;
 import java.sql.SQLException;
 import java.sql.SQLType;
 import java.sql.SQLXML;
+import java.sql.Statement;
 import java.sql.Time;
 import java.sql.Timestamp;
 import java.util.ArrayList;
+import java.util.Calendar;
 import java.util.List;
 
 /**
@@ -271,7 +277,7 @@ class PreparedStatementProxy extends StatementProxy implements PreparedStatement
     }
 
     @Override
-    java.sql.Statement fillBatch(Physical physical) throws SQLException {
+    Statement fillBatch(Physical physical) throws SQLException {
         Held held = held(physical);
         PreparedStatement statement = (PreparedStatement) held.statement;
         List<Parameter[]> entries = new ArrayList<>(batches);
@@ -397,47 +403,47 @@ class PreparedStatementProxy extends StatementProxy implements PreparedStatement
     }
 
     @Override
-    public void setAsciiStream(int index, java.io.InputStream value, int length) throws SQLException {
+    public void setAsciiStream(int index, InputStream value, int length) throws SQLException {
         stream(index, ps -> ps.setAsciiStream(index, value, length));
     }
 
     @Override
-    public void setAsciiStream(int index, java.io.InputStream value, long length) throws SQLException {
+    public void setAsciiStream(int index, InputStream value, long length) throws SQLException {
         stream(index, ps -> ps.setAsciiStream(index, value, length));
     }
 
     @Override
-    public void setAsciiStream(int index, java.io.InputStream value) throws SQLException {
+    public void setAsciiStream(int index, InputStream value) throws SQLException {
         stream(index, ps -> ps.setAsciiStream(index, value));
     }
 
     @Override
-    public void setBigDecimal(int index, java.math.BigDecimal value) throws SQLException {
+    public void setBigDecimal(int index, BigDecimal value) throws SQLException {
         parameter(index, ps -> ps.setBigDecimal(index, value));
     }
 
     @Override
-    public void setBinaryStream(int index, java.io.InputStream value, int length) throws SQLException {
+    public void setBinaryStream(int index, InputStream value, int length) throws SQLException {
         stream(index, ps -> ps.setBinaryStream(index, value, length));
     }
 
     @Override
-    public void setBinaryStream(int index, java.io.InputStream value, long length) throws SQLException {
+    public void setBinaryStream(int index, InputStream value, long length) throws SQLException {
         stream(index, ps -> ps.setBinaryStream(index, value, length));
     }
 
     @Override
-    public void setBinaryStream(int index, java.io.InputStream value) throws SQLException {
+    public void setBinaryStream(int index, InputStream value) throws SQLException {
         stream(index, ps -> ps.setBinaryStream(index, value));
     }
 
     @Override
-    public void setBlob(int index, java.io.InputStream value, long length) throws SQLException {
+    public void setBlob(int index, InputStream value, long length) throws SQLException {
         stream(index, ps -> ps.setBlob(index, value, length));
     }
 
     @Override
-    public void setBlob(int index, java.io.InputStream value) throws SQLException {
+    public void setBlob(int index, InputStream value) throws SQLException {
         stream(index, ps -> ps.setBlob(index, value));
     }
 
@@ -465,27 +471,27 @@ class PreparedStatementProxy extends StatementProxy implements PreparedStatement
     }
 
     @Override
-    public void setCharacterStream(int index, java.io.Reader value, int length) throws SQLException {
+    public void setCharacterStream(int index, Reader value, int length) throws SQLException {
         stream(index, ps -> ps.setCharacterStream(index, value, length));
     }
 
     @Override
-    public void setCharacterStream(int index, java.io.Reader value, long length) throws SQLException {
+    public void setCharacterStream(int index, Reader value, long length) throws SQLException {
         stream(index, ps -> ps.setCharacterStream(index, value, length));
     }
 
     @Override
-    public void setCharacterStream(int index, java.io.Reader value) throws SQLException {
+    public void setCharacterStream(int index, Reader value) throws SQLException {
         stream(index, ps -> ps.setCharacterStream(index, value));
     }
 
     @Override
-    public void setClob(int index, java.io.Reader value, long length) throws SQLException {
+    public void setClob(int index, Reader value, long length) throws SQLException {
         stream(index, ps -> ps.setClob(index, value, length));
     }
 
     @Override
-    public void setClob(int index, java.io.Reader value) throws SQLException {
+    public void setClob(int index, Reader value) throws SQLException {
         stream(index, ps -> ps.setClob(index, value));
     }
 
@@ -495,7 +501,7 @@ class PreparedStatementProxy extends StatementProxy implements PreparedStatement
     }
 
     @Override
-    public void setDate(int index, Date value, java.util.Calendar calendar) throws SQLException {
+    public void setDate(int index, Date value, Calendar calendar) throws SQLException {
         parameter(index, ps -> ps.setDate(index, value, calendar));
     }
 
@@ -525,22 +531,22 @@ class PreparedStatementProxy extends StatementProxy implements PreparedStatement
     }
 
     @Override
-    public void setNCharacterStream(int index, java.io.Reader value, long length) throws SQLException {
+    public void setNCharacterStream(int index, Reader value, long length) throws SQLException {
         stream(index, ps -> ps.setNCharacterStream(index, value, length));
     }
 
     @Override
-    public void setNCharacterStream(int index, java.io.Reader value) throws SQLException {
+    public void setNCharacterStream(int index, Reader value) throws SQLException {
         stream(index, ps -> ps.setNCharacterStream(index, value));
     }
 
     @Override
-    public void setNClob(int index, java.io.Reader value, long length) throws SQLException {
+    public void setNClob(int index, Reader value, long length) throws SQLException {
         stream(index, ps -> ps.setNClob(index, value, length));
     }
 
     @Override
-    public void setNClob(int index, java.io.Reader value) throws SQLException {
+    public void setNClob(int index, Reader value) throws SQLException {
         stream(index, ps -> ps.setNClob(index, value));
     }
 
@@ -615,7 +621,7 @@ class PreparedStatementProxy extends StatementProxy implements PreparedStatement
     }
 
     @Override
-    public void setTime(int index, Time value, java.util.Calendar calendar) throws SQLException {
+    public void setTime(int index, Time value, Calendar calendar) throws SQLException {
         parameter(index, ps -> ps.setTime(index, value, calendar));
     }
 
@@ -625,7 +631,7 @@ class PreparedStatementProxy extends StatementProxy implements PreparedStatement
     }
 
     @Override
-    public void setTimestamp(int index, Timestamp value, java.util.Calendar calendar) throws SQLException {
+    public void setTimestamp(int index, Timestamp value, Calendar calendar) throws SQLException {
         parameter(index, ps -> ps.setTimestamp(index, value, calendar));
     }
 
@@ -635,12 +641,12 @@ class PreparedStatementProxy extends StatementProxy implements PreparedStatement
     }
 
     @Override
-    public void setURL(int index, java.net.URL value) throws SQLException {
+    public void setURL(int index, URL value) throws SQLException {
         parameter(index, ps -> ps.setURL(index, value));
     }
 
     @Override
-    public void setUnicodeStream(int index, java.io.InputStream value, int length) throws SQLException {
+    public void setUnicodeStream(int index, InputStream value, int length) throws SQLException {
         stream(index, ps -> ps.setUnicodeStream(index, value, length));
     }
 }

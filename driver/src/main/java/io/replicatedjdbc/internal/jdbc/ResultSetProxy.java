@@ -1,5 +1,9 @@
 package io.replicatedjdbc.internal.jdbc;
 
+import java.io.InputStream;
+import java.io.Reader;
+import java.math.BigDecimal;
+import java.net.URL;
 import java.sql.Array;
 import java.sql.Blob;
 import java.sql.Clob;
@@ -16,6 +20,8 @@ import java.sql.SQLXML;
 import java.sql.Statement;
 import java.sql.Time;
 import java.sql.Timestamp;
+import java.util.Calendar;
+import java.util.Map;
 
 /**
  * A result set of a physical statement, shown to the application with the logical statement as its
@@ -131,42 +137,42 @@ final class ResultSetProxy implements ResultSet {
     }
 
     @Override
-    public java.io.InputStream getAsciiStream(String label) throws SQLException {
+    public InputStream getAsciiStream(String label) throws SQLException {
         return delegate.getAsciiStream(label);
     }
 
     @Override
-    public java.io.InputStream getAsciiStream(int index) throws SQLException {
+    public InputStream getAsciiStream(int index) throws SQLException {
         return delegate.getAsciiStream(index);
     }
 
     @Override
-    public java.math.BigDecimal getBigDecimal(String label, int arg1) throws SQLException {
+    public BigDecimal getBigDecimal(String label, int arg1) throws SQLException {
         return delegate.getBigDecimal(label, arg1);
     }
 
     @Override
-    public java.math.BigDecimal getBigDecimal(String label) throws SQLException {
+    public BigDecimal getBigDecimal(String label) throws SQLException {
         return delegate.getBigDecimal(label);
     }
 
     @Override
-    public java.math.BigDecimal getBigDecimal(int index, int arg1) throws SQLException {
+    public BigDecimal getBigDecimal(int index, int arg1) throws SQLException {
         return delegate.getBigDecimal(index, arg1);
     }
 
     @Override
-    public java.math.BigDecimal getBigDecimal(int index) throws SQLException {
+    public BigDecimal getBigDecimal(int index) throws SQLException {
         return delegate.getBigDecimal(index);
     }
 
     @Override
-    public java.io.InputStream getBinaryStream(String label) throws SQLException {
+    public InputStream getBinaryStream(String label) throws SQLException {
         return delegate.getBinaryStream(label);
     }
 
     @Override
-    public java.io.InputStream getBinaryStream(int index) throws SQLException {
+    public InputStream getBinaryStream(int index) throws SQLException {
         return delegate.getBinaryStream(index);
     }
 
@@ -211,12 +217,12 @@ final class ResultSetProxy implements ResultSet {
     }
 
     @Override
-    public java.io.Reader getCharacterStream(String label) throws SQLException {
+    public Reader getCharacterStream(String label) throws SQLException {
         return delegate.getCharacterStream(label);
     }
 
     @Override
-    public java.io.Reader getCharacterStream(int index) throws SQLException {
+    public Reader getCharacterStream(int index) throws SQLException {
         return delegate.getCharacterStream(index);
     }
 
@@ -241,7 +247,7 @@ final class ResultSetProxy implements ResultSet {
     }
 
     @Override
-    public Date getDate(String label, java.util.Calendar arg1) throws SQLException {
+    public Date getDate(String label, Calendar arg1) throws SQLException {
         return delegate.getDate(label, arg1);
     }
 
@@ -251,7 +257,7 @@ final class ResultSetProxy implements ResultSet {
     }
 
     @Override
-    public Date getDate(int index, java.util.Calendar arg1) throws SQLException {
+    public Date getDate(int index, Calendar arg1) throws SQLException {
         return delegate.getDate(index, arg1);
     }
 
@@ -321,12 +327,12 @@ final class ResultSetProxy implements ResultSet {
     }
 
     @Override
-    public java.io.Reader getNCharacterStream(String label) throws SQLException {
+    public Reader getNCharacterStream(String label) throws SQLException {
         return delegate.getNCharacterStream(label);
     }
 
     @Override
-    public java.io.Reader getNCharacterStream(int index) throws SQLException {
+    public Reader getNCharacterStream(int index) throws SQLException {
         return delegate.getNCharacterStream(index);
     }
 
@@ -356,7 +362,7 @@ final class ResultSetProxy implements ResultSet {
     }
 
     @Override
-    public Object getObject(String label, java.util.Map<String, Class<?>> arg1) throws SQLException {
+    public Object getObject(String label, Map<String, Class<?>> arg1) throws SQLException {
         return delegate.getObject(label, arg1);
     }
 
@@ -371,7 +377,7 @@ final class ResultSetProxy implements ResultSet {
     }
 
     @Override
-    public Object getObject(int index, java.util.Map<String, Class<?>> arg1) throws SQLException {
+    public Object getObject(int index, Map<String, Class<?>> arg1) throws SQLException {
         return delegate.getObject(index, arg1);
     }
 
@@ -436,7 +442,7 @@ final class ResultSetProxy implements ResultSet {
     }
 
     @Override
-    public Time getTime(String label, java.util.Calendar arg1) throws SQLException {
+    public Time getTime(String label, Calendar arg1) throws SQLException {
         return delegate.getTime(label, arg1);
     }
 
@@ -446,7 +452,7 @@ final class ResultSetProxy implements ResultSet {
     }
 
     @Override
-    public Time getTime(int index, java.util.Calendar arg1) throws SQLException {
+    public Time getTime(int index, Calendar arg1) throws SQLException {
         return delegate.getTime(index, arg1);
     }
 
@@ -456,7 +462,7 @@ final class ResultSetProxy implements ResultSet {
     }
 
     @Override
-    public Timestamp getTimestamp(String label, java.util.Calendar arg1) throws SQLException {
+    public Timestamp getTimestamp(String label, Calendar arg1) throws SQLException {
         return delegate.getTimestamp(label, arg1);
     }
 
@@ -466,7 +472,7 @@ final class ResultSetProxy implements ResultSet {
     }
 
     @Override
-    public Timestamp getTimestamp(int index, java.util.Calendar arg1) throws SQLException {
+    public Timestamp getTimestamp(int index, Calendar arg1) throws SQLException {
         return delegate.getTimestamp(index, arg1);
     }
 
@@ -481,22 +487,22 @@ final class ResultSetProxy implements ResultSet {
     }
 
     @Override
-    public java.net.URL getURL(String label) throws SQLException {
+    public URL getURL(String label) throws SQLException {
         return delegate.getURL(label);
     }
 
     @Override
-    public java.net.URL getURL(int index) throws SQLException {
+    public URL getURL(int index) throws SQLException {
         return delegate.getURL(index);
     }
 
     @Override
-    public java.io.InputStream getUnicodeStream(String label) throws SQLException {
+    public InputStream getUnicodeStream(String label) throws SQLException {
         return delegate.getUnicodeStream(label);
     }
 
     @Override
-    public java.io.InputStream getUnicodeStream(int index) throws SQLException {
+    public InputStream getUnicodeStream(int index) throws SQLException {
         return delegate.getUnicodeStream(index);
     }
 
@@ -607,82 +613,82 @@ final class ResultSetProxy implements ResultSet {
     }
 
     @Override
-    public void updateAsciiStream(String label, java.io.InputStream arg1, int arg2) throws SQLException {
+    public void updateAsciiStream(String label, InputStream arg1, int arg2) throws SQLException {
         delegate.updateAsciiStream(label, arg1, arg2);
     }
 
     @Override
-    public void updateAsciiStream(String label, java.io.InputStream arg1, long arg2) throws SQLException {
+    public void updateAsciiStream(String label, InputStream arg1, long arg2) throws SQLException {
         delegate.updateAsciiStream(label, arg1, arg2);
     }
 
     @Override
-    public void updateAsciiStream(String label, java.io.InputStream arg1) throws SQLException {
+    public void updateAsciiStream(String label, InputStream arg1) throws SQLException {
         delegate.updateAsciiStream(label, arg1);
     }
 
     @Override
-    public void updateAsciiStream(int index, java.io.InputStream arg1, int arg2) throws SQLException {
+    public void updateAsciiStream(int index, InputStream arg1, int arg2) throws SQLException {
         delegate.updateAsciiStream(index, arg1, arg2);
     }
 
     @Override
-    public void updateAsciiStream(int index, java.io.InputStream arg1, long arg2) throws SQLException {
+    public void updateAsciiStream(int index, InputStream arg1, long arg2) throws SQLException {
         delegate.updateAsciiStream(index, arg1, arg2);
     }
 
     @Override
-    public void updateAsciiStream(int index, java.io.InputStream arg1) throws SQLException {
+    public void updateAsciiStream(int index, InputStream arg1) throws SQLException {
         delegate.updateAsciiStream(index, arg1);
     }
 
     @Override
-    public void updateBigDecimal(String label, java.math.BigDecimal arg1) throws SQLException {
+    public void updateBigDecimal(String label, BigDecimal arg1) throws SQLException {
         delegate.updateBigDecimal(label, arg1);
     }
 
     @Override
-    public void updateBigDecimal(int index, java.math.BigDecimal arg1) throws SQLException {
+    public void updateBigDecimal(int index, BigDecimal arg1) throws SQLException {
         delegate.updateBigDecimal(index, arg1);
     }
 
     @Override
-    public void updateBinaryStream(String label, java.io.InputStream arg1, int arg2) throws SQLException {
+    public void updateBinaryStream(String label, InputStream arg1, int arg2) throws SQLException {
         delegate.updateBinaryStream(label, arg1, arg2);
     }
 
     @Override
-    public void updateBinaryStream(String label, java.io.InputStream arg1, long arg2) throws SQLException {
+    public void updateBinaryStream(String label, InputStream arg1, long arg2) throws SQLException {
         delegate.updateBinaryStream(label, arg1, arg2);
     }
 
     @Override
-    public void updateBinaryStream(String label, java.io.InputStream arg1) throws SQLException {
+    public void updateBinaryStream(String label, InputStream arg1) throws SQLException {
         delegate.updateBinaryStream(label, arg1);
     }
 
     @Override
-    public void updateBinaryStream(int index, java.io.InputStream arg1, int arg2) throws SQLException {
+    public void updateBinaryStream(int index, InputStream arg1, int arg2) throws SQLException {
         delegate.updateBinaryStream(index, arg1, arg2);
     }
 
     @Override
-    public void updateBinaryStream(int index, java.io.InputStream arg1, long arg2) throws SQLException {
+    public void updateBinaryStream(int index, InputStream arg1, long arg2) throws SQLException {
         delegate.updateBinaryStream(index, arg1, arg2);
     }
 
     @Override
-    public void updateBinaryStream(int index, java.io.InputStream arg1) throws SQLException {
+    public void updateBinaryStream(int index, InputStream arg1) throws SQLException {
         delegate.updateBinaryStream(index, arg1);
     }
 
     @Override
-    public void updateBlob(String label, java.io.InputStream arg1, long arg2) throws SQLException {
+    public void updateBlob(String label, InputStream arg1, long arg2) throws SQLException {
         delegate.updateBlob(label, arg1, arg2);
     }
 
     @Override
-    public void updateBlob(String label, java.io.InputStream arg1) throws SQLException {
+    public void updateBlob(String label, InputStream arg1) throws SQLException {
         delegate.updateBlob(label, arg1);
     }
 
@@ -692,12 +698,12 @@ final class ResultSetProxy implements ResultSet {
     }
 
     @Override
-    public void updateBlob(int index, java.io.InputStream arg1, long arg2) throws SQLException {
+    public void updateBlob(int index, InputStream arg1, long arg2) throws SQLException {
         delegate.updateBlob(index, arg1, arg2);
     }
 
     @Override
-    public void updateBlob(int index, java.io.InputStream arg1) throws SQLException {
+    public void updateBlob(int index, InputStream arg1) throws SQLException {
         delegate.updateBlob(index, arg1);
     }
 
@@ -737,42 +743,42 @@ final class ResultSetProxy implements ResultSet {
     }
 
     @Override
-    public void updateCharacterStream(String label, java.io.Reader arg1, int arg2) throws SQLException {
+    public void updateCharacterStream(String label, Reader arg1, int arg2) throws SQLException {
         delegate.updateCharacterStream(label, arg1, arg2);
     }
 
     @Override
-    public void updateCharacterStream(String label, java.io.Reader arg1, long arg2) throws SQLException {
+    public void updateCharacterStream(String label, Reader arg1, long arg2) throws SQLException {
         delegate.updateCharacterStream(label, arg1, arg2);
     }
 
     @Override
-    public void updateCharacterStream(String label, java.io.Reader arg1) throws SQLException {
+    public void updateCharacterStream(String label, Reader arg1) throws SQLException {
         delegate.updateCharacterStream(label, arg1);
     }
 
     @Override
-    public void updateCharacterStream(int index, java.io.Reader arg1, int arg2) throws SQLException {
+    public void updateCharacterStream(int index, Reader arg1, int arg2) throws SQLException {
         delegate.updateCharacterStream(index, arg1, arg2);
     }
 
     @Override
-    public void updateCharacterStream(int index, java.io.Reader arg1, long arg2) throws SQLException {
+    public void updateCharacterStream(int index, Reader arg1, long arg2) throws SQLException {
         delegate.updateCharacterStream(index, arg1, arg2);
     }
 
     @Override
-    public void updateCharacterStream(int index, java.io.Reader arg1) throws SQLException {
+    public void updateCharacterStream(int index, Reader arg1) throws SQLException {
         delegate.updateCharacterStream(index, arg1);
     }
 
     @Override
-    public void updateClob(String label, java.io.Reader arg1, long arg2) throws SQLException {
+    public void updateClob(String label, Reader arg1, long arg2) throws SQLException {
         delegate.updateClob(label, arg1, arg2);
     }
 
     @Override
-    public void updateClob(String label, java.io.Reader arg1) throws SQLException {
+    public void updateClob(String label, Reader arg1) throws SQLException {
         delegate.updateClob(label, arg1);
     }
 
@@ -782,12 +788,12 @@ final class ResultSetProxy implements ResultSet {
     }
 
     @Override
-    public void updateClob(int index, java.io.Reader arg1, long arg2) throws SQLException {
+    public void updateClob(int index, Reader arg1, long arg2) throws SQLException {
         delegate.updateClob(index, arg1, arg2);
     }
 
     @Override
-    public void updateClob(int index, java.io.Reader arg1) throws SQLException {
+    public void updateClob(int index, Reader arg1) throws SQLException {
         delegate.updateClob(index, arg1);
     }
 
@@ -847,32 +853,32 @@ final class ResultSetProxy implements ResultSet {
     }
 
     @Override
-    public void updateNCharacterStream(String label, java.io.Reader arg1, long arg2) throws SQLException {
+    public void updateNCharacterStream(String label, Reader arg1, long arg2) throws SQLException {
         delegate.updateNCharacterStream(label, arg1, arg2);
     }
 
     @Override
-    public void updateNCharacterStream(String label, java.io.Reader arg1) throws SQLException {
+    public void updateNCharacterStream(String label, Reader arg1) throws SQLException {
         delegate.updateNCharacterStream(label, arg1);
     }
 
     @Override
-    public void updateNCharacterStream(int index, java.io.Reader arg1, long arg2) throws SQLException {
+    public void updateNCharacterStream(int index, Reader arg1, long arg2) throws SQLException {
         delegate.updateNCharacterStream(index, arg1, arg2);
     }
 
     @Override
-    public void updateNCharacterStream(int index, java.io.Reader arg1) throws SQLException {
+    public void updateNCharacterStream(int index, Reader arg1) throws SQLException {
         delegate.updateNCharacterStream(index, arg1);
     }
 
     @Override
-    public void updateNClob(String label, java.io.Reader arg1, long arg2) throws SQLException {
+    public void updateNClob(String label, Reader arg1, long arg2) throws SQLException {
         delegate.updateNClob(label, arg1, arg2);
     }
 
     @Override
-    public void updateNClob(String label, java.io.Reader arg1) throws SQLException {
+    public void updateNClob(String label, Reader arg1) throws SQLException {
         delegate.updateNClob(label, arg1);
     }
 
@@ -882,12 +888,12 @@ final class ResultSetProxy implements ResultSet {
     }
 
     @Override
-    public void updateNClob(int index, java.io.Reader arg1, long arg2) throws SQLException {
+    public void updateNClob(int index, Reader arg1, long arg2) throws SQLException {
         delegate.updateNClob(index, arg1, arg2);
     }
 
     @Override
-    public void updateNClob(int index, java.io.Reader arg1) throws SQLException {
+    public void updateNClob(int index, Reader arg1) throws SQLException {
         delegate.updateNClob(index, arg1);
     }
 

@@ -1,5 +1,6 @@
 package io.replicatedjdbc.internal.jdbc;
 
+import io.replicatedjdbc.Route;
 import io.replicatedjdbc.internal.Errors;
 import io.replicatedjdbc.internal.classify.Classification;
 import io.replicatedjdbc.internal.execute.LogicalStatement;
@@ -14,7 +15,10 @@ import java.sql.SQLException;
 import java.sql.SQLWarning;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A logical statement. It holds at most one physical statement per physical connection it ran on, created when it
@@ -74,9 +78,9 @@ class StatementProxy implements Statement, LogicalStatement {
     private Boolean poolable;
     private String cursorName;
     /** Settings of the wrapped driver's own statement interface (PgJDBC's prepare threshold, ...), by name. */
-    private java.util.Map<String, SqlConsumer<Statement>> driverSettings;
+    private Map<String, SqlConsumer<Statement>> driverSettings;
 
-    private java.util.Map<String, Integer> driverValues;
+    private Map<String, Integer> driverValues;
 
     StatementProxy(LogicalConnection connection, SqlFunction<Connection, ? extends Statement> creator) {
         this.connection = connection;
@@ -246,8 +250,8 @@ class StatementProxy implements Statement, LogicalStatement {
             setting.accept(held.statement);
         }
         if (driverSettings == null) {
-            driverSettings = new java.util.LinkedHashMap<>();
-            driverValues = new java.util.HashMap<>();
+            driverSettings = new LinkedHashMap<>();
+            driverValues = new HashMap<>();
         }
         driverSettings.put(name, setting);
         driverValues.put(name, value);
@@ -319,9 +323,7 @@ class StatementProxy implements Statement, LogicalStatement {
         checkOpen();
         currentResultSet = null;
         resultsOn = null;
-        T result = connection
-                .path()
-                .run(this, sql, updatable && c.route() == io.replicatedjdbc.Route.REPLICA ? UPDATABLE : c, call);
+        T result = connection.path().run(this, sql, updatable && c.route() == Route.REPLICA ? UPDATABLE : c, call);
         Physical served = connection.lastServed();
         Held ran = find(served);
         if (ran != null) {

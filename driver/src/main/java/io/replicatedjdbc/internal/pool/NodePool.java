@@ -3,10 +3,14 @@ package io.replicatedjdbc.internal.pool;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
+import java.util.Arrays;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.logging.Level;
@@ -151,12 +155,12 @@ public final class NodePool {
     private final Condition returned = lock.newCondition();
     private volatile int generation;
     /** Evictions may come from several threads at once (the monitor, failed statements): each one counts. */
-    private static final java.util.concurrent.atomic.AtomicIntegerFieldUpdater<NodePool> GENERATION =
-            java.util.concurrent.atomic.AtomicIntegerFieldUpdater.newUpdater(NodePool.class, "generation");
+    private static final AtomicIntegerFieldUpdater<NodePool> GENERATION =
+            AtomicIntegerFieldUpdater.newUpdater(NodePool.class, "generation");
 
     private volatile boolean closed;
-    private final java.util.concurrent.atomic.LongAdder opened = new java.util.concurrent.atomic.LongAdder();
-    private final java.util.concurrent.atomic.LongAdder closedCount = new java.util.concurrent.atomic.LongAdder();
+    private final LongAdder opened = new LongAdder();
+    private final LongAdder closedCount = new LongAdder();
     private final WaitTimes waits = new WaitTimes();
     private final AtomicInteger pinned = new AtomicInteger();
 
@@ -549,11 +553,10 @@ public final class NodePool {
      * lock. The median and 99th percentile are over every borrow, those that did not wait counting as 0.
      */
     private static final class WaitTimes {
-        private final java.util.concurrent.atomic.LongAdder immediate = new java.util.concurrent.atomic.LongAdder();
-        private final java.util.concurrent.atomic.AtomicLongArray samples =
-                new java.util.concurrent.atomic.AtomicLongArray(1024);
-        private final java.util.concurrent.atomic.AtomicLong waits = new java.util.concurrent.atomic.AtomicLong();
-        private final java.util.concurrent.atomic.AtomicLong max = new java.util.concurrent.atomic.AtomicLong();
+        private final LongAdder immediate = new LongAdder();
+        private final AtomicLongArray samples = new AtomicLongArray(1024);
+        private final AtomicLong waits = new AtomicLong();
+        private final AtomicLong max = new AtomicLong();
 
         void immediate() {
             immediate.increment();
@@ -579,7 +582,7 @@ public final class NodePool {
             for (int i = 0; i < count; i++) {
                 sorted[i] = samples.get(i);
             }
-            java.util.Arrays.sort(sorted);
+            Arrays.sort(sorted);
             return new long[] {
                 percentile(sorted, zeros, waited, 0.5), percentile(sorted, zeros, waited, 0.99), max.get()
             };

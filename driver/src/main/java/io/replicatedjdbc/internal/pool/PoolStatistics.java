@@ -1,5 +1,7 @@
 package io.replicatedjdbc.internal.pool;
 
+import java.util.Locale;
+
 /** One node pool at one moment: its connections in use and idle, borrowers waiting, totals and waits. */
 public final class PoolStatistics {
 
@@ -50,7 +52,7 @@ public final class PoolStatistics {
     @Override
     public String toString() {
         return String.format(
-                java.util.Locale.ROOT,
+                Locale.ROOT,
                 "pool %d: %d active, %d idle, %d waiting, %d opened, %d closed, wait p50 %.2f ms p99 %.2f ms max %.2f ms, "
                         + "%d pinned",
                 size,

@@ -1,6 +1,8 @@
 package io.replicatedjdbc.internal.route;
 
+import java.net.SocketTimeoutException;
 import java.sql.SQLException;
+import java.sql.SQLTimeoutException;
 
 /**
  * What to do when a statement fails on a replica: the rules for one statement's attempts, as values with reasons.
@@ -67,14 +69,14 @@ public final class ReplicaFailure {
      */
     public static boolean timedOut(SQLException error) {
         return QUERY_CANCELED.equals(error.getSQLState())
-                || error instanceof java.sql.SQLTimeoutException
+                || error instanceof SQLTimeoutException
                 || socketTimedOut(error);
     }
 
     /** Whether the driver's socket read timed out (PgJDBC then closes its connection). */
     public static boolean socketTimedOut(SQLException error) {
         for (Throwable cause = error.getCause(); cause != null && cause != cause.getCause(); cause = cause.getCause()) {
-            if (cause instanceof java.net.SocketTimeoutException) {
+            if (cause instanceof SocketTimeoutException) {
                 return true;
             }
         }

@@ -1,7 +1,9 @@
 package io.replicatedjdbc.internal.session;
 
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 
 /**
  * Entry point to what the server reports about a session, where the wrapped driver exposes it (PgJDBC). Every
@@ -42,8 +44,8 @@ public final class ServerObservation {
         if (toggle) {
             node.setAutoCommit(true);
         }
-        try (java.sql.Statement statement = node.createStatement();
-                java.sql.ResultSet rs = statement.executeQuery(sql)) {
+        try (Statement statement = node.createStatement();
+                ResultSet rs = statement.executeQuery(sql)) {
             return rs.next() ? rs.getString(1) : null;
         } finally {
             if (toggle) {

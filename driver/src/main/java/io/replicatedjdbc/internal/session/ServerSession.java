@@ -1,11 +1,16 @@
 package io.replicatedjdbc.internal.session;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Arrays;
+import java.util.Collection;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -50,7 +55,7 @@ public final class ServerSession {
                     + "(?:\\s*(?:\\s+TO\\s+|=)\\s*(\\S.*?))?\\s*;?\\s*",
             Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
 
-    private static final Set<String> NOT_ONE_SETTING = new java.util.HashSet<>(java.util.Arrays.asList(
+    private static final Set<String> NOT_ONE_SETTING = new HashSet<>(Arrays.asList(
             "time",
             "names",
             "role",
@@ -134,8 +139,8 @@ public final class ServerSession {
         }
         Matcher matcher = ONE_SETTING.matcher(sql);
         if (!matcher.matches()
-                || NOT_ONE_SETTING.contains(matcher.group(2).toLowerCase(java.util.Locale.ROOT))
-                || matcher.group(2).toLowerCase(java.util.Locale.ROOT).startsWith("transaction_")) {
+                || NOT_ONE_SETTING.contains(matcher.group(2).toLowerCase(Locale.ROOT))
+                || matcher.group(2).toLowerCase(Locale.ROOT).startsWith("transaction_")) {
             return false;
         }
         boolean reset = matcher.group(1).equalsIgnoreCase("RESET");
@@ -143,14 +148,14 @@ public final class ServerSession {
         if (reset == (value != null)) {
             return false;
         }
-        String name = matcher.group(2).toLowerCase(java.util.Locale.ROOT);
+        String name = matcher.group(2).toLowerCase(Locale.ROOT);
         Map<String, String> state = new TreeMap<>(before);
         // A built-in setting reset is no longer the session's; a custom one stays defined, empty (as on the server).
         if ((reset || value.trim().equalsIgnoreCase("DEFAULT")) && name.indexOf('.') < 0) {
             state.remove(name);
         } else {
             String read = outsideTransaction(node.connection(), connection -> {
-                try (java.sql.PreparedStatement statement =
+                try (PreparedStatement statement =
                         connection.prepareStatement("SELECT pg_catalog.current_setting(?, true)")) {
                     statement.setString(1, name);
                     try (ResultSet rs = statement.executeQuery()) {
@@ -246,7 +251,7 @@ public final class ServerSession {
     }
 
     /** Custom settings that the session may have changed without naming them (set inside functions). */
-    public void learnNames(java.util.Collection<String> names) {
+    public void learnNames(Collection<String> names) {
         for (String name : names) {
             if (customNames.size() >= MAX_CUSTOM_NAMES) {
                 return;
@@ -261,7 +266,7 @@ public final class ServerSession {
         }
         Matcher matcher = CUSTOM_NAME.matcher(sql);
         while (matcher.find() && customNames.size() < MAX_CUSTOM_NAMES) {
-            String name = matcher.group(1).toLowerCase(java.util.Locale.ROOT);
+            String name = matcher.group(1).toLowerCase(Locale.ROOT);
             if (!name.startsWith("pg_catalog.") && !name.startsWith("information_schema.")) {
                 customNames.add(name);
             }

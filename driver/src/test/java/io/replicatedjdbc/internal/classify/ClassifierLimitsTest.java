@@ -5,7 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.replicatedjdbc.Route;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -95,9 +100,9 @@ class ClassifierLimitsTest {
     @Timeout(value = 120, unit = TimeUnit.SECONDS) // a guard against a hang, not a measurement
     void manyThreadsClassifyingAtOnce_neverParseOnTheirOwnThread() throws Exception {
         StatementClassifier classifier = new StatementClassifier(Dialect.POSTGRESQL);
-        java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(16);
+        ExecutorService threads = Executors.newFixedThreadPool(16);
         try {
-            java.util.List<java.util.concurrent.Future<Route>> routes = new java.util.ArrayList<>();
+            List<Future<Route>> routes = new ArrayList<>();
             for (int i = 0; i < 64; i++) {
                 String sql = "SELECT a" + i + ", (" + "b + (".repeat(10) + "1" + ")".repeat(10) + ") FROM t" + i
                         + (i % 2 == 0 ? "" : " FOR UPDATE");

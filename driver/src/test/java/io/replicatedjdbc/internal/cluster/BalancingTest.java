@@ -6,10 +6,14 @@ import io.replicatedjdbc.internal.config.Config;
 import io.replicatedjdbc.internal.config.ConfigParser;
 import io.replicatedjdbc.internal.config.NodeSpec;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /** Which read node a connection binds, under each loadBalance strategy, over many bindings. */
@@ -73,9 +77,9 @@ class BalancingTest {
         cluster.bound(r1, 14);
         cluster.bound(r2, 2);
         // The 14 connections on replica 1 all look at the counts at once, as pooled connections under load do.
-        java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(14);
-        java.util.concurrent.atomic.AtomicInteger moved = new java.util.concurrent.atomic.AtomicInteger();
-        java.util.List<Thread> threads = new java.util.ArrayList<>();
+        CyclicBarrier start = new CyclicBarrier(14);
+        AtomicInteger moved = new AtomicInteger();
+        List<Thread> threads = new ArrayList<>();
         for (int i = 0; i < 14; i++) {
             Thread thread = new Thread(() -> {
                 try {

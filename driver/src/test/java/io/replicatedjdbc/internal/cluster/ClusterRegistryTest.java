@@ -2,6 +2,7 @@ package io.replicatedjdbc.internal.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.replicatedjdbc.internal.config.Config;
 import io.replicatedjdbc.internal.config.ConfigParser;
 import java.sql.SQLException;
 import java.util.Properties;
@@ -9,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 class ClusterRegistryTest {
 
-    private static io.replicatedjdbc.internal.config.Config config(String url) throws SQLException {
+    private static Config config(String url) throws SQLException {
         return ConfigParser.parse(url, new Properties());
     }
 

@@ -10,6 +10,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
@@ -36,7 +37,7 @@ class PositionSamplerTest {
     private volatile CountDownLatch release = new CountDownLatch(0);
 
     private final CountDownLatch firstQuestionSent = new CountDownLatch(1);
-    private final List<Long> answered = java.util.Collections.synchronizedList(new ArrayList<>());
+    private final List<Long> answered = Collections.synchronizedList(new ArrayList<>());
     private final ExecutorService threads = Executors.newCachedThreadPool();
     private PositionSampler sampler;
 

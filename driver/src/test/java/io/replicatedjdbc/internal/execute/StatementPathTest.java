@@ -12,6 +12,7 @@ import io.replicatedjdbc.internal.config.Config;
 import io.replicatedjdbc.internal.config.ConfigParser;
 import io.replicatedjdbc.internal.route.Cause;
 import io.replicatedjdbc.internal.route.Router;
+import io.replicatedjdbc.internal.session.SessionAction;
 import io.replicatedjdbc.internal.session.SessionState;
 import io.replicatedjdbc.testing.RecordingDriver;
 import java.sql.ResultSet;
@@ -240,7 +241,7 @@ class StatementPathTest {
         }
 
         @Override
-        public io.replicatedjdbc.internal.session.SessionAction replayAction(String sql) {
+        public SessionAction replayAction(String sql) {
             return connection -> {
                 try (Statement statement = connection.createStatement()) {
                     statement.execute(sql);

@@ -6,21 +6,29 @@ import static org.assertj.core.api.Assertions.fail;
 import io.replicatedjdbc.ReplicatedDriver;
 import io.replicatedjdbc.testing.RecordingDriver;
 import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.io.Reader;
 import java.io.StringReader;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.Proxy;
 import java.math.BigDecimal;
+import java.net.MalformedURLException;
 import java.net.URL;
 import java.sql.CallableStatement;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
+import java.sql.Date;
 import java.sql.JDBCType;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
+import java.sql.SQLType;
 import java.sql.Statement;
+import java.sql.Time;
+import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Calendar;
@@ -31,6 +39,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.Executor;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -163,7 +172,7 @@ class JdbcContractTest {
                 assertThat(why).isNotBlank();
                 return;
             }
-            if (thrown instanceof java.sql.SQLFeatureNotSupportedException) {
+            if (thrown instanceof SQLFeatureNotSupportedException) {
                 fail(
                         "%s.%s throws SQLFeatureNotSupportedException without being listed as deliberate",
                         typeName, method);
@@ -283,32 +292,32 @@ class JdbcContractTest {
         if (type == BigDecimal.class) {
             return BigDecimal.ONE;
         }
-        if (type == java.sql.Date.class) {
-            return new java.sql.Date(0);
+        if (type == Date.class) {
+            return new Date(0);
         }
-        if (type == java.sql.Time.class) {
-            return new java.sql.Time(0);
+        if (type == Time.class) {
+            return new Time(0);
         }
-        if (type == java.sql.Timestamp.class) {
-            return new java.sql.Timestamp(0);
+        if (type == Timestamp.class) {
+            return new Timestamp(0);
         }
         if (type == Calendar.class) {
             return Calendar.getInstance();
         }
-        if (type == java.io.InputStream.class) {
+        if (type == InputStream.class) {
             return new ByteArrayInputStream(new byte[] {1});
         }
-        if (type == java.io.Reader.class) {
+        if (type == Reader.class) {
             return new StringReader("x");
         }
         if (type == URL.class) {
             try {
                 return new URL("http://localhost/");
-            } catch (java.net.MalformedURLException e) {
+            } catch (MalformedURLException e) {
                 throw new IllegalStateException(e);
             }
         }
-        if (type == java.sql.SQLType.class) {
+        if (type == SQLType.class) {
             return JDBCType.INTEGER;
         }
         if (type == Map.class) {
@@ -317,8 +326,8 @@ class JdbcContractTest {
         if (type == Properties.class) {
             return new Properties();
         }
-        if (type == java.util.concurrent.Executor.class) {
-            return (java.util.concurrent.Executor) Runnable::run;
+        if (type == Executor.class) {
+            return (Executor) Runnable::run;
         }
         if (type.isInterface()) {
             return Proxy.newProxyInstance(

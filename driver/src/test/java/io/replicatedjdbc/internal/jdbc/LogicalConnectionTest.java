@@ -7,6 +7,7 @@ import io.replicatedjdbc.ReplicatedConnection;
 import io.replicatedjdbc.ReplicatedDriver;
 import io.replicatedjdbc.Route;
 import io.replicatedjdbc.testing.RecordingDriver;
+import java.sql.CallableStatement;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -395,7 +396,7 @@ class LogicalConnectionTest {
     @Test
     void callableStatements_alwaysRunOnThePrimary() throws SQLException {
         try (Connection connection = connect("replica1");
-                java.sql.CallableStatement call = connection.prepareCall("{call report(?)}")) {
+                CallableStatement call = connection.prepareCall("{call report(?)}")) {
             call.setInt(1, 5);
             call.execute();
         }

@@ -5,12 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.replicatedjdbc.ReplicatedDriver;
 import io.replicatedjdbc.testing.RecordingDriver;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.stream.Collectors;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -129,8 +133,8 @@ class PooledLogicalConnectionTest {
             Statement statement = first.createStatement();
             ResultSet rs = statement.executeQuery("SELECT 1");
             // The one replica connection is first's while its result set is open: second's read waits, then fails.
-            org.assertj.core.api.Assertions.assertThatThrownBy(() -> execute(second, "SELECT 2"))
-                    .isInstanceOf(java.sql.SQLTransientConnectionException.class)
+            Assertions.assertThatThrownBy(() -> execute(second, "SELECT 2"))
+                    .isInstanceOf(SQLTransientConnectionException.class)
                     .hasMessageContaining("replica1");
             rs.close();
             execute(second, "SELECT 3");
@@ -142,12 +146,11 @@ class PooledLogicalConnectionTest {
     @Test
     void aStatementKeepsABoundedSetOfPhysicalStatements_oneForEachConnectionItRanOn() throws SQLException {
         try (Connection connection = connect("name=bounded", "primaryPoolSize=6");
-                java.sql.PreparedStatement statement =
-                        connection.prepareStatement("SELECT x FROM t WHERE y = ? FOR UPDATE")) {
+                PreparedStatement statement = connection.prepareStatement("SELECT x FROM t WHERE y = ? FOR UPDATE")) {
             // Six other logical connections hold six primary connections in turn, so that each execution lands on
             // another one.
             for (int i = 0; i < 6; i++) {
-                List<Connection> holders = new java.util.ArrayList<>();
+                List<Connection> holders = new ArrayList<>();
                 for (int h = 0; h < i; h++) {
                     Connection holder = connect("name=bounded", "primaryPoolSize=6");
                     holder.setAutoCommit(false);

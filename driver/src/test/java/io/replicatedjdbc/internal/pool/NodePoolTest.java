@@ -9,9 +9,13 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Level;
 import org.junit.jupiter.api.Test;
 
@@ -234,19 +238,17 @@ class NodePoolTest {
     @Test
     void manyThreads_neverShareAConnection_norOpenMoreThanTheSize_andNoneWaitsForever() throws Exception {
         NodePool pool = pool(3, 10_000, 0, 0, 60_000, 0);
-        java.util.Map<NodePool.Entry, java.util.concurrent.atomic.AtomicBoolean> owners =
-                new java.util.concurrent.ConcurrentHashMap<>();
+        Map<NodePool.Entry, AtomicBoolean> owners = new ConcurrentHashMap<>();
         AtomicInteger inUse = new AtomicInteger();
         AtomicInteger most = new AtomicInteger();
-        java.util.concurrent.atomic.AtomicReference<Throwable> failure =
-                new java.util.concurrent.atomic.AtomicReference<>();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
         Thread[] threads = new Thread[16];
         for (int t = 0; t < threads.length; t++) {
             threads[t] = new Thread(() -> {
                 try {
                     for (int i = 0; i < 2_000; i++) {
                         NodePool.Entry entry = pool.borrow();
-                        if (!owners.computeIfAbsent(entry, e -> new java.util.concurrent.atomic.AtomicBoolean())
+                        if (!owners.computeIfAbsent(entry, e -> new AtomicBoolean())
                                 .compareAndSet(false, true)) {
                             throw new AssertionError("one connection lent to two borrowers at once");
                         }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.replicatedjdbc.internal.cluster.CommittedWrites;
 import io.replicatedjdbc.internal.cluster.ReadYourWritesStatistics;
 import io.replicatedjdbc.internal.cluster.ReplicaPositions;
+import io.replicatedjdbc.internal.cluster.WalPosition;
 import io.replicatedjdbc.internal.config.Config;
 import io.replicatedjdbc.internal.config.ConfigParser;
 import io.replicatedjdbc.internal.config.NodeSpec;
@@ -73,8 +74,7 @@ class ReadYourWritesGateTest {
             if (!pooled
                     || confirmed == null
                     || confirmed.equals(bound)
-                    || !io.replicatedjdbc.internal.cluster.WalPosition.covers(
-                            positions.replayed(confirmed), required)) {
+                    || !WalPosition.covers(positions.replayed(confirmed), required)) {
                 return null;
             }
             log.add("switch to " + confirmed);
@@ -134,7 +134,7 @@ class ReadYourWritesGateTest {
     void clusterScope_withThePrimaryUnreachable_readsWhatTheReplicasHave() throws SQLException {
         ReadYourWritesPolicy.Positions own = new ReadYourWritesPolicy.Positions(new CommittedWrites(), false, true);
         Script script = new Script();
-        script.primaryPosition = io.replicatedjdbc.internal.cluster.WalPosition.NONE;
+        script.primaryPosition = WalPosition.NONE;
         assertThat(gate(0).check(own, script)).isNull();
         assertThat(script.log).containsExactly("fetch");
     }

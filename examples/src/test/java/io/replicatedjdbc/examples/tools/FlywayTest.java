@@ -2,6 +2,7 @@ package io.replicatedjdbc.examples.tools;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.replicatedjdbc.flyway.ReplicatedPostgreSQLDatabaseType;
 import io.replicatedjdbc.testing.PostgresCluster;
 import io.replicatedjdbc.testing.PostgresClusterExtension;
 import org.flywaydb.core.api.output.MigrateResult;
@@ -64,8 +65,7 @@ class FlywayTest {
 
     @Test
     void thePluginClaimsOnlyReplicatedPostgresqlUrls() {
-        io.replicatedjdbc.flyway.ReplicatedPostgreSQLDatabaseType plugin =
-                new io.replicatedjdbc.flyway.ReplicatedPostgreSQLDatabaseType();
+        ReplicatedPostgreSQLDatabaseType plugin = new ReplicatedPostgreSQLDatabaseType();
         assertThat(plugin.handlesJDBCUrl("jdbc:replicated:postgresql://a,b/db")).isTrue();
         assertThat(plugin.handlesJDBCUrl("jdbc:postgresql://a/db")).isFalse();
         assertThat(plugin.handlesJDBCUrl("jdbc:replicated:sqlite:/tmp/a.db")).isFalse();

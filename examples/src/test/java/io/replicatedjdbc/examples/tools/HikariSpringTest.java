@@ -2,9 +2,15 @@ package io.replicatedjdbc.examples.tools;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.replicatedjdbc.testing.PostgresCluster;
 import io.replicatedjdbc.testing.PostgresClusterExtension;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -42,25 +48,25 @@ class HikariSpringTest {
                 .isNotEqualTo("0");
     }
 
-    private static int port(java.sql.Connection connection) throws java.sql.SQLException {
-        try (java.sql.Statement statement = connection.createStatement();
-                java.sql.ResultSet rs = statement.executeQuery("SELECT inet_server_port()")) {
+    private static int port(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement();
+                ResultSet rs = statement.executeQuery("SELECT inet_server_port()")) {
             rs.next();
             return rs.getInt(1);
         }
     }
 
     /** One pooled connection: write, return it, borrow it again, read. Where does the read go? */
-    private static int readAfterAnotherCheckoutWrote(String url) throws java.sql.SQLException {
-        com.zaxxer.hikari.HikariConfig config = new com.zaxxer.hikari.HikariConfig();
+    private static int readAfterAnotherCheckoutWrote(String url) throws SQLException {
+        HikariConfig config = new HikariConfig();
         config.setJdbcUrl(url);
         config.setMaximumPoolSize(1);
         try (HikariDataSource dataSource = new HikariDataSource(config)) {
-            try (java.sql.Connection connection = dataSource.getConnection();
-                    java.sql.Statement statement = connection.createStatement()) {
+            try (Connection connection = dataSource.getConnection();
+                    Statement statement = connection.createStatement()) {
                 statement.executeUpdate("UPDATE spring_notes SET body = body WHERE id = -1");
             }
-            try (java.sql.Connection connection = dataSource.getConnection()) {
+            try (Connection connection = dataSource.getConnection()) {
                 return port(connection);
             }
         }
@@ -84,23 +90,23 @@ class HikariSpringTest {
     void pooledConnections_spreadOverBothReplicas_andThePoolsResetsWork(PostgresCluster cluster) throws Exception {
         try (HikariDataSource dataSource = HikariSpringExample.dataSource(cluster.replicatedUrl())) {
             // Each pooled connection binds one replica; connections held at the same time spread over both.
-            List<java.sql.Connection> held = new java.util.ArrayList<>();
+            List<Connection> held = new ArrayList<>();
             Set<Integer> seen = new HashSet<>();
             try {
                 for (int i = 0; i < 4; i++) {
-                    java.sql.Connection connection = dataSource.getConnection();
+                    Connection connection = dataSource.getConnection();
                     held.add(connection);
                     connection.setReadOnly(true);
                     connection.setAutoCommit(false);
-                    try (java.sql.Statement statement = connection.createStatement();
-                            java.sql.ResultSet rs = statement.executeQuery("SELECT inet_server_port()")) {
+                    try (Statement statement = connection.createStatement();
+                            ResultSet rs = statement.executeQuery("SELECT inet_server_port()")) {
                         rs.next();
                         seen.add(rs.getInt(1));
                     }
                     connection.commit();
                 }
             } finally {
-                for (java.sql.Connection connection : held) {
+                for (Connection connection : held) {
                     connection.close();
                 }
             }

@@ -12,6 +12,7 @@ import java.util.Set;
 import org.apache.ibatis.session.SqlSession;
 import org.apache.ibatis.session.SqlSessionFactory;
 import org.jooq.DSLContext;
+import org.jooq.impl.DSL;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -45,7 +46,7 @@ class JooqMyBatisTest {
                     .isEqualTo(1);
 
             Integer transactionPort = jooq.transactionResult(configuration -> {
-                DSLContext tx = org.jooq.impl.DSL.using(configuration);
+                DSLContext tx = DSL.using(configuration);
                 tx.update(table("jq_items"))
                         .set(field("name"), "jooq row, updated")
                         .where(field("name").eq("jooq row"))

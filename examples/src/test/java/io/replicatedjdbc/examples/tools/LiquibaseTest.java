@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.replicatedjdbc.testing.PostgresCluster;
 import io.replicatedjdbc.testing.PostgresClusterExtension;
+import java.sql.Connection;
+import java.sql.Statement;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -31,8 +34,8 @@ class LiquibaseTest {
 
     @Test
     void update_configuredByUrl_withTheDriverClass_runsOnThePrimary(PostgresCluster cluster) throws Exception {
-        try (java.sql.Connection connection = cluster.connect(0);
-                java.sql.Statement statement = connection.createStatement()) {
+        try (Connection connection = cluster.connect(0);
+                Statement statement = connection.createStatement()) {
             statement.execute("CREATE SCHEMA IF NOT EXISTS liquibase_by_url");
         }
         LiquibaseExample.updateByUrl(cluster.replicatedUrl(), "io.replicatedjdbc.ReplicatedDriver", "liquibase_by_url");
@@ -46,8 +49,7 @@ class LiquibaseTest {
 
     @Test
     void update_configuredByUrl_withoutTheDriverClass_saysItCannotDetermineIt(PostgresCluster cluster) {
-        org.assertj.core.api.Assertions.assertThatThrownBy(
-                        () -> LiquibaseExample.updateByUrl(cluster.replicatedUrl(), null, "public"))
+        Assertions.assertThatThrownBy(() -> LiquibaseExample.updateByUrl(cluster.replicatedUrl(), null, "public"))
                 .hasStackTraceContaining("could not be determined from the url");
     }
 }

@@ -2,6 +2,7 @@ package io.replicatedjdbc.examples.springboot;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.replicatedjdbc.testing.PostgresCluster;
 import io.replicatedjdbc.testing.PostgresClusterExtension;
 import java.net.URI;
@@ -113,8 +114,7 @@ class ShopApplicationTest {
 
     @Test
     void micrometer_hasEachNodesStatements_asTheServersSawThem() throws Exception {
-        io.micrometer.core.instrument.MeterRegistry registry =
-                application.getBean(io.micrometer.core.instrument.MeterRegistry.class);
+        MeterRegistry registry = application.getBean(MeterRegistry.class);
         double before = registry.get("replicated.statements")
                         .tag("node", "replica1")
                         .functionCounter()
