@@ -310,6 +310,64 @@ class PostgresReadYourWritesTest {
     }
 
     @Test
+    void requestPositions_carryARequestsWrites_toTheUsersNextRequest_onAnotherInstance_withReplayPaused()
+            throws Exception {
+        // Two instances of an application: two configurations with pools and samplers of their own.
+        String instanceA = cluster.replicatedUrl("ApplicationName=ryw-instance-a");
+        String instanceB = cluster.replicatedUrl("ApplicationName=ryw-instance-b");
+        try (Connection b = DriverManager.getConnection(instanceB)) {
+            assertThat(read(b, 42)[1]).isEqualTo(1);
+        }
+        cluster.pauseReplayEverywhere();
+        RequestPositions.begin(null);
+        String token;
+        try (Connection a = DriverManager.getConnection(instanceA)) {
+            execute(a, "UPDATE ryw SET v = 4242 WHERE id = 42");
+        } finally {
+            token = RequestPositions.end();
+        }
+        assertThat(token).startsWith("rjdbc-lsn:");
+        assertThat(RequestPositions.inRequest()).isFalse();
+        // The user's next request, on the other instance and another thread: it sees the write, on the primary.
+        java.util.concurrent.ExecutorService other = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            String carried = token;
+            long[][] next = other.submit(() -> {
+                        RequestPositions.begin(carried);
+                        try (Connection b = DriverManager.getConnection(instanceB)) {
+                            return new long[][] {read(b, 42), read(b, 42)};
+                        } finally {
+                            assertThat(RequestPositions.end())
+                                    .as("a request that only read hands on its token")
+                                    .isEqualTo(carried);
+                        }
+                    })
+                    .get();
+            assertThat(next[0]).containsExactly(4242, 0);
+            assertThat(next[1]).containsExactly(4242, 0);
+            // Outside a request, that instance's connection sees nothing of it: a replica serves, stale.
+            try (Connection b = DriverManager.getConnection(instanceB)) {
+                assertThat(read(b, 42)).containsExactly(0, 1);
+            }
+        } finally {
+            other.shutdownNow();
+        }
+    }
+
+    @Test
+    void requestPositions_refuseTextThatIsNoToken_andEndWithNothingWhenNothingWasCarriedOrWritten() throws Exception {
+        assertThatThrownBy(() -> RequestPositions.begin("rjdbc-lsn:-1/0"))
+                .isInstanceOf(SQLException.class)
+                .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("22023"));
+        assertThat(RequestPositions.end()).as("no request was begun").isNull();
+        RequestPositions.begin("");
+        try (Connection connection = connect()) {
+            read(connection, 43);
+        }
+        assertThat(RequestPositions.end()).isNull();
+    }
+
+    @Test
     void connectionScope_anotherConnectionMayReadFromAReplica() throws Exception {
         try (Connection writer = connect();
                 Connection reader = connect()) {

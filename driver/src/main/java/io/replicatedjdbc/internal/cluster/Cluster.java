@@ -61,6 +61,7 @@ public final class Cluster {
         this.selector = ReplicaSelector.of(config.balance());
         this.election = new PrimaryElection(config.primary());
         this.writes = new Writes(config.primary(), config.primary(), null, 0);
+        committedWrites.source(primarySampler::after);
         this.positions = new ReplicaPositions(config, connector, new ReplicaPositions.NodeListener() {
             @Override
             public void answered(NodeSpec node, boolean inRecovery, long position, int timeline) {

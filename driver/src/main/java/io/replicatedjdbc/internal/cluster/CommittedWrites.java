@@ -36,6 +36,30 @@ public final class CommittedWrites {
     private final AtomicReferenceArray<Fetch> fetches = new AtomicReferenceArray<>(FETCHES);
     private final AtomicInteger next = new AtomicInteger();
 
+    /** Asks the primary's insert position off the caller's thread (the configuration's position sampler). */
+    @FunctionalInterface
+    public interface PositionSource {
+        /** A position answered to a question sent after {@code nanos}, waiting up to {@code waitNanos}; NONE if none. */
+        long after(long nanos, long waitNanos) throws InterruptedException;
+    }
+
+    private volatile PositionSource source;
+
+    /** Where {@link #positionCovering} asks when no remembered answer covers a commit. */
+    public void source(PositionSource positions) {
+        this.source = positions;
+    }
+
+    /**
+     * A position covering every commit that returned before {@code nanos}: a remembered answer, else the source's next
+     * one (waiting up to {@code waitNanos}); NONE when neither came.
+     */
+    public long positionCovering(long nanos, long waitNanos) throws InterruptedException {
+        long position = positionAfter(nanos);
+        PositionSource positions = source;
+        return position != WalPosition.NONE || positions == null ? position : positions.after(nanos, waitNanos);
+    }
+
     /** A write of some connection committed; {@code nanos} was read after the commit returned. */
     public void committed(long nanos) {
         lastCommitNanos.accumulateAndGet(nanos, (current, given) -> given - current > 0 ? given : current);

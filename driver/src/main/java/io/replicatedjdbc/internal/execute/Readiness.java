@@ -10,6 +10,7 @@ import io.replicatedjdbc.internal.route.Cause;
 import io.replicatedjdbc.internal.route.ReadYourWritesGate;
 import io.replicatedjdbc.internal.route.ReadYourWritesPolicy;
 import io.replicatedjdbc.internal.route.Router;
+import io.replicatedjdbc.internal.route.Tokens;
 import io.replicatedjdbc.internal.session.ServerObservation;
 import io.replicatedjdbc.internal.session.ServerSession;
 import java.sql.SQLException;
@@ -279,25 +280,15 @@ public final class Readiness {
         }
     };
 
-    private static final String TOKEN_PREFIX = "rjdbc-lsn:";
-
     /** {@code readYourWritesToken()}: the position a read elsewhere must wait for to see this connection's writes. */
     public String token() throws SQLException {
-        long required = readYourWrites.required(positionsForTokens(), gateNodes);
-        return required == WalPosition.NONE ? null : TOKEN_PREFIX + WalPosition.format(required);
+        return Tokens.format(readYourWrites.required(positionsForTokens(), gateNodes));
     }
 
     /** {@code readYourWrites(token)}: this connection's reads wait for the position another one handed over. */
     public void require(String token) throws SQLException {
         ReadYourWritesPolicy.Positions own = positionsForTokens();
-        if (token == null || !token.startsWith(TOKEN_PREFIX)) {
-            throw Errors.badArgument("Not a read-your-writes token of this driver: " + token);
-        }
-        try {
-            own.require(WalPosition.parse(token.substring(TOKEN_PREFIX.length())));
-        } catch (IllegalArgumentException e) {
-            throw Errors.badArgument("Not a read-your-writes token of this driver: " + token);
-        }
+        own.require(Tokens.parse(token));
     }
 
     private ReadYourWritesPolicy.Positions positionsForTokens() throws SQLException {

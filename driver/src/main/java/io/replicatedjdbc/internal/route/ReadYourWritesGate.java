@@ -149,6 +149,14 @@ public final class ReadYourWritesGate {
             own.fetched(position);
         }
         long required = own.required();
+        RequestContext request = RequestContext.current();
+        if (request != null) {
+            // A request handled on this thread (RequestPositions): what the user's earlier requests wrote, anywhere.
+            long carried = request.required();
+            if (Long.compareUnsigned(carried, required) > 0) {
+                required = carried;
+            }
+        }
         if (own.global() && shared.commits() > 0) {
             long position = positionAfter(shared.lastCommitNanos(), shared, nodes);
             if (Long.compareUnsigned(position, required) > 0) {

@@ -81,6 +81,10 @@ public interface ReadYourWritesPolicy {
             if (global) {
                 shared.committed(nowNanos);
             }
+            RequestContext request = RequestContext.current();
+            if (request != null && shared != null) {
+                request.committed(shared, nowNanos);
+            }
         }
 
         /** Never a pin by itself: the connection checks positions instead. */

@@ -28,6 +28,19 @@ public class ShopService {
         return new Seen(names, List.of(before, after));
     }
 
+    /** A product's stock, and the server (port:standby:pid) that answered: a read-only transaction, on a replica. */
+    public record Stock(int stock, String server) {}
+
+    @Transactional(readOnly = true)
+    public Stock stockOf(String name) {
+        int stock = products.findByNameStartingWith(name).stream()
+                .filter(product -> product.getName().equals(name))
+                .mapToInt(Product::getStock)
+                .findFirst()
+                .orElse(-1);
+        return new Stock(stock, products.servedBy());
+    }
+
     /** A read-write transaction: it runs on the primary. */
     @Transactional
     public Seen restock(String name, int stock) {
