@@ -42,6 +42,39 @@ final class Load {
         Map<String, LongAdder> all() {
             return counters;
         }
+
+        private final Map<String, long[][]> timings = new ConcurrentHashMap<>();
+
+        /** Records one duration of the kind {@code name} (a step of a request), in nanoseconds. */
+        void time(String name, long nanos) {
+            long[][] holder = timings.computeIfAbsent(name, n -> new long[][] {new long[1024], {0}});
+            synchronized (holder) {
+                int n = (int) holder[1][0];
+                if (n == holder[0].length) {
+                    holder[0] = java.util.Arrays.copyOf(holder[0], n * 2);
+                }
+                holder[0][n] = nanos;
+                holder[1][0] = n + 1;
+            }
+        }
+
+        /** The {@code quantile} (0 to 1) of the durations of {@code name}, in milliseconds; NaN when none. */
+        double millis(String name, double quantile) {
+            long[][] holder = timings.get(name);
+            if (holder == null) {
+                return Double.NaN;
+            }
+            long[] sorted;
+            synchronized (holder) {
+                sorted = java.util.Arrays.copyOf(holder[0], (int) holder[1][0]);
+            }
+            if (sorted.length == 0) {
+                return Double.NaN;
+            }
+            java.util.Arrays.sort(sorted);
+            int index = (int) Math.min(sorted.length - 1, Math.ceil(quantile * sorted.length) - 1);
+            return sorted[Math.max(index, 0)] / 1e6;
+        }
     }
 
     record Result(

@@ -156,7 +156,8 @@ final class SideBySide {
                     "read-backs on replicas",
                     "read-your-writes violations",
                     "read-backs",
-                    "client CPU per request, us");
+                    "client CPU per request, us",
+                    "read-back p99 ms");
             Chart chart =
                     new Chart("Mixed workload throughput (90% reads, 10% write + read-back)", "requests per second");
             for (System system : systems) {
@@ -166,7 +167,9 @@ final class SideBySide {
                 long readBacks = 0;
                 long readBacksOnReplicas = 0;
                 long stale = 0;
+                List<Double> readBackP99 = new ArrayList<>();
                 for (Load.Result result : results.get(system)) {
+                    readBackP99.add(result.counts().millis("readBack", 0.99));
                     reads += result.counts().get("read");
                     onReplicas += result.counts().get("readOnReplica");
                     readBacks += result.counts().get("readBack");
@@ -184,7 +187,8 @@ final class SideBySide {
                         percent(readBacksOnReplicas, readBacks),
                         stale,
                         readBacks,
-                        Stats.median(r.cpu()));
+                        Stats.median(r.cpu()),
+                        Stats.median(readBackP99));
                 chart.bar(system.label, r.perSecond(), system.ours);
             }
             for (Map.Entry<System, long[]> entry : work.entrySet()) {
@@ -268,7 +272,9 @@ final class SideBySide {
                     written = rs.getLong(1);
                 }
             }
+            long readBack = java.lang.System.nanoTime();
             read(system, id, counts, written);
+            counts.time("readBack", java.lang.System.nanoTime() - readBack);
         };
     }
 
