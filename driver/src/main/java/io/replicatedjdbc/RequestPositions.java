@@ -53,9 +53,22 @@ public final class RequestPositions {
      */
     public static String end() throws SQLException {
         RequestContext context = RequestContext.close();
-        if (context == null) {
-            return null;
-        }
+        return context == null ? null : tokenOf(context);
+    }
+
+    /**
+     * The token the request on this thread would end with now, leaving the request open: its reads still see what it
+     * began with (a web filter sets its cookie when the response starts, and the response's rendering may still
+     * read). Null when no request is begun, or it needs none.
+     *
+     * @throws SQLException when interrupted while waiting
+     */
+    public static String current() throws SQLException {
+        RequestContext context = RequestContext.current();
+        return context == null ? null : tokenOf(context);
+    }
+
+    private static String tokenOf(RequestContext context) throws SQLException {
         long position = context.required();
         for (Map.Entry<CommittedWrites, Long> commit : context.committed().entrySet()) {
             long covering;
@@ -73,6 +86,11 @@ public final class RequestPositions {
             }
         }
         return Tokens.format(position);
+    }
+
+    /** Ends the request on this thread without a token (one was taken with {@link #current()} already). */
+    public static void discard() {
+        RequestContext.close();
     }
 
     /** Whether a request is begun and not ended on this thread. */

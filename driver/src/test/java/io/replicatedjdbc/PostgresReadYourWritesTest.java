@@ -360,6 +360,19 @@ class PostgresReadYourWritesTest {
                 .isInstanceOf(SQLException.class)
                 .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("22023"));
         assertThat(RequestPositions.end()).as("no request was begun").isNull();
+        assertThat(RequestPositions.current()).isNull();
+        // A token taken while the request is still open (a filter sets its cookie as the response starts).
+        RequestPositions.begin(null);
+        try (Connection connection = connect()) {
+            execute(connection, "UPDATE ryw SET v = v + 1 WHERE id = 44");
+            String now = RequestPositions.current();
+            assertThat(now).startsWith("rjdbc-lsn:");
+            assertThat(RequestPositions.inRequest()).isTrue();
+            assertThat(RequestPositions.current()).as("asked again, the same").isEqualTo(now);
+        } finally {
+            RequestPositions.discard();
+        }
+        assertThat(RequestPositions.inRequest()).isFalse();
         RequestPositions.begin("");
         try (Connection connection = connect()) {
             read(connection, 43);

@@ -129,23 +129,26 @@ public final class ReadYourWritesFilter implements Filter {
         return null;
     }
 
-    /** Sets the cookie once, just before the response is committed, or at the end of the request. */
+    /**
+     * Sets the cookie once, just before the response is committed, or at the end of the request; the request's reads
+     * keep what it began with until the request ends (rendering the response may still read).
+     */
     private final class Response extends HttpServletResponseWrapper {
-        private boolean ended;
+        private boolean cookieSet;
 
         Response(HttpServletResponse response) {
             super(response);
         }
 
-        /** Ends the request's positions and sets the cookie, if the response can still take it. */
+        /** Sets the cookie to the request's position so far, if the response can still take it. */
         private void end() {
-            if (ended) {
+            if (cookieSet) {
                 return;
             }
-            ended = true;
+            cookieSet = true;
             String token;
             try {
-                token = RequestPositions.end();
+                token = RequestPositions.current();
             } catch (SQLException e) {
                 LOG.log(Level.WARNING, "The position of this request's writes is unknown: " + e.getMessage());
                 return;
@@ -162,8 +165,13 @@ public final class ReadYourWritesFilter implements Filter {
             response.addCookie(carrier);
         }
 
+        /** The request ended: the cookie if not set yet, and the request's positions closed. */
         void finish() {
-            end();
+            try {
+                end();
+            } finally {
+                RequestPositions.discard();
+            }
         }
 
         @Override
