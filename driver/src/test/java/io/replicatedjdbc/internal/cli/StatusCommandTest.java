@@ -29,6 +29,15 @@ class StatusCommandTest {
         };
     }
 
+    /** The status output's line of a node ("replica1 "), failing when there is none. */
+    private static String lineOf(String[] result, String prefix) {
+        return result[1]
+                .lines()
+                .filter(line -> line.startsWith(prefix))
+                .findFirst()
+                .orElseThrow();
+    }
+
     @Test
     void aHealthyCluster_showsEachNodesRoleAndPosition_andExitsZero(PostgresCluster cluster) {
         String[] result = run("status", cluster.replicatedUrl());
@@ -71,11 +80,7 @@ class StatusCommandTest {
             // The default maxReplicaLag (30 s) is longer than the command watches (5 s at most).
             String[] result = run("status", cluster.replicatedUrl());
             assertThat(result[0]).isEqualTo("0");
-            String replica1 = result[1]
-                    .lines()
-                    .filter(line -> line.startsWith("replica1 "))
-                    .findFirst()
-                    .orElseThrow();
+            String replica1 = lineOf(result, "replica1 ");
             assertThat(replica1)
                     .contains("takes reads for now")
                     .contains("shorter than maxReplicaLag=30000ms: not judged further")
@@ -95,17 +100,9 @@ class StatusCommandTest {
             cluster.query(0, "INSERT INTO status_lag VALUES (1)");
             String[] result = run("status", cluster.replicatedUrl("maxReplicaLag=1s"));
             assertThat(result[0]).isEqualTo("0");
-            String replica1 = result[1]
-                    .lines()
-                    .filter(line -> line.startsWith("replica1 "))
-                    .findFirst()
-                    .orElseThrow();
+            String replica1 = lineOf(result, "replica1 ");
             assertThat(replica1).contains("too far behind, takes no reads").contains("(maxReplicaLag=1000ms)");
-            String replica2 = result[1]
-                    .lines()
-                    .filter(line -> line.startsWith("replica2 "))
-                    .findFirst()
-                    .orElseThrow();
+            String replica2 = lineOf(result, "replica2 ");
             assertThat(replica2).contains("takes reads");
         } finally {
             cluster.resumeReplay(1);
@@ -119,11 +116,7 @@ class StatusCommandTest {
         try {
             String[] result = run("status", cluster.replicatedUrl());
             assertThat(result[0]).isEqualTo("0");
-            String replica2 = result[1]
-                    .lines()
-                    .filter(line -> line.startsWith("replica2 "))
-                    .findFirst()
-                    .orElseThrow();
+            String replica2 = lineOf(result, "replica2 ");
             assertThat(replica2)
                     .contains("UNREACHABLE")
                     .contains("timed out: connectTimeout 1 s (replicaConnectTimeout");
