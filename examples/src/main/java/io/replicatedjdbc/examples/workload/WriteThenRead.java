@@ -1,6 +1,8 @@
 package io.replicatedjdbc.examples.workload;
 
+import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Paths;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -116,7 +118,7 @@ public final class WriteThenRead {
                     }
                 }
             }
-            long before = ticks(pids);
+            Map<Integer, Long> before = ticks(pids);
             long end = System.nanoTime() + millis * 1_000_000L;
             while (System.nanoTime() < end) {
                 statement
@@ -124,19 +126,34 @@ public final class WriteThenRead {
                         .close();
                 Thread.sleep(5);
             }
-            // Linux clock ticks are 10 ms.
-            return (ticks(pids) - before) * 10.0 / (millis / 1000.0);
+            // Linux clock ticks are 10 ms. Only backends alive at both ends count: a monitor of an earlier
+            // configuration may stop meanwhile (it lingers 2 s after its last connection).
+            Map<Integer, Long> after = ticks(pids);
+            long used = 0;
+            for (Map.Entry<Integer, Long> entry : after.entrySet()) {
+                Long start = before.get(entry.getKey());
+                if (start != null) {
+                    used += entry.getValue() - start;
+                }
+            }
+            return used * 10.0 / (millis / 1000.0);
         }
     }
 
-    private static long ticks(List<Integer> pids) throws Exception {
-        long total = 0;
+    /** CPU ticks (user and system) of each process still running, by pid. */
+    private static Map<Integer, Long> ticks(List<Integer> pids) throws IOException {
+        Map<Integer, Long> ticks = new LinkedHashMap<>();
         for (int pid : pids) {
-            String stat = new String(Files.readAllBytes(Paths.get("/proc/" + pid + "/stat")));
+            String stat;
+            try {
+                stat = new String(Files.readAllBytes(Paths.get("/proc/" + pid + "/stat")));
+            } catch (NoSuchFileException ended) {
+                continue;
+            }
             String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            total += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+            ticks.put(pid, Long.parseLong(fields[11]) + Long.parseLong(fields[12]));
         }
-        return total;
+        return ticks;
     }
 
     public static void main(String[] args) throws Exception {
