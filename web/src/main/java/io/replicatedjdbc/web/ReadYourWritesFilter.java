@@ -26,8 +26,9 @@ import java.util.logging.Logger;
  * writes are replayed; the position of its own writes goes back in the same cookie. No application code: the filter
  * wraps each request in {@link RequestPositions#begin} and {@link RequestPositions#end}.
  *
- * <p>The cookie is set when the response is about to be committed (its body first written, or the request ends): the
- * writes a request commits after it began sending its body are not covered. Its value is signed with the secret every
+ * <p>The cookie is set when the response is about to be committed (its body first written, or the request ends), and
+ * only when the request wrote: the writes a request commits after it began sending its body are not covered, and a
+ * cookie runs out {@code maxAgeSeconds} after the write that set it. Its value is signed with the secret every
  * instance shares ({@link SignedToken}) and lasts {@code maxAgeSeconds}: long enough for a replica to catch up.
  *
  * <p>In a servlet container: declare it with the init parameter {@code secret} (and optionally {@code cookie},
@@ -96,8 +97,9 @@ public final class ReadYourWritesFilter implements Filter {
             return;
         }
         HttpServletRequest http = (HttpServletRequest) request;
+        String carried = carried(http);
         try {
-            RequestPositions.begin(carried(http));
+            RequestPositions.begin(carried);
         } catch (SQLException e) {
             // signed by us, so a token of this driver: only a change of format between versions gets here
             LOG.log(Level.FINE, "A read-your-writes cookie not understood: " + e.getMessage());
@@ -107,7 +109,7 @@ public final class ReadYourWritesFilter implements Filter {
                 throw new ServletException(impossible);
             }
         }
-        Response wrapped = new Response((HttpServletResponse) response);
+        Response wrapped = new Response((HttpServletResponse) response, carried);
         try {
             chain.doFilter(request, wrapped);
         } finally {
@@ -135,9 +137,12 @@ public final class ReadYourWritesFilter implements Filter {
      */
     private final class Response extends HttpServletResponseWrapper {
         private boolean cookieSet;
+        /** The token the request began with: handed on unchanged, its cookie is left to run out as it was set. */
+        private final String carried;
 
-        Response(HttpServletResponse response) {
+        Response(HttpServletResponse response, String carried) {
             super(response);
+            this.carried = carried;
         }
 
         /** Sets the cookie to the request's position so far, if the response can still take it. */
@@ -154,7 +159,9 @@ public final class ReadYourWritesFilter implements Filter {
                 return;
             }
             HttpServletResponse response = (HttpServletResponse) getResponse();
-            if (token == null || response.isCommitted()) {
+            // Nothing new to carry (the request wrote nothing): the client keeps the cookie it has, which runs out
+            // maxAgeSeconds after the write that set it, however many requests that only read come after it.
+            if (token == null || token.equals(carried) || response.isCommitted()) {
                 return;
             }
             Cookie carrier =
