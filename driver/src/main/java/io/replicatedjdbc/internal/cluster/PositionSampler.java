@@ -30,7 +30,9 @@ public final class PositionSampler {
     /** The application_name of the samplers' connections, so that operators (and tests) can tell them apart. */
     public static final String NAME = "replicated-jdbc position sampler";
 
-    static final String INSERT_POSITION = "SELECT pg_catalog.pg_current_wal_insert_lsn()";
+    /** The primary's insert position, which covers every commit that returned before it was asked. */
+    public static final String INSERT_POSITION = "SELECT pg_catalog.pg_current_wal_insert_lsn()";
+
     static final String REPLAY_POSITION = "SELECT pg_catalog.pg_last_wal_replay_lsn()";
 
     /** Without a question for this long, the thread ends and its connection closes. */
@@ -70,7 +72,6 @@ public final class PositionSampler {
     private long failedAt;
     private Thread thread;
     private boolean closed;
-    private long questions;
 
     private PositionSampler(String query, Supplier<NodeSpec> node, Opener opener, Listener listener) {
         this.query = query;
@@ -124,16 +125,6 @@ public final class PositionSampler {
         }
     }
 
-    /** How many questions the sampler has sent, for measurements. */
-    public long questions() {
-        lock.lock();
-        try {
-            return questions;
-        } finally {
-            lock.unlock();
-        }
-    }
-
     /** Whether its thread runs now, for tests. */
     boolean running() {
         lock.lock();
@@ -176,7 +167,6 @@ public final class PositionSampler {
                 }
                 demand.awaitNanos(IDLE_NANOS);
             }
-            questions++;
             return true;
         } finally {
             lock.unlock();

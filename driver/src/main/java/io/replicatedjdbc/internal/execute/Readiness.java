@@ -28,8 +28,6 @@ import java.util.logging.Logger;
 public final class Readiness {
 
     private static final Logger LOG = Logger.getLogger("io.replicatedjdbc");
-    private static final String INSERT_POSITION = "SELECT pg_catalog.pg_current_wal_insert_lsn()";
-    private static final String REPLAY_POSITION = "SELECT pg_catalog.pg_last_wal_replay_lsn()";
 
     private final Cluster cluster;
     private final Router router;
@@ -202,7 +200,7 @@ public final class Readiness {
             }
             try {
                 return WalPosition.parse(
-                        ServerObservation.queryOutsideTransaction(primary.connection, INSERT_POSITION));
+                        ServerObservation.queryOutsideTransaction(primary.connection, PositionSampler.INSERT_POSITION));
             } catch (SQLException e) {
                 if (PhysicalConnections.isConnectionFailure(e, primary) || "57P01".equals(e.getSQLState())) {
                     // The primary went down: its position cannot be had; the replicas are all there is to read from.
@@ -212,10 +210,10 @@ public final class Readiness {
             }
         }
 
+        /** (Not asked: replicas are sampled, {@link #samplesReplicas()}; the bound one's sampler answers.) */
         @Override
         public long replicaReplayPosition() throws SQLException {
-            return WalPosition.parse(
-                    ServerObservation.queryOutsideTransaction(nodes.currentReplica().connection, REPLAY_POSITION));
+            return sampledReplayPosition(boundReplica(), System.nanoTime());
         }
 
         @Override
