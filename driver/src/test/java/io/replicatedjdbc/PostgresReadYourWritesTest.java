@@ -381,6 +381,74 @@ class PostgresReadYourWritesTest {
     }
 
     @Test
+    void clusterScope_underConcurrentWritesOutsideTheDriver_everyReadSeesWhatWasCommittedBeforeItBegan()
+            throws Exception {
+        java.util.concurrent.atomic.AtomicLong committed = new java.util.concurrent.atomic.AtomicLong(
+                Long.parseLong(cluster.query(0, "SELECT v FROM ryw WHERE id = 45")));
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicLong onReplicas = new java.util.concurrent.atomic.AtomicLong();
+        java.util.concurrent.atomic.AtomicLong reads = new java.util.concurrent.atomic.AtomicLong();
+        java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(5);
+        try {
+            // Another process writes all the time: plain PgJDBC, each value recorded once its commit returned.
+            java.util.concurrent.Future<?> writer = threads.submit(() -> {
+                try (Connection plain = cluster.connect(0);
+                        java.sql.PreparedStatement update =
+                                plain.prepareStatement("UPDATE ryw SET v = v + 1 WHERE id = 45 RETURNING v")) {
+                    while (!stop.get()) {
+                        try (ResultSet rs = update.executeQuery()) {
+                            rs.next();
+                            committed.set(rs.getLong(1));
+                        }
+                    }
+                }
+                return null;
+            });
+            List<java.util.concurrent.Future<?>> readers = new ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                boolean inTransactions = t % 2 == 1;
+                readers.add(threads.submit(() -> {
+                    try (Connection connection = connect("readYourWritesScope=cluster", "readYourWritesWait=5ms")) {
+                        long end = System.nanoTime() + 2_000_000_000L;
+                        while (System.nanoTime() < end) {
+                            long before = committed.get();
+                            if (inTransactions) {
+                                connection.setReadOnly(true);
+                                connection.setAutoCommit(false);
+                            }
+                            long[] seen = read(connection, 45);
+                            if (inTransactions) {
+                                connection.commit();
+                                connection.setAutoCommit(true);
+                                connection.setReadOnly(false);
+                            }
+                            assertThat(seen[0])
+                                    .as("a read began after %d was committed", before)
+                                    .isGreaterThanOrEqualTo(before);
+                            reads.incrementAndGet();
+                            onReplicas.addAndGet(seen[1]);
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (java.util.concurrent.Future<?> reader : readers) {
+                reader.get();
+            }
+            stop.set(true);
+            writer.get();
+        } finally {
+            stop.set(true);
+            threads.shutdownNow();
+        }
+        System.out.printf(
+                "Cluster scope under concurrent writes: %d reads, %d on replicas%n", reads.get(), onReplicas.get());
+        assertThat(onReplicas.get())
+                .as("reads that replicas served (the rule is tested there)")
+                .isPositive();
+    }
+
+    @Test
     void connectionScope_anotherConnectionMayReadFromAReplica() throws Exception {
         try (Connection writer = connect();
                 Connection reader = connect()) {
