@@ -155,6 +155,15 @@ public class ReplicatedDataSource implements DataSource, Serializable, Reference
         return properties.getProperty("readYourWritesScope");
     }
 
+    /** Sets {@code readYourWritesTables}: see {@link ReplicatedProperty}. */
+    public void setReadYourWritesTables(String value) {
+        setOption("readYourWritesTables", value);
+    }
+
+    public String getReadYourWritesTables() {
+        return properties.getProperty("readYourWritesTables");
+    }
+
     /** Sets {@code readYourWritesWait}: see {@link ReplicatedProperty}. */
     public void setReadYourWritesWait(String value) {
         setOption("readYourWritesWait", value);

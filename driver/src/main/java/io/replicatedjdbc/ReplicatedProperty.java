@@ -176,6 +176,18 @@ public enum ReplicatedProperty {
             "global",
             "cluster"),
 
+    /** Whether a read waits only for the writes that changed the tables it reads. */
+    READ_YOUR_WRITES_TABLES(
+            "readYourWritesTables",
+            "false",
+            "With readYourWrites=lsn on PostgreSQL: true makes a read wait only for the writes that changed the tables "
+                    + "it reads, in connection and global scope (JSqlParser finds the tables; the primary's catalog must "
+                    + "show that nothing behind them, such as a view, trigger, rule, cascading foreign key, inheritance "
+                    + "or a function of the user's, reaches further; anything not proven counts as every table). false "
+                    + "waits for every write.",
+            "false",
+            "true"),
+
     /** How long a read may wait for a replica to catch up. */
     READ_YOUR_WRITES_WAIT(
             "readYourWritesWait",

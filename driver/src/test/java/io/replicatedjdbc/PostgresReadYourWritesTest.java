@@ -449,6 +449,58 @@ class PostgresReadYourWritesTest {
     }
 
     @Test
+    void aReplicaThatDies_whileReadsWaitForItToReplayTheirWrites_costsNoReadAndNoStaleValue() throws Exception {
+        AtomicInteger reads = new AtomicInteger();
+        AtomicInteger stale = new AtomicInteger();
+        List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        ExecutorService threads = Executors.newFixedThreadPool(4);
+        cluster.pauseReplayEverywhere();
+        try {
+            List<Future<?>> workers = new ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                int id = 50 + t;
+                workers.add(threads.submit(() -> {
+                    // Each read-back waits up to 300 ms for its replica's sampler to see the write replayed: most of
+                    // the time a read is inside that wait, where the replica dies.
+                    try (Connection connection = connect("readYourWritesWait=300ms", "ApplicationName=ryw-dies")) {
+                        while (!stop.get()) {
+                            long written;
+                            try (Statement statement = connection.createStatement();
+                                    ResultSet rs = statement.executeQuery(
+                                            "UPDATE ryw SET v = v + 1 WHERE id = " + id + " RETURNING v")) {
+                                rs.next();
+                                written = rs.getLong(1);
+                            }
+                            if (read(connection, id)[0] < written) {
+                                stale.incrementAndGet();
+                            }
+                            reads.incrementAndGet();
+                        }
+                    } catch (Throwable e) {
+                        failures.add(e);
+                    }
+                    return null;
+                }));
+            }
+            Thread.sleep(700);
+            cluster.stopNode(2, PostgresCluster.StopMode.IMMEDIATE);
+            Thread.sleep(1_500);
+            stop.set(true);
+            for (Future<?> worker : workers) {
+                worker.get(60, TimeUnit.SECONDS);
+            }
+        } finally {
+            stop.set(true);
+            threads.shutdownNow();
+            cluster.startNode(2);
+        }
+        assertThat(failures).isEmpty();
+        assertThat(stale.get()).isZero();
+        assertThat(reads.get()).as("read-backs made across the replica's death").isGreaterThan(4);
+    }
+
+    @Test
     void connectionScope_anotherConnectionMayReadFromAReplica() throws Exception {
         try (Connection writer = connect();
                 Connection reader = connect()) {
@@ -555,27 +607,7 @@ class PostgresReadYourWritesTest {
         try (Connection reader = connect()) {
             read(reader, 9);
             cluster.pauseReplayEverywhere();
-            Process writer = new ProcessBuilder(
-                            Paths.get(System.getProperty("java.home"), "bin", "java")
-                                    .toString(),
-                            "-cp",
-                            System.getProperty("java.class.path"),
-                            TokenWriter.class.getName(),
-                            cluster.replicatedUrl(),
-                            "9",
-                            "777")
-                    .redirectErrorStream(true)
-                    .start();
-            String token;
-            try (BufferedReader output =
-                    new BufferedReader(new InputStreamReader(writer.getInputStream(), StandardCharsets.UTF_8))) {
-                token = output.lines()
-                        .filter(line -> line.startsWith("rjdbc-lsn:"))
-                        .findFirst()
-                        .orElse(null);
-            }
-            assertThat(writer.waitFor(60, TimeUnit.SECONDS)).isTrue();
-            assertThat(writer.exitValue()).isZero();
+            String token = otherJvmWrites(9, 777);
             assertThat(token).isNotNull();
             assertThat(read(reader, 9)[0])
                     .as("without the token, a replica answers: stale")
@@ -583,6 +615,49 @@ class PostgresReadYourWritesTest {
             reader.unwrap(ReplicatedConnection.class).readYourWrites(token);
             assertThat(read(reader, 9)[0]).isEqualTo(777);
         }
+    }
+
+    @Test
+    void clusterScope_seesWhatAnotherJvmCommittedThroughTheDriver_withoutAToken() throws Exception {
+        try (Connection linearizable = connect("readYourWritesScope=cluster", "ApplicationName=ryw-two-jvms");
+                Connection own = connect("ApplicationName=ryw-two-jvms-contrast")) {
+            read(linearizable, 41);
+            read(own, 41);
+            cluster.pauseReplayEverywhere();
+            otherJvmWrites(41, 4141);
+            assertThat(read(own, 41))
+                    .as("connection scope: the other JVM's write is not this connection's, a replica answers")
+                    .containsExactly(0, 1);
+            assertThat(read(linearizable, 41))
+                    .as("cluster scope: committed before the read began, so seen")
+                    .containsExactly(4141, 0);
+        }
+    }
+
+    /** Sets the row's value through the driver in another JVM ({@link TokenWriter}); returns the token it printed. */
+    private String otherJvmWrites(int id, long value) throws Exception {
+        Process writer = new ProcessBuilder(
+                        Paths.get(System.getProperty("java.home"), "bin", "java")
+                                .toString(),
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        TokenWriter.class.getName(),
+                        cluster.replicatedUrl(),
+                        String.valueOf(id),
+                        String.valueOf(value))
+                .redirectErrorStream(true)
+                .start();
+        String token;
+        try (BufferedReader output =
+                new BufferedReader(new InputStreamReader(writer.getInputStream(), StandardCharsets.UTF_8))) {
+            token = output.lines()
+                    .filter(line -> line.startsWith("rjdbc-lsn:"))
+                    .findFirst()
+                    .orElse(null);
+        }
+        assertThat(writer.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(writer.exitValue()).isZero();
+        return token;
     }
 
     /** The other JVM of {@link #token_carriesTheWritesToAnotherJvm}: writes, prints its token. */

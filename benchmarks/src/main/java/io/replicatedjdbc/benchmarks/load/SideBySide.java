@@ -162,19 +162,10 @@ final class SideBySide {
                     new Chart("Mixed workload throughput (90% reads, 10% write + read-back)", "requests per second");
             for (System system : systems) {
                 Load.Rounds r = Load.Rounds.of(results.get(system));
-                long reads = 0;
-                long onReplicas = 0;
-                long readBacks = 0;
-                long readBacksOnReplicas = 0;
-                long stale = 0;
+                Tally tally = Tally.of(results.get(system));
                 List<Double> readBackP99 = new ArrayList<>();
                 for (Load.Result result : results.get(system)) {
                     readBackP99.add(result.counts().millis("readBack", 0.99));
-                    reads += result.counts().get("read");
-                    onReplicas += result.counts().get("readOnReplica");
-                    readBacks += result.counts().get("readBack");
-                    readBacksOnReplicas += result.counts().get("readBackOnReplica");
-                    stale += result.counts().get("stale");
                 }
                 table.row(
                         system.label,
@@ -183,10 +174,10 @@ final class SideBySide {
                         Stats.max(r.perSecond()),
                         Stats.median(r.p50()),
                         Stats.median(r.p99()),
-                        percent(onReplicas, reads),
-                        percent(readBacksOnReplicas, readBacks),
-                        stale,
-                        readBacks,
+                        tally.readsOnReplicas(),
+                        tally.readBacksOnReplicasShare(),
+                        tally.stale(),
+                        tally.readBacks(),
                         Stats.median(r.cpu()),
                         Stats.median(readBackP99));
                 chart.bar(system.label, r.perSecond(), system.ours);
@@ -246,7 +237,7 @@ final class SideBySide {
         }
     }
 
-    private static String percent(long part, long whole) {
+    static String percent(long part, long whole) {
         return whole == 0 ? "" : String.format("%.1f%%", 100.0 * part / whole);
     }
 
@@ -279,12 +270,21 @@ final class SideBySide {
     }
 
     private static void read(System system, int id, Load.Counts counts, long mustSee) throws SQLException {
-        try (Connection connection = system.reads.getConnection()) {
-            if (system.readOnlyForReads) {
+        readRow(system.reads, "mix_data", id, counts, mustSee, system.readOnlyForReads);
+    }
+
+    /**
+     * Reads one row of {@code table} on a newly borrowed connection and counts where it ran; {@code mustSee} >= 0 makes
+     * it a read-back, stale when it returns less.
+     */
+    static void readRow(DataSource pool, String table, int id, Load.Counts counts, long mustSee, boolean readOnly)
+            throws SQLException {
+        try (Connection connection = pool.getConnection()) {
+            if (readOnly) {
                 connection.setReadOnly(true);
             }
             try (PreparedStatement select =
-                    connection.prepareStatement("SELECT v, pg_is_in_recovery() FROM mix_data WHERE id = ?")) {
+                    connection.prepareStatement("SELECT v, pg_is_in_recovery() FROM " + table + " WHERE id = ?")) {
                 select.setInt(1, id);
                 try (ResultSet rs = select.executeQuery()) {
                     rs.next();
@@ -304,10 +304,37 @@ final class SideBySide {
                     }
                 }
             } finally {
-                if (system.readOnlyForReads) {
+                if (readOnly) {
                     connection.setReadOnly(false);
                 }
             }
+        }
+    }
+
+    /** What the rounds of one system counted: reads, read-backs, where they ran, and the stale ones. */
+    record Tally(long reads, long onReplicas, long readBacks, long readBacksOnReplicas, long stale) {
+        static Tally of(List<Load.Result> results) {
+            long reads = 0;
+            long onReplicas = 0;
+            long readBacks = 0;
+            long readBacksOnReplicas = 0;
+            long stale = 0;
+            for (Load.Result result : results) {
+                reads += result.counts().get("read");
+                onReplicas += result.counts().get("readOnReplica");
+                readBacks += result.counts().get("readBack");
+                readBacksOnReplicas += result.counts().get("readBackOnReplica");
+                stale += result.counts().get("stale");
+            }
+            return new Tally(reads, onReplicas, readBacks, readBacksOnReplicas, stale);
+        }
+
+        String readsOnReplicas() {
+            return percent(onReplicas, reads);
+        }
+
+        String readBacksOnReplicasShare() {
+            return percent(readBacksOnReplicas, readBacks);
         }
     }
 }

@@ -18,7 +18,7 @@ import java.util.List;
  * TPC-B-like mix. Writes one CSV and one JSON file per scenario, PNG charts and {@code summary.md}.
  *
  * <p>Arguments: {@code --out DIR}, {@code --full} (the default) or {@code --smoke} (every scenario for a moment),
- * {@code --only overhead,classifier,scaling,mix,tpcb,connections,clients}, and {@code --primary URL --replica URL --replica URL} to
+ * {@code --only overhead,classifier,scaling,mix,tables,tpcb,connections,clients}, and {@code --primary URL --replica URL --replica URL} to
  * run against servers elsewhere (PgJDBC URLs with credentials; no CPU budgets are set then).
  */
 public final class Suite {
@@ -31,7 +31,7 @@ public final class Suite {
         Path out = Paths.get("benchmarks/results");
         Settings settings = Settings.fullRun();
         List<String> external = new ArrayList<>();
-        String only = "overhead,classifier,scaling,mix,tpcb,connections,clients,front";
+        String only = "overhead,classifier,scaling,mix,tables,tpcb,connections,clients,front";
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--out" -> out = Paths.get(args[++i]);
@@ -61,6 +61,7 @@ public final class Suite {
                 Overhead.createTable(primary);
                 ReadScaling.createTable(primary, settings.scanRows());
                 SideBySide.createTable(primary);
+                TableScopes.createTable(primary);
                 TpcB.createTables(primary);
             }
             nodes.awaitReplicas();
@@ -103,6 +104,10 @@ public final class Suite {
                 if (only.contains("mix")) {
                     log("side by side");
                     tables.add(SideBySide.run(nodes, settings, budgetText, charts));
+                }
+                if (only.contains("tables")) {
+                    log("read-your-writes by table");
+                    tables.add(TableScopes.run(nodes, settings, budgetText));
                 }
                 if (only.contains("tpcb")) {
                     log("TPC-B-like");

@@ -25,7 +25,7 @@ class SuiteSmokeTest {
                 out,
                 Settings.smokeRun(),
                 List.of(),
-                List.of("overhead", "classifier", "scaling", "mix", "tpcb", "connections"));
+                List.of("overhead", "classifier", "scaling", "mix", "tables", "tpcb", "connections"));
 
         assertThat(tables)
                 .extracting(t -> t.name)
@@ -34,6 +34,7 @@ class SuiteSmokeTest {
                         "standby_scan_cost",
                         "read_scaling",
                         "side_by_side",
+                        "table_scopes",
                         "tpcb",
                         "classifier",
                         "connections");
@@ -60,6 +61,16 @@ class SuiteSmokeTest {
                 .findFirst()
                 .orElseThrow();
         assertThat(ours.get("read-your-writes violations")).isEqualTo(0L);
+        Table byTable = tables.stream()
+                .filter(t -> t.name.equals("table_scopes"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(byTable.rows).hasSize(8);
+        for (Map<String, Object> row : byTable.rows) {
+            assertThat(row.get("read-your-writes violations"))
+                    .as(row.get("workload and options").toString())
+                    .isEqualTo(0L);
+        }
         // Every pool's backends were counted where they are: plain PgJDBC's all on the primary.
         Table connections = tables.stream()
                 .filter(t -> t.name.equals("connections"))

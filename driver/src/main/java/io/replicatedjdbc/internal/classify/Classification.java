@@ -37,6 +37,8 @@ public final class Classification {
     private final boolean changesSession;
     private final boolean changesSchema;
     private final List<String> relations;
+    /** What JSqlParser found the statement to read or change; null when it could not tell (every table). */
+    private final TouchedTables tables;
     /** Whether the statement names pg_backend_pid(): 0 not yet asked, 1 no, 2 yes; asked once per classification. */
     private volatile byte namesBackendProcess;
     /**
@@ -88,7 +90,8 @@ public final class Classification {
                 sessionReset,
                 changesSession,
                 changesSchema,
-                Collections.emptyList());
+                Collections.emptyList(),
+                null);
     }
 
     private Classification(
@@ -102,8 +105,10 @@ public final class Classification {
             SessionReset sessionReset,
             boolean changesSession,
             boolean changesSchema,
-            List<String> relations) {
+            List<String> relations,
+            TouchedTables tables) {
         this.relations = relations;
+        this.tables = tables;
         this.route = route;
         this.write = write;
         this.txEffect = txEffect;
@@ -181,7 +186,8 @@ public final class Classification {
                 sessionReset,
                 true,
                 changesSchema,
-                relations);
+                relations,
+                tables);
     }
 
     /** This statement, marked as one that may create, change or drop functions (DDL, or code that may run DDL). */
@@ -200,7 +206,8 @@ public final class Classification {
                 sessionReset,
                 changesSession,
                 true,
-                relations);
+                relations,
+                tables);
     }
 
     /** Whether running this statement may change which functions exist or how volatile they are. */
@@ -265,7 +272,8 @@ public final class Classification {
                 sessionReset,
                 changesSession,
                 changesSchema,
-                relations);
+                relations,
+                tables);
     }
 
     /** This read, with the user functions it calls, to be checked for volatility where a database can answer. */
@@ -284,7 +292,8 @@ public final class Classification {
                 sessionReset,
                 changesSession,
                 changesSchema,
-                relations);
+                relations,
+                tables);
     }
 
     /** This read, with the relations it names, to be checked for views that call functions which may write. */
@@ -303,7 +312,8 @@ public final class Classification {
                 sessionReset,
                 changesSession,
                 changesSchema,
-                Collections.unmodifiableList(new ArrayList<>(names)));
+                Collections.unmodifiableList(new ArrayList<>(names)),
+                tables);
     }
 
     /**
@@ -312,6 +322,31 @@ public final class Classification {
      */
     public List<String> relations() {
         return relations;
+    }
+
+    /** This statement, with what it reads (a read) or changes (a write); null when that is not known. */
+    Classification withTables(TouchedTables touched) {
+        return new Classification(
+                route,
+                write,
+                txEffect,
+                reason,
+                replicaHint,
+                pinsSession,
+                functions,
+                sessionReset,
+                changesSession,
+                changesSchema,
+                relations,
+                touched);
+    }
+
+    /**
+     * What the statement reads (a read) or changes (a write), as JSqlParser found it; null when it could not tell, which
+     * counts as every table.
+     */
+    public TouchedTables tables() {
+        return tables;
     }
 
     /** Whether the database must be asked before this read may run on a replica (functions or relations to resolve). */

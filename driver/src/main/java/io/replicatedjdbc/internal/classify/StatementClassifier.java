@@ -9,7 +9,6 @@ import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import net.sf.jsqlparser.statement.Statement;
 import net.sf.jsqlparser.statement.Statements;
 
 /**
@@ -195,14 +194,24 @@ public final class StatementClassifier implements SqlClassifier {
 
     private final Dialect dialect;
     private final FunctionRules functions;
+    private final boolean tableScoped;
 
     public StatementClassifier(Dialect dialect) {
         this(dialect, new FunctionRules(dialect, Collections.emptySet(), Collections.emptySet()));
     }
 
     public StatementClassifier(Dialect dialect, FunctionRules functions) {
+        this(dialect, functions, false);
+    }
+
+    /**
+     * {@code tableScoped}: also find what each statement reads or changes ({@link Classification#tables()}), for
+     * {@code readYourWritesTables}; writes are then parsed too (once per statement shape, as reads are).
+     */
+    public StatementClassifier(Dialect dialect, FunctionRules functions, boolean tableScoped) {
         this.dialect = dialect;
         this.functions = functions;
+        this.tableScoped = tableScoped && dialect == Dialect.POSTGRESQL;
     }
 
     /** The classifier's dialect: the one its input is lexed and fingerprinted in. */
@@ -224,6 +233,11 @@ public final class StatementClassifier implements SqlClassifier {
             if (result.route() == Route.REPLICA && dialect == Dialect.POSTGRESQL) {
                 List<Token> query = queryTokens(lexed.tokens);
                 result = result.withFunctions(calledFunctions(query)).withRelations(namedRelations(query));
+            }
+        } else if (tableScoped && result.isWrite() && !result.changesSchema() && !result.pinsSession()) {
+            ReadChecker.Walk walk = walk(sql, lexed.tokens);
+            if (walk != null) {
+                result = result.withTables(walk.asWrite());
             }
         }
         return applyHints(result, lexed.comments);
@@ -674,26 +688,33 @@ public final class StatementClassifier implements SqlClassifier {
      * deeply nested statements (where its cost explodes) are left to the token scan, which already decided.
      */
     private Classification confirmWithParser(String sql, List<Token> tokens, Classification byTokens) {
-        if (sql.length() > MAX_PARSE_LENGTH || maxDepth(tokens) > MAX_PARSE_DEPTH) {
+        ReadChecker.Walk walk = walk(sql, tokens);
+        if (walk == null) {
+            // Not parseable by JSqlParser (a PostgreSQL-only construct), too slow to parse, or a tree the walk does not
+            // support: the token scan decides.
             return byTokens;
+        }
+        if (walk.writeReason != null) {
+            Classification write = Classification.write(walk.writeReason);
+            return tableScoped ? write.withTables(walk.asWrite()) : write;
+        }
+        return tableScoped && dialect == Dialect.POSTGRESQL ? byTokens.withTables(walk.asRead()) : byTokens;
+    }
+
+    /** JSqlParser's walk of the statement string, or null when it cannot parse it in time or walk the tree. */
+    private ReadChecker.Walk walk(String sql, List<Token> tokens) {
+        if (sql.length() > MAX_PARSE_LENGTH || maxDepth(tokens) > MAX_PARSE_DEPTH) {
+            return null;
         }
         Statements statements = ParserGuard.parse(sql, dialect == Dialect.SQLITE);
         if (statements == null) {
-            // Not parseable by JSqlParser (a PostgreSQL-only construct), or too slow to parse: the token scan decides.
-            return byTokens;
+            return null;
         }
         try {
-            for (Statement statement : statements) {
-                String reason = ReadChecker.writeReason(statement, functions);
-                if (reason != null) {
-                    return Classification.write(reason);
-                }
-            }
+            return ReadChecker.walk(statements, functions);
         } catch (RuntimeException e) {
-            // The walk does not support every kind of tree node: the token scan already decided.
-            return byTokens;
+            return null;
         }
-        return byTokens;
     }
 
     /**

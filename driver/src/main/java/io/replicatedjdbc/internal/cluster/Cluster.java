@@ -46,6 +46,7 @@ public final class Cluster {
     private final SqlClassifier classifier;
     private final NodeConnector connector = new NodeConnector();
     private final FunctionVolatility volatility;
+    private final TableCatalog tables = new TableCatalog();
     private final ReplicaPositions positions;
     private final CommittedWrites committedWrites = new CommittedWrites();
     private final ReadYourWritesStatistics readYourWrites = new ReadYourWritesStatistics();
@@ -110,7 +111,8 @@ public final class Cluster {
         });
         this.statistics = new ConfigurationStatistics(config, this);
         FunctionRules rules = new FunctionRules(config.dialect(), config.writeFunctions(), config.readFunctions());
-        this.classifier = new CachingClassifier(new StatementClassifier(config.dialect(), rules));
+        this.classifier =
+                new CachingClassifier(new StatementClassifier(config.dialect(), rules, config.readYourWritesTables()));
         this.volatility = new FunctionVolatility(classifier);
     }
 
@@ -256,6 +258,11 @@ public final class Cluster {
 
     public SqlClassifier classifier() {
         return classifier;
+    }
+
+    /** What the primary's catalog says of the tables statements touch (readYourWritesTables). */
+    public TableCatalog tables() {
+        return tables;
     }
 
     /** PostgreSQL user-function volatility, looked up once per name for this cluster. */

@@ -1,5 +1,7 @@
 package io.replicatedjdbc.internal.cluster;
 
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
@@ -30,6 +32,16 @@ public final class CommittedWrites {
     }
 
     private final AtomicLong commits = new AtomicLong();
+
+    /** Tables whose commits are timed apart; the commits of any table past that count for every table. */
+    static final int TABLES = 1024;
+
+    /** Per table (readYourWritesTables): when the latest commit that changed it returned. */
+    private final ConcurrentHashMap<String, AtomicLong> byTable = new ConcurrentHashMap<>();
+    /** Commits that may have changed any table, and when the latest returned. */
+    private final AtomicLong unscopedCommits = new AtomicLong();
+
+    private final AtomicLong lastUnscopedCommitNanos = new AtomicLong();
     /** When the latest commit counted returned; meaningful once {@link #commits} is above zero. */
     private final AtomicLong lastCommitNanos = new AtomicLong();
 
@@ -62,8 +74,54 @@ public final class CommittedWrites {
 
     /** A write of some connection committed; {@code nanos} was read after the commit returned. */
     public void committed(long nanos) {
-        lastCommitNanos.accumulateAndGet(nanos, (current, given) -> given - current > 0 ? given : current);
+        committed(nanos, null);
+    }
+
+    /**
+     * A write of some connection that changed only {@code tables} (null: any table) committed; {@code nanos} was read
+     * after the commit returned.
+     */
+    public void committed(long nanos, List<String> tables) {
+        if (tables != null && byTable.size() + tables.size() > TABLES) {
+            tables = null;
+        }
+        if (tables == null) {
+            later(lastUnscopedCommitNanos, nanos);
+            unscopedCommits.incrementAndGet();
+        } else {
+            for (String table : tables) {
+                later(byTable.computeIfAbsent(table, name -> new AtomicLong(nanos)), nanos);
+            }
+        }
+        later(lastCommitNanos, nanos);
         commits.incrementAndGet();
+    }
+
+    private static void later(AtomicLong time, long nanos) {
+        time.accumulateAndGet(nanos, (current, given) -> given - current > 0 ? given : current);
+    }
+
+    /** {@link #lastCommitNanos(List)} when no commit counted may have changed the tables. */
+    public static final long NO_COMMIT = Long.MIN_VALUE;
+
+    /**
+     * When the latest commit counted that may have changed one of {@code tables} (null: any table) returned, or
+     * {@link #NO_COMMIT}.
+     */
+    public long lastCommitNanos(List<String> tables) {
+        if (tables == null) {
+            return commits.get() > 0 ? lastCommitNanos.get() : NO_COMMIT;
+        }
+        boolean found = unscopedCommits.get() > 0;
+        long latest = found ? lastUnscopedCommitNanos.get() : NO_COMMIT;
+        for (String table : tables) {
+            AtomicLong time = byTable.get(table);
+            if (time != null && (!found || time.get() - latest > 0)) {
+                latest = time.get();
+                found = true;
+            }
+        }
+        return latest;
     }
 
     /** How many commits have been counted so far. */

@@ -51,6 +51,7 @@ public final class Config {
     private final long readYourWritesWindowMillis;
     private final Scope readYourWritesScope;
     private final long readYourWritesWaitMillis;
+    private final boolean readYourWritesTables;
     private final long replicaPollIntervalMillis;
     private final long maxReplicaLagMillis;
     private final long maxReplicaLagBytes;
@@ -80,6 +81,7 @@ public final class Config {
             long readYourWritesWindowMillis,
             Scope readYourWritesScope,
             long readYourWritesWaitMillis,
+            boolean readYourWritesTables,
             long replicaPollIntervalMillis,
             long maxReplicaLagMillis,
             long maxReplicaLagBytes,
@@ -107,6 +109,7 @@ public final class Config {
         this.readYourWritesWindowMillis = readYourWritesWindowMillis;
         this.readYourWritesScope = readYourWritesScope;
         this.readYourWritesWaitMillis = readYourWritesWaitMillis;
+        this.readYourWritesTables = readYourWritesTables;
         this.replicaPollIntervalMillis = replicaPollIntervalMillis;
         this.maxReplicaLagMillis = maxReplicaLagMillis;
         this.maxReplicaLagBytes = maxReplicaLagBytes;
@@ -146,7 +149,9 @@ public final class Config {
                 .append("\nname ")
                 .append(name)
                 .append("\npool ")
-                .append(pool);
+                .append(pool)
+                .append("\ntables ")
+                .append(readYourWritesTables);
         this.clusterKey = key.toString();
         this.hasWalPositions =
                 dialect == Dialect.POSTGRESQL && primary.jdbcUrl().startsWith("jdbc:postgresql:");
@@ -230,6 +235,14 @@ public final class Config {
 
     public Scope readYourWritesScope() {
         return readYourWritesScope;
+    }
+
+    /**
+     * Whether reads wait only for the writes that changed the tables they read ({@code readYourWritesTables}); only with
+     * positions on PostgreSQL.
+     */
+    public boolean readYourWritesTables() {
+        return readYourWritesTables && dialect == Dialect.POSTGRESQL;
     }
 
     public long readYourWritesWaitMillis() {

@@ -177,6 +177,7 @@ public final class ConfigParser {
                 millis(ours, ReplicatedProperty.READ_YOUR_WRITES_WINDOW),
                 Config.Scope.values()[choice(ours, ReplicatedProperty.READ_YOUR_WRITES_SCOPE)],
                 millis(ours, ReplicatedProperty.READ_YOUR_WRITES_WAIT),
+                choice(ours, ReplicatedProperty.READ_YOUR_WRITES_TABLES) == 1,
                 millis(ours, ReplicatedProperty.REPLICA_POLL_INTERVAL),
                 millis(ours, ReplicatedProperty.MAX_REPLICA_LAG),
                 Durations.parseBytes(

@@ -55,6 +55,7 @@ public final class Journal {
         cluster.statistics().served(physical.node, c.route() == Route.REPLICA || c.isHinted(), cause);
         if (c.changesSchema()) {
             cluster.volatility().invalidate();
+            cluster.tables().invalidate();
         }
         lastServed = physical;
         String node = physical.node.toString();

@@ -3,6 +3,7 @@ package io.replicatedjdbc.internal.execute;
 import io.replicatedjdbc.internal.Errors;
 import io.replicatedjdbc.internal.cluster.Cluster;
 import io.replicatedjdbc.internal.cluster.PositionSampler;
+import io.replicatedjdbc.internal.cluster.TableCatalog;
 import io.replicatedjdbc.internal.cluster.WalPosition;
 import io.replicatedjdbc.internal.config.NodeSpec;
 import io.replicatedjdbc.internal.pool.NodePool;
@@ -13,8 +14,10 @@ import io.replicatedjdbc.internal.route.Router;
 import io.replicatedjdbc.internal.route.Tokens;
 import io.replicatedjdbc.internal.session.ServerObservation;
 import io.replicatedjdbc.internal.session.ServerSession;
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Collections;
+import java.util.List;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Predicate;
 import java.util.logging.Level;
@@ -45,6 +48,8 @@ public final class Readiness {
      * each replica the balancing picks).
      */
     private NodeSpec confirmedReplica;
+    /** readYourWritesTables: reads wait only for the writes that changed the tables they read. */
+    private final boolean tablesApart;
 
     public Readiness(
             Cluster cluster,
@@ -53,7 +58,8 @@ public final class Readiness {
             ServerSession serverSession,
             ReadYourWritesGate readYourWrites,
             Failures failures,
-            Predicate<Physical> readingFrom) {
+            Predicate<Physical> readingFrom,
+            boolean tablesApart) {
         this.cluster = cluster;
         this.router = router;
         this.nodes = nodes;
@@ -61,6 +67,8 @@ public final class Readiness {
         this.readYourWrites = readYourWrites;
         this.failures = failures;
         this.readingFrom = readingFrom;
+        this.tablesApart = tablesApart;
+        this.catalogConnection = this::primaryForCatalog;
     }
 
     /** The attempt admitted to a physical connection, brought to the session's state. */
@@ -90,7 +98,7 @@ public final class Readiness {
             if (router.positions() != null) {
                 String stale;
                 try {
-                    stale = readYourWrites.check(router.positions(), gateNodes);
+                    stale = readYourWrites.check(router.positions(), gateNodes, readScope(attempt));
                 } catch (SQLException e) {
                     return failures.replicaLostBeforeRunning(attempt, e);
                 }
@@ -106,6 +114,34 @@ public final class Readiness {
         }
         router.bind(physical.role(), physical.node.toString());
         return attempt.physical() == physical ? attempt : attempt.admittedTo(physical);
+    }
+
+    /**
+     * The tables an autocommit read reads, as far as the catalog proves (readYourWritesTables), or null: any table. A
+     * read that may begin a transaction counts as reading any table, since the transaction's later statements follow it
+     * to the same replica.
+     */
+    private List<String> readScope(Attempt attempt) {
+        if (!tablesApart || !router.autoCommit() || router.inTransaction()) {
+            return null;
+        }
+        return cluster.tables().readScope(attempt.classification().tables(), catalogConnection);
+    }
+
+    /** The primary's connection for the catalog's questions: the one held, or (pooled) one borrowed; null if none. */
+    private final TableCatalog.Primary catalogConnection;
+
+    /** Where the catalog is asked: the primary's connection held, or (pooled) one borrowed until the statement ends. */
+    TableCatalog.Primary catalogConnection() {
+        return catalogConnection;
+    }
+
+    private Connection primaryForCatalog() throws SQLException {
+        Physical primary = nodes.primaryIfOpen();
+        if (primary == null && nodes.pooled()) {
+            primary = nodes.primary();
+        }
+        return primary == null ? null : primary.connection;
     }
 
     /**

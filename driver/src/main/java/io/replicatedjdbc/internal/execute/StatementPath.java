@@ -80,7 +80,19 @@ public final class StatementPath {
         this.failures = new Failures(cluster, config, nodes, observer, liveness, host);
         ReadYourWritesGate readYourWrites = new ReadYourWritesGate(
                 cluster.positions(), cluster.readYourWritesStatistics(), config.readYourWritesWaitMillis());
-        this.readiness = new Readiness(cluster, router, nodes, serverSession, readYourWrites, failures, readingFrom);
+        this.readiness = new Readiness(
+                cluster,
+                router,
+                nodes,
+                serverSession,
+                readYourWrites,
+                failures,
+                readingFrom,
+                config.readYourWritesTables() && router.positions() != null);
+        if (config.readYourWritesTables() && router.positions() != null) {
+            // What a write changed is resolved as it commits, on the primary connection (idle then).
+            router.writeScopes(write -> cluster.tables().writeScope(write, readiness.catalogConnection()));
+        }
         this.journal = new Journal(cluster, config, router, serverProcess);
         this.sessionChanges = new SessionChanges(session, serverSession, router, nodes, observer, liveness, journal);
     }

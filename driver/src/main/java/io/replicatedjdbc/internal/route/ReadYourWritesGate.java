@@ -6,6 +6,7 @@ import io.replicatedjdbc.internal.cluster.ReplicaPositions;
 import io.replicatedjdbc.internal.cluster.WalPosition;
 import io.replicatedjdbc.internal.config.NodeSpec;
 import java.sql.SQLException;
+import java.util.List;
 
 /**
  * Read-your-writes by WAL position for one read: whether the logical connection's replica has replayed every write
@@ -84,7 +85,12 @@ public final class ReadYourWritesGate {
      * most of the client's time went into such moves).
      */
     public String check(ReadYourWritesPolicy.Positions own, Nodes nodes) throws SQLException {
-        long required = required(own, nodes);
+        return check(own, nodes, null);
+    }
+
+    /** As {@link #check(ReadYourWritesPolicy.Positions, Nodes)}, for a read of {@code tables} only (null: any). */
+    public String check(ReadYourWritesPolicy.Positions own, Nodes nodes, List<String> tables) throws SQLException {
+        long required = required(own, nodes, tables);
         if (required == WalPosition.NONE) {
             return null;
         }
@@ -131,6 +137,14 @@ public final class ReadYourWritesGate {
      * sent after it returned: one another connection sent serves as well as one of its own, which is then not sent.
      */
     public long required(ReadYourWritesPolicy.Positions own, Nodes nodes) throws SQLException {
+        return required(own, nodes, null);
+    }
+
+    /**
+     * The position a read of {@code tables} (null: any table) must see: as {@link #required(ReadYourWritesPolicy.Positions,
+     * Nodes)}, counting only the writes that may have changed those tables (readYourWritesTables).
+     */
+    public long required(ReadYourWritesPolicy.Positions own, Nodes nodes, List<String> tables) throws SQLException {
         CommittedWrites shared = own.shared();
         if (own.cluster()) {
             // Every commit that returned before this read began, in any process: a position asked after now covers
@@ -141,14 +155,14 @@ public final class ReadYourWritesGate {
                 own.require(position);
             }
         }
-        if (own.pending()) {
+        if (own.pendingFor(tables)) {
             long position = positionAfter(own.pendingSince(), shared, nodes);
             if (position == WalPosition.NONE) {
-                return own.required();
+                return own.required(tables);
             }
             own.fetched(position);
         }
-        long required = own.required();
+        long required = own.required(tables);
         RequestContext request = RequestContext.current();
         if (request != null) {
             // A request handled on this thread (RequestPositions): what the user's earlier requests wrote, anywhere.
@@ -157,8 +171,9 @@ public final class ReadYourWritesGate {
                 required = carried;
             }
         }
-        if (own.global() && shared.commits() > 0) {
-            long position = positionAfter(shared.lastCommitNanos(), shared, nodes);
+        long lastCommit;
+        if (own.global() && (lastCommit = shared.lastCommitNanos(tables)) != CommittedWrites.NO_COMMIT) {
+            long position = positionAfter(lastCommit, shared, nodes);
             if (Long.compareUnsigned(position, required) > 0) {
                 required = position;
             }

@@ -3,6 +3,11 @@ package io.replicatedjdbc.internal.route;
 import io.replicatedjdbc.internal.cluster.CommittedWrites;
 import io.replicatedjdbc.internal.cluster.WalPosition;
 import io.replicatedjdbc.internal.config.Config;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * Decides whether a connection's reads must stay on the primary because of its own earlier writes. One
@@ -11,7 +16,15 @@ import io.replicatedjdbc.internal.config.Config;
 public interface ReadYourWritesPolicy {
 
     /** A write of this connection became visible on the primary: autocommit, or its transaction committed. */
-    void onWrite(long nowNanos);
+    default void onWrite(long nowNanos) {
+        onWrite(nowNanos, null);
+    }
+
+    /**
+     * A write of this connection that changed only the tables named (null: any table) became visible on the primary.
+     * Only {@link Positions} with {@code readYourWritesTables} tells the tables apart; the others count every write.
+     */
+    void onWrite(long nowNanos, List<String> tables);
 
     /** Why reads must go to the primary now, or null when a replica may serve them. */
     String pinReason(long nowNanos);
@@ -48,12 +61,23 @@ public interface ReadYourWritesPolicy {
      * primary's position lazily (only when a read would otherwise go to a replica) and checks replicas against it.
      */
     final class Positions implements ReadYourWritesPolicy {
+        /**
+         * Tables remembered with a position of their own; past that, a write's position is kept for every table (reads
+         * then wait for more, never for less).
+         */
+        static final int TABLES = 64;
+
         private final CommittedWrites shared;
         private final boolean global;
         private final boolean cluster;
         private boolean pending;
         private long pendingSince;
+        /** The tables the pending writes changed; null: any table. */
+        private Set<String> pendingTables;
+        /** What every read must see (writes that may have changed any table, tokens). */
         private long required = WalPosition.NONE;
+        /** What a read of each table must see, beyond {@link #required}; empty unless writes named their tables. */
+        private final Map<String, Long> requiredByTable = new HashMap<>();
 
         /**
          * {@code shared}: the configuration's record, whose fetched positions this connection may use (null: none);
@@ -75,11 +99,19 @@ public interface ReadYourWritesPolicy {
 
         /** A write committed: its position is fetched when a read next needs it; others see it in global scope. */
         @Override
-        public void onWrite(long nowNanos) {
+        public void onWrite(long nowNanos, List<String> tables) {
+            if (tables == null) {
+                pendingTables = null;
+            } else if (!pending || pendingTables != null) {
+                if (pendingTables == null) {
+                    pendingTables = new HashSet<>();
+                }
+                pendingTables.addAll(tables);
+            }
             pending = true;
             pendingSince = nowNanos;
             if (global) {
-                shared.committed(nowNanos);
+                shared.committed(nowNanos, tables);
             }
             RequestContext request = RequestContext.current();
             if (request != null && shared != null) {
@@ -107,10 +139,37 @@ public interface ReadYourWritesPolicy {
             return pendingSince;
         }
 
+        /**
+         * Whether the pending writes may have changed what a read of {@code tables} (null: any table) returns: only then
+         * must their position be fetched before it.
+         */
+        public boolean pendingFor(List<String> tables) {
+            if (!pending) {
+                return false;
+            }
+            if (tables == null || pendingTables == null) {
+                return true;
+            }
+            for (String table : tables) {
+                if (pendingTables.contains(table)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
         /** The primary's insert position, fetched after the writes committed: it covers them all. */
         public void fetched(long position) {
             pending = false;
-            require(position);
+            Set<String> tables = pendingTables;
+            pendingTables = null;
+            if (tables == null || requiredByTable.size() + tables.size() > TABLES) {
+                require(position);
+                return;
+            }
+            for (String table : tables) {
+                requiredByTable.merge(table, position, (a, b) -> Long.compareUnsigned(a, b) >= 0 ? a : b);
+            }
         }
 
         /** The reads of this connection must see at least this position (its own writes, or a causal token). */
@@ -122,7 +181,28 @@ public interface ReadYourWritesPolicy {
 
         /** The position this connection's own reads need; NONE when nothing. */
         public long required() {
-            return required;
+            return required(null);
+        }
+
+        /** The position this connection's reads of {@code tables} (null: any table) need; NONE when nothing. */
+        public long required(List<String> tables) {
+            long position = required;
+            if (requiredByTable.isEmpty()) {
+                return position;
+            }
+            if (tables == null) {
+                for (long byTable : requiredByTable.values()) {
+                    position = Long.compareUnsigned(byTable, position) > 0 ? byTable : position;
+                }
+                return position;
+            }
+            for (String table : tables) {
+                Long byTable = requiredByTable.get(table);
+                if (byTable != null && Long.compareUnsigned(byTable, position) > 0) {
+                    position = byTable;
+                }
+            }
+            return position;
         }
 
         /** The configuration's record of commits and fetched positions, or null. */
@@ -147,7 +227,7 @@ public interface ReadYourWritesPolicy {
     /** Reads go to replicas at once, even right after a write. */
     final class Off implements ReadYourWritesPolicy {
         @Override
-        public void onWrite(long nowNanos) {}
+        public void onWrite(long nowNanos, List<String> tables) {}
 
         @Override
         public String pinReason(long nowNanos) {
@@ -163,7 +243,7 @@ public interface ReadYourWritesPolicy {
         private boolean wrote;
 
         @Override
-        public void onWrite(long nowNanos) {
+        public void onWrite(long nowNanos, List<String> tables) {
             wrote = true;
         }
 
@@ -191,7 +271,7 @@ public interface ReadYourWritesPolicy {
         }
 
         @Override
-        public void onWrite(long nowNanos) {
+        public void onWrite(long nowNanos, List<String> tables) {
             wrote = true;
             lastWriteNanos = nowNanos;
         }

@@ -4,6 +4,7 @@ import io.replicatedjdbc.Route;
 import io.replicatedjdbc.internal.Errors;
 import io.replicatedjdbc.internal.classify.Classification;
 import io.replicatedjdbc.internal.classify.Dialect;
+import io.replicatedjdbc.internal.classify.TouchedTables;
 import io.replicatedjdbc.internal.cluster.CommittedWrites;
 import io.replicatedjdbc.internal.config.Config;
 import io.replicatedjdbc.internal.session.ServerSession;
@@ -11,6 +12,10 @@ import io.replicatedjdbc.internal.session.SessionState;
 import io.replicatedjdbc.internal.session.TxStatus;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
 
 /**
  * The routing rules of one logical connection: a statement's classification plus the connection's state
@@ -41,6 +46,23 @@ public final class Router {
     private boolean sqlTransaction;
 
     private boolean transactionWrote;
+    /**
+     * What the open transaction's writes change, one entry per write shape (readYourWritesTables); null once one of them
+     * may change any table.
+     */
+    private List<TouchedTables> transactionTables = new ArrayList<>(2);
+
+    /** Resolves what a committed write changed against the catalog; null when tables are not told apart. */
+    private WriteScopes writeScopes;
+
+    /** What a committed write changed, as far as the catalog proves: table names, or null for any table. */
+    @FunctionalInterface
+    public interface WriteScopes {
+        List<String> changed(TouchedTables write);
+    }
+
+    /** Writes whose tables this many shapes name count as writing any table. */
+    private static final int TRANSACTION_SHAPES = 32;
     /** The session as the server reports it, where it can be asked; null where it is inferred from SQL. */
     private final ServerSession serverSession;
 
@@ -51,6 +73,16 @@ public final class Router {
         this.hasReplicas = !config.replicas().isEmpty();
         this.standbyRefusesSerializable = config.dialect() == Dialect.POSTGRESQL;
         this.standbyRefusesWrites = config.dialect() == Dialect.POSTGRESQL;
+    }
+
+    /** Tells the tables of this connection's writes apart (readYourWritesTables), resolving them with {@code scopes}. */
+    public void writeScopes(WriteScopes scopes) {
+        this.writeScopes = scopes;
+    }
+
+    /** Whether this connection runs in autocommit mode (each statement is its own transaction). */
+    public boolean autoCommit() {
+        return session.autoCommit();
     }
 
     /** Where the statement goes now. Changes no state: {@code explain} uses it too. */
@@ -150,8 +182,9 @@ public final class Router {
                 openedInSql(served, nodeName);
             } else if (c.txEffect() == Classification.TxEffect.END && transactionWrote) {
                 // COMMIT AND CHAIN: what was written is committed, and a new transaction is open on the same node.
-                readYourWrites.onWrite(System.nanoTime());
+                committed(transactionScope());
                 transactionWrote = false;
+                transactionTables = new ArrayList<>(2);
             }
         } else if (sqlTransaction) {
             transactionEnded();
@@ -172,8 +205,16 @@ public final class Router {
         if (served == Route.PRIMARY && possibleWrite(c)) {
             if (transactionRoute != null) {
                 transactionWrote = true;
+                if (transactionTables != null) {
+                    TouchedTables tables = c.tables();
+                    if (tables == null || transactionTables.size() >= TRANSACTION_SHAPES) {
+                        transactionTables = null;
+                    } else if (!transactionTables.contains(tables)) {
+                        transactionTables.add(tables);
+                    }
+                }
             } else {
-                readYourWrites.onWrite(System.nanoTime());
+                committed(writeScopes == null || c.tables() == null ? null : writeScopes.changed(c.tables()));
             }
         }
         if (status == TxStatus.UNKNOWN && c.txEffect() == Classification.TxEffect.END) {
@@ -207,12 +248,34 @@ public final class Router {
     /** The transaction ended through JDBC: {@code committed} unless it was rolled back (or lost). */
     public void transactionEnded(boolean committed) {
         if (transactionWrote && committed) {
-            readYourWrites.onWrite(System.nanoTime());
+            committed(transactionScope());
         }
         transactionRoute = null;
         transactionNode = null;
         sqlTransaction = false;
         transactionWrote = false;
+        transactionTables = new ArrayList<>(2);
+    }
+
+    /** The tables the open transaction's writes changed, as far as the catalog proves; null: any table. */
+    private List<String> transactionScope() {
+        if (writeScopes == null || transactionTables == null) {
+            return null;
+        }
+        Set<String> changed = new LinkedHashSet<>();
+        for (TouchedTables tables : transactionTables) {
+            List<String> scope = writeScopes.changed(tables);
+            if (scope == null) {
+                return null;
+            }
+            changed.addAll(scope);
+        }
+        return new ArrayList<>(changed);
+    }
+
+    /** Writes that changed {@code tables} (null: any table) are committed: reads must see them. */
+    private void committed(List<String> tables) {
+        readYourWrites.onWrite(System.nanoTime(), tables);
     }
 
     /** The read-your-writes positions of this connection, when {@code readYourWrites=lsn}; else null. */
@@ -248,8 +311,9 @@ public final class Router {
     public void wroteOutsideRouting() {
         if (transactionRoute != null) {
             transactionWrote = true;
+            transactionTables = null;
         } else {
-            readYourWrites.onWrite(System.nanoTime());
+            committed(null);
         }
     }
 

@@ -1,9 +1,13 @@
 package io.replicatedjdbc.internal.session;
 
+import java.sql.Array;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Entry point to what the server reports about a session, where the wrapped driver exposes it (PgJDBC). Every
@@ -48,6 +52,36 @@ public final class ServerObservation {
                 ResultSet rs = statement.executeQuery(sql)) {
             return rs.next() ? rs.getString(1) : null;
         } finally {
+            if (toggle) {
+                node.setAutoCommit(false);
+            }
+        }
+    }
+
+    /**
+     * As {@link #queryOutsideTransaction(Connection, String)}, for a query whose parameters are text arrays, one an
+     * element of {@code arrays}.
+     */
+    public static String queryOutsideTransaction(Connection node, String sql, String[]... arrays) throws SQLException {
+        boolean autoCommit = node.getAutoCommit();
+        boolean toggle = !autoCommit && transactionStatus(node) == TxStatus.IDLE;
+        if (toggle) {
+            node.setAutoCommit(true);
+        }
+        List<Array> bound = new ArrayList<>(arrays.length);
+        try (PreparedStatement statement = node.prepareStatement(sql)) {
+            for (int i = 0; i < arrays.length; i++) {
+                Array array = node.createArrayOf("text", arrays[i]);
+                bound.add(array);
+                statement.setArray(i + 1, array);
+            }
+            try (ResultSet rs = statement.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        } finally {
+            for (Array array : bound) {
+                array.free();
+            }
             if (toggle) {
                 node.setAutoCommit(false);
             }

@@ -298,4 +298,65 @@ class ReadYourWritesGateTest {
         assertThat(script.bound).isEqualTo(replica1);
         assertThat(script.log).containsExactly("fetch", "ask " + replica1, "switch to " + replica1);
     }
+
+    @Test
+    void byTable_aReadOfAnotherTable_fetchesNothing_andRunsOnItsReplica_whileAReadOfTheWrittenOneWaits()
+            throws SQLException {
+        ReadYourWritesPolicy.Positions own = new ReadYourWritesPolicy.Positions(null, false);
+        own.onWrite(0, List.of("orders"));
+        Script script = new Script();
+        ReadYourWritesGate gate = gate(0);
+        assertThat(gate.check(own, script, List.of("products"))).isNull();
+        assertThat(script.log)
+                .as("no position fetched for a read of another table")
+                .isEmpty();
+        assertThat(gate.check(own, script, List.of("products", "orders")))
+                .as("a read of the written table: the replica has replayed nothing")
+                .contains("ran on the primary");
+        assertThat(script.log).containsExactly("fetch", "ask " + replica1);
+        assertThat(own.required(List.of("products"))).isEqualTo(WalPosition.NONE);
+        assertThat(own.required(List.of("orders"))).isEqualTo(100);
+        assertThat(own.required(null)).as("a read of any table").isEqualTo(100);
+    }
+
+    @Test
+    void byTable_aWriteOfAnyTable_makesEveryReadWait() throws SQLException {
+        ReadYourWritesPolicy.Positions own = new ReadYourWritesPolicy.Positions(null, false);
+        own.onWrite(0, List.of("orders"));
+        own.onWrite(1, null);
+        Script script = new Script();
+        assertThat(gate(0).check(own, script, List.of("products"))).contains("ran on the primary");
+        assertThat(own.required(List.of("products"))).isEqualTo(100);
+    }
+
+    @Test
+    void byTable_pastTheTablesRemembered_aPositionIsKeptForEveryTable() {
+        ReadYourWritesPolicy.Positions own = new ReadYourWritesPolicy.Positions(null, false);
+        List<String> many = new ArrayList<>();
+        for (int i = 0; i <= ReadYourWritesPolicy.Positions.TABLES; i++) {
+            many.add("t" + i);
+        }
+        own.onWrite(0, many);
+        own.fetched(7);
+        assertThat(own.required(List.of("elsewhere"))).isEqualTo(7);
+    }
+
+    @Test
+    void byTable_globalScope_aReadWaitsForOtherConnectionsCommitsToItsTablesOnly() throws SQLException {
+        CommittedWrites shared = new CommittedWrites();
+        ReadYourWritesPolicy.Positions writer = new ReadYourWritesPolicy.Positions(shared, true);
+        ReadYourWritesPolicy.Positions reader = new ReadYourWritesPolicy.Positions(shared, true);
+        writer.onWrite(System.nanoTime(), List.of("orders"));
+        Script script = new Script();
+        ReadYourWritesGate gate = gate(0);
+        assertThat(gate.check(reader, script, List.of("products"))).isNull();
+        assertThat(script.log).isEmpty();
+        assertThat(gate.check(reader, script, List.of("orders"))).contains("ran on the primary");
+        assertThat(gate.check(reader, script, null)).as("a read of any table").contains("ran on the primary");
+        assertThat(shared.lastCommitNanos(List.of("products"))).isEqualTo(CommittedWrites.NO_COMMIT);
+        shared.committed(System.nanoTime());
+        assertThat(shared.lastCommitNanos(List.of("products")))
+                .as("a commit of any table counts for every table")
+                .isNotEqualTo(CommittedWrites.NO_COMMIT);
+    }
 }

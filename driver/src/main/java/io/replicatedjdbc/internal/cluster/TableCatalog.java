@@ -1,0 +1,296 @@
+package io.replicatedjdbc.internal.cluster;
+
+import io.replicatedjdbc.internal.classify.FunctionRules;
+import io.replicatedjdbc.internal.classify.TouchedTables;
+import io.replicatedjdbc.internal.session.ServerObservation;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * What the primary's catalog says of the names a statement touches, for read-your-writes by table
+ * ({@code readYourWritesTables}): whether a read reads only the tables it names and a write changes only those.
+ * Everything that is not proven counts as every table (fail closed).
+ *
+ * <p>A name is self-contained when every relation of that name, in any schema, is an ordinary table outside the system
+ * schemas with no partitions, parent or children, no rules, no row security policies, no triggers of the user's, no
+ * foreign key referencing it with an action that changes the referencing rows ({@code CASCADE}, {@code SET NULL},
+ * {@code SET DEFAULT}), no domain-typed column, and no default, generated column or check constraint that depends on a
+ * function of the user's. A function is harmless when every function of that name is built in, and it is not one of the
+ * built-ins that read a table named by an argument ({@code query_to_xml}, {@code pg_relation_size}, ...). Operators and
+ * casts of the user's that are not IMMUTABLE may call anything: while one exists, no statement is narrowed.
+ *
+ * <p>Answers are remembered for {@link #FRESH_NANOS} and forgotten at once when DDL passes through the driver: a trigger
+ * or rule that another process adds is taken into account within that time.
+ */
+public final class TableCatalog {
+
+    private static final Logger LOG = Logger.getLogger("io.replicatedjdbc");
+
+    /** How long an answer of the catalog is used before it is asked again. */
+    public static final long FRESH_NANOS = 1_000_000_000L;
+
+    /** Where to ask: a connection to the primary outside a transaction, or null when none can be had now. */
+    @FunctionalInterface
+    public interface Primary {
+        Connection get() throws SQLException;
+    }
+
+    private static final byte SELF_CONTAINED = 't';
+    private static final byte WIDE = 'f';
+    private static final byte ABSENT = '-';
+    private static final byte BUILT_IN = 'b';
+    private static final byte USER = 'u';
+
+    /**
+     * Built-in functions that read what an argument names (a query, a table, a cursor, a schema): a read calling one
+     * reads more than it names.
+     */
+    static final Set<String> BUILT_INS_READING_BY_NAME = new HashSet<>(Arrays.asList(
+            "query_to_xml",
+            "query_to_xmlschema",
+            "query_to_xml_and_xmlschema",
+            "table_to_xml",
+            "table_to_xmlschema",
+            "table_to_xml_and_xmlschema",
+            "cursor_to_xml",
+            "cursor_to_xmlschema",
+            "schema_to_xml",
+            "schema_to_xmlschema",
+            "schema_to_xml_and_xmlschema",
+            "database_to_xml",
+            "database_to_xmlschema",
+            "database_to_xml_and_xmlschema",
+            "ts_stat",
+            "pg_relation_size",
+            "pg_total_relation_size",
+            "pg_table_size",
+            "pg_indexes_size",
+            "pg_database_size",
+            "lo_get",
+            "loread",
+            "currval",
+            "lastval",
+            "pg_sequence_last_value"));
+
+    /** SQL constructs that JSqlParser shows as calls but are no function in {@code pg_proc}. */
+    static final Set<String> CONSTRUCTS = new HashSet<>(Arrays.asList(
+            "coalesce",
+            "nullif",
+            "greatest",
+            "least",
+            "row",
+            "array",
+            "exists",
+            "cast",
+            "extract",
+            "position",
+            "substring",
+            "trim",
+            "overlay",
+            "values",
+            "any",
+            "all",
+            "some",
+            "in",
+            "grouping",
+            "normalize",
+            "xmlelement",
+            "xmlforest",
+            "xmlconcat",
+            "xmlparse",
+            "xmlpi",
+            "xmlroot",
+            "xmlserialize",
+            "xmlexists",
+            "json_object",
+            "json_array",
+            "json_objectagg",
+            "json_arrayagg",
+            "json",
+            "json_scalar",
+            "json_serialize",
+            "json_query",
+            "json_value",
+            "json_exists"));
+
+    /** One string: a character per relation name, then '/', one per function name, then '/', the database's. */
+    static final String LOOKUP = "SELECT coalesce((SELECT string_agg(CASE WHEN r.ok IS NULL THEN '-' WHEN r.ok"
+            + " THEN 't' ELSE 'f' END, '' ORDER BY u.i) FROM unnest(?::text[]) WITH ORDINALITY u(name, i)"
+            + " LEFT JOIN LATERAL (SELECT bool_and(c.relkind = 'r' AND NOT c.relispartition AND NOT c.relhassubclass"
+            + " AND NOT c.relhasrules AND NOT c.relrowsecurity"
+            + " AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast')"
+            + " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_inherits h WHERE h.inhrelid = c.oid)"
+            + " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_trigger t WHERE t.tgrelid = c.oid AND NOT t.tgisinternal)"
+            + " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint f WHERE f.confrelid = c.oid AND f.contype = 'f'"
+            + " AND (f.confupdtype NOT IN ('a', 'r') OR f.confdeltype NOT IN ('a', 'r')))"
+            + " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_type y ON y.oid = a.atttypid"
+            + " WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND y.typtype = 'd')"
+            + " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d WHERE d.refclassid = 'pg_catalog.pg_proc'::regclass"
+            + " AND d.refobjid >= 16384 AND ((d.classid = 'pg_catalog.pg_attrdef'::regclass AND d.objid IN"
+            + " (SELECT ad.oid FROM pg_catalog.pg_attrdef ad WHERE ad.adrelid = c.oid))"
+            + " OR (d.classid = 'pg_catalog.pg_constraint'::regclass AND d.objid IN"
+            + " (SELECT k.oid FROM pg_catalog.pg_constraint k WHERE k.conrelid = c.oid))))) AS ok"
+            + " FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+            + " WHERE c.relname = u.name) r ON true), '')"
+            + " || '/' || coalesce((SELECT string_agg(CASE WHEN p.builtin IS NULL THEN '-' WHEN p.builtin THEN 'b'"
+            + " ELSE 'u' END, '' ORDER BY u.i) FROM unnest(?::text[]) WITH ORDINALITY u(name, i)"
+            + " LEFT JOIN LATERAL (SELECT bool_and(n.nspname IN ('pg_catalog', 'information_schema')) AS builtin"
+            + " FROM pg_catalog.pg_proc f JOIN pg_catalog.pg_namespace n ON n.oid = f.pronamespace"
+            + " WHERE f.proname = u.name) p ON true), '')"
+            + " || '/' || CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_operator o JOIN pg_catalog.pg_proc f"
+            + " ON f.oid = o.oprcode WHERE f.oid >= 16384 AND f.provolatile <> 'i')"
+            + " OR EXISTS (SELECT 1 FROM pg_catalog.pg_cast k JOIN pg_catalog.pg_proc f ON f.oid = k.castfunc"
+            + " WHERE f.oid >= 16384 AND f.provolatile <> 'i') THEN 'f' ELSE 't' END";
+
+    private static final class Verdict {
+        final byte kind;
+        final long askedNanos;
+
+        Verdict(byte kind, long askedNanos) {
+            this.kind = kind;
+            this.askedNanos = askedNanos;
+        }
+
+        boolean fresh(long now) {
+            return now - askedNanos < FRESH_NANOS;
+        }
+    }
+
+    private final ConcurrentHashMap<String, Verdict> relations = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Verdict> functions = new ConcurrentHashMap<>();
+    private volatile Verdict database;
+    private volatile boolean warnedAboutUserOperators;
+
+    /** The names a read reads (names only its own CTEs explain left out), or null: it may read any table. */
+    public List<String> readScope(TouchedTables read, Primary primary) {
+        return scope(read, primary, true);
+    }
+
+    /** The names a write changes, or null: it may change any table. */
+    public List<String> writeScope(TouchedTables write, Primary primary) {
+        return scope(write, primary, false);
+    }
+
+    private List<String> scope(TouchedTables touched, Primary primary, boolean read) {
+        if (touched == null) {
+            return null;
+        }
+        for (String function : touched.functions()) {
+            if (BUILT_INS_READING_BY_NAME.contains(function)) {
+                return null;
+            }
+        }
+        long now = System.nanoTime();
+        if (!known(touched, now) && !ask(touched, primary, now)) {
+            return null;
+        }
+        Verdict whole = database;
+        if (whole == null || whole.kind != SELF_CONTAINED) {
+            return null;
+        }
+        for (String function : touched.functions()) {
+            Verdict verdict = functions.get(function);
+            if (verdict == null
+                    || verdict.kind == USER
+                    || (verdict.kind == ABSENT
+                            && !CONSTRUCTS.contains(function)
+                            && !FunctionRules.isKeyword(function))) {
+                return null;
+            }
+        }
+        List<String> names = new ArrayList<>(touched.relations().size());
+        for (String relation : touched.relations()) {
+            Verdict verdict = relations.get(relation);
+            if (verdict == null) {
+                return null;
+            }
+            if (verdict.kind == SELF_CONTAINED) {
+                names.add(relation);
+            } else if (!(read && verdict.kind == ABSENT && touched.cteNames().contains(relation))) {
+                // A view, a partitioned table, a table with triggers ...; or a name the primary does not know, which
+                // only the statement's own WITH clause may explain.
+                return null;
+            }
+        }
+        return Collections.unmodifiableList(names);
+    }
+
+    private boolean known(TouchedTables touched, long now) {
+        Verdict whole = database;
+        if (whole == null || !whole.fresh(now)) {
+            return false;
+        }
+        for (String relation : touched.relations()) {
+            Verdict verdict = relations.get(relation);
+            if (verdict == null || !verdict.fresh(now)) {
+                return false;
+            }
+        }
+        for (String function : touched.functions()) {
+            Verdict verdict = functions.get(function);
+            if (verdict == null || !verdict.fresh(now)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Asks the primary about every name of the statement; false when it could not be asked. */
+    private boolean ask(TouchedTables touched, Primary primary, long now) {
+        String answer;
+        try {
+            Connection connection = primary.get();
+            if (connection == null) {
+                return false;
+            }
+            answer = ServerObservation.queryOutsideTransaction(
+                    connection,
+                    LOOKUP,
+                    touched.relations().toArray(new String[0]),
+                    touched.functions().toArray(new String[0]));
+        } catch (SQLException e) {
+            LOG.log(Level.FINE, "Could not ask the primary's catalog about " + touched + ": " + e.getMessage());
+            return false;
+        }
+        String[] parts = answer == null ? new String[0] : answer.split("/", -1);
+        if (parts.length != 3
+                || parts[0].length() != touched.relations().size()
+                || parts[1].length() != touched.functions().size()
+                || parts[2].length() != 1) {
+            LOG.log(Level.FINE, "Unexpected answer of the primary's catalog: " + answer);
+            return false;
+        }
+        for (int i = 0; i < parts[0].length(); i++) {
+            relations.put(touched.relations().get(i), new Verdict((byte) parts[0].charAt(i), now));
+        }
+        for (int i = 0; i < parts[1].length(); i++) {
+            functions.put(touched.functions().get(i), new Verdict((byte) parts[1].charAt(i), now));
+        }
+        Verdict whole = new Verdict((byte) parts[2].charAt(0), now);
+        if (whole.kind != SELF_CONTAINED && !warnedAboutUserOperators) {
+            warnedAboutUserOperators = true;
+            LOG.log(
+                    Level.INFO,
+                    "readYourWritesTables: the database has operators or casts backed by functions that are not"
+                            + " IMMUTABLE, which may read or write any table: every read waits for every write");
+        }
+        database = whole;
+        return true;
+    }
+
+    /** DDL ran through the driver: every answer is asked again. */
+    public void invalidate() {
+        relations.clear();
+        functions.clear();
+        database = null;
+    }
+}
