@@ -9,6 +9,8 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -88,11 +90,12 @@ class PostgresReadYourWritesByTableTest {
     }
 
     private Connection connect(String... options) throws SQLException {
-        String[] all = new String[options.length + 2];
-        all[0] = "readYourWritesTables=true";
-        all[1] = "ApplicationName=rt-by-table";
-        System.arraycopy(options, 0, all, 2, options.length);
-        Connection connection = DriverManager.getConnection(cluster.replicatedUrl(all));
+        List<String> all = new ArrayList<>(List.of(options));
+        all.add("readYourWritesTables=true");
+        if (all.stream().noneMatch(option -> option.startsWith("ApplicationName="))) {
+            all.add("ApplicationName=rt-by-table");
+        }
+        Connection connection = DriverManager.getConnection(cluster.replicatedUrl(all.toArray(new String[0])));
         try (Statement s = connection.createStatement()) {
             s.execute("SET search_path = rt");
         }
@@ -309,5 +312,69 @@ class PostgresReadYourWritesByTableTest {
                     .as("a view may read anything: it waits for every write")
                     .containsExactly(0, 0);
         }
+    }
+
+    @Test
+    void globalScope_underConcurrentWritesToTwoTables_everyReadSeesEveryEarlierWriteToItsTable() throws Exception {
+        // Counters the writers raise, one per table; a read that began after a value was committed must see it.
+        long[] start = {onNode(0, "SELECT v FROM a WHERE id = 30"), onNode(0, "SELECT v FROM b WHERE id = 30")};
+        java.util.concurrent.atomic.AtomicLongArray committed = new java.util.concurrent.atomic.AtomicLongArray(start);
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicLong reads = new java.util.concurrent.atomic.AtomicLong();
+        java.util.concurrent.atomic.AtomicLong onReplicas = new java.util.concurrent.atomic.AtomicLong();
+        java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(6);
+        String[] tables = {"a", "b"};
+        try {
+            List<java.util.concurrent.Future<?>> all = new ArrayList<>();
+            for (int w = 0; w < 2; w++) {
+                int table = w;
+                all.add(threads.submit(() -> {
+                    try (Connection writer = connect("readYourWritesScope=global", "ApplicationName=rt-concurrent")) {
+                        while (!stop.get()) {
+                            try (Statement statement = writer.createStatement();
+                                    ResultSet rs = statement.executeQuery(
+                                            "UPDATE " + tables[table] + " SET v = v + 1 WHERE id = 30 RETURNING v")) {
+                                rs.next();
+                                committed.accumulateAndGet(table, rs.getLong(1), Math::max);
+                            }
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (int r = 0; r < 4; r++) {
+                int seed = r;
+                all.add(threads.submit(() -> {
+                    java.util.Random random = new java.util.Random(seed);
+                    try (Connection reader = connect("readYourWritesScope=global", "ApplicationName=rt-concurrent")) {
+                        long end = System.nanoTime() + 2_000_000_000L;
+                        while (System.nanoTime() < end) {
+                            int table = random.nextInt(2);
+                            long before = committed.get(table);
+                            long[] seen = read(reader, "SELECT v FROM " + tables[table] + " WHERE id = 30");
+                            assertThat(seen[0])
+                                    .as("a read of %s began after %d was committed there", tables[table], before)
+                                    .isGreaterThanOrEqualTo(before);
+                            reads.incrementAndGet();
+                            onReplicas.addAndGet(seen[1]);
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (int i = all.size() - 1; i >= 2; i--) {
+                all.get(i).get(60, java.util.concurrent.TimeUnit.SECONDS);
+            }
+            stop.set(true);
+            all.get(0).get(60, java.util.concurrent.TimeUnit.SECONDS);
+            all.get(1).get(60, java.util.concurrent.TimeUnit.SECONDS);
+        } finally {
+            stop.set(true);
+            threads.shutdownNow();
+        }
+        System.out.printf(
+                "By table, global scope, two tables written: %d reads, %d on replicas%n",
+                reads.get(), onReplicas.get());
+        assertThat(reads.get()).isPositive();
     }
 }

@@ -44,6 +44,9 @@ public final class TableCatalog {
         Connection get() throws SQLException;
     }
 
+    /** Answers remembered at most; past that they are all forgotten and asked again as needed. */
+    static final int NAMES = 10_000;
+
     private static final byte SELF_CONTAINED = 't';
     private static final byte WIDE = 'f';
     private static final byte ABSENT = '-';
@@ -268,6 +271,11 @@ public final class TableCatalog {
                 || parts[2].length() != 1) {
             LOG.log(Level.FINE, "Unexpected answer of the primary's catalog: " + answer);
             return false;
+        }
+        if (relations.size() + functions.size() > NAMES) {
+            // Names made up at run time (a table per tenant or per day): start again rather than grow without end.
+            relations.clear();
+            functions.clear();
         }
         for (int i = 0; i < parts[0].length(); i++) {
             relations.put(touched.relations().get(i), new Verdict((byte) parts[0].charAt(i), now));

@@ -242,7 +242,7 @@ public final class Config {
      * positions on PostgreSQL.
      */
     public boolean readYourWritesTables() {
-        return readYourWritesTables && dialect == Dialect.POSTGRESQL;
+        return readYourWritesTables && dialect == Dialect.POSTGRESQL && effectiveReadYourWrites() == ReadYourWrites.LSN;
     }
 
     public long readYourWritesWaitMillis() {
