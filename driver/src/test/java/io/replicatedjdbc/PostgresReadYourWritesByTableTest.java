@@ -2,6 +2,7 @@ package io.replicatedjdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.replicatedjdbc.internal.cluster.TableCatalog;
 import io.replicatedjdbc.testing.PostgresCluster;
 import io.replicatedjdbc.testing.PostgresClusterExtension;
 import java.sql.Connection;
@@ -11,6 +12,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -52,6 +54,12 @@ class PostgresReadYourWritesByTableTest {
                 s.execute("INSERT INTO " + table + " SELECT g, 0 FROM generate_series(1, 50) g");
             }
             s.execute("CREATE VIEW b_view AS SELECT id, v FROM b");
+            for (String table : new String[] {"late_a", "late_b"}) {
+                s.execute("CREATE TABLE " + table + " (id int PRIMARY KEY, v bigint NOT NULL)");
+                s.execute("INSERT INTO " + table + " VALUES (1, 0)");
+            }
+            s.execute("CREATE FUNCTION copy_to_late_b() RETURNS trigger LANGUAGE plpgsql AS"
+                    + " 'BEGIN UPDATE rt.late_b SET v = NEW.v WHERE id = 1; RETURN NEW; END'");
             // A trigger on one table that writes another.
             s.execute("CREATE TABLE triggered (id int PRIMARY KEY, v bigint NOT NULL)");
             s.execute("INSERT INTO triggered VALUES (1, 0)");
@@ -243,6 +251,30 @@ class PostgresReadYourWritesByTableTest {
             assertThat(read(connection, "SELECT x.v FROM b x JOIN a y ON y.id = x.id WHERE x.id = 20"))
                     .as("a join that reads the written table waits too")
                     .containsExactly(0, 0);
+        }
+    }
+
+    @Test
+    void aTriggerAddedByAnotherProcess_isTakenIntoAccountWithinAboutASecond() throws Exception {
+        long value = VALUES.incrementAndGet();
+        try (Connection connection = connect()) {
+            // Both tables known to the driver as plain tables, with nothing behind them.
+            execute(connection, "UPDATE late_a SET v = v WHERE id = 1");
+            read(connection, "SELECT v FROM late_b WHERE id = 1");
+            cluster.query(
+                    0,
+                    "CREATE TRIGGER copy AFTER UPDATE ON rt.late_a FOR EACH ROW EXECUTE FUNCTION"
+                            + " rt.copy_to_late_b()");
+            cluster.awaitReplicas();
+            Thread.sleep(TimeUnit.NANOSECONDS.toMillis(TableCatalog.FRESH_NANOS) + 200);
+            cluster.pauseReplayEverywhere();
+            execute(connection, "UPDATE late_a SET v = " + value + " WHERE id = 1");
+            assertThat(read(connection, "SELECT v FROM late_b WHERE id = 1"))
+                    .as("the trigger's write, once the catalog was asked again")
+                    .containsExactly(value, 0);
+        } finally {
+            cluster.resumeReplayEverywhere();
+            cluster.query(0, "DROP TRIGGER IF EXISTS copy ON rt.late_a");
         }
     }
 

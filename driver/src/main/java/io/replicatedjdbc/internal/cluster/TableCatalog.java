@@ -10,8 +10,10 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -29,7 +31,8 @@ import java.util.logging.Logger;
  * casts of the user's that are not IMMUTABLE may call anything: while one exists, no statement is narrowed.
  *
  * <p>Answers are remembered for {@link #FRESH_NANOS} and forgotten at once when DDL passes through the driver: a trigger
- * or rule that another process adds is taken into account within that time.
+ * or rule that another process adds is taken into account within that time (and the few milliseconds one question
+ * takes: one thread asks again for every old answer at once while the others use the old ones).
  */
 public final class TableCatalog {
 
@@ -172,6 +175,11 @@ public final class TableCatalog {
     private final ConcurrentHashMap<String, Verdict> functions = new ConcurrentHashMap<>();
     private volatile Verdict database;
     private volatile boolean warnedAboutUserOperators;
+    /** Held by the one thread asking again for answers that are old. */
+    private final AtomicBoolean refreshing = new AtomicBoolean();
+
+    /** Names asked in one question at most. */
+    static final int ASKED_AT_ONCE = 500;
 
     /** The names a read reads (names only its own CTEs explain left out), or null: it may read any table. */
     public List<String> readScope(TouchedTables read, Primary primary) {
@@ -193,8 +201,20 @@ public final class TableCatalog {
             }
         }
         long now = System.nanoTime();
-        if (!known(touched, now) && !ask(touched, primary, now)) {
+        int known = known(touched, now);
+        if (known == MISSING && !ask(touched, primary, now)) {
             return null;
+        }
+        if (known == STALE && refreshing.compareAndSet(false, true)) {
+            // One thread asks again, for every name whose answer is old, while the others go on with the old answers
+            // for the few milliseconds that takes: about one question a second for the whole configuration.
+            try {
+                if (!ask(touched, primary, now)) {
+                    return null;
+                }
+            } finally {
+                refreshing.set(false);
+            }
         }
         Verdict whole = database;
         if (whole == null || whole.kind != SELF_CONTAINED) {
@@ -227,28 +247,59 @@ public final class TableCatalog {
         return Collections.unmodifiableList(names);
     }
 
-    private boolean known(TouchedTables touched, long now) {
+    private static final int FRESH = 0;
+    private static final int STALE = 1;
+    private static final int MISSING = 2;
+
+    /** Whether every answer the statement needs is there and fresh, there but old, or missing. */
+    private int known(TouchedTables touched, long now) {
+        int known = FRESH;
         Verdict whole = database;
-        if (whole == null || !whole.fresh(now)) {
-            return false;
+        if (whole == null) {
+            return MISSING;
+        }
+        if (!whole.fresh(now)) {
+            known = STALE;
         }
         for (String relation : touched.relations()) {
             Verdict verdict = relations.get(relation);
-            if (verdict == null || !verdict.fresh(now)) {
-                return false;
+            if (verdict == null) {
+                return MISSING;
+            }
+            if (!verdict.fresh(now)) {
+                known = STALE;
             }
         }
         for (String function : touched.functions()) {
             Verdict verdict = functions.get(function);
-            if (verdict == null || !verdict.fresh(now)) {
-                return false;
+            if (verdict == null) {
+                return MISSING;
+            }
+            if (!verdict.fresh(now)) {
+                known = STALE;
             }
         }
-        return true;
+        return known;
+    }
+
+    /** The statement's names, and (up to {@link #ASKED_AT_ONCE}) every other name whose answer is old. */
+    private static List<String> withOld(List<String> names, ConcurrentHashMap<String, Verdict> answers, long now) {
+        List<String> asked = new ArrayList<>(names);
+        for (Map.Entry<String, Verdict> entry : answers.entrySet()) {
+            if (asked.size() >= ASKED_AT_ONCE) {
+                break;
+            }
+            if (!entry.getValue().fresh(now) && !names.contains(entry.getKey())) {
+                asked.add(entry.getKey());
+            }
+        }
+        return asked;
     }
 
     /** Asks the primary about every name of the statement; false when it could not be asked. */
     private boolean ask(TouchedTables touched, Primary primary, long now) {
+        List<String> relationNames = withOld(touched.relations(), relations, now);
+        List<String> functionNames = withOld(touched.functions(), functions, now);
         String answer;
         try {
             Connection connection = primary.get();
@@ -256,18 +307,15 @@ public final class TableCatalog {
                 return false;
             }
             answer = ServerObservation.queryOutsideTransaction(
-                    connection,
-                    LOOKUP,
-                    touched.relations().toArray(new String[0]),
-                    touched.functions().toArray(new String[0]));
+                    connection, LOOKUP, relationNames.toArray(new String[0]), functionNames.toArray(new String[0]));
         } catch (SQLException e) {
             LOG.log(Level.FINE, "Could not ask the primary's catalog about " + touched + ": " + e.getMessage());
             return false;
         }
         String[] parts = answer == null ? new String[0] : answer.split("/", -1);
         if (parts.length != 3
-                || parts[0].length() != touched.relations().size()
-                || parts[1].length() != touched.functions().size()
+                || parts[0].length() != relationNames.size()
+                || parts[1].length() != functionNames.size()
                 || parts[2].length() != 1) {
             LOG.log(Level.FINE, "Unexpected answer of the primary's catalog: " + answer);
             return false;
@@ -278,10 +326,10 @@ public final class TableCatalog {
             functions.clear();
         }
         for (int i = 0; i < parts[0].length(); i++) {
-            relations.put(touched.relations().get(i), new Verdict((byte) parts[0].charAt(i), now));
+            relations.put(relationNames.get(i), new Verdict((byte) parts[0].charAt(i), now));
         }
         for (int i = 0; i < parts[1].length(); i++) {
-            functions.put(touched.functions().get(i), new Verdict((byte) parts[1].charAt(i), now));
+            functions.put(functionNames.get(i), new Verdict((byte) parts[1].charAt(i), now));
         }
         Verdict whole = new Verdict((byte) parts[2].charAt(0), now);
         if (whole.kind != SELF_CONTAINED && !warnedAboutUserOperators) {
