@@ -15,6 +15,8 @@ public final class ReadYourWritesCounters {
     private final long waitNanos;
     private final long sampledPositions;
     private final long sampledChecks;
+    private final long catalogQuestions;
+    private final long readsByTable;
 
     public ReadYourWritesCounters(
             long readsKeptOnPrimary,
@@ -46,6 +48,34 @@ public final class ReadYourWritesCounters {
             long waitNanos,
             long sampledPositions,
             long sampledChecks) {
+        this(
+                readsKeptOnPrimary,
+                readsOnReplicaAfterCheck,
+                directChecks,
+                positionFetches,
+                sharedPositions,
+                waits,
+                waitNanos,
+                sampledPositions,
+                sampledChecks,
+                0,
+                0);
+    }
+
+    public ReadYourWritesCounters(
+            long readsKeptOnPrimary,
+            long readsOnReplicaAfterCheck,
+            long directChecks,
+            long positionFetches,
+            long sharedPositions,
+            long waits,
+            long waitNanos,
+            long sampledPositions,
+            long sampledChecks,
+            long catalogQuestions,
+            long readsByTable) {
+        this.catalogQuestions = catalogQuestions;
+        this.readsByTable = readsByTable;
         this.sampledPositions = sampledPositions;
         this.sampledChecks = sampledChecks;
         this.readsKeptOnPrimary = readsKeptOnPrimary;
@@ -107,6 +137,22 @@ public final class ReadYourWritesCounters {
         return sampledChecks;
     }
 
+    /**
+     * Times the primary's catalog was asked, on an application's thread, whether the tables statements touch reach
+     * further ({@code readYourWritesTables}): about once a second per configuration, and once per new name.
+     */
+    public long catalogQuestions() {
+        return catalogQuestions;
+    }
+
+    /**
+     * Reads whose tables the catalog proved ({@code readYourWritesTables}): they waited only for the writes to those
+     * tables.
+     */
+    public long readsByTable() {
+        return readsByTable;
+    }
+
     /** Reads that waited for a replica to catch up ({@code readYourWritesWait}). */
     public long waits() {
         return waits;
@@ -122,7 +168,8 @@ public final class ReadYourWritesCounters {
         return "readsKeptOnPrimary=" + readsKeptOnPrimary + ", readsOnReplicaAfterCheck=" + readsOnReplicaAfterCheck
                 + ", directChecks=" + directChecks + ", positionFetches=" + positionFetches
                 + ", sharedPositions=" + sharedPositions + ", sampledPositions=" + sampledPositions
-                + ", sampledChecks=" + sampledChecks + ", waits=" + waits
+                + ", sampledChecks=" + sampledChecks + ", catalogQuestions=" + catalogQuestions
+                + ", readsByTable=" + readsByTable + ", waits=" + waits
                 + ", waitMillis=" + waitNanos / 1_000_000;
     }
 }

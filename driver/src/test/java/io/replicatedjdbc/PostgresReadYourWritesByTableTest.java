@@ -251,6 +251,19 @@ class PostgresReadYourWritesByTableTest {
             assertThat(read(connection, "SELECT x.v FROM b x JOIN a y ON y.id = x.id WHERE x.id = 20"))
                     .as("a join that reads the written table waits too")
                     .containsExactly(0, 0);
+            // The catalog is asked about once a second, not per statement.
+            ReadYourWritesCounters before =
+                    connection.unwrap(ReplicatedConnection.class).readYourWritesCounters();
+            long start = System.nanoTime();
+            for (int i = 0; i < 200; i++) {
+                assertThat(read(connection, "SELECT v FROM b WHERE id = " + (i % 50 + 1))[1])
+                        .isEqualTo(1);
+            }
+            long seconds = (System.nanoTime() - start) / 1_000_000_000L;
+            ReadYourWritesCounters after =
+                    connection.unwrap(ReplicatedConnection.class).readYourWritesCounters();
+            assertThat(after.readsByTable() - before.readsByTable()).isGreaterThanOrEqualTo(200);
+            assertThat(after.catalogQuestions() - before.catalogQuestions()).isLessThanOrEqualTo(seconds + 2);
         }
     }
 

@@ -220,9 +220,9 @@ final class SideBySide {
 
     /**
      * The driver's read-your-writes counters now: position fetches, shared positions, replay checks, kept on primary,
-     * positions and replay checks from the samplers.
+     * positions and replay checks from the samplers, the catalog's questions and the reads narrowed by table.
      */
-    private static long[] rywCounters(DataSource pool) throws SQLException {
+    static long[] rywCounters(DataSource pool) throws SQLException {
         try (Connection connection = pool.getConnection()) {
             ReadYourWritesCounters c =
                     connection.unwrap(ReplicatedConnection.class).readYourWritesCounters();
@@ -232,7 +232,9 @@ final class SideBySide {
                 c.directChecks(),
                 c.readsKeptOnPrimary(),
                 c.sampledPositions(),
-                c.sampledChecks()
+                c.sampledChecks(),
+                c.catalogQuestions(),
+                c.readsByTable()
             };
         }
     }

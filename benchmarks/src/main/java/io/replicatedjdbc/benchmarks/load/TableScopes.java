@@ -64,9 +64,17 @@ final class TableScopes {
                 results.put(row, new ArrayList<>());
                 Load.run(settings.threads(), settings.smoke() ? 0.1 : 1.5, 11, request(row));
             }
+            // Each row's share of its configuration's read-your-writes counters: their change over its own rounds.
+            Map<Row, long[]> work = new LinkedHashMap<>();
             for (int round = 0; round < settings.rounds(); round++) {
                 for (Row row : rows) {
+                    long[] before = SideBySide.rywCounters(row.pool);
                     results.get(row).add(Load.run(settings.threads(), settings.mixSeconds(), round, request(row)));
+                    long[] after = SideBySide.rywCounters(row.pool);
+                    long[] sum = work.computeIfAbsent(row, r -> new long[after.length]);
+                    for (int i = 0; i < after.length; i++) {
+                        sum[i] += after[i] - before[i];
+                    }
                 }
             }
             Table table = new Table(
@@ -95,6 +103,25 @@ final class TableScopes {
                         tally.readBacksOnReplicasShare(),
                         tally.stale(),
                         Stats.median(r.cpu()));
+            }
+            for (Row row : rows) {
+                long requests = 0;
+                for (Load.Result result : results.get(row)) {
+                    requests += result.requests();
+                }
+                double per = requests == 0 ? 0 : 1000.0 / requests;
+                long[] c = work.get(row);
+                table.note(String.format(
+                        "%s, per 1,000 requests: %.1f round trips added on the application's threads (%.1f position"
+                                + " fetches, %.1f replay checks, %.1f questions to the catalog); %.0f reads narrowed"
+                                + " by table; %.0f reads kept on the primary.",
+                        row.label,
+                        (c[0] + c[2] + c[6]) * per,
+                        c[0] * per,
+                        c[2] * per,
+                        c[6] * per,
+                        c[7] * per,
+                        c[3] * per));
             }
             table.note("CPU budgets: " + budget + ".");
             return table;

@@ -46,7 +46,7 @@ public final class Cluster {
     private final SqlClassifier classifier;
     private final NodeConnector connector = new NodeConnector();
     private final FunctionVolatility volatility;
-    private final TableCatalog tables = new TableCatalog();
+    private final TableCatalog tables;
     private final ReplicaPositions positions;
     private final CommittedWrites committedWrites = new CommittedWrites();
     private final ReadYourWritesStatistics readYourWrites = new ReadYourWritesStatistics();
@@ -114,6 +114,7 @@ public final class Cluster {
         this.classifier =
                 new CachingClassifier(new StatementClassifier(config.dialect(), rules, config.readYourWritesTables()));
         this.volatility = new FunctionVolatility(classifier);
+        this.tables = new TableCatalog(readYourWrites);
     }
 
     private void replicaAnswered(NodeSpec replica) {

@@ -15,6 +15,8 @@ public final class ReadYourWritesStatistics {
     public final LongAdder waitNanos = new LongAdder();
     public final LongAdder sampledPositions = new LongAdder();
     public final LongAdder sampledChecks = new LongAdder();
+    public final LongAdder catalogQuestions = new LongAdder();
+    public final LongAdder readsByTable = new LongAdder();
 
     public ReadYourWritesCounters snapshot() {
         return new ReadYourWritesCounters(
@@ -26,6 +28,8 @@ public final class ReadYourWritesStatistics {
                 waits.sum(),
                 waitNanos.sum(),
                 sampledPositions.sum(),
-                sampledChecks.sum());
+                sampledChecks.sum(),
+                catalogQuestions.sum(),
+                readsByTable.sum());
     }
 }

@@ -171,6 +171,13 @@ public final class TableCatalog {
         }
     }
 
+    private final ReadYourWritesStatistics statistics;
+
+    /** {@code statistics}: the configuration's, which count the catalog's questions and the reads narrowed. */
+    public TableCatalog(ReadYourWritesStatistics statistics) {
+        this.statistics = statistics;
+    }
+
     private final ConcurrentHashMap<String, Verdict> relations = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Verdict> functions = new ConcurrentHashMap<>();
     private volatile Verdict database;
@@ -183,7 +190,11 @@ public final class TableCatalog {
 
     /** The names a read reads (names only its own CTEs explain left out), or null: it may read any table. */
     public List<String> readScope(TouchedTables read, Primary primary) {
-        return scope(read, primary, true);
+        List<String> scope = scope(read, primary, true);
+        if (scope != null) {
+            statistics.readsByTable.increment();
+        }
+        return scope;
     }
 
     /** The names a write changes, or null: it may change any table. */
@@ -306,6 +317,7 @@ public final class TableCatalog {
             if (connection == null) {
                 return false;
             }
+            statistics.catalogQuestions.increment();
             answer = ServerObservation.queryOutsideTransaction(
                     connection, LOOKUP, relationNames.toArray(new String[0]), functionNames.toArray(new String[0]));
         } catch (SQLException e) {
