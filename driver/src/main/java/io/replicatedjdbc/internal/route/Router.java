@@ -184,7 +184,7 @@ public final class Router {
                 // COMMIT AND CHAIN: what was written is committed, and a new transaction is open on the same node.
                 committed(transactionScope());
                 transactionWrote = false;
-                transactionTables = new ArrayList<>(2);
+                forgetTransactionTables();
             }
         } else if (sqlTransaction) {
             transactionEnded();
@@ -205,7 +205,7 @@ public final class Router {
         if (served == Route.PRIMARY && possibleWrite(c)) {
             if (transactionRoute != null) {
                 transactionWrote = true;
-                if (transactionTables != null) {
+                if (writeScopes != null && transactionTables != null) {
                     TouchedTables tables = c.tables();
                     if (tables == null || transactionTables.size() >= TRANSACTION_SHAPES) {
                         transactionTables = null;
@@ -254,7 +254,15 @@ public final class Router {
         transactionNode = null;
         sqlTransaction = false;
         transactionWrote = false;
-        transactionTables = new ArrayList<>(2);
+        forgetTransactionTables();
+    }
+
+    private void forgetTransactionTables() {
+        if (transactionTables == null) {
+            transactionTables = new ArrayList<>(2);
+        } else if (!transactionTables.isEmpty()) {
+            transactionTables.clear();
+        }
     }
 
     /** The tables the open transaction's writes changed, as far as the catalog proves; null: any table. */
