@@ -251,6 +251,16 @@ class PostgresReadYourWritesByTableTest {
             assertThat(read(connection, "SELECT x.v FROM b x JOIN a y ON y.id = x.id WHERE x.id = 20"))
                     .as("a join that reads the written table waits too")
                     .containsExactly(0, 0);
+            assertThat(read(
+                            connection,
+                            "WITH x AS (SELECT v FROM b WHERE id = 20) SELECT pg_is_in_recovery()::int, v FROM x"))
+                    .as("a CTE over another table: a replica")
+                    .containsExactly(0, 1);
+            assertThat(read(
+                            connection,
+                            "WITH x AS (SELECT v FROM a WHERE id = 20) SELECT pg_is_in_recovery()::int, v FROM x"))
+                    .as("a CTE over the written table waits")
+                    .containsExactly(value, 0);
             // The catalog is asked about once a second, not per statement.
             ReadYourWritesCounters before =
                     connection.unwrap(ReplicatedConnection.class).readYourWritesCounters();

@@ -241,21 +241,29 @@ public final class TableCatalog {
                 return null;
             }
         }
-        List<String> names = new ArrayList<>(touched.relations().size());
-        for (String relation : touched.relations()) {
+        List<String> names = null;
+        List<String> named = touched.relations();
+        for (int i = 0; i < named.size(); i++) {
+            String relation = named.get(i);
             Verdict verdict = relations.get(relation);
             if (verdict == null) {
                 return null;
             }
             if (verdict.kind == SELF_CONTAINED) {
-                names.add(relation);
-            } else if (!(read && verdict.kind == ABSENT && touched.cteNames().contains(relation))) {
-                // A view, a partitioned table, a table with triggers ...; or a name the primary does not know, which
-                // only the statement's own WITH clause may explain.
+                if (names != null) {
+                    names.add(relation);
+                }
+            } else if (read && verdict.kind == ABSENT && touched.cteNames().contains(relation)) {
+                // A name only the statement's own WITH clause explains: left out (the list is copied from here on).
+                if (names == null) {
+                    names = new ArrayList<>(named.subList(0, i));
+                }
+            } else {
+                // A view, a partitioned table, a table with triggers ...; or a name the primary does not know.
                 return null;
             }
         }
-        return Collections.unmodifiableList(names);
+        return names == null ? named : Collections.unmodifiableList(names);
     }
 
     private static final int FRESH = 0;
