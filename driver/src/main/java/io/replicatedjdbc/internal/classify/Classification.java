@@ -121,6 +121,53 @@ public final class Classification {
         this.changesSchema = changesSchema;
     }
 
+    /** A classification's fields, to change one or two in a copy ({@code with...}). */
+    private static final class Copy {
+        final Route route;
+        final boolean write;
+        final TxEffect txEffect;
+        String reason;
+        boolean replicaHint;
+        boolean pinsSession;
+        List<String> functions;
+        final SessionReset sessionReset;
+        boolean changesSession;
+        boolean changesSchema;
+        List<String> relations;
+        TouchedTables tables;
+
+        Copy(Classification c) {
+            route = c.route;
+            write = c.write;
+            txEffect = c.txEffect;
+            reason = c.reason;
+            replicaHint = c.replicaHint;
+            pinsSession = c.pinsSession;
+            functions = c.functions;
+            sessionReset = c.sessionReset;
+            changesSession = c.changesSession;
+            changesSchema = c.changesSchema;
+            relations = c.relations;
+            tables = c.tables;
+        }
+    }
+
+    private Classification(Copy c) {
+        this(
+                c.route,
+                c.write,
+                c.txEffect,
+                c.reason,
+                c.replicaHint,
+                c.pinsSession,
+                c.functions,
+                c.sessionReset,
+                c.changesSession,
+                c.changesSchema,
+                c.relations,
+                c.tables);
+    }
+
     private Classification(Route route, boolean write, TxEffect txEffect, String reason) {
         this(route, write, txEffect, reason, false, false, Collections.emptyList());
     }
@@ -175,19 +222,9 @@ public final class Classification {
         if (changesSession) {
             return this;
         }
-        return new Classification(
-                route,
-                write,
-                txEffect,
-                reason,
-                replicaHint,
-                pinsSession,
-                functions,
-                sessionReset,
-                true,
-                changesSchema,
-                relations,
-                tables);
+        Copy copy = new Copy(this);
+        copy.changesSession = true;
+        return new Classification(copy);
     }
 
     /** This statement, marked as one that may create, change or drop functions (DDL, or code that may run DDL). */
@@ -195,19 +232,9 @@ public final class Classification {
         if (changesSchema) {
             return this;
         }
-        return new Classification(
-                route,
-                write,
-                txEffect,
-                reason,
-                replicaHint,
-                pinsSession,
-                functions,
-                sessionReset,
-                changesSession,
-                true,
-                relations,
-                tables);
+        Copy copy = new Copy(this);
+        copy.changesSchema = true;
+        return new Classification(copy);
     }
 
     /** Whether running this statement may change which functions exist or how volatile they are. */
@@ -261,19 +288,11 @@ public final class Classification {
 
     /** This read, marked with a {@code replicated:replica} hint. */
     Classification withReplicaHint() {
-        return new Classification(
-                route,
-                write,
-                txEffect,
-                reason + " (" + Hints.Hint.REPLICA.reason + ")",
-                true,
-                false,
-                functions,
-                sessionReset,
-                changesSession,
-                changesSchema,
-                relations,
-                tables);
+        Copy copy = new Copy(this);
+        copy.reason = reason + " (" + Hints.Hint.REPLICA.reason + ")";
+        copy.replicaHint = true;
+        copy.pinsSession = false;
+        return new Classification(copy);
     }
 
     /** This read, with the user functions it calls, to be checked for volatility where a database can answer. */
@@ -281,19 +300,9 @@ public final class Classification {
         if (names.isEmpty()) {
             return this;
         }
-        return new Classification(
-                route,
-                write,
-                txEffect,
-                reason,
-                replicaHint,
-                pinsSession,
-                Collections.unmodifiableList(new ArrayList<>(names)),
-                sessionReset,
-                changesSession,
-                changesSchema,
-                relations,
-                tables);
+        Copy copy = new Copy(this);
+        copy.functions = Collections.unmodifiableList(new ArrayList<>(names));
+        return new Classification(copy);
     }
 
     /** This read, with the relations it names, to be checked for views that call functions which may write. */
@@ -301,19 +310,9 @@ public final class Classification {
         if (names.isEmpty()) {
             return this;
         }
-        return new Classification(
-                route,
-                write,
-                txEffect,
-                reason,
-                replicaHint,
-                pinsSession,
-                functions,
-                sessionReset,
-                changesSession,
-                changesSchema,
-                Collections.unmodifiableList(new ArrayList<>(names)),
-                tables);
+        Copy copy = new Copy(this);
+        copy.relations = Collections.unmodifiableList(new ArrayList<>(names));
+        return new Classification(copy);
     }
 
     /**
@@ -326,19 +325,9 @@ public final class Classification {
 
     /** This statement, with what it reads (a read) or changes (a write); null when that is not known. */
     Classification withTables(TouchedTables touched) {
-        return new Classification(
-                route,
-                write,
-                txEffect,
-                reason,
-                replicaHint,
-                pinsSession,
-                functions,
-                sessionReset,
-                changesSession,
-                changesSchema,
-                relations,
-                touched);
+        Copy copy = new Copy(this);
+        copy.tables = touched;
+        return new Classification(copy);
     }
 
     /**
