@@ -302,6 +302,31 @@ class PostgresReadYourWritesByTableTest {
     }
 
     @Test
+    void aMultiStatementRead_thatReadsTheWrittenTableInItsSecondStatement_waits() throws Exception {
+        long value = VALUES.incrementAndGet();
+        try (Connection connection = connect()) {
+            read(connection, "SELECT v FROM b WHERE id = 25");
+            cluster.pauseReplayEverywhere();
+            execute(connection, "UPDATE a SET v = " + value + " WHERE id = 25");
+            try (Statement statement = connection.createStatement()) {
+                assertThat(statement.execute("SELECT v FROM b WHERE id = 25;"
+                                + " SELECT v, pg_is_in_recovery() FROM a WHERE id = 25"))
+                        .isTrue();
+                assertThat(statement.getMoreResults()).isTrue();
+                try (ResultSet rs = statement.getResultSet()) {
+                    assertThat(rs.next()).isTrue();
+                    assertThat(rs.getLong(1))
+                            .as("the second statement reads the written table")
+                            .isEqualTo(value);
+                    assertThat(rs.getBoolean(2))
+                            .as("so the string ran on the primary")
+                            .isFalse();
+                }
+            }
+        }
+    }
+
+    @Test
     void withoutTheOption_aReadOfAnotherTableWaitsToo() throws Exception {
         long value = VALUES.incrementAndGet();
         try (Connection connection = DriverManager.getConnection(cluster.replicatedUrl("ApplicationName=rt-whole"))) {
