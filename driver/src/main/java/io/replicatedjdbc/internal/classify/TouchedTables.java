@@ -1,10 +1,7 @@
 package io.replicatedjdbc.internal.classify;
 
-import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 
 /**
  * What JSqlParser found a statement to touch, for read-your-writes by table ({@code readYourWritesTables}): the
@@ -18,10 +15,6 @@ import java.util.Set;
  * touching every table.
  */
 public final class TouchedTables {
-
-    /** Touches no relation and calls nothing (a SELECT of constants). */
-    public static final TouchedTables NONE =
-            new TouchedTables(Collections.emptyList(), Collections.emptyList(), Collections.emptyList());
 
     private final List<String> relations;
     private final List<String> cteNames;
@@ -46,18 +39,6 @@ public final class TouchedTables {
     /** Every function the statement calls, built-in or not. */
     public List<String> functions() {
         return functions;
-    }
-
-    /** Both statements' names (a multi-statement string). */
-    TouchedTables and(TouchedTables other) {
-        return new TouchedTables(
-                union(relations, other.relations), union(cteNames, other.cteNames), union(functions, other.functions));
-    }
-
-    private static List<String> union(List<String> a, List<String> b) {
-        Set<String> all = new LinkedHashSet<>(a);
-        all.addAll(b);
-        return new ArrayList<>(all);
     }
 
     /**
