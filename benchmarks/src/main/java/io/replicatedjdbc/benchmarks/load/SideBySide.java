@@ -9,6 +9,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -71,53 +72,18 @@ final class SideBySide {
                             size));
             systems.add(new System("AWS JDBC Wrapper 3.3, srw plugin (setReadOnly)", false, srw, srw, true));
 
-            HikariDataSource ours =
-                    add(pools, Pools.pool("replicated", nodes.replicatedUrl(nodes.replicaCount()), size));
-            systems.add(new System("jdbc:replicated: defaults", true, ours, ours, false));
+            systems.add(ours(pools, nodes, size, "replicated"));
             // The same with each logical connection holding its own physical connections (before per-node pools).
-            HikariDataSource dedicated = add(
-                    pools,
-                    Pools.pool(
-                            "replicated-dedicated",
-                            nodes.replicatedUrl(nodes.replicaCount(), "connectionMode=dedicated"),
-                            size));
-            systems.add(new System("jdbc:replicated: connectionMode=dedicated", true, dedicated, dedicated, false));
+            systems.add(ours(pools, nodes, size, "replicated-dedicated", "connectionMode=dedicated"));
             // An option, not the default: a read that must see a write waits up to 1 ms for its replica to replay it.
-            HikariDataSource wait = add(
-                    pools,
-                    Pools.pool(
-                            "replicated-wait",
-                            nodes.replicatedUrl(nodes.replicaCount(), "readYourWritesWait=1ms"),
-                            size));
-            systems.add(new System("jdbc:replicated: readYourWritesWait=1ms", true, wait, wait, false));
-            HikariDataSource global = add(
-                    pools,
-                    Pools.pool(
-                            "replicated-global",
-                            nodes.replicatedUrl(nodes.replicaCount(), "readYourWritesScope=global"),
-                            size));
-            systems.add(new System("jdbc:replicated: readYourWritesScope=global", true, global, global, false));
+            systems.add(ours(pools, nodes, size, "replicated-wait", "readYourWritesWait=1ms"));
+            systems.add(ours(pools, nodes, size, "replicated-global", "readYourWritesScope=global"));
             // Every read sees every commit before it began, from any process; with a short wait for the replica.
-            HikariDataSource linearizable = add(
-                    pools,
-                    Pools.pool(
-                            "replicated-cluster",
-                            nodes.replicatedUrl(
-                                    nodes.replicaCount(), "readYourWritesScope=cluster", "readYourWritesWait=2ms"),
-                            size));
-            systems.add(new System(
-                    "jdbc:replicated: readYourWritesScope=cluster, readYourWritesWait=2ms",
-                    true,
-                    linearizable,
-                    linearizable,
-                    false));
+            systems.add(ours(
+                    pools, nodes, size, "replicated-cluster", "readYourWritesScope=cluster", "readYourWritesWait=2ms"));
             // Not a choice to compare with the others: the same distribution without the guarantee, to show what
             // read-your-writes costs, at the level of staleness the alternatives above accept.
-            HikariDataSource off = add(
-                    pools,
-                    Pools.pool(
-                            "replicated-off", nodes.replicatedUrl(nodes.replicaCount(), "readYourWrites=off"), size));
-            systems.add(new System("jdbc:replicated: readYourWrites=off (may read stale data)", true, off, off, false));
+            systems.add(ours(pools, nodes, size, "replicated-off", "readYourWrites=off"));
 
             Map<System, List<Load.Result>> results = new LinkedHashMap<>();
             for (System system : systems) {
@@ -241,6 +207,16 @@ final class SideBySide {
 
     static String percent(long part, long whole) {
         return whole == 0 ? "" : String.format("%.1f%%", 100.0 * part / whole);
+    }
+
+    /**
+     * A row of this driver: a pool over the replicated URL with these options (none: the defaults), labelled with them.
+     */
+    private static System ours(List<HikariDataSource> pools, Nodes nodes, int size, String name, String... options) {
+        HikariDataSource pool = add(pools, Pools.pool(name, nodes.replicatedUrl(nodes.replicaCount(), options), size));
+        String label = "jdbc:replicated: " + (options.length == 0 ? "defaults" : String.join(", ", options))
+                + (Arrays.asList(options).contains("readYourWrites=off") ? " (may read stale data)" : "");
+        return new System(label, true, pool, pool, false);
     }
 
     private static HikariDataSource add(List<HikariDataSource> pools, HikariDataSource pool) {

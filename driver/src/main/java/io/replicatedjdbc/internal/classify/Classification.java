@@ -65,31 +65,7 @@ public final class Classification {
                 functions,
                 SessionReset.NONE,
                 route == Route.ALL,
-                false);
-    }
-
-    private Classification(
-            Route route,
-            boolean write,
-            TxEffect txEffect,
-            String reason,
-            boolean replicaHint,
-            boolean pinsSession,
-            List<String> functions,
-            SessionReset sessionReset,
-            boolean changesSession,
-            boolean changesSchema) {
-        this(
-                route,
-                write,
-                txEffect,
-                reason,
-                replicaHint,
-                pinsSession,
-                functions,
-                sessionReset,
-                changesSession,
-                changesSchema,
+                false,
                 Collections.emptyList(),
                 null);
     }
@@ -209,7 +185,18 @@ public final class Classification {
     /** {@code RESET ALL} or {@code DISCARD ALL}: runs everywhere, and forgets the session changes recorded before. */
     static Classification sessionReset(String reason, SessionReset reset) {
         return new Classification(
-                Route.ALL, false, TxEffect.NONE, reason, false, false, Collections.emptyList(), reset, true, false);
+                Route.ALL,
+                false,
+                TxEffect.NONE,
+                reason,
+                false,
+                false,
+                Collections.emptyList(),
+                reset,
+                true,
+                false,
+                Collections.emptyList(),
+                null);
     }
 
     /**

@@ -272,25 +272,19 @@ public final class TableCatalog {
 
     /** Whether every answer the statement needs is there and fresh, there but old, or missing. */
     private int known(TouchedTables touched, long now) {
-        int known = FRESH;
         Verdict whole = database;
         if (whole == null) {
             return MISSING;
         }
-        if (!whole.fresh(now)) {
-            known = STALE;
-        }
-        for (String relation : touched.relations()) {
-            Verdict verdict = relations.get(relation);
-            if (verdict == null) {
-                return MISSING;
-            }
-            if (!verdict.fresh(now)) {
-                known = STALE;
-            }
-        }
-        for (String function : touched.functions()) {
-            Verdict verdict = functions.get(function);
+        int known = whole.fresh(now) ? FRESH : STALE;
+        known = Math.max(known, known(touched.relations(), relations, now));
+        return known == MISSING ? MISSING : Math.max(known, known(touched.functions(), functions, now));
+    }
+
+    private static int known(List<String> names, ConcurrentHashMap<String, Verdict> answers, long now) {
+        int known = FRESH;
+        for (String name : names) {
+            Verdict verdict = answers.get(name);
             if (verdict == null) {
                 return MISSING;
             }

@@ -122,7 +122,10 @@ public final class Readiness {
      * to the same replica.
      */
     private List<String> readScope(Attempt attempt) {
-        if (!tablesApart || !router.autoCommit() || router.inTransaction()) {
+        if (!tablesApart
+                || !router.autoCommit()
+                || router.inTransaction()
+                || !router.positions().dependsOnTables()) {
             return null;
         }
         return cluster.tables().readScope(attempt.classification().tables(), catalogConnection);

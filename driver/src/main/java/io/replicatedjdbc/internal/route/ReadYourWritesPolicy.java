@@ -158,6 +158,14 @@ public interface ReadYourWritesPolicy {
             return false;
         }
 
+        /**
+         * Whether the tables a read reads can change what it must see: writes pending or kept per table, or in global
+         * scope commits counted. Otherwise its tables need not be found.
+         */
+        public boolean dependsOnTables() {
+            return pending || !requiredByTable.isEmpty() || (global && shared.commits() > 0);
+        }
+
         /** The primary's insert position, fetched after the writes committed: it covers them all. */
         public void fetched(long position) {
             pending = false;
