@@ -85,49 +85,19 @@ class ReplicatedMetricsTest {
                             .functionCounter()
                             .count())
                     .isEqualTo(onReplica);
-            assertThat(registry.get("replicated.node.up")
-                            .tags("node", "replica2")
-                            .gauge()
-                            .value())
+            assertThat(gauge(registry, "replicated.node.up", "replica2"))
                     .as("the missing file's replica")
                     .isZero();
-            assertThat(registry.get("replicated.node.up")
-                            .tags("node", "replica1")
-                            .gauge()
-                            .value())
-                    .isOne();
-            assertThat(registry.get("replicated.node.up")
-                            .tags("node", "primary")
-                            .gauge()
-                            .value())
-                    .isOne();
-            assertThat(registry.get("replicated.replica.lag")
-                            .tags("node", "replica1")
-                            .gauge()
-                            .value())
+            assertThat(gauge(registry, "replicated.node.up", "replica1")).isOne();
+            assertThat(gauge(registry, "replicated.node.up", "primary")).isOne();
+            assertThat(gauge(registry, "replicated.replica.lag", "replica1"))
                     .as("SQLite has no positions")
                     .isEqualTo(-1);
             // Pooled (the default): the statements gave their connections back; the held logical connection holds none.
-            assertThat(registry.get("replicated.pool.active")
-                            .tags("node", "primary")
-                            .gauge()
-                            .value())
-                    .isZero();
-            assertThat(registry.get("replicated.pool.idle")
-                            .tags("node", "primary")
-                            .gauge()
-                            .value())
-                    .isOne();
-            assertThat(registry.get("replicated.pool.idle")
-                            .tags("node", "replica1")
-                            .gauge()
-                            .value())
-                    .isOne();
-            assertThat(registry.get("replicated.pool.waiting")
-                            .tags("node", "replica1")
-                            .gauge()
-                            .value())
-                    .isZero();
+            assertThat(gauge(registry, "replicated.pool.active", "primary")).isZero();
+            assertThat(gauge(registry, "replicated.pool.idle", "primary")).isOne();
+            assertThat(gauge(registry, "replicated.pool.idle", "replica1")).isOne();
+            assertThat(gauge(registry, "replicated.pool.waiting", "replica1")).isZero();
 
             Health checked = health.health(true);
             assertThat(checked.getStatus())
@@ -158,5 +128,10 @@ class ReplicatedMetricsTest {
         assertThat(new ReplicatedHealthIndicator(statistics).health(true).getStatus())
                 .isEqualTo(Status.DOWN);
         assertThat(Files.exists(plain)).isTrue();
+    }
+
+    /** The value of a node's gauge. */
+    private static double gauge(MeterRegistry registry, String name, String node) {
+        return registry.get(name).tags("node", node).gauge().value();
     }
 }
